@@ -1,0 +1,1 @@
+//! This module defines the semi-naive bottom-up interpreter over `ir::Program`.

@@ -1,0 +1,5 @@
+//! This module defines how facts enter and answers leave sleuth: tab-separated
+//! fact files (Soufflé's convention) and the JSON data format of source reports.
+
+pub mod data;
+pub mod tsv;

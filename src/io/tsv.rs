@@ -1,0 +1,1 @@
+//! This module defines reading `.input` TSV fact files and writing `.output` relations.

@@ -1,0 +1,464 @@
+//! This module defines the checked program, the contract between the front
+//! end and every back end. The checker (`check`) lowers parsed modules to an
+//! [`ir::Program`](Program): names resolved to [`RelId`]s, variables numbered
+//! per rule and typed, body atoms flattened to plain [`Term`]s, strata in
+//! evaluation order. The interpreter (`eval`), the crepe code generator
+//! (build.rs) and the explainer (`provenance`) all read this form and nothing
+//! else.
+//!
+//! Invariants the checker guarantees (back ends may rely on them):
+//! - every relation used has one arity and one type per column;
+//! - every rule is range-restricted: there is an order of its body literals in
+//!   which each variable is bound by a positive atom, by `X = expr` with `expr`
+//!   bound, or by an aggregate's result before it is used in a negation, a
+//!   comparison, an expression, an aggregate's outer variables or the head;
+//! - every expression and comparison carries the type it operates on;
+//! - negation and aggregation only refer to relations of earlier strata.
+//!
+//! This module depends only on `diag` and `value` (build.rs includes it).
+
+use crate::diag::Span;
+use crate::value::{Type, Value};
+
+/// Index of a relation in [`Program::relations`].
+pub type RelId = usize;
+/// Index of a rule in [`Program::rules`].
+pub type RuleId = usize;
+/// Index of a variable in [`Rule::vars`].
+pub type VarId = usize;
+
+/// A checked, stratified program.
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    /// Every relation: declared, used, read, or a query's answer relation.
+    pub relations: Vec<Relation>,
+    /// Every rule (including the rules behind queries).
+    pub rules: Vec<Rule>,
+    /// Ground facts written in the program text.
+    pub facts: Vec<Fact>,
+    /// Strongly connected components of the dependency graph, in an order
+    /// where each stratum only depends on itself and earlier strata.
+    pub strata: Vec<Stratum>,
+    /// `.input` directives.
+    pub inputs: Vec<Input>,
+    /// `.output` directives.
+    pub outputs: Vec<Output>,
+    /// `.printsize` directives, in program order.
+    pub printsize: Vec<RelId>,
+    /// `?-` queries, in program order.
+    pub queries: Vec<Query>,
+}
+
+impl Program {
+    /// The id of the relation with this name.
+    pub fn relation_id(&self, name: &str) -> Option<RelId> {
+        self.relations.iter().position(|r| r.name == name)
+    }
+}
+
+/// A relation's signature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    /// Its name.
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<Column>,
+    /// Where it was declared, or first used when undeclared.
+    pub span: Option<Span>,
+    /// Whether a `.decl` declared it (otherwise its types were inferred).
+    pub declared: bool,
+    /// Whether it is the answer relation of a `?-` query (hidden from listings).
+    pub is_query: bool,
+}
+
+impl Relation {
+    /// Number of columns.
+    pub fn arity(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// Column types in order.
+    pub fn types(&self) -> Vec<Type> {
+        self.columns.iter().map(|c| c.ty).collect()
+    }
+}
+
+/// One column of a relation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Attribute name from `.decl` (`x`, `place`), or `_0`, `_1` ... when inferred.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+}
+
+/// A ground fact from the program text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    /// The relation.
+    pub rel: RelId,
+    /// One value per column, already of the column's type.
+    pub values: Vec<Value>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A rule `head :- body.`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// The head. Its arguments may be expressions (`n(X + 1) :- n(X).`).
+    pub head: Head,
+    /// The body literals, in source order (back ends choose their own order).
+    pub body: Vec<Literal>,
+    /// The rule's variables, indexed by [`VarId`].
+    pub vars: Vec<Var>,
+    /// The whole rule in its source.
+    pub span: Span,
+}
+
+/// A rule's head.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Head {
+    /// The relation derived.
+    pub rel: RelId,
+    /// One expression per column.
+    pub args: Vec<Expr>,
+    /// The head atom in its source.
+    pub span: Span,
+}
+
+/// A variable of a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Var {
+    /// Its name as written; generated variables (for `_` turned into a
+    /// variable, or flattened body expressions) start with `$`.
+    pub name: String,
+    /// Its inferred type.
+    pub ty: Type,
+    /// Its first occurrence.
+    pub span: Span,
+}
+
+/// One body literal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// A positive atom: binds its variables.
+    Atom(Atom),
+    /// `!atom(...)` or `not atom(...)`: every variable in it is bound elsewhere
+    /// (wildcards are allowed and mean "any").
+    Negated(Atom),
+    /// `left op right`. With `op == Eq` and one side a single variable that is
+    /// not yet bound when the literal is reached, it binds that variable.
+    Compare(Compare),
+    /// A boolean built-in such as `contains(sub, s)`.
+    Test(Test),
+    /// `result = op target : { body }`.
+    Aggregate(Aggregate),
+}
+
+/// An atom in a body: arguments are plain terms (the checker flattens body
+/// expressions into fresh variables plus an equality).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Atom {
+    /// The relation.
+    pub rel: RelId,
+    /// One term per column.
+    pub args: Vec<Term>,
+    /// The atom in its source.
+    pub span: Span,
+}
+
+/// An argument of a body atom.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Term {
+    /// A variable.
+    Var(VarId),
+    /// A constant of the column's type.
+    Const(Value),
+    /// `_`: matches anything, binds nothing.
+    Wildcard,
+}
+
+/// A comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compare {
+    /// The operator.
+    pub op: CmpOp,
+    /// Left side.
+    pub left: Expr,
+    /// Right side.
+    pub right: Expr,
+    /// The type both sides have.
+    pub ty: Type,
+    /// The comparison in its source.
+    pub span: Span,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A boolean built-in in a body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Test {
+    /// Which test.
+    pub predicate: Predicate,
+    /// Its arguments (symbols).
+    pub args: Vec<Expr>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Boolean built-ins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Predicate {
+    /// `contains(sub, s)`: `sub` occurs in `s`.
+    Contains,
+}
+
+/// An aggregate `result = op target : { body }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aggregate {
+    /// The variable that receives the aggregate's value.
+    pub result: VarId,
+    /// The aggregate function.
+    pub op: AggOp,
+    /// What is summed, minimised or maximised (`None` for `count`).
+    pub target: Option<Expr>,
+    /// The literals inside the braces (positive atoms, negations, comparisons;
+    /// no nested aggregates).
+    pub body: Vec<Literal>,
+    /// Variables of `body` that also occur outside the braces: they are bound
+    /// before the aggregate and group it. All other variables of `body` are
+    /// local to it.
+    pub outer: Vec<VarId>,
+    /// The type of `result`.
+    pub ty: Type,
+    /// The aggregate in its source.
+    pub span: Span,
+}
+
+/// Aggregate functions. Over an empty group, `count` and `sum` give 0 and
+/// `min`/`max` give no value (the rule does not fire), as in Soufflé.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AggOp {
+    /// Number of distinct bindings of the body's local variables.
+    Count,
+    /// Sum of `target` over distinct bindings.
+    Sum,
+    /// Smallest `target`.
+    Min,
+    /// Largest `target`.
+    Max,
+}
+
+impl AggOp {
+    /// The keyword.
+    pub fn name(self) -> &'static str {
+        match self {
+            AggOp::Count => "count",
+            AggOp::Sum => "sum",
+            AggOp::Min => "min",
+            AggOp::Max => "max",
+        }
+    }
+}
+
+/// An expression (in heads, comparisons and aggregate targets).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A variable.
+    Var(VarId),
+    /// A constant.
+    Const(Value),
+    /// `-e`.
+    Neg {
+        /// Operand.
+        arg: Box<Expr>,
+        /// Number or float.
+        ty: Type,
+        /// Where.
+        span: Span,
+    },
+    /// `l op r`.
+    Binary {
+        /// Operator.
+        op: BinOp,
+        /// Left operand.
+        left: Box<Expr>,
+        /// Right operand.
+        right: Box<Expr>,
+        /// Number or float.
+        ty: Type,
+        /// Where (division by zero is reported here).
+        span: Span,
+    },
+    /// A functor call.
+    Call {
+        /// Which functor.
+        functor: Functor,
+        /// Arguments.
+        args: Vec<Expr>,
+        /// For `min`/`max`: the type compared. Otherwise the result type.
+        ty: Type,
+        /// Where.
+        span: Span,
+    },
+}
+
+/// Arithmetic operators on numbers and floats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/` (integer division on numbers; error `division-by-zero` on 0)
+    Div,
+    /// `%` (error `division-by-zero` on 0)
+    Mod,
+    /// `^` (power)
+    Pow,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Pow => "^",
+        }
+    }
+}
+
+/// Functors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Functor {
+    /// `cat(a, b, ...)`: concatenation of symbols.
+    Cat,
+    /// `strlen(s)`: length in characters.
+    Strlen,
+    /// `substr(s, i, n)`: `n` characters from index `i` (0-based, clamped).
+    Substr,
+    /// `to_number(s)`: parse a number (error `bad-number` if it is not one).
+    ToNumber,
+    /// `to_string(n)`: print a number, float or date.
+    ToString,
+    /// `to_float(n)`: a number as a float.
+    ToFloat,
+    /// `min(a, b)`: the smaller (numbers, floats, symbols or dates).
+    Min,
+    /// `max(a, b)`: the larger.
+    Max,
+    /// `add_months(d, n)`: the date `n` months after `d`.
+    AddMonths,
+    /// `months_between(a, b)`: whole months from `a` to `b` (`b` later gives a
+    /// positive number).
+    MonthsBetween,
+    /// `year(d)`.
+    Year,
+    /// `month(d)`: 1..=12.
+    Month,
+}
+
+impl Functor {
+    /// The name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            Functor::Cat => "cat",
+            Functor::Strlen => "strlen",
+            Functor::Substr => "substr",
+            Functor::ToNumber => "to_number",
+            Functor::ToString => "to_string",
+            Functor::ToFloat => "to_float",
+            Functor::Min => "min",
+            Functor::Max => "max",
+            Functor::AddMonths => "add_months",
+            Functor::MonthsBetween => "months_between",
+            Functor::Year => "year",
+            Functor::Month => "month",
+        }
+    }
+}
+
+/// A stratum: relations evaluated together to a fixpoint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stratum {
+    /// The relations defined in it.
+    pub relations: Vec<RelId>,
+    /// The rules whose head is one of `relations`.
+    pub rules: Vec<RuleId>,
+    /// Whether some rule uses a relation of this stratum in its body (needs a
+    /// fixpoint loop rather than one pass).
+    pub recursive: bool,
+}
+
+/// `.input rel` or `.input rel(filename="x.tsv")`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    /// The relation read.
+    pub rel: RelId,
+    /// File name relative to the fact directory (`rel.facts` by default).
+    pub filename: String,
+    /// Field delimiter (tab unless `delimiter=","` was given).
+    pub delimiter: char,
+    /// The directive in its source.
+    pub span: Span,
+}
+
+/// `.output rel`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The relation written.
+    pub rel: RelId,
+    /// File name relative to the output directory (`rel.csv` by default).
+    pub filename: String,
+    /// The directive in its source.
+    pub span: Span,
+}
+
+/// A `?- body.` query, lowered to a rule deriving a hidden answer relation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The hidden relation holding the answers (one column per named variable).
+    pub rel: RelId,
+    /// The rule deriving it.
+    pub rule: RuleId,
+    /// The named variables, in order of first appearance: the answer's header.
+    pub columns: Vec<String>,
+    /// The query in its source.
+    pub span: Span,
+}
