@@ -187,7 +187,8 @@ impl Parser {
 
     fn aggregate_body(&mut self) -> PResult<Vec<Literal>> {
         if !self.eat(&Tok::LBrace) {
-            return Ok(vec![self.literal()?]);
+            // Soufflé's short form `count : atom(...)`: one atom, no braces.
+            return Ok(vec![Literal::Atom(self.atom()?)]);
         }
         let mut body = Vec::new();
         loop {
