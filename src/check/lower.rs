@@ -536,10 +536,9 @@ impl<'a, 's> Builder<'a, 's> {
                 Expr::Const(constant(e, self.solver).expect("a literal is a constant"))
             }
             ast::Expr::Neg { arg, span } => {
+                let at = arg.span();
                 let arg = self.expr(arg);
-                let slot = self.slot(&arg);
-                self.solver
-                    .constrain(slot, TypeSet::NUMERIC, *span, Why::Arithmetic);
+                let slot = self.arithmetic(&[(&arg, at)], *span);
                 Expr::Neg {
                     arg: Box::new(arg),
                     slot,
@@ -552,12 +551,9 @@ impl<'a, 's> Builder<'a, 's> {
                 right,
                 span,
             } => {
+                let spans = (left.span(), right.span());
                 let (left, right) = (self.expr(left), self.expr(right));
-                let slot = self.slot(&left);
-                let other = self.slot(&right);
-                self.solver.unify(slot, other, *span);
-                self.solver
-                    .constrain(slot, TypeSet::NUMERIC, *span, Why::Arithmetic);
+                let slot = self.arithmetic(&[(&left, spans.0), (&right, spans.1)], *span);
                 Expr::Binary {
                     op: *op,
                     left: Box::new(left),
@@ -569,6 +565,20 @@ impl<'a, 's> Builder<'a, 's> {
             ast::Expr::Call { name, args, span } => self.call(name, args, *span),
             ast::Expr::Aggregate(a) => self.nested_aggregate(a),
         }
+    }
+
+    /// The result slot of arithmetic: a number or float, the type of every
+    /// operand. A wrong operand is reported here and does not spread to
+    /// whatever uses the result.
+    fn arithmetic(&mut self, operands: &[(&Expr, Span)], span: Span) -> Slot {
+        let result = self
+            .solver
+            .fresh(TypeSet::NUMERIC, Some((span, Why::Arithmetic)));
+        for (operand, at) in operands {
+            let slot = self.slot(operand);
+            self.solver.unify(result, slot, *at);
+        }
+        result
     }
 
     fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {

@@ -9,6 +9,8 @@
 //! numbers or floats; whatever stays open at the end takes its default
 //! (`number` for numeric classes, `symbol` otherwise).
 
+use std::collections::HashSet;
+
 use crate::diag::{Diagnostic, SourceMap, Span};
 use crate::value::Type;
 
@@ -134,6 +136,8 @@ struct Class {
 pub(super) struct Solver<'s> {
     sources: &'s SourceMap,
     classes: Vec<Class>,
+    /// Places already reported.
+    reported: HashSet<Span>,
     /// `type-mismatch` diagnostics, in the order found.
     pub(super) errors: Vec<Diagnostic>,
 }
@@ -144,6 +148,7 @@ impl<'s> Solver<'s> {
         Solver {
             sources,
             classes: Vec::new(),
+            reported: HashSet::new(),
             errors: Vec::new(),
         }
     }
@@ -189,8 +194,9 @@ impl<'s> Solver<'s> {
     }
 
     /// Makes `expected` and `found` the same type; they meet at `at`. On a
-    /// conflict records a `type-mismatch` (unless either side already has
-    /// one, to avoid cascades) and merges them anyway.
+    /// conflict records a `type-mismatch` (one per place, so that `X + 1`
+    /// with a symbol `X` is one error) and leaves the classes apart, so the
+    /// expected side (often a declared column) still catches other misuses.
     pub(super) fn unify(&mut self, expected: Slot, found: Slot, at: Span) {
         let (a, b) = (self.find(expected), self.find(found));
         if a == b {
@@ -198,17 +204,19 @@ impl<'s> Solver<'s> {
         }
         let (sa, sb) = (self.classes[a].set, self.classes[b].set);
         let both = sa.intersect(sb);
-        let poisoned = self.classes[a].poisoned || self.classes[b].poisoned;
-        let (set, why, poisoned) = if both == TypeSet(0) {
-            if !poisoned {
+        if both == TypeSet(0) {
+            if self.reported.insert(at) {
                 let d = self.mismatch(a, b, at);
                 self.errors.push(d);
             }
-            (sa, self.classes[a].why.clone(), true)
-        } else if both == sa {
-            (sa, self.classes[a].why.clone(), poisoned)
+            self.classes[b].poisoned = true;
+            return;
+        }
+        let poisoned = self.classes[a].poisoned || self.classes[b].poisoned;
+        let (set, why) = if both == sa {
+            (sa, self.classes[a].why.clone())
         } else {
-            (both, self.classes[b].why.clone(), poisoned)
+            (both, self.classes[b].why.clone())
         };
         let (child, parent) = if self.classes[a].rank < self.classes[b].rank {
             (a, b)
@@ -261,7 +269,7 @@ impl<'s> Solver<'s> {
         self.classes[self.root(slot)].set.choose()
     }
 
-    /// Whether `slot`'s class is part of a reported type conflict.
+    /// Whether `slot`'s class was the offending side of a reported conflict.
     pub(super) fn is_poisoned(&self, slot: Slot) -> bool {
         self.classes[self.root(slot)].poisoned
     }
@@ -315,7 +323,7 @@ mod tests {
         s.unify(col, text, span(8, 11));
         let again = s.fresh(TypeSet::TEXT, Some((span(8, 11), Why::StringLiteral)));
         s.unify(col, again, span(8, 11));
-        assert_eq!(s.errors.len(), 1);
+        assert_eq!(s.errors.len(), 1, "one error per place");
         let d = &s.errors[0];
         assert_eq!(
             d.message,
@@ -323,7 +331,8 @@ mod tests {
         );
         assert_eq!(d.label.as_deref(), Some("`\"x\"` is `symbol` or `date`"));
         assert_eq!(d.secondary.len(), 1);
-        assert!(s.is_poisoned(col));
+        assert!(s.is_poisoned(text) && !s.is_poisoned(col));
+        assert_eq!(s.resolve(col), Type::Number, "the column keeps its type");
     }
 
     #[test]

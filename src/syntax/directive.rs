@@ -72,11 +72,16 @@ impl Parser {
             "plan" => self.skip_plan(),
             name if UNSUPPORTED.contains(&name) => {
                 let span = self.since(start);
-                return Err(self.unsupported(
+                self.unsupported(
                     span,
                     format!("the `.{name}` directive is not supported"),
                     "write plain declarations, facts and rules",
-                ));
+                );
+                if name == "comp" {
+                    self.skip_braces();
+                    return Ok(());
+                }
+                return Err(super::parser::Failed);
             }
             name => {
                 let span = self.since(start);
@@ -288,6 +293,26 @@ impl Parser {
         self.bump();
         let span = self.since(key.span);
         Ok(Param { key, value, span })
+    }
+
+    /// Skips a component's body `... { ... }`, nested braces included.
+    fn skip_braces(&mut self) {
+        while !matches!(self.peek(), Tok::LBrace | Tok::Eof) {
+            self.bump();
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                Tok::LBrace => depth += 1,
+                Tok::RBrace => depth = depth.saturating_sub(1),
+                Tok::Eof => return,
+                _ => {}
+            }
+            self.bump();
+            if depth == 0 {
+                return;
+            }
+        }
     }
 
     /// `.plan 0: (1, 2), 1: (2, 1)`: a join-order hint for Soufflé; sleuth
