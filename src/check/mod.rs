@@ -9,7 +9,8 @@
 //!   reads directive parameters);
 //! - `safety`: every variable read is bound;
 //! - `strata`: dependency components in evaluation order;
-//! - `emit`: the working form with resolved types becomes the IR.
+//! - `emit`: the working form with resolved types becomes the IR;
+//! - `verify`: the IR's invariants, checked independently (for tests).
 //!
 //! Every step runs even when an earlier one found errors, so one call
 //! reports all of a program's errors (sorted by place).
@@ -23,6 +24,9 @@ mod names;
 mod safety;
 mod strata;
 mod types;
+mod verify;
+
+pub use verify::verify;
 
 #[cfg(test)]
 mod tests;

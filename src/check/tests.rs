@@ -10,7 +10,12 @@ fn lower(text: &str) -> Program {
     let mut sources = SourceMap::new();
     let id = sources.add("t.dl", text);
     match check_sources(&sources, &[id]) {
-        Ok(p) => p,
+        Ok(p) => {
+            if let Err(e) = super::verify(&p) {
+                panic!("invariant broken: {e}\n{p:#?}");
+            }
+            p
+        }
         Err(e) => panic!("unexpected errors:\n{}", e.render(&sources)),
     }
 }
@@ -472,4 +477,28 @@ fn long_dependency_chains_do_not_overflow() {
         p.relations[p.rules[p.strata[0].rules[0]].head.rel].name,
         "r1"
     );
+}
+
+#[test]
+fn verify_catches_broken_invariants() {
+    let good = lower(TC);
+    let mut p = good.clone();
+    p.rules[1].vars[0].ty = Type::Symbol;
+    assert!(
+        super::verify(&p).is_err(),
+        "a variable typed against its column"
+    );
+    let mut p = good.clone();
+    p.strata[0].recursive = false;
+    assert!(super::verify(&p).is_err(), "a wrong recursive flag");
+    let mut p = good.clone();
+    p.rules[0].body.clear();
+    assert!(super::verify(&p).is_err(), "a head variable nothing binds");
+    let mut p = good;
+    p.facts.push(Fact {
+        rel: 0,
+        values: vec![Value::Number(1)],
+        span: p.rules[0].span,
+    });
+    assert!(super::verify(&p).is_err(), "a fact of the wrong arity");
 }
