@@ -180,7 +180,7 @@ fn token_soup(rng: &mut Rng) -> String {
     let n = rng.below(60);
     let mut out = String::new();
     for _ in 0..n {
-        let token: &str = rng.pick(TOKENS);
+        let token: &&str = rng.pick(TOKENS);
         out.push_str(token);
         if rng.below(3) == 0 {
             out.push(' ');
