@@ -3,10 +3,11 @@
 //! [`ir::Program`](crate::ir::Program) every back end reads.
 //!
 //! The pipeline, one file per step:
-//! - `names`: the relation table, declarations, `.type` aliases, directives;
-//! - `lower`: clauses and queries to the working form (`form`), emitting
-//!   type constraints to `types` as it goes (`functors` types calls, `io`
-//!   reads directive parameters);
+//! - `names`: the relation table, declarations and directives (`aliases`
+//!   resolves `.type` names);
+//! - `lower`: clauses and queries to the working form (`form`), one rule at
+//!   a time (`builder`, `exprs`), emitting type constraints to `types` as it
+//!   goes (`functors` types calls; `io` reads directive parameters);
 //! - `safety`: every variable read is bound;
 //! - `strata`: dependency components in evaluation order;
 //! - `emit`: the working form with resolved types becomes the IR;
@@ -15,7 +16,10 @@
 //! Every step runs even when an earlier one found errors, so one call
 //! reports all of a program's errors (sorted by place).
 
+mod aliases;
+mod builder;
 mod emit;
+mod exprs;
 mod form;
 mod functors;
 mod io;
