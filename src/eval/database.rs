@@ -220,6 +220,17 @@ impl Database {
         new
     }
 
+    /// Inserts `n` packed base rows (`arity` words each) in one batch;
+    /// returns how many were new.
+    pub(crate) fn insert_packed_batch(&mut self, rel: RelId, rows: &[u64], n: usize, hashes: &mut Vec<u64>) -> usize {
+        let r = &mut self.rels[rel];
+        if self.derived[rel] {
+            r.base.extend_from_slice(&rows[..n * r.arity]);
+            r.base_rows += n;
+        }
+        r.insert_batch(rows, n, 0, hashes)
+    }
+
     /// Inserts every fact written in the program text.
     pub fn load_program_facts(&mut self, program: &ir::Program) -> Result<(), Diagnostic> {
         for f in &program.facts {

@@ -61,6 +61,7 @@ pub fn evaluate(
         reset: vec![false; db.rels.len()],
         derived: 0,
         scratch_all,
+        hashes: Vec::new(),
     };
     for (si, stratum) in program.strata.iter().enumerate() {
         run.stratum(db, si, stratum)?;
@@ -85,6 +86,7 @@ struct Run<'a> {
     reset: Vec<bool>,
     derived: u64,
     scratch_all: bool,
+    hashes: Vec<u64>,
 }
 
 fn body_reads(
@@ -345,17 +347,7 @@ impl Run<'_> {
             }
             sc.clear_temps();
         }
-        let before = rel.len();
-        if k == 0 {
-            if rows > 0 {
-                rel.insert(&[], round);
-            }
-        } else {
-            for row in buf[..rows * k].chunks_exact(k) {
-                rel.insert(row, round);
-            }
-        }
-        let new = (rel.len() - before) as u64;
+        let new = rel.insert_batch(buf, rows, round, &mut self.hashes) as u64;
         self.derived += new;
         if self.derived > self.opts.max_tuples {
             return Err(Diagnostic::new(

@@ -1,5 +1,5 @@
 //! This module defines the word hash used by every table of the evaluator: a
-//! multiply-rotate hash in the style of rustc's Fx hash, fast on the one to
+//! multiply-add hash in the style of rustc's Fx hash with a folded-multiply finish, fast on the one to
 //! four machine words a packed row or key holds, and a byte variant for
 //! interning strings.
 
@@ -45,11 +45,12 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     finish(h)
 }
 
-/// Moves the well-mixed high bits of the product down, where hash tables take
-/// their bucket index from.
+/// Mixes every input bit into every output bit (a folded 128-bit multiply),
+/// so tables may take buckets from the low bits and tags from the high ones.
 #[inline]
 fn finish(h: u64) -> u64 {
-    h.rotate_left(26)
+    let p = u128::from(h) * u128::from(K);
+    (p as u64) ^ ((p >> 64) as u64)
 }
 
 #[cfg(test)]

@@ -23,36 +23,36 @@ pub fn key_matches(row: &[u64], cols: &[usize], key: &[u64]) -> bool {
 }
 
 /// Rows of a complete relation grouped by the values of `cols`.
+///
+/// The key table is open-addressed with the key words stored inline beside
+/// the group's position range, so a lookup touches one slot (usually one
+/// cache line) and then the group's contiguous values.
 #[derive(Clone, Debug)]
 pub struct StaticIndex {
     /// The key columns, in key order.
     pub cols: Vec<usize>,
     /// The other columns, in the order their values are stored in `vals`.
     pub val_cols: Vec<usize>,
-    /// Distinct keys, flattened (`cols.len()` words each).
-    keys: Vec<u64>,
-    /// `starts[g]..starts[g + 1]` are group `g`'s positions.
-    starts: Vec<u32>,
+    /// Slots of `cols.len() + 1` words: the key, then `start << 32 | end`
+    /// (`0` marks an empty slot; no group is empty).
+    slots: Vec<u64>,
+    mask: usize,
     /// Row ids by position (ascending within a group).
     pub ids: Vec<u32>,
     /// Non-key values by position (`val_cols.len()` words each).
     pub vals: Vec<u64>,
-    table: HashTable<u32>,
+    groups: usize,
     /// The relation's version this index was built from.
     pub version: u64,
 }
 
 impl StaticIndex {
     /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`.
-    pub fn build(
-        data: &[u64],
-        arity: usize,
-        len: usize,
-        cols: &[usize],
-        version: u64,
-    ) -> StaticIndex {
+    pub fn build(data: &[u64], arity: usize, len: usize, cols: &[usize], version: u64) -> StaticIndex {
         let kk = cols.len();
+        let stride = kk + 1;
         let val_cols: Vec<usize> = (0..arity).filter(|c| !cols.contains(c)).collect();
+        // Group rows with a temporary table from key to group number.
         let mut keys: Vec<u64> = Vec::new();
         let mut table: HashTable<u32> = HashTable::new();
         let mut group_of: Vec<u32> = Vec::with_capacity(len);
@@ -61,9 +61,7 @@ impl StaticIndex {
             let row = &data[id * arity..id * arity + arity];
             let h = hash_cols(row, cols);
             let found = table
-                .find(h, |&g| {
-                    key_matches(row, cols, &keys[g as usize * kk..g as usize * kk + kk])
-                })
+                .find(h, |&g| key_matches(row, cols, &keys[g as usize * kk..g as usize * kk + kk]))
                 .copied();
             let g = match found {
                 Some(g) => g,
@@ -81,14 +79,29 @@ impl StaticIndex {
             counts[g as usize] += 1;
             group_of.push(g);
         }
-        let mut starts = Vec::with_capacity(counts.len() + 1);
+        drop(table);
+        let groups = counts.len();
+        let mut starts = Vec::with_capacity(groups + 1);
         let mut acc = 0u32;
         starts.push(0);
         for c in &counts {
             acc += c;
             starts.push(acc);
         }
-        let mut fill: Vec<u32> = starts[..counts.len()].to_vec();
+        // The inline key table, at most half full.
+        let cap = (groups * 2).next_power_of_two().max(2);
+        let mask = cap - 1;
+        let mut slots = vec![0u64; cap * stride];
+        for g in 0..groups {
+            let key = &keys[g * kk..g * kk + kk];
+            let mut i = hash_words(key) as usize & mask;
+            while slots[i * stride + kk] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i * stride..i * stride + kk].copy_from_slice(key);
+            slots[i * stride + kk] = (u64::from(starts[g]) << 32) | u64::from(starts[g + 1]);
+        }
+        let mut fill: Vec<u32> = starts[..groups].to_vec();
         let vk = val_cols.len();
         let mut ids = vec![0u32; len];
         let mut vals = vec![0u64; len * vk];
@@ -104,11 +117,11 @@ impl StaticIndex {
         StaticIndex {
             cols: cols.to_vec(),
             val_cols,
-            keys,
-            starts,
+            slots,
+            mask,
             ids,
             vals,
-            table,
+            groups,
             version,
         }
     }
@@ -117,21 +130,29 @@ impl StaticIndex {
     #[inline]
     pub fn lookup(&self, key: &[u64]) -> (usize, usize) {
         let kk = self.cols.len();
-        let h = hash_words(key);
-        match self.table.find(h, |&g| {
-            &self.keys[g as usize * kk..g as usize * kk + kk] == key
-        }) {
-            Some(&g) => (
-                self.starts[g as usize] as usize,
-                self.starts[g as usize + 1] as usize,
-            ),
-            None => (0, 0),
+        let stride = kk + 1;
+        let mut i = hash_words(key) as usize & self.mask;
+        loop {
+            let slot = &self.slots[i * stride..i * stride + stride];
+            let range = slot[kk];
+            if range == 0 {
+                return (0, 0);
+            }
+            let same = match kk {
+                1 => slot[0] == key[0],
+                2 => slot[0] == key[0] && slot[1] == key[1],
+                _ => &slot[..kk] == key,
+            };
+            if same {
+                return ((range >> 32) as usize, range as u32 as usize);
+            }
+            i = (i + 1) & self.mask;
         }
     }
 
     /// Number of distinct keys.
     pub fn groups(&self) -> usize {
-        self.starts.len() - 1
+        self.groups
     }
 }
 

@@ -12,6 +12,14 @@ use std::cmp::Ordering;
 /// `exec::Scratch`); interned ids stay below it.
 pub const TEMP_BIT: u32 = 1 << 31;
 
+/// The table's hash of a string, rebuilt from the 32 bits stored beside its
+/// id (copied to both halves: the table takes buckets from the low bits and
+/// tags from the high ones), so growing the table never reads the arena.
+#[inline]
+fn table_hash(tag: u32) -> u64 {
+    u64::from(tag) * 0x1_0000_0001
+}
+
 /// Interned strings with dense ids.
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
@@ -19,7 +27,9 @@ pub struct Interner {
     /// `ends[id]` is one past the last byte of string `id`; it starts where
     /// string `id - 1` ends.
     ends: Vec<u32>,
-    table: HashTable<u32>,
+    /// `(id, upper 32 bits of the string's hash)`: growing the table and
+    /// skipping other strings need no look at the arena.
+    table: HashTable<(u32, u32)>,
 }
 
 impl Interner {
@@ -48,21 +58,24 @@ impl Interner {
 
     /// The id of a string if it is interned.
     pub fn get(&self, s: &str) -> Option<u32> {
-        let h = hash_bytes(s.as_bytes());
-        self.table.find(h, |&id| self.resolve(id) == s).copied()
+        let tag = (hash_bytes(s.as_bytes()) >> 32) as u32;
+        self.table
+            .find(table_hash(tag), |&(id, t)| t == tag && self.resolve(id) == s)
+            .map(|&(id, _)| id)
     }
 
     /// The id of a string, interning it if new. Fails only when the arena
     /// would pass 4 GiB or 2^31 strings.
     pub fn intern(&mut self, s: &str) -> Result<u32, &'static str> {
-        let h = hash_bytes(s.as_bytes());
+        let tag = (hash_bytes(s.as_bytes()) >> 32) as u32;
+        let h = table_hash(tag);
         let Interner { arena, ends, table } = self;
         let resolve = |id: u32| -> &str {
             let i = id as usize;
             let start = if i == 0 { 0 } else { ends[i - 1] as usize };
             &arena[start..ends[i] as usize]
         };
-        if let Some(&id) = table.find(h, |&id| resolve(id) == s) {
+        if let Some(&(id, _)) = table.find(h, |&(id, t)| t == tag && resolve(id) == s) {
             return Ok(id);
         }
         let id = ends.len() as u32;
@@ -71,12 +84,7 @@ impl Interner {
         }
         arena.push_str(s);
         ends.push(arena.len() as u32);
-        let (arena, ends) = (&*arena, &*ends);
-        table.insert_unique(h, id, |&id| {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            hash_bytes(&arena.as_bytes()[start..ends[i] as usize])
-        });
+        table.insert_unique(h, (id, tag), |&(_, t)| table_hash(t));
         Ok(id)
     }
 

@@ -40,6 +40,7 @@ pub mod intern;
 pub mod pack;
 pub mod plan;
 pub mod relation;
+pub mod rowset;
 pub mod show;
 pub mod stats;
 

@@ -12,7 +12,7 @@
 use super::hash::hash_words;
 use super::index::DynIndex;
 use crate::value::Type;
-use hashbrown::HashTable;
+use super::rowset::RowSet;
 
 /// One relation's rows and bookkeeping.
 #[derive(Clone, Debug)]
@@ -23,7 +23,7 @@ pub struct Relation {
     pub types: Vec<Type>,
     data: Vec<u64>,
     len: usize,
-    set: HashTable<u32>,
+    set: RowSet,
     /// Round of each row (parallel to the rows) when provenance is recorded.
     pub rounds: Option<Vec<u32>>,
     /// Rows every rule had consumed when the last evaluation finished.
@@ -44,16 +44,6 @@ pub struct Relation {
     pub version: u64,
 }
 
-#[inline]
-fn rows_eq(a: &[u64], b: &[u64]) -> bool {
-    match a.len() {
-        1 => a[0] == b[0],
-        2 => a[0] == b[0] && a[1] == b[1],
-        3 => a[0] == b[0] && a[1] == b[1] && a[2] == b[2],
-        _ => a == b,
-    }
-}
-
 impl Relation {
     /// An empty relation with these column types.
     pub fn new(types: Vec<Type>) -> Relation {
@@ -62,7 +52,7 @@ impl Relation {
             types,
             data: Vec::new(),
             len: 0,
-            set: HashTable::new(),
+            set: RowSet::default(),
             rounds: None,
             stable_end: 0,
             old_end: 0,
@@ -100,59 +90,73 @@ impl Relation {
     /// The id of a row if present.
     #[inline]
     pub fn find(&self, row: &[u64]) -> Option<u32> {
-        let k = self.arity;
-        let data = &self.data;
-        self.set
-            .find(hash_words(row), |&id| {
-                rows_eq(&data[id as usize * k..id as usize * k + k], row)
-            })
-            .copied()
+        self.set.find(&self.data, self.arity, row, hash_words(row))
     }
 
     /// Reserves room for `additional` more rows.
     pub fn reserve(&mut self, additional: usize) {
-        let k = self.arity;
-        let data = &self.data;
-        self.set.reserve(additional, |&id| {
-            hash_words(&data[id as usize * k..id as usize * k + k])
-        });
-        self.data.reserve(additional * k);
+        self.set.reserve(&self.data, self.arity, additional);
+        self.data.reserve(additional * self.arity);
     }
 
     /// Appends `row` unless present; returns whether it was new. `round` is
     /// recorded when rounds are kept.
-    #[inline]
     pub fn insert(&mut self, row: &[u64], round: u32) -> bool {
+        self.set.reserve(&self.data, self.arity, 1);
+        self.insert_reserved(row, hash_words(row), round)
+    }
+
+    #[inline]
+    fn insert_reserved(&mut self, row: &[u64], h: u64, round: u32) -> bool {
         let k = self.arity;
         let id = self.len as u32;
-        let data = &self.data;
-        let entry = self.set.entry(
-            hash_words(row),
-            |&id| rows_eq(&data[id as usize * k..id as usize * k + k], row),
-            |&id| hash_words(&data[id as usize * k..id as usize * k + k]),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(_) => false,
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(id);
-                for ix in &mut self.dyn_indexes {
-                    ix.add(&self.data, k, id, row);
-                }
-                self.data.extend_from_slice(row);
-                self.len += 1;
-                if let Some(r) = &mut self.rounds {
-                    r.push(round);
-                }
-                self.version += 1;
-                true
-            }
+        if !self.set.insert(&self.data, k, row, h, id) {
+            return false;
         }
+        for ix in &mut self.dyn_indexes {
+            ix.add(&self.data, k, id, row);
+        }
+        self.data.extend_from_slice(row);
+        self.len += 1;
+        if let Some(r) = &mut self.rounds {
+            r.push(round);
+        }
+        self.version += 1;
+        true
+    }
+
+    /// Inserts `n` rows packed in `rows` (`arity` words each), skipping those
+    /// present; returns how many were new. `hashes` is scratch space.
+    pub fn insert_batch(&mut self, rows: &[u64], n: usize, round: u32, hashes: &mut Vec<u64>) -> usize {
+        let k = self.arity;
+        let before = self.len;
+        if k == 0 {
+            if n > 0 {
+                self.insert(&[], round);
+            }
+            return self.len - before;
+        }
+        self.set.reserve(&self.data, k, n);
+        self.data.reserve(n * k);
+        hashes.clear();
+        hashes.extend(rows[..n * k].chunks_exact(k).map(hash_words));
+        const AHEAD: usize = 16;
+        for &h in hashes.iter().take(AHEAD) {
+            self.set.prefetch(h);
+        }
+        for i in 0..n {
+            if let Some(&h) = hashes.get(i + AHEAD) {
+                self.set.prefetch(h);
+            }
+            self.insert_reserved(&rows[i * k..i * k + k], hashes[i], round);
+        }
+        self.len - before
     }
 
     /// Removes every row (keeps `base`).
     pub fn clear(&mut self) {
         self.data = Vec::new();
-        self.set = HashTable::new();
+        self.set = RowSet::default();
         self.len = 0;
         if let Some(r) = &mut self.rounds {
             r.clear();
@@ -184,7 +188,7 @@ impl Relation {
     /// Bytes held by rows, the set, rounds and indexes (approximate).
     pub fn heap_bytes(&self) -> usize {
         self.data.capacity() * 8
-            + self.set.capacity() * 5
+            + self.set.heap_bytes()
             + self.rounds.as_ref().map_or(0, |r| r.capacity() * 4)
             + self
                 .dyn_indexes
@@ -211,8 +215,9 @@ mod tests {
         for i in 0..1000u64 {
             r.insert(&[i, i + 1], 0);
         }
-        assert_eq!(r.len(), 1001);
-        assert_eq!(r.find(&[500, 501]), Some(501));
+        assert_eq!(r.len(), 1000, "(1, 2) and (2, 3) were already there");
+        let id = r.find(&[500, 501]).expect("inserted");
+        assert_eq!(r.row(id as usize), &[500, 501]);
     }
 
     #[test]

@@ -108,6 +108,10 @@ fn read_file(
     let arity = types.len();
     let expected_lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     db.rels[rel].reserve(expected_lines);
+    const BATCH: usize = 4096;
+    let mut batch: Vec<u64> = Vec::with_capacity(BATCH * arity);
+    let mut in_batch = 0usize;
+    let mut hashes: Vec<u64> = Vec::new();
     let mut row: Vec<u64> = vec![0; arity];
     let (mut lines, mut new) = (0u64, 0u64);
     let mut dbuf = [0u8; 4];
@@ -153,10 +157,18 @@ fn read_file(
                 "give one field per column of the relation, separated by tabs",
             ));
         }
-        if db.insert_packed(rel, &row) {
-            new += 1;
+        batch.extend_from_slice(&row);
+        in_batch += 1;
+        if in_batch == BATCH {
+            new += db.insert_packed_batch(rel, &batch, in_batch, &mut hashes) as u64;
+            batch.clear();
+            in_batch = 0;
         }
     }
+    if arity == 0 && lines > 0 {
+        in_batch = 1;
+    }
+    new += db.insert_packed_batch(rel, &batch, in_batch, &mut hashes) as u64;
     Ok((lines, new))
 }
 
