@@ -213,6 +213,7 @@ impl<'a> Lowering<'a> {
                                 p.id
                             ),
                         )
+                        .with_label("this closes the loop")
                         .with_help("a place's `in` names the larger area that contains it; fix the chain so it ends at a country"));
                 }
                 if seen.contains(&next) {
