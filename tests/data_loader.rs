@@ -613,3 +613,27 @@ fn garbage_never_panics() {
         assert!(loader.data().is_empty());
     }
 }
+
+#[test]
+fn the_readme_example_loads() {
+    let readme = std::fs::read_to_string(root().join("data/README.md")).expect("data/README.md");
+    let example = readme
+        .split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a JSON example");
+    let mut sources = SourceMap::new();
+    let data = DataLoader::new()
+        .load_str(&mut sources, "data/README.md example", example)
+        .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    let located = data
+        .facts_of("located_in")
+        .find(|f| strings(f)[0] == "Sale")
+        .expect("Sale is located");
+    assert_eq!(located.provenance.grade.to_string(), "C3");
+    assert!(located.provenance.is_inferred());
+    assert_eq!(
+        tuples(&data, "cell"),
+        [row(&["op-2024-01/Tangier", "Tangier"])].into()
+    );
+}
