@@ -20,7 +20,9 @@
 //! - `format`: the serde shape of a document.
 //! - `locate`: JSON paths and their place in the text.
 //! - `registry`: the ids declared so far.
-//! - `lower`: from a document to facts with provenance.
+//! - `lower`: from a document to facts.
+//! - `declare`: ids, references, kinds and containment checked.
+//! - `provenance`: each fact's paragraph, grade and inference note.
 //! - `loader`: [`DataLoader`] and its error messages.
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
@@ -29,10 +31,12 @@
 
 mod attested;
 mod dataset;
+mod declare;
 mod format;
 mod loader;
 mod locate;
 mod lower;
+mod provenance;
 mod registry;
 mod schema;
 
