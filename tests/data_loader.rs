@@ -637,3 +637,20 @@ fn the_readme_example_loads() {
         [row(&["op-2024-01/Tangier", "Tangier"])].into()
     );
 }
+
+#[test]
+fn columns_count_characters_after_non_ascii_names() {
+    // serde_json counts columns in bytes; the caret must still sit under the bad token.
+    let mut sources = SourceMap::new();
+    let err = DataLoader::new()
+        .load_str(
+            &mut sources,
+            "u.json",
+            "{\"source\": {\"id\": \"éééé\", x}}",
+        )
+        .expect_err("bad JSON");
+    let text = err.render(&sources);
+    assert_eq!(err.code, "bad-json");
+    assert!(text.contains("u.json:1:27"), "{text}");
+    assert!(text.contains(&format!("| {}^", " ".repeat(26))), "{text}");
+}

@@ -36,8 +36,7 @@ struct Resolved {
 }
 
 impl Lowering<'_> {
-    // ---- provenance ----
-
+    /// The provenance at the document's root: the source's headline and grade.
     pub(super) fn root_ctx(&self) -> Ctx {
         Ctx {
             depth: 0,
@@ -109,6 +108,7 @@ impl Lowering<'_> {
         }
     }
 
+    /// The paragraph, grade and notes of one part of a fact.
     fn resolve(&self, ctx: &Ctx) -> Result<Resolved, Diagnostic> {
         let explicit = ctx.grade.as_ref();
         let grade = match (&ctx.notes[..], explicit) {
