@@ -185,13 +185,19 @@ mod tests {
             let h = hash_words(&row);
             assert!(set.insert(&data, 2, &row, h, n as u32));
             data.extend_from_slice(&row);
-            assert!(!set.insert(&data, 2, &row, h, 9999), "second insert is a duplicate");
+            assert!(
+                !set.insert(&data, 2, &row, h, 9999),
+                "second insert is a duplicate"
+            );
         }
         assert_eq!(set.len(), 5000);
         for n in (0..5000u64).step_by(7) {
             let row = [n % 97, n / 97];
             assert_eq!(set.find(&data, 2, &row, hash_words(&row)), Some(n as u32));
         }
-        assert_eq!(set.find(&data, 2, &[1000, 1000], hash_words(&[1000, 1000])), None);
+        assert_eq!(
+            set.find(&data, 2, &[1000, 1000], hash_words(&[1000, 1000])),
+            None
+        );
     }
 }

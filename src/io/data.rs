@@ -47,10 +47,5 @@ pub use schema::{BASE_RELATIONS, BaseRelation, base_relation};
 /// The data documents built into sleuth, as `(name, text)` pairs: what
 /// `sleuth` uses when no `--data` is given.
 pub fn embedded() -> &'static [(&'static str, &'static str)] {
-    EMBEDDED
+    crate::embedded::DATA
 }
-
-const EMBEDDED: &[(&str, &str)] = &[(
-    "data/morocco-sahel-recruitment.json",
-    include_str!("../../data/morocco-sahel-recruitment.json"),
-)];

@@ -38,7 +38,10 @@ fn recurring_hotspots_are_exactly_tangier_tetouan_and_inezgane() {
     let mut ws = workspace();
     let answers = ws.query("?- recurring_hotspot(P).").expect("runs");
     assert_eq!(answers.columns, vec!["P".to_string()]);
-    assert_eq!(answers.strings(), column(&["Inezgane", "Tangier", "Tetouan"]));
+    assert_eq!(
+        answers.strings(),
+        column(&["Inezgane", "Tangier", "Tetouan"])
+    );
 }
 
 #[test]
@@ -91,7 +94,13 @@ fn each_pipeline_rests_on_the_evidence_the_report_gives() {
 #[test]
 fn no_theater_is_a_pipeline_from_its_own_country() {
     let mut ws = workspace();
-    assert!(ask(&mut ws, "?- recruitment_pipeline(C, T), theater_country(T, C).").is_empty());
+    assert!(
+        ask(
+            &mut ws,
+            "?- recruitment_pipeline(C, T), theater_country(T, C)."
+        )
+        .is_empty()
+    );
     assert!(ask(&mut ws, "?- recruitment_pipeline(\"Somalia\", T).").is_empty());
     assert!(ask(&mut ws, "?- recruitment_pipeline(\"Mali\", T).").is_empty());
 }
@@ -99,7 +108,10 @@ fn no_theater_is_a_pipeline_from_its_own_country() {
 #[test]
 fn morocco_feeds_two_theaters_and_no_other_country_does() {
     let mut ws = workspace();
-    assert_eq!(ask(&mut ws, "?- multi_theater_origin(C)."), column(&["Morocco"]));
+    assert_eq!(
+        ask(&mut ws, "?- multi_theater_origin(C)."),
+        column(&["Morocco"])
+    );
     assert_eq!(
         ask(&mut ws, "?- recruitment_pipeline(\"Morocco\", T)."),
         column(&["Sahel", "Somalia"])
@@ -113,7 +125,10 @@ fn the_january_2023_operation_is_the_one_joint_operation_morocco_with_spain() {
         ask(&mut ws, "?- joint_operation(Op, A, B)."),
         rows(&[&["op-2023-01", "Morocco", "Spain"]])
     );
-    assert_eq!(ask(&mut ws, "?- operation(\"op-2023-01\", D)."), column(&["2023-01"]));
+    assert_eq!(
+        ask(&mut ws, "?- operation(\"op-2023-01\", D)."),
+        column(&["2023-01"])
+    );
     assert_eq!(
         ask(&mut ws, "?- operation(Op, \"2023-01\")."),
         column(&["op-2023-01"])
@@ -124,11 +139,17 @@ fn the_january_2023_operation_is_the_one_joint_operation_morocco_with_spain() {
 fn five_moroccans_were_arrested_in_somalia() {
     let mut ws = workspace();
     assert_eq!(
-        ask(&mut ws, "?- nationals_arrested_in(\"Morocco\", \"Somalia\", N)."),
+        ask(
+            &mut ws,
+            "?- nationals_arrested_in(\"Morocco\", \"Somalia\", N)."
+        ),
         column(&["5"])
     );
     assert_eq!(
-        ask(&mut ws, "?- nationality(P, \"Morocco\"), arrested_in_country(P, \"Somalia\")."),
+        ask(
+            &mut ws,
+            "?- nationality(P, \"Morocco\"), arrested_in_country(P, \"Somalia\")."
+        ),
         column(&[
             "almskad-moroccan-1",
             "almskad-moroccan-2",
@@ -138,7 +159,10 @@ fn five_moroccans_were_arrested_in_somalia() {
         ])
     );
     assert_eq!(
-        ask(&mut ws, "?- nationals_arrested_in(Nationality, Country, N)."),
+        ask(
+            &mut ws,
+            "?- nationals_arrested_in(Nationality, Country, N)."
+        ),
         rows(&[
             &["Morocco", "Morocco", "1"],
             &["Morocco", "Somalia", "5"],
@@ -152,11 +176,23 @@ fn the_ofin_arrests_fall_in_february_2024_three_months_after_almskad() {
     let mut ws = workspace();
     assert_eq!(
         ask(&mut ws, "?- arrest(P, \"Ofin\", D)."),
-        rows(&[&["ofin-moroccan-1", "2024-02"], &["ofin-syrian-1", "2024-02"]])
+        rows(&[
+            &["ofin-moroccan-1", "2024-02"],
+            &["ofin-syrian-1", "2024-02"]
+        ])
     );
     assert_eq!(
-        ask(&mut ws, "?- arrest(P, \"Almskad\", D), arrest(Q, \"Ofin\", E), N = months_between(D, E), P = \"almskad-moroccan-1\", Q = \"ofin-syrian-1\"."),
-        rows(&[&["almskad-moroccan-1", "2023-11", "ofin-syrian-1", "2024-02", "3"]])
+        ask(
+            &mut ws,
+            "?- arrest(P, \"Almskad\", D), arrest(Q, \"Ofin\", E), N = months_between(D, E), P = \"almskad-moroccan-1\", Q = \"ofin-syrian-1\"."
+        ),
+        rows(&[&[
+            "almskad-moroccan-1",
+            "2023-11",
+            "ofin-syrian-1",
+            "2024-02",
+            "3"
+        ]])
     );
 }
 
@@ -187,7 +223,10 @@ fn the_january_2024_operation_hit_four_places_more_than_either_2023_moroccan_ope
     );
     // The two 2023 operations Morocco conducted alone: March and October.
     assert_eq!(
-        ask(&mut ws, "?- conducted_by(Op, \"Morocco\"), !joint_operation(Op, _, _), operation(Op, D), year(D) = 2023."),
+        ask(
+            &mut ws,
+            "?- conducted_by(Op, \"Morocco\"), !joint_operation(Op, _, _), operation(Op, D), year(D) = 2023."
+        ),
         rows(&[&["op-2023-03", "2023-03"], &["op-2023-10", "2023-10"]])
     );
     assert_eq!(
@@ -242,8 +281,18 @@ fn every_cell_lies_in_morocco_or_spain_and_served_the_sahel() {
         ask(&mut ws, "?- cell_country(Cell, \"Spain\")."),
         column(&["op-2023-01/Almaeria"])
     );
-    assert_eq!(ask(&mut ws, "?- cell_country(Cell, C), C != \"Morocco\", C != \"Spain\".").len(), 0);
-    assert_eq!(ask(&mut ws, "?- cell_theater(Cell, T), T != \"Sahel\".").len(), 0);
+    assert_eq!(
+        ask(
+            &mut ws,
+            "?- cell_country(Cell, C), C != \"Morocco\", C != \"Spain\"."
+        )
+        .len(),
+        0
+    );
+    assert_eq!(
+        ask(&mut ws, "?- cell_theater(Cell, T), T != \"Sahel\".").len(),
+        0
+    );
     assert_eq!(ask(&mut ws, "?- cell(Cell, P).").len(), 12);
     assert_eq!(
         ask(&mut ws, "?- within(\"Almskad\", A)."),
@@ -268,12 +317,8 @@ fn sleuth_query(args: &[&str]) -> serde_json::Value {
         "sleuth {args:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn cli(query: &str) -> serde_json::Value {
