@@ -165,7 +165,10 @@ impl Workspace {
             loader: DataLoader::new(),
             facts: Vec::new(),
             documents: Vec::new(),
-            options: EvalOptions::default(),
+            options: EvalOptions {
+                record_rounds: true,
+                ..EvalOptions::default()
+            },
             state: Evaluated {
                 program,
                 db,
@@ -176,7 +179,7 @@ impl Workspace {
 
     /// A workspace over the data/ and rules/ sleuth was built with.
     pub fn embedded() -> Result<Workspace, Error> {
-        Workspace::embedded_with(EvalOptions::default())
+        Workspace::embedded_with(Workspace::empty().options)
     }
 
     /// [`Workspace::embedded`] with evaluation options.
@@ -193,7 +196,7 @@ impl Workspace {
     /// A workspace over data files (JSON) and rule files (.dl). A directory
     /// stands for its `.json` or `.dl` files, in name order.
     pub fn open(data: &[PathBuf], rules: &[PathBuf]) -> Result<Workspace, Error> {
-        Workspace::open_with(data, rules, EvalOptions::default())
+        Workspace::open_with(data, rules, Workspace::empty().options)
     }
 
     /// [`Workspace::open`] with evaluation options.

@@ -25,6 +25,10 @@ pub struct EvalFlags {
     pub profile: bool,
     /// Which path evaluates the library.
     pub engine: Engine,
+    /// `--provenance` / `--no-provenance`: record derivation rounds for
+    /// explanations. `None` takes the command's default (on for the
+    /// workspace commands, off for `run`).
+    pub provenance: Option<bool>,
 }
 
 impl Default for EvalFlags {
@@ -33,6 +37,7 @@ impl Default for EvalFlags {
             max_tuples: None,
             profile: false,
             engine: Engine::Auto,
+            provenance: None,
         }
     }
 }
@@ -112,6 +117,7 @@ OPTIONS:
     --max-tuples N     stop a run that derives more than N tuples
     --engine E         compiled | interpreted (default: compiled when the rules match the build)
     --profile          print time, iterations and tuples per stratum and rule
+    --no-provenance    do not record derivations (explanations need them; `run` records only with --provenance)
 ";
 
 /// Parses the arguments after the program name.
@@ -242,6 +248,8 @@ fn inputs_flag(it: &mut Flags<'_>, arg: &str, inputs: &mut Inputs) -> Result<boo
 fn eval_flag(it: &mut Flags<'_>, arg: &str, eval: &mut EvalFlags) -> Result<bool, String> {
     match arg {
         "--profile" => eval.profile = true,
+        "--provenance" => eval.provenance = Some(true),
+        "--no-provenance" => eval.provenance = Some(false),
         "--max-tuples" => {
             let v = it.value(arg)?;
             eval.max_tuples = Some(

@@ -18,9 +18,10 @@ use sleuth::{SourceMap, check, syntax};
 use args::{EvalFlags, Inputs};
 
 /// Evaluation options from the command line's flags.
-pub fn eval_options(flags: &EvalFlags) -> EvalOptions {
+pub fn eval_options(flags: &EvalFlags, record_by_default: bool) -> EvalOptions {
     let mut options = EvalOptions {
         profile: flags.profile,
+        record_rounds: flags.provenance.unwrap_or(record_by_default),
         ..EvalOptions::default()
     };
     if let Some(max) = flags.max_tuples {
@@ -36,11 +37,11 @@ pub fn open_workspace(
     flags: &EvalFlags,
 ) -> Result<Workspace, sleuth::session::Error> {
     let mut ws = if inputs.data.is_empty() && inputs.rules.is_empty() {
-        Workspace::embedded_with(eval_options(flags))?
+        Workspace::embedded_with(eval_options(flags, true))?
     } else {
-        Workspace::open_with(&inputs.data, &inputs.rules, eval_options(flags))?
+        Workspace::open_with(&inputs.data, &inputs.rules, eval_options(flags, true))?
     };
-    ws.set_options(eval_options(flags));
+    ws.set_options(eval_options(flags, true));
     Ok(ws)
 }
 
@@ -66,7 +67,7 @@ pub fn run(
         }
     };
     let mut db = Database::new(&checked);
-    let options = eval_options(flags);
+    let options = eval_options(flags, false);
     let started = std::time::Instant::now();
     if let Err(d) = db.load_program_facts(&checked) {
         eprint!("{}", d.render(&sources));
