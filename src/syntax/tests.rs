@@ -329,6 +329,13 @@ fn moderately_nested_input_parses() {
 }
 
 #[test]
+fn syntax_errors_are_capped() {
+    let errs = errors(&"a(1) b.\n".repeat(200));
+    assert_eq!(errs.len(), 51);
+    assert_eq!(errs[50], "syntax: 150 more syntax errors are not shown");
+}
+
+#[test]
 fn disjunction_explosion_is_bounded() {
     let text = format!("a(X) :- {}.", vec!["(b(X) ; c(X))"; 20].join(", "));
     assert!(errors(&text)[0].contains("more than 1024 rules"));
