@@ -300,6 +300,8 @@ fn unsupported_features_are_named() {
     assert!(errs[0].contains("`mean`"), "{errs:?}");
     let errs = errors("a(X) :- b(X), !contains(\"x\", X).");
     assert!(errs[0].contains("negated `contains`"), "{errs:?}");
+    let errs = errors("a(X) :- b(X), match(\"a.*\", X).");
+    assert!(errs[0].contains("`match` test"), "{errs:?}");
     let errs = errors(".type R = [a: number]");
     assert!(errs[0].contains("record types"), "{errs:?}");
 }
