@@ -222,7 +222,13 @@ impl Database {
 
     /// Inserts `n` packed base rows (`arity` words each) in one batch;
     /// returns how many were new.
-    pub(crate) fn insert_packed_batch(&mut self, rel: RelId, rows: &[u64], n: usize, hashes: &mut Vec<u64>) -> usize {
+    pub(crate) fn insert_packed_batch(
+        &mut self,
+        rel: RelId,
+        rows: &[u64],
+        n: usize,
+        hashes: &mut Vec<u64>,
+    ) -> usize {
         let r = &mut self.rels[rel];
         if self.derived[rel] {
             r.base.extend_from_slice(&rows[..n * r.arity]);

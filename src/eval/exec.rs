@@ -34,6 +34,8 @@ pub enum IndexView<'a> {
     Static(&'a StaticIndex),
     /// Chains over a relation of the running stratum.
     Dyn(&'a DynIndex),
+    /// Not built: only versions that cannot run in this evaluation read it.
+    Unused,
 }
 
 /// What a join reads: relations, indexes, symbols.
@@ -258,6 +260,16 @@ pub fn run<S: Sink>(
                     }
                     Ok(())
                 }
+                IndexView::Unused => Err(Box::new(
+                    Diagnostic::new(
+                        "internal",
+                        "the evaluator read an index it did not build",
+                        None,
+                    )
+                    .with_help(
+                        "this is a bug in sleuth's evaluator; please report it with the program",
+                    ),
+                )),
             };
             sc.tick(ctx)?;
             result
@@ -288,11 +300,18 @@ pub fn run<S: Sink>(
             let exists = match index {
                 None => !ctx.rels[*rel].is_empty(),
                 Some(i) => {
-                    let IndexView::Static(ix) = ctx.indexes[*i] else {
-                        unreachable!("negation reads a lower stratum")
-                    };
-                    let (a, b) = with_row(sc, key, regs, |w| ix.lookup(w));
-                    a < b
+                    match ctx.indexes[*i] {
+                        IndexView::Static(ix) => {
+                            let (a, b) = with_row(sc, key, regs, |w| ix.lookup(w));
+                            a < b
+                        }
+                        // Negation reads a lower stratum, whose indexes are static.
+                        _ => return Err(Box::new(Diagnostic::new(
+                            "internal",
+                            "a negated atom reads a relation of its own stratum",
+                            None,
+                        ).with_help("this is a bug in sleuth's checker; please report it with the program"))),
+                    }
                 }
             };
             if exists {

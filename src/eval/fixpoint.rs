@@ -10,7 +10,7 @@ use super::database::Database;
 use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan};
 use super::index::StaticIndex;
 use super::intern::TEMP_BIT;
-use super::plan::{IndexReq, PlanEnv, RulePlan, Source, Step, Version, plan_rule};
+use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
 use super::show::rule_text;
 use super::stats::{EvalStats, RuleStats, StratumMode, StratumStats};
 use crate::diag::Diagnostic;
@@ -189,7 +189,19 @@ impl Run<'_> {
         for &r in &rules {
             plans.push(plan_rule(program, r, &env, &mut db.interner, &mut reqs)?);
         }
-        let slots = prepare_indexes(db, &reqs);
+        // Only build the indexes of versions that can run in this evaluation:
+        // a version reading a lower relation as delta runs only when that
+        // relation gained rows since the last evaluation.
+        let mut used = vec![false; reqs.len()];
+        for p in &plans {
+            mark_used(&p.full.steps, &mut used);
+            for (v, &(_, rel)) in p.deltas.iter().zip(&p.atoms) {
+                if own.contains(&rel) || (!scratch && changed(db, &rel)) {
+                    mark_used(&v.steps, &mut used);
+                }
+            }
+        }
+        let slots = prepare_indexes(db, &reqs, &used);
         let mut rule_stats: Vec<RuleStats> = plans
             .iter()
             .map(|p| RuleStats {
@@ -405,10 +417,12 @@ fn versions_to_run<'p>(
 
 /// Creates dynamic indexes and (re)builds stale static ones; returns, per
 /// request, the dynamic index's slot in its relation (unused for static).
-fn prepare_indexes(db: &mut Database, reqs: &[IndexReq]) -> Vec<usize> {
+fn prepare_indexes(db: &mut Database, reqs: &[IndexReq], used: &[bool]) -> Vec<usize> {
     let mut slots = Vec::with_capacity(reqs.len());
-    for req in reqs {
-        if req.dynamic {
+    for (req, &used) in reqs.iter().zip(used) {
+        if !used {
+            slots.push(usize::MAX);
+        } else if req.dynamic {
             slots.push(db.rels[req.rel].add_dyn_index(&req.cols));
         } else {
             let rel = &db.rels[req.rel];
@@ -432,7 +446,9 @@ fn views<'a>(db: &'a Database, reqs: &[IndexReq], slots: &[usize]) -> Vec<IndexV
     reqs.iter()
         .zip(slots)
         .map(|(req, &slot)| {
-            if req.dynamic {
+            if slot == usize::MAX {
+                IndexView::Unused
+            } else if req.dynamic {
                 IndexView::Dyn(&db.rels[req.rel].dyn_indexes[slot])
             } else {
                 IndexView::Static(
@@ -445,5 +461,14 @@ fn views<'a>(db: &'a Database, reqs: &[IndexReq], slots: &[usize]) -> Vec<IndexV
         .collect()
 }
 
-#[allow(dead_code)]
-fn unused(_: Source) {}
+/// Marks the indexes a list of steps reads.
+fn mark_used(steps: &[Step], used: &mut [bool]) {
+    for s in steps {
+        match s {
+            Step::Lookup { index, .. } => used[*index] = true,
+            Step::NotExists { index: Some(i), .. } => used[*i] = true,
+            Step::Aggregate(a) => mark_used(&a.steps, used),
+            _ => {}
+        }
+    }
+}

@@ -48,7 +48,13 @@ pub struct StaticIndex {
 
 impl StaticIndex {
     /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`.
-    pub fn build(data: &[u64], arity: usize, len: usize, cols: &[usize], version: u64) -> StaticIndex {
+    pub fn build(
+        data: &[u64],
+        arity: usize,
+        len: usize,
+        cols: &[usize],
+        version: u64,
+    ) -> StaticIndex {
         let kk = cols.len();
         let stride = kk + 1;
         let val_cols: Vec<usize> = (0..arity).filter(|c| !cols.contains(c)).collect();
@@ -61,7 +67,9 @@ impl StaticIndex {
             let row = &data[id * arity..id * arity + arity];
             let h = hash_cols(row, cols);
             let found = table
-                .find(h, |&g| key_matches(row, cols, &keys[g as usize * kk..g as usize * kk + kk]))
+                .find(h, |&g| {
+                    key_matches(row, cols, &keys[g as usize * kk..g as usize * kk + kk])
+                })
                 .copied();
             let g = match found {
                 Some(g) => g,

@@ -60,7 +60,9 @@ impl Interner {
     pub fn get(&self, s: &str) -> Option<u32> {
         let tag = (hash_bytes(s.as_bytes()) >> 32) as u32;
         self.table
-            .find(table_hash(tag), |&(id, t)| t == tag && self.resolve(id) == s)
+            .find(table_hash(tag), |&(id, t)| {
+                t == tag && self.resolve(id) == s
+            })
             .map(|&(id, _)| id)
     }
 

@@ -11,8 +11,8 @@
 
 use super::hash::hash_words;
 use super::index::DynIndex;
-use crate::value::Type;
 use super::rowset::RowSet;
+use crate::value::Type;
 
 /// One relation's rows and bookkeeping.
 #[derive(Clone, Debug)]
@@ -127,7 +127,13 @@ impl Relation {
 
     /// Inserts `n` rows packed in `rows` (`arity` words each), skipping those
     /// present; returns how many were new. `hashes` is scratch space.
-    pub fn insert_batch(&mut self, rows: &[u64], n: usize, round: u32, hashes: &mut Vec<u64>) -> usize {
+    pub fn insert_batch(
+        &mut self,
+        rows: &[u64],
+        n: usize,
+        round: u32,
+        hashes: &mut Vec<u64>,
+    ) -> usize {
         let k = self.arity;
         let before = self.len;
         if k == 0 {
