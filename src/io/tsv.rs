@@ -313,6 +313,142 @@ pub fn write_printsize(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::{SourceId, Span};
+    use crate::ir::{Column, Input, Output, Program, Relation};
+    use crate::value::Value;
+
+    fn program(types: &[Type], delimiter: char) -> Program {
+        let span = Span::new(SourceId(0), 0, 1);
+        Program {
+            relations: vec![Relation {
+                name: "ev".into(),
+                columns: types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ty)| Column {
+                        name: format!("c{i}"),
+                        ty: *ty,
+                    })
+                    .collect(),
+                span: None,
+                declared: true,
+                is_query: false,
+            }],
+            inputs: vec![Input {
+                rel: 0,
+                filename: "ev.tsv".into(),
+                delimiter,
+                span,
+            }],
+            outputs: vec![Output {
+                rel: 0,
+                filename: "ev.csv".into(),
+                span,
+            }],
+            printsize: vec![0],
+            ..Program::default()
+        }
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sleuth-tsv-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn reads_typed_fields_and_writes_sorted_rows() {
+        let dir = temp_dir("roundtrip");
+        fs::write(
+            dir.join("ev.tsv"),
+            "Tangier\t-3\t2024-02\t1.5\r\nGao\t7\t2023-11-05\t2\n\nGao\t7\t2023-11-05\t2\n",
+        )
+        .expect("write");
+        let prog = program(&[Type::Symbol, Type::Number, Type::Date, Type::Float], '\t');
+        let mut db = Database::new(&prog);
+        let stats = read_inputs(&prog, &mut db, &dir).expect("reads");
+        assert_eq!((stats.files, stats.lines, stats.tuples), (1, 3, 2));
+        assert!(db.contains(
+            0,
+            &[
+                Value::Symbol("Tangier".into()),
+                Value::Number(-3),
+                Value::Date(Date::parse("2024-02").expect("date")),
+                Value::Float(1.5)
+            ]
+        ));
+        let out = dir.join("out");
+        fs::create_dir_all(&out).expect("out dir");
+        write_outputs(&prog, &db, OutputTarget::Dir(out.clone())).expect("writes");
+        let text = fs::read_to_string(out.join("ev.csv")).expect("written");
+        assert_eq!(text, "Gao\t7\t2023-11-05\t2.0\nTangier\t-3\t2024-02\t1.5\n");
+        let mut buf = Vec::new();
+        write_printsize(&prog, &db, &mut buf).expect("prints");
+        assert_eq!(String::from_utf8(buf).expect("utf8"), "ev\t2\n");
+        let mut buf = Vec::new();
+        write_outputs(&prog, &db, OutputTarget::Writer(&mut buf)).expect("prints");
+        assert!(
+            String::from_utf8(buf)
+                .expect("utf8")
+                .contains("ev\n===============\nGao\t7")
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let dir = temp_dir("comma");
+        fs::write(dir.join("ev.tsv"), "a,1\nb,2\n").expect("write");
+        let prog = program(&[Type::Symbol, Type::Number], ',');
+        let mut db = Database::new(&prog);
+        read_inputs(&prog, &mut db, &dir).expect("reads");
+        assert_eq!(db.len(0), 2);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_column() {
+        let dir = temp_dir("errors");
+        let prog = program(&[Type::Symbol, Type::Number], '\t');
+        let mut db = Database::new(&prog);
+        let missing = read_inputs(&prog, &mut db, &dir).expect_err("missing");
+        assert_eq!(missing.code, "missing-input");
+        assert!(missing.message.contains("ev.tsv"), "{}", missing.message);
+        assert!(missing.help.as_deref().unwrap_or("").contains("-F"));
+
+        fs::write(dir.join("ev.tsv"), "a\t1\nbb\tx2\n").expect("write");
+        let bad = read_inputs(&prog, &mut db, &dir).expect_err("bad number");
+        assert_eq!(bad.code, "bad-input");
+        assert!(
+            bad.message.contains("ev.tsv:2:4: `x2` is not a number"),
+            "{}",
+            bad.message
+        );
+
+        fs::write(dir.join("ev.tsv"), "a\n").expect("write");
+        let short = read_inputs(&prog, &mut db, &dir).expect_err("short line");
+        assert!(
+            short
+                .message
+                .contains("ev.tsv:1:2: expected 2 fields, found 1"),
+            "{}",
+            short.message
+        );
+
+        fs::write(dir.join("ev.tsv"), "a\t1\t9\n").expect("write");
+        let long = read_inputs(&prog, &mut db, &dir).expect_err("long line");
+        assert!(
+            long.message.contains("expected 2 fields, found 3"),
+            "{}",
+            long.message
+        );
+
+        let nowhere = write_outputs(&prog, &db, OutputTarget::Dir(dir.join("no/such/dir")))
+            .expect_err("no dir");
+        assert_eq!(nowhere.code, "io-error");
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn parses_numbers_strictly() {
