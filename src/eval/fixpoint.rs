@@ -51,11 +51,18 @@ pub fn evaluate(
     }
     db.evaluated = false;
     let start_round = db.round;
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8),
+        n => n.min(64),
+    };
     let mut run = Run {
+        threads,
         program,
         opts,
         stats: EvalStats {
-            threads: 1,
+            threads,
             ..EvalStats::default()
         },
         reset: vec![false; db.rels.len()],
@@ -78,7 +85,17 @@ pub fn evaluate(
     Ok(run.stats)
 }
 
+/// One join thread's buffers, reused across chunks.
+#[derive(Default)]
+struct Worker {
+    sc: Scratch,
+    buf: Vec<u64>,
+    rows: usize,
+    regs: Vec<u64>,
+}
+
 struct Run<'a> {
+    threads: usize,
     program: &'a ir::Program,
     opts: &'a EvalOptions,
     stats: EvalStats,
@@ -217,8 +234,7 @@ impl Run<'_> {
         let reads_own = plans
             .iter()
             .any(|p| p.atoms.iter().any(|(_, r)| own.contains(r)));
-        let mut sc = Scratch::default();
-        let mut buf: Vec<u64> = Vec::new();
+        let mut workers: Vec<Worker> = (0..self.threads).map(|_| Worker::default()).collect();
         let mut first = true;
         loop {
             check_cancel(self.opts.cancel.as_deref()).map_err(|d| *d)?;
@@ -232,7 +248,7 @@ impl Run<'_> {
                 let tr = Instant::now();
                 rs.iterations += 1;
                 for v in versions {
-                    self.run_version(db, p, v, &reqs, &slots, &mut sc, &mut buf, rs)?;
+                    self.run_version(db, p, v, &reqs, &slots, &mut workers, rs)?;
                 }
                 rs.time += tr.elapsed();
             }
@@ -272,30 +288,32 @@ impl Run<'_> {
         v: &Version,
         reqs: &[IndexReq],
         slots: &[usize],
-        sc: &mut Scratch,
-        buf: &mut Vec<u64>,
+        workers: &mut [Worker],
         rs: &mut RuleStats,
     ) -> Result<(), Diagnostic> {
-        let mut regs = vec![0u64; p.nvars.max(1)];
-        // The outer scan is split into chunks; anything else runs in one go.
+        // The outer scan is split into chunks (joined by the workers side by
+        // side); anything else runs in one go on the first worker.
         let (outer, rest, lo, hi) = match v.steps.split_first() {
             Some((Step::Scan { rel, source, cols }, rest)) => {
-                let r = &db.rels[*rel];
-                let (lo, hi) = super::exec::range(r, *source);
-                (Some((*rel, cols)), rest, lo, hi)
+                let (lo, hi) = super::exec::range(&db.rels[*rel], *source);
+                (Some((*rel, cols.as_slice())), rest, lo, hi)
             }
             _ => (None, &v.steps[..], 0, 1),
         };
         let mut start = lo;
         while start < hi {
-            let end = if outer.is_some() {
-                (start + CHUNK).min(hi)
-            } else {
-                hi
+            let chunks: Vec<(usize, usize)> = match outer {
+                None => vec![(start, hi)],
+                Some(_) => (0..workers.len())
+                    .map(|i| {
+                        let a = (start + i * CHUNK).min(hi);
+                        (a, (a + CHUNK).min(hi))
+                    })
+                    .filter(|(a, b)| a < b)
+                    .collect(),
             };
-            let head_arity = db.rels[p.head].arity;
-            buf.clear();
-            let rows = {
+            start = chunks.last().map_or(hi, |c| c.1);
+            {
                 let views = views(db, reqs, slots);
                 let ctx = Ctx {
                     rels: &db.rels,
@@ -303,25 +321,63 @@ impl Run<'_> {
                     interner: &db.interner,
                     cancel: self.opts.cancel.as_deref(),
                 };
-                let mut sink = HeadSink {
-                    args: &p.head_args,
-                    out: buf,
-                    rows: 0,
+                let job = |w: &mut Worker, (a, b): (usize, usize)| -> Result<(), Stop> {
+                    w.buf.clear();
+                    w.regs.clear();
+                    w.regs.resize(p.nvars.max(1), 0);
+                    let mut sink = HeadSink {
+                        args: &p.head_args,
+                        out: &mut w.buf,
+                        rows: 0,
+                    };
+                    let res = match outer {
+                        Some((rel, cols)) => scan(
+                            &ctx,
+                            rel,
+                            cols,
+                            a,
+                            b,
+                            rest,
+                            &mut w.regs,
+                            &mut w.sc,
+                            &mut sink,
+                        ),
+                        None => run(&ctx, rest, &mut w.regs, &mut w.sc, &mut sink),
+                    };
+                    w.rows = sink.rows;
+                    res
                 };
-                let res: Result<(), Stop> = match outer {
-                    Some((rel, cols)) => {
-                        scan(&ctx, rel, cols, start, end, rest, &mut regs, sc, &mut sink)
+                let (first, others) = workers.split_at_mut(1);
+                if chunks.len() == 1 {
+                    job(&mut first[0], chunks[0]).map_err(|d| *d)?;
+                } else {
+                    let results: Vec<Result<(), Stop>> = std::thread::scope(|scope| {
+                        let handles: Vec<_> = others
+                            .iter_mut()
+                            .zip(&chunks[1..])
+                            .map(|(w, &c)| scope.spawn(move || job(w, c)))
+                            .collect();
+                        let mut results = vec![job(&mut first[0], chunks[0])];
+                        for h in handles {
+                            results.push(h.join().unwrap_or_else(|_| {
+                                Err(Box::new(Diagnostic::new(
+                                    "internal",
+                                    "a join worker thread panicked",
+                                    None,
+                                )))
+                            }));
+                        }
+                        results
+                    });
+                    for r in results {
+                        r.map_err(|d| *d)?;
                     }
-                    None => run(&ctx, rest, &mut regs, sc, &mut sink),
-                };
-                res.map_err(|d| *d)?;
-                let _ = head_arity;
-                sink.rows
-            };
-            rs.candidates += rows as u64;
-            let new = self.merge(db, p.head, buf, rows, sc)?;
-            rs.tuples += new;
-            start = end;
+                }
+            }
+            for w in workers.iter_mut().take(chunks.len()) {
+                rs.candidates += w.rows as u64;
+                rs.tuples += self.merge(db, p.head, &mut w.buf, w.rows, &mut w.sc)?;
+            }
         }
         Ok(())
     }

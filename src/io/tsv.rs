@@ -106,16 +106,42 @@ fn read_file(
     })?;
     let types = db.rels[rel].types.clone();
     let arity = types.len();
+    let sym_cols: Vec<usize> = (0..arity).filter(|&c| types[c] == Type::Symbol).collect();
     let expected_lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     db.rels[rel].reserve(expected_lines);
     const BATCH: usize = 4096;
     let mut batch: Vec<u64> = Vec::with_capacity(BATCH * arity);
     let mut in_batch = 0usize;
-    let mut hashes: Vec<u64> = Vec::new();
-    let mut row: Vec<u64> = vec![0; arity];
+    let mut strs: Vec<&str> = Vec::with_capacity(BATCH * sym_cols.len());
+    let (mut ids, mut hashes): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
     let (mut lines, mut new) = (0u64, 0u64);
     let mut dbuf = [0u8; 4];
     let delim: &str = delimiter.encode_utf8(&mut dbuf);
+    // Interns the batch's symbols in one go, fills them in, inserts the rows.
+    let mut flush = |db: &mut Database,
+                     batch: &mut Vec<u64>,
+                     strs: &mut Vec<&str>,
+                     n: usize|
+     -> Result<u64, Diagnostic> {
+        if !sym_cols.is_empty() {
+            db.interner
+                .intern_batch(strs, &mut ids, &mut hashes)
+                .map_err(|m| {
+                    Diagnostic::new("symbol-table-full", m, None)
+                        .with_help("use fewer distinct symbols")
+                })?;
+            let mut next = ids.iter();
+            for row in batch.chunks_exact_mut(arity) {
+                for &c in &sym_cols {
+                    row[c] = u64::from(*next.next().expect("one id per symbol field"));
+                }
+            }
+        }
+        let added = db.insert_packed_batch(rel, batch, n, &mut hashes) as u64;
+        batch.clear();
+        strs.clear();
+        Ok(added)
+    };
     for (ln, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.is_empty() {
@@ -134,15 +160,21 @@ fn read_file(
                     "give one field per column of the relation, separated by tabs",
                 ));
             };
-            row[c] = parse_field(db, field, *ty).map_err(|m| {
-                bad_input(
-                    path,
-                    ln + 1,
-                    col_start,
-                    m,
-                    &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
-                )
-            })?;
+            let word = if *ty == Type::Symbol {
+                strs.push(field);
+                0
+            } else {
+                parse_field(field, *ty).map_err(|m| {
+                    bad_input(
+                        path,
+                        ln + 1,
+                        col_start,
+                        m,
+                        &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
+                    )
+                })?
+            };
+            batch.push(word);
             col_start += field.chars().count() + 1;
         }
         if fields.next().is_some() {
@@ -152,33 +184,28 @@ fn read_file(
                 col_start,
                 format!(
                     "expected {arity} fields, found {}",
-                    arity + 1 + line[..].split(delim).skip(arity + 1).count()
+                    arity + 1 + line.split(delim).skip(arity + 1).count()
                 ),
                 "give one field per column of the relation, separated by tabs",
             ));
         }
-        batch.extend_from_slice(&row);
         in_batch += 1;
         if in_batch == BATCH {
-            new += db.insert_packed_batch(rel, &batch, in_batch, &mut hashes) as u64;
-            batch.clear();
+            new += flush(db, &mut batch, &mut strs, in_batch)?;
             in_batch = 0;
         }
     }
     if arity == 0 && lines > 0 {
         in_batch = 1;
     }
-    new += db.insert_packed_batch(rel, &batch, in_batch, &mut hashes) as u64;
+    new += flush(db, &mut batch, &mut strs, in_batch)?;
     Ok((lines, new))
 }
 
-fn parse_field(db: &mut Database, field: &str, ty: Type) -> Result<u64, String> {
+/// Parses a non-symbol field (symbols are interned by the batch).
+fn parse_field(field: &str, ty: Type) -> Result<u64, String> {
     match ty {
-        Type::Symbol => db
-            .interner
-            .intern(field)
-            .map(u64::from)
-            .map_err(|m| m.to_string()),
+        Type::Symbol => Err("symbols are interned in batches".to_string()),
         Type::Number => parse_i64(field.trim().as_bytes())
             .map(|n| n as u64)
             .ok_or_else(|| format!("`{field}` is not a number")),
