@@ -58,6 +58,17 @@ pub struct Scratch {
     temp_table: HashTable<u32>,
     ticks: u32,
     key: Vec<u64>,
+    /// Per static index: the last key looked up and its position range
+    /// (consecutive outer rows often share a key).
+    cache: Vec<LookupCache>,
+}
+
+/// The last lookup of one static index.
+#[derive(Clone, Copy, Default)]
+struct LookupCache {
+    valid: bool,
+    key: [u64; 2],
+    range: (usize, usize),
 }
 
 impl Scratch {
@@ -88,6 +99,11 @@ impl Scratch {
         self.temp_table
             .insert_unique(h, t, |&t| hash_bytes(temps[t as usize].as_bytes()));
         u64::from(t | TEMP_BIT)
+    }
+
+    /// Forgets cached lookups (the indexes are about to change).
+    pub fn clear_cache(&mut self) {
+        self.cache.clear();
     }
 
     /// Forgets the temporary symbols (after a merge interned them).
@@ -222,7 +238,24 @@ pub fn run<S: Sink>(
             kbuf.extend(key.iter().map(|o| operand(o, regs)));
             let result = match ctx.indexes[*index] {
                 IndexView::Static(ix) => {
-                    let (a, b) = ix.lookup(&kbuf);
+                    let (a, b) = if kbuf.len() <= 2 {
+                        if sc.cache.len() <= *index {
+                            sc.cache.resize(*index + 1, LookupCache::default());
+                        }
+                        let mut k2 = [0u64; 2];
+                        k2[..kbuf.len()].copy_from_slice(&kbuf);
+                        let c = &mut sc.cache[*index];
+                        if !(c.valid && c.key == k2) {
+                            *c = LookupCache {
+                                valid: true,
+                                key: k2,
+                                range: ix.lookup(&kbuf),
+                            };
+                        }
+                        c.range
+                    } else {
+                        ix.lookup(&kbuf)
+                    };
                     sc.key = kbuf;
                     let vk = val_cols.len();
                     let whole = lo == 0 && hi >= r.len();

@@ -300,6 +300,9 @@ impl Run<'_> {
             }
             _ => (None, &v.steps[..], 0, 1),
         };
+        for w in workers.iter_mut() {
+            w.sc.clear_cache();
+        }
         let mut start = lo;
         while start < hi {
             let chunks: Vec<(usize, usize)> = match outer {
