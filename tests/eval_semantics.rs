@@ -739,3 +739,84 @@ fn profile_stats_name_rules_and_strata() {
             .contains("path(x, z) :- path(x, y), edge(y, z).")
     );
 }
+
+#[test]
+fn a_join_larger_than_the_candidate_buffer_is_merged_in_pieces() {
+    // r(x, y) :- a(x), b(y).  over 1050 x 1000 values: more candidates than a
+    // worker buffers before it pauses to merge.
+    let mut p = P::new();
+    let a = p.rel("a", &[N]);
+    let b = p.rel("b", &[N]);
+    let r = p.rel("r", &[N, N]);
+    for i in 0..1050 {
+        p.fact(a, vec![num(i)]);
+    }
+    for i in 0..1000 {
+        p.fact(b, vec![num(i)]);
+    }
+    let mut rule = R::new();
+    let (x, y) = (rule.var("x", N), rule.var("y", N));
+    let a1 = p.atom(a, vec![t(x)]);
+    let a2 = p.atom(b, vec![t(y)]);
+    p.rule(rule.head(r, vec![v(x), v(y)]).lit(a1).lit(a2));
+    for threads in [1, 2] {
+        let db = run_with(
+            &mut p,
+            &EvalOptions {
+                threads,
+                ..EvalOptions::default()
+            },
+        );
+        assert_eq!(db.len(r), 1050 * 1000);
+        assert!(db.contains(r, &[num(1049), num(999)]));
+    }
+}
+
+#[test]
+fn parallel_joins_give_the_same_relations() {
+    // big(x) for 20000 values, step(x, x + 1); twice(x, z) :- big(x), step(x, y), step(y, z).
+    // reach(x) :- big(x), x < 3.  reach(y) :- reach(x), step(x, y).   (long recursion)
+    let mut p = P::new();
+    let big = p.rel("big", &[N]);
+    let step = p.rel("step", &[N, N]);
+    let twice = p.rel("twice", &[N, N]);
+    let reach = p.rel("reach", &[N]);
+    for i in 0..20_000 {
+        p.fact(big, vec![num(i)]);
+        p.fact(step, vec![num(i), num(i + 1)]);
+    }
+    let mut r = R::new();
+    let (x, y, z) = (r.var("x", N), r.var("y", N), r.var("z", N));
+    let a1 = p.atom(big, vec![t(x)]);
+    let a2 = p.atom(step, vec![t(x), t(y)]);
+    let a3 = p.atom(step, vec![t(y), t(z)]);
+    p.rule(r.head(twice, vec![v(x), v(z)]).lit(a1).lit(a2).lit(a3));
+    let mut r = R::new();
+    let x = r.var("x", N);
+    let a1 = p.atom(big, vec![t(x)]);
+    let lt = p.cmp(CmpOp::Lt, v(x), e(num(3)), N);
+    p.rule(r.head(reach, vec![v(x)]).lit(a1).lit(lt));
+    let mut r = R::new();
+    let (x, y) = (r.var("x", N), r.var("y", N));
+    let a1 = p.atom(reach, vec![t(x)]);
+    let a2 = p.atom(step, vec![t(x), t(y)]);
+    p.rule(r.head(reach, vec![v(y)]).lit(a1).lit(a2));
+    let one = run_with(
+        &mut p,
+        &EvalOptions {
+            threads: 1,
+            ..EvalOptions::default()
+        },
+    );
+    let two = run_with(
+        &mut p,
+        &EvalOptions {
+            threads: 2,
+            ..EvalOptions::default()
+        },
+    );
+    assert_eq!(one.len(twice), 19_999);
+    assert_eq!(one.len(reach), 20_001);
+    assert_eq!(one.tuples(twice), two.tuples(twice));
+    assert_eq!(one.tuples(reach), two.tuples(reach));
+}

@@ -147,6 +147,9 @@ pub struct HeadSink<'p> {
     pub out: &'p mut Vec<u64>,
     /// Number of rows appended (a nullary head appends no word).
     pub rows: usize,
+    /// [`scan_outer`] pauses once this many rows are buffered, so the
+    /// candidates can be merged before memory runs out.
+    pub pause_at: usize,
 }
 
 impl Sink for HeadSink<'_> {
@@ -435,6 +438,40 @@ pub fn scan<S: Sink>(
         sc.tick(ctx)?;
     }
     Ok(())
+}
+
+/// Like [`scan`] for a version's outer loop, but stops after the row at which
+/// the head buffer passes its bound; returns where the next call resumes.
+#[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
+pub fn scan_outer(
+    ctx: &Ctx,
+    rel: usize,
+    cols: &[ColOp],
+    lo: usize,
+    hi: usize,
+    rest: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut HeadSink,
+) -> Result<usize, Stop> {
+    let r = &ctx.rels[rel];
+    let k = r.arity;
+    if k == 0 {
+        scan(ctx, rel, cols, lo, hi, rest, regs, sc, sink)?;
+        return Ok(hi);
+    }
+    let data = r.data();
+    for id in lo..hi {
+        let row = &data[id * k..id * k + k];
+        if apply(cols, row, regs) {
+            run(ctx, rest, regs, sc, sink)?;
+            if sink.rows >= sink.pause_at {
+                return Ok(id + 1);
+            }
+        }
+        sc.tick(ctx)?;
+    }
+    Ok(hi)
 }
 
 /// Accumulates an aggregate over the bindings of its body.

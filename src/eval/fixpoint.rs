@@ -7,7 +7,7 @@
 
 use super::EvalOptions;
 use super::database::Database;
-use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan};
+use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan_outer};
 use super::index::StaticIndex;
 use super::intern::TEMP_BIT;
 use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
@@ -20,6 +20,8 @@ use std::time::Instant;
 
 /// Rows of the outer loop joined before their candidates are merged.
 const CHUNK: usize = 4096;
+/// Candidate rows a worker buffers before it pauses for a merge.
+const PAUSE_ROWS: usize = 1 << 20;
 
 /// Evaluates `program`'s rules over `db` to a fixpoint.
 ///
@@ -276,7 +278,9 @@ impl Run<'_> {
         stat.tuples = rule_stats.iter().map(|r| r.tuples).sum();
         stat.time = t0.elapsed();
         self.stats.strata.push(stat);
-        self.stats.rules.extend(rule_stats);
+        if self.opts.profile {
+            self.stats.rules.extend(rule_stats);
+        }
         Ok(())
     }
 
@@ -303,19 +307,27 @@ impl Run<'_> {
         for w in workers.iter_mut() {
             w.sc.clear_cache();
         }
-        let mut start = lo;
-        while start < hi {
-            let chunks: Vec<(usize, usize)> = match outer {
-                None => vec![(start, hi)],
-                Some(_) => (0..workers.len())
-                    .map(|i| {
-                        let a = (start + i * CHUNK).min(hi);
-                        (a, (a + CHUNK).min(hi))
-                    })
-                    .filter(|(a, b)| a < b)
-                    .collect(),
-            };
-            start = chunks.last().map_or(hi, |c| c.1);
+        // Ranges of the outer loop still to join: fresh chunks from `next`,
+        // plus the rest of any chunk whose worker paused on a full buffer.
+        let mut next = lo;
+        let mut pending: Vec<(usize, usize)> = Vec::new();
+        while next < hi || !pending.is_empty() {
+            let mut chunks: Vec<(usize, usize)> = Vec::new();
+            while chunks.len() < workers.len() {
+                if let Some(c) = pending.pop() {
+                    chunks.push(c);
+                } else if next < hi {
+                    let end = if outer.is_some() {
+                        (next + CHUNK).min(hi)
+                    } else {
+                        hi
+                    };
+                    chunks.push((next, end));
+                    next = end;
+                } else {
+                    break;
+                }
+            }
             {
                 let views = views(db, reqs, slots);
                 let ctx = Ctx {
@@ -324,7 +336,7 @@ impl Run<'_> {
                     interner: &db.interner,
                     cancel: self.opts.cancel.as_deref(),
                 };
-                let job = |w: &mut Worker, (a, b): (usize, usize)| -> Result<(), Stop> {
+                let job = |w: &mut Worker, (a, b): (usize, usize)| -> Result<usize, Stop> {
                     w.buf.clear();
                     w.regs.clear();
                     w.regs.resize(p.nvars.max(1), 0);
@@ -332,9 +344,10 @@ impl Run<'_> {
                         args: &p.head_args,
                         out: &mut w.buf,
                         rows: 0,
+                        pause_at: PAUSE_ROWS,
                     };
                     let res = match outer {
-                        Some((rel, cols)) => scan(
+                        Some((rel, cols)) => scan_outer(
                             &ctx,
                             rel,
                             cols,
@@ -345,16 +358,16 @@ impl Run<'_> {
                             &mut w.sc,
                             &mut sink,
                         ),
-                        None => run(&ctx, rest, &mut w.regs, &mut w.sc, &mut sink),
+                        None => run(&ctx, rest, &mut w.regs, &mut w.sc, &mut sink).map(|()| b),
                     };
                     w.rows = sink.rows;
                     res
                 };
                 let (first, others) = workers.split_at_mut(1);
-                if chunks.len() == 1 {
-                    job(&mut first[0], chunks[0]).map_err(|d| *d)?;
+                let results: Vec<Result<usize, Stop>> = if chunks.len() == 1 {
+                    vec![job(&mut first[0], chunks[0])]
                 } else {
-                    let results: Vec<Result<(), Stop>> = std::thread::scope(|scope| {
+                    std::thread::scope(|scope| {
                         let handles: Vec<_> = others
                             .iter_mut()
                             .zip(&chunks[1..])
@@ -371,9 +384,12 @@ impl Run<'_> {
                             }));
                         }
                         results
-                    });
-                    for r in results {
-                        r.map_err(|d| *d)?;
+                    })
+                };
+                for (r, &(_, b)) in results.into_iter().zip(&chunks) {
+                    let resume = r.map_err(|d| *d)?;
+                    if resume < b {
+                        pending.push((resume, b));
                     }
                 }
             }
