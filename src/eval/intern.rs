@@ -10,6 +10,7 @@
 //! first and prefetches slots and strings ahead, for the TSV reader.
 
 use super::hash::hash_bytes;
+use super::prefetch::prefetch;
 use std::cmp::Ordering;
 
 /// Ids at or above this bit are temporary symbols made during a join (see
@@ -27,17 +28,6 @@ pub struct Interner {
     ends: Vec<u32>,
     /// `hash bits << 32 | id`, or [`EMPTY`].
     slots: Vec<u64>,
-}
-
-#[inline]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint; it never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 #[inline]

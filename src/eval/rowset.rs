@@ -13,6 +13,7 @@
 //! being paid one after the other.
 
 use super::hash::hash_words;
+use super::prefetch::prefetch;
 
 /// Largest fill ratio before the table doubles (in eighths).
 const MAX_LOAD_EIGHTHS: usize = 6;
@@ -28,18 +29,6 @@ fn rows_eq(a: &[u64], b: &[u64]) -> bool {
         3 => a[0] == b[0] && a[1] == b[1] && a[2] == b[2],
         _ => a == b,
     }
-}
-
-/// Hints the processor to fetch the cache line holding `p`.
-#[inline]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint; it never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// A slot layout: an id plus hash bits, with a reserved empty value.
