@@ -820,3 +820,47 @@ fn parallel_joins_give_the_same_relations() {
     assert_eq!(one.tuples(twice), two.tuples(twice));
     assert_eq!(one.tuples(reach), two.tuples(reach));
 }
+
+#[test]
+fn facts_added_to_a_derived_relation_between_evaluations_take_effect() {
+    let mut p = P::new();
+    let (edge, path) = tc(&mut p, &[(1, 2), (2, 3), (3, 4)], true);
+    let prog = p.stratify().clone();
+    let mut db = Database::new(&prog);
+    db.load_program_facts(&prog).expect("facts");
+    let opts = EvalOptions::default();
+    evaluate(&prog, &mut db, &opts).expect("first run");
+    // A path fact that no edge explains: it extends through edges, and it
+    // survives a later recomputation (a failed run forces one).
+    db.insert(path, &[num(0), num(1)]).expect("typed");
+    evaluate(&prog, &mut db, &opts).expect("second run");
+    assert!(db.contains(path, &[num(0), num(4)]));
+    assert_eq!(db.len(path), 6 + 4);
+    let cancel = Arc::new(AtomicBool::new(true));
+    db.insert(edge, &[num(4), num(5)]).expect("typed");
+    let stopped = EvalOptions {
+        cancel: Some(cancel),
+        ..EvalOptions::default()
+    };
+    assert_eq!(
+        evaluate(&prog, &mut db, &stopped)
+            .expect_err("interrupted")
+            .code,
+        "interrupted"
+    );
+    evaluate(&prog, &mut db, &opts).expect("recomputes");
+    assert!(db.contains(path, &[num(0), num(5)]));
+    assert_eq!(db.len(path), 10 + 5);
+    let rows: Vec<String> = db
+        .sorted_rows(path)
+        .iter()
+        .take(2)
+        .map(|r| {
+            r.fields()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(rows, vec!["0 1", "0 2"]);
+}
