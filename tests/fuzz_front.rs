@@ -167,6 +167,11 @@ fn input(rng: &mut Rng, corpus: &[String]) -> String {
 
 fn random_text(rng: &mut Rng) -> String {
     let n = rng.below(120);
+    if rng.below(3) == 0 {
+        // Arbitrary bytes, read the way a file with invalid UTF-8 would be.
+        let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+        return String::from_utf8_lossy(&bytes).into_owned();
+    }
     (0..n)
         .map(|_| match rng.below(10) {
             0 => char::from_u32(rng.below(0x11000) as u32).unwrap_or('?'),

@@ -149,8 +149,8 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn literal(&mut self, literal: &ast::Literal) -> Option<Literal> {
         match literal {
-            ast::Literal::Atom(a) => Some(Literal::Atom(self.atom(a))),
-            ast::Literal::Negated { atom, .. } => Some(Literal::Negated(self.atom(atom))),
+            ast::Literal::Atom(a) => Some(Literal::Atom(self.atom(a, true))),
+            ast::Literal::Negated { atom, .. } => Some(Literal::Negated(self.atom(atom, false))),
             ast::Literal::Test(t) => self.contains(t),
             ast::Literal::Compare(c) => Some(self.compare(c)),
         }
@@ -221,7 +221,10 @@ impl<'a, 's> Builder<'a, 's> {
         Some(self.aggregate(agg, v))
     }
 
-    fn atom(&mut self, a: &ast::Atom) -> Atom {
+    /// A body atom. Inside an aggregate, `_` in a positive atom becomes a
+    /// fresh local variable, so that `count : { member(_, C) }` counts the
+    /// matching tuples (the IR aggregates over bindings of local variables).
+    fn atom(&mut self, a: &ast::Atom, positive: bool) -> Atom {
         let rel = self
             .table
             .id(&a.name.name)
@@ -229,8 +232,9 @@ impl<'a, 's> Builder<'a, 's> {
         let table = self.table;
         let columns = table.columns(rel, a.args.len());
         let mut args = Vec::with_capacity(a.args.len());
+        let wildcards_bind = positive && self.aggregate.is_some();
         for (i, arg) in a.args.iter().enumerate() {
-            args.push(self.term(arg, columns.map(|c| c[i])));
+            args.push(self.term(arg, columns.map(|c| c[i]), wildcards_bind));
         }
         Atom {
             rel,
@@ -239,10 +243,15 @@ impl<'a, 's> Builder<'a, 's> {
         }
     }
 
-    /// A body atom's argument; `column` is its column's slot when the arity is right.
-    fn term(&mut self, arg: &ast::Expr, column: Option<Slot>) -> Term {
+    /// A body atom's argument; `column` is its column's slot when the arity
+    /// is right; `wildcards_bind` turns `_` into a fresh variable.
+    fn term(&mut self, arg: &ast::Expr, column: Option<Slot>, wildcards_bind: bool) -> Term {
         let span = arg.span();
         let (term, slot) = match arg {
+            ast::Expr::Wildcard(_) if wildcards_bind => {
+                let v = self.fresh_var(span);
+                (Term::Var(v), self.vars[v].slot)
+            }
             ast::Expr::Wildcard(_) => return Term::Wildcard,
             ast::Expr::Var(id) => {
                 let v = self.var(id);

@@ -233,6 +233,36 @@ fn aggregates_bind_their_result_and_group_by_outer_variables() {
 }
 
 #[test]
+fn wildcards_in_aggregates_are_local_variables() {
+    // Soufflé counts tuples: `count : { e(_, C) }` is the number of `e`
+    // tuples with that `C`, so `_` must be a local variable of the aggregate.
+    let p = lower("e(1, 2). e(3, 2). k(2).\nn(C, N) :- k(C), N = count : { e(_, C), !e(C, _) }.\n");
+    let r = &p.rules[0];
+    let Literal::Aggregate(a) = &r.body[1] else {
+        panic!()
+    };
+    let Literal::Atom(inner) = &a.body[0] else {
+        panic!()
+    };
+    let Term::Var(v) = inner.args[0] else {
+        panic!("{inner:?}")
+    };
+    assert_eq!(
+        (r.vars[v].name.as_str(), r.vars[v].ty),
+        ("$0", Type::Number)
+    );
+    assert!(!a.outer.contains(&v));
+    let Literal::Negated(neg) = &a.body[1] else {
+        panic!()
+    };
+    assert_eq!(
+        neg.args[1],
+        Term::Wildcard,
+        "a negation's `_` still means any"
+    );
+}
+
+#[test]
 fn aggregate_in_an_expression_gets_a_fresh_variable() {
     let p = lower("e(1). e(2).\nbig() :- count : e(_) > 1.\n");
     let r = &p.rules[0];

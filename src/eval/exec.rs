@@ -34,6 +34,8 @@ pub enum IndexView<'a> {
     Static(&'a StaticIndex),
     /// Chains over a relation of the running stratum.
     Dyn(&'a DynIndex),
+    /// Not built: only versions that cannot run in this evaluation read it.
+    Unused,
 }
 
 /// What a join reads: relations, indexes, symbols.
@@ -56,6 +58,17 @@ pub struct Scratch {
     temp_table: HashTable<u32>,
     ticks: u32,
     key: Vec<u64>,
+    /// Per static index: the last key looked up and its position range
+    /// (consecutive outer rows often share a key).
+    cache: Vec<LookupCache>,
+}
+
+/// The last lookup of one static index.
+#[derive(Clone, Copy, Default)]
+struct LookupCache {
+    valid: bool,
+    key: [u64; 2],
+    range: (usize, usize),
 }
 
 impl Scratch {
@@ -86,6 +99,11 @@ impl Scratch {
         self.temp_table
             .insert_unique(h, t, |&t| hash_bytes(temps[t as usize].as_bytes()));
         u64::from(t | TEMP_BIT)
+    }
+
+    /// Forgets cached lookups (the indexes are about to change).
+    pub fn clear_cache(&mut self) {
+        self.cache.clear();
     }
 
     /// Forgets the temporary symbols (after a merge interned them).
@@ -129,6 +147,9 @@ pub struct HeadSink<'p> {
     pub out: &'p mut Vec<u64>,
     /// Number of rows appended (a nullary head appends no word).
     pub rows: usize,
+    /// [`scan_outer`] pauses once this many rows are buffered, so the
+    /// candidates can be merged before memory runs out.
+    pub pause_at: usize,
 }
 
 impl Sink for HeadSink<'_> {
@@ -220,7 +241,24 @@ pub fn run<S: Sink>(
             kbuf.extend(key.iter().map(|o| operand(o, regs)));
             let result = match ctx.indexes[*index] {
                 IndexView::Static(ix) => {
-                    let (a, b) = ix.lookup(&kbuf);
+                    let (a, b) = if kbuf.len() <= 2 {
+                        if sc.cache.len() <= *index {
+                            sc.cache.resize(*index + 1, LookupCache::default());
+                        }
+                        let mut k2 = [0u64; 2];
+                        k2[..kbuf.len()].copy_from_slice(&kbuf);
+                        let c = &mut sc.cache[*index];
+                        if !(c.valid && c.key == k2) {
+                            *c = LookupCache {
+                                valid: true,
+                                key: k2,
+                                range: ix.lookup(&kbuf),
+                            };
+                        }
+                        c.range
+                    } else {
+                        ix.lookup(&kbuf)
+                    };
                     sc.key = kbuf;
                     let vk = val_cols.len();
                     let whole = lo == 0 && hi >= r.len();
@@ -258,6 +296,16 @@ pub fn run<S: Sink>(
                     }
                     Ok(())
                 }
+                IndexView::Unused => Err(Box::new(
+                    Diagnostic::new(
+                        "internal",
+                        "the evaluator read an index it did not build",
+                        None,
+                    )
+                    .with_help(
+                        "this is a bug in sleuth's evaluator; please report it with the program",
+                    ),
+                )),
             };
             sc.tick(ctx)?;
             result
@@ -288,11 +336,18 @@ pub fn run<S: Sink>(
             let exists = match index {
                 None => !ctx.rels[*rel].is_empty(),
                 Some(i) => {
-                    let IndexView::Static(ix) = ctx.indexes[*i] else {
-                        unreachable!("negation reads a lower stratum")
-                    };
-                    let (a, b) = with_row(sc, key, regs, |w| ix.lookup(w));
-                    a < b
+                    match ctx.indexes[*i] {
+                        IndexView::Static(ix) => {
+                            let (a, b) = with_row(sc, key, regs, |w| ix.lookup(w));
+                            a < b
+                        }
+                        // Negation reads a lower stratum, whose indexes are static.
+                        _ => return Err(Box::new(Diagnostic::new(
+                            "internal",
+                            "a negated atom reads a relation of its own stratum",
+                            None,
+                        ).with_help("this is a bug in sleuth's checker; please report it with the program"))),
+                    }
                 }
             };
             if exists {
@@ -383,6 +438,40 @@ pub fn scan<S: Sink>(
         sc.tick(ctx)?;
     }
     Ok(())
+}
+
+/// Like [`scan`] for a version's outer loop, but stops after the row at which
+/// the head buffer passes its bound; returns where the next call resumes.
+#[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
+pub fn scan_outer(
+    ctx: &Ctx,
+    rel: usize,
+    cols: &[ColOp],
+    lo: usize,
+    hi: usize,
+    rest: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut HeadSink,
+) -> Result<usize, Stop> {
+    let r = &ctx.rels[rel];
+    let k = r.arity;
+    if k == 0 {
+        scan(ctx, rel, cols, lo, hi, rest, regs, sc, sink)?;
+        return Ok(hi);
+    }
+    let data = r.data();
+    for id in lo..hi {
+        let row = &data[id * k..id * k + k];
+        if apply(cols, row, regs) {
+            run(ctx, rest, regs, sc, sink)?;
+            if sink.rows >= sink.pause_at {
+                return Ok(id + 1);
+            }
+        }
+        sc.tick(ctx)?;
+    }
+    Ok(hi)
 }
 
 /// Accumulates an aggregate over the bindings of its body.

@@ -7,10 +7,10 @@
 
 use super::EvalOptions;
 use super::database::Database;
-use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan};
+use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan_outer};
 use super::index::StaticIndex;
 use super::intern::TEMP_BIT;
-use super::plan::{IndexReq, PlanEnv, RulePlan, Source, Step, Version, plan_rule};
+use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
 use super::show::rule_text;
 use super::stats::{EvalStats, RuleStats, StratumMode, StratumStats};
 use crate::diag::Diagnostic;
@@ -20,6 +20,8 @@ use std::time::Instant;
 
 /// Rows of the outer loop joined before their candidates are merged.
 const CHUNK: usize = 4096;
+/// Candidate rows a worker buffers before it pauses for a merge.
+const PAUSE_ROWS: usize = 1 << 20;
 
 /// Evaluates `program`'s rules over `db` to a fixpoint.
 ///
@@ -51,11 +53,18 @@ pub fn evaluate(
     }
     db.evaluated = false;
     let start_round = db.round;
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8),
+        n => n.min(64),
+    };
     let mut run = Run {
+        threads,
         program,
         opts,
         stats: EvalStats {
-            threads: 1,
+            threads,
             ..EvalStats::default()
         },
         reset: vec![false; db.rels.len()],
@@ -78,7 +87,17 @@ pub fn evaluate(
     Ok(run.stats)
 }
 
+/// One join thread's buffers, reused across chunks.
+#[derive(Default)]
+struct Worker {
+    sc: Scratch,
+    buf: Vec<u64>,
+    rows: usize,
+    regs: Vec<u64>,
+}
+
 struct Run<'a> {
+    threads: usize,
     program: &'a ir::Program,
     opts: &'a EvalOptions,
     stats: EvalStats,
@@ -189,7 +208,19 @@ impl Run<'_> {
         for &r in &rules {
             plans.push(plan_rule(program, r, &env, &mut db.interner, &mut reqs)?);
         }
-        let slots = prepare_indexes(db, &reqs);
+        // Only build the indexes of versions that can run in this evaluation:
+        // a version reading a lower relation as delta runs only when that
+        // relation gained rows since the last evaluation.
+        let mut used = vec![false; reqs.len()];
+        for p in &plans {
+            mark_used(&p.full.steps, &mut used);
+            for (v, &(_, rel)) in p.deltas.iter().zip(&p.atoms) {
+                if own.contains(&rel) || (!scratch && changed(db, &rel)) {
+                    mark_used(&v.steps, &mut used);
+                }
+            }
+        }
+        let slots = prepare_indexes(db, &reqs, &used);
         let mut rule_stats: Vec<RuleStats> = plans
             .iter()
             .map(|p| RuleStats {
@@ -205,8 +236,7 @@ impl Run<'_> {
         let reads_own = plans
             .iter()
             .any(|p| p.atoms.iter().any(|(_, r)| own.contains(r)));
-        let mut sc = Scratch::default();
-        let mut buf: Vec<u64> = Vec::new();
+        let mut workers: Vec<Worker> = (0..self.threads).map(|_| Worker::default()).collect();
         let mut first = true;
         loop {
             check_cancel(self.opts.cancel.as_deref()).map_err(|d| *d)?;
@@ -220,7 +250,7 @@ impl Run<'_> {
                 let tr = Instant::now();
                 rs.iterations += 1;
                 for v in versions {
-                    self.run_version(db, p, v, &reqs, &slots, &mut sc, &mut buf, rs)?;
+                    self.run_version(db, p, v, &reqs, &slots, &mut workers, rs)?;
                 }
                 rs.time += tr.elapsed();
             }
@@ -248,7 +278,9 @@ impl Run<'_> {
         stat.tuples = rule_stats.iter().map(|r| r.tuples).sum();
         stat.time = t0.elapsed();
         self.stats.strata.push(stat);
-        self.stats.rules.extend(rule_stats);
+        if self.opts.profile {
+            self.stats.rules.extend(rule_stats);
+        }
         Ok(())
     }
 
@@ -260,30 +292,43 @@ impl Run<'_> {
         v: &Version,
         reqs: &[IndexReq],
         slots: &[usize],
-        sc: &mut Scratch,
-        buf: &mut Vec<u64>,
+        workers: &mut [Worker],
         rs: &mut RuleStats,
     ) -> Result<(), Diagnostic> {
-        let mut regs = vec![0u64; p.nvars.max(1)];
-        // The outer scan is split into chunks; anything else runs in one go.
+        // The outer scan is split into chunks (joined by the workers side by
+        // side); anything else runs in one go on the first worker.
         let (outer, rest, lo, hi) = match v.steps.split_first() {
             Some((Step::Scan { rel, source, cols }, rest)) => {
-                let r = &db.rels[*rel];
-                let (lo, hi) = super::exec::range(r, *source);
-                (Some((*rel, cols)), rest, lo, hi)
+                let (lo, hi) = super::exec::range(&db.rels[*rel], *source);
+                (Some((*rel, cols.as_slice())), rest, lo, hi)
             }
             _ => (None, &v.steps[..], 0, 1),
         };
-        let mut start = lo;
-        while start < hi {
-            let end = if outer.is_some() {
-                (start + CHUNK).min(hi)
-            } else {
-                hi
-            };
-            let head_arity = db.rels[p.head].arity;
-            buf.clear();
-            let rows = {
+        for w in workers.iter_mut() {
+            w.sc.clear_cache();
+        }
+        // Ranges of the outer loop still to join: fresh chunks from `next`,
+        // plus the rest of any chunk whose worker paused on a full buffer.
+        let mut next = lo;
+        let mut pending: Vec<(usize, usize)> = Vec::new();
+        while next < hi || !pending.is_empty() {
+            let mut chunks: Vec<(usize, usize)> = Vec::new();
+            while chunks.len() < workers.len() {
+                if let Some(c) = pending.pop() {
+                    chunks.push(c);
+                } else if next < hi {
+                    let end = if outer.is_some() {
+                        (next + CHUNK).min(hi)
+                    } else {
+                        hi
+                    };
+                    chunks.push((next, end));
+                    next = end;
+                } else {
+                    break;
+                }
+            }
+            {
                 let views = views(db, reqs, slots);
                 let ctx = Ctx {
                     rels: &db.rels,
@@ -291,25 +336,67 @@ impl Run<'_> {
                     interner: &db.interner,
                     cancel: self.opts.cancel.as_deref(),
                 };
-                let mut sink = HeadSink {
-                    args: &p.head_args,
-                    out: buf,
-                    rows: 0,
+                let job = |w: &mut Worker, (a, b): (usize, usize)| -> Result<usize, Stop> {
+                    w.buf.clear();
+                    w.regs.clear();
+                    w.regs.resize(p.nvars.max(1), 0);
+                    let mut sink = HeadSink {
+                        args: &p.head_args,
+                        out: &mut w.buf,
+                        rows: 0,
+                        pause_at: PAUSE_ROWS,
+                    };
+                    let res = match outer {
+                        Some((rel, cols)) => scan_outer(
+                            &ctx,
+                            rel,
+                            cols,
+                            a,
+                            b,
+                            rest,
+                            &mut w.regs,
+                            &mut w.sc,
+                            &mut sink,
+                        ),
+                        None => run(&ctx, rest, &mut w.regs, &mut w.sc, &mut sink).map(|()| b),
+                    };
+                    w.rows = sink.rows;
+                    res
                 };
-                let res: Result<(), Stop> = match outer {
-                    Some((rel, cols)) => {
-                        scan(&ctx, rel, cols, start, end, rest, &mut regs, sc, &mut sink)
+                let (first, others) = workers.split_at_mut(1);
+                let results: Vec<Result<usize, Stop>> = if chunks.len() == 1 {
+                    vec![job(&mut first[0], chunks[0])]
+                } else {
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> = others
+                            .iter_mut()
+                            .zip(&chunks[1..])
+                            .map(|(w, &c)| scope.spawn(move || job(w, c)))
+                            .collect();
+                        let mut results = vec![job(&mut first[0], chunks[0])];
+                        for h in handles {
+                            results.push(h.join().unwrap_or_else(|_| {
+                                Err(Box::new(Diagnostic::new(
+                                    "internal",
+                                    "a join worker thread panicked",
+                                    None,
+                                )))
+                            }));
+                        }
+                        results
+                    })
+                };
+                for (r, &(_, b)) in results.into_iter().zip(&chunks) {
+                    let resume = r.map_err(|d| *d)?;
+                    if resume < b {
+                        pending.push((resume, b));
                     }
-                    None => run(&ctx, rest, &mut regs, sc, &mut sink),
-                };
-                res.map_err(|d| *d)?;
-                let _ = head_arity;
-                sink.rows
-            };
-            rs.candidates += rows as u64;
-            let new = self.merge(db, p.head, buf, rows, sc)?;
-            rs.tuples += new;
-            start = end;
+                }
+            }
+            for w in workers.iter_mut().take(chunks.len()) {
+                rs.candidates += w.rows as u64;
+                rs.tuples += self.merge(db, p.head, &mut w.buf, w.rows, &mut w.sc)?;
+            }
         }
         Ok(())
     }
@@ -405,10 +492,12 @@ fn versions_to_run<'p>(
 
 /// Creates dynamic indexes and (re)builds stale static ones; returns, per
 /// request, the dynamic index's slot in its relation (unused for static).
-fn prepare_indexes(db: &mut Database, reqs: &[IndexReq]) -> Vec<usize> {
+fn prepare_indexes(db: &mut Database, reqs: &[IndexReq], used: &[bool]) -> Vec<usize> {
     let mut slots = Vec::with_capacity(reqs.len());
-    for req in reqs {
-        if req.dynamic {
+    for (req, &used) in reqs.iter().zip(used) {
+        if !used {
+            slots.push(usize::MAX);
+        } else if req.dynamic {
             slots.push(db.rels[req.rel].add_dyn_index(&req.cols));
         } else {
             let rel = &db.rels[req.rel];
@@ -432,7 +521,9 @@ fn views<'a>(db: &'a Database, reqs: &[IndexReq], slots: &[usize]) -> Vec<IndexV
     reqs.iter()
         .zip(slots)
         .map(|(req, &slot)| {
-            if req.dynamic {
+            if slot == usize::MAX {
+                IndexView::Unused
+            } else if req.dynamic {
                 IndexView::Dyn(&db.rels[req.rel].dyn_indexes[slot])
             } else {
                 IndexView::Static(
@@ -445,5 +536,14 @@ fn views<'a>(db: &'a Database, reqs: &[IndexReq], slots: &[usize]) -> Vec<IndexV
         .collect()
 }
 
-#[allow(dead_code)]
-fn unused(_: Source) {}
+/// Marks the indexes a list of steps reads.
+fn mark_used(steps: &[Step], used: &mut [bool]) {
+    for s in steps {
+        match s {
+            Step::Lookup { index, .. } => used[*index] = true,
+            Step::NotExists { index: Some(i), .. } => used[*i] = true,
+            Step::Aggregate(a) => mark_used(&a.steps, used),
+            _ => {}
+        }
+    }
+}

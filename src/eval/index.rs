@@ -11,6 +11,7 @@
 //!   semi-naive ranges are a prefix or a suffix of each chain).
 
 use super::hash::{hash_cols, hash_words};
+use super::prefetch::prefetch;
 use hashbrown::HashTable;
 
 /// A sentinel row id meaning "end of chain".
@@ -47,7 +48,9 @@ pub struct StaticIndex {
 }
 
 impl StaticIndex {
-    /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`.
+    /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`: one
+    /// pass counts rows per key in the inline table (prefetching slots ahead),
+    /// one assigns each key its position range, one places the rows.
     pub fn build(
         data: &[u64],
         arity: usize,
@@ -55,71 +58,88 @@ impl StaticIndex {
         cols: &[usize],
         version: u64,
     ) -> StaticIndex {
+        const AHEAD: usize = 16;
         let kk = cols.len();
         let stride = kk + 1;
         let val_cols: Vec<usize> = (0..arity).filter(|c| !cols.contains(c)).collect();
-        // Group rows with a temporary table from key to group number.
-        let mut keys: Vec<u64> = Vec::new();
-        let mut table: HashTable<u32> = HashTable::new();
-        let mut group_of: Vec<u32> = Vec::with_capacity(len);
-        let mut counts: Vec<u32> = Vec::new();
-        for id in 0..len {
-            let row = &data[id * arity..id * arity + arity];
-            let h = hash_cols(row, cols);
-            let found = table
-                .find(h, |&g| {
-                    key_matches(row, cols, &keys[g as usize * kk..g as usize * kk + kk])
-                })
-                .copied();
-            let g = match found {
-                Some(g) => g,
-                None => {
-                    let g = counts.len() as u32;
-                    keys.extend(cols.iter().map(|&c| row[c]));
-                    counts.push(0);
-                    let keys_ref = &keys;
-                    table.insert_unique(h, g, |&g| {
-                        hash_words(&keys_ref[g as usize * kk..g as usize * kk + kk])
-                    });
-                    g
-                }
-            };
-            counts[g as usize] += 1;
-            group_of.push(g);
-        }
-        drop(table);
-        let groups = counts.len();
-        let mut starts = Vec::with_capacity(groups + 1);
-        let mut acc = 0u32;
-        starts.push(0);
-        for c in &counts {
-            acc += c;
-            starts.push(acc);
-        }
-        // The inline key table, at most half full.
-        let cap = (groups * 2).next_power_of_two().max(2);
-        let mask = cap - 1;
+        let row = |id: usize| &data[id * arity..id * arity + arity];
+        let mut cap = (len * 2).next_power_of_two().max(2);
+        let mut mask = cap - 1;
         let mut slots = vec![0u64; cap * stride];
-        for g in 0..groups {
-            let key = &keys[g * kk..g * kk + kk];
-            let mut i = hash_words(key) as usize & mask;
-            while slots[i * stride + kk] != 0 {
+        let mut slot_of: Vec<u32> = Vec::with_capacity(len);
+        let mut groups = 0usize;
+        // Pass 1: find or add each row's key, counting rows per key.
+        let mut ahead = [0u64; AHEAD];
+        for (id, a) in ahead.iter_mut().enumerate().take(len) {
+            *a = hash_cols(row(id), cols);
+            prefetch(&slots[(*a as usize & mask) * stride]);
+        }
+        for id in 0..len {
+            let h = ahead[id % AHEAD];
+            if id + AHEAD < len {
+                let next = hash_cols(row(id + AHEAD), cols);
+                ahead[id % AHEAD] = next;
+                prefetch(&slots[(next as usize & mask) * stride]);
+            }
+            let r = row(id);
+            let mut i = h as usize & mask;
+            loop {
+                let slot = &mut slots[i * stride..i * stride + stride];
+                if slot[kk] == 0 {
+                    for (j, &c) in cols.iter().enumerate() {
+                        slot[j] = r[c];
+                    }
+                    slot[kk] = 1;
+                    groups += 1;
+                    break;
+                }
+                if key_matches(r, cols, &slot[..kk]) {
+                    slot[kk] += 1;
+                    break;
+                }
                 i = (i + 1) & mask;
             }
-            slots[i * stride..i * stride + kk].copy_from_slice(key);
-            slots[i * stride + kk] = (u64::from(starts[g]) << 32) | u64::from(starts[g + 1]);
+            slot_of.push(i as u32);
         }
-        let mut fill: Vec<u32> = starts[..groups].to_vec();
+        // Pass 2: each key's range; the low half counts up as rows are placed.
+        let mut acc = 0u64;
+        for i in 0..cap {
+            let count = slots[i * stride + kk];
+            if count != 0 {
+                slots[i * stride + kk] = (acc << 32) | acc;
+                acc += count;
+            }
+        }
+        // Pass 3: place each row's id and non-key values.
         let vk = val_cols.len();
         let mut ids = vec![0u32; len];
         let mut vals = vec![0u64; len * vk];
-        for (id, &g) in group_of.iter().enumerate() {
-            let pos = fill[g as usize] as usize;
-            fill[g as usize] += 1;
+        for id in 0..len {
+            if let Some(&s) = slot_of.get(id + AHEAD) {
+                prefetch(&slots[s as usize * stride]);
+            }
+            let w = &mut slots[slot_of[id] as usize * stride + kk];
+            let pos = (*w as u32) as usize;
+            *w += 1;
             ids[pos] = id as u32;
-            let row = &data[id * arity..id * arity + arity];
+            let r = row(id);
             for (j, &c) in val_cols.iter().enumerate() {
-                vals[pos * vk + j] = row[c];
+                vals[pos * vk + j] = r[c];
+            }
+        }
+        drop(slot_of);
+        // Few keys: move them to a table that fits them (at most half full).
+        let fit = (groups * 2).next_power_of_two().max(2);
+        if fit < cap {
+            let old = std::mem::replace(&mut slots, vec![0u64; fit * stride]);
+            cap = fit;
+            mask = cap - 1;
+            for e in old.chunks_exact(stride).filter(|e| e[kk] != 0) {
+                let mut i = hash_words(&e[..kk]) as usize & mask;
+                while slots[i * stride + kk] != 0 {
+                    i = (i + 1) & mask;
+                }
+                slots[i * stride..i * stride + stride].copy_from_slice(e);
             }
         }
         StaticIndex {

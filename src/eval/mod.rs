@@ -39,6 +39,7 @@ pub mod index;
 pub mod intern;
 pub mod pack;
 pub mod plan;
+pub mod prefetch;
 pub mod relation;
 pub mod rowset;
 pub mod show;

@@ -106,16 +106,42 @@ fn read_file(
     })?;
     let types = db.rels[rel].types.clone();
     let arity = types.len();
+    let sym_cols: Vec<usize> = (0..arity).filter(|&c| types[c] == Type::Symbol).collect();
     let expected_lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     db.rels[rel].reserve(expected_lines);
     const BATCH: usize = 4096;
     let mut batch: Vec<u64> = Vec::with_capacity(BATCH * arity);
     let mut in_batch = 0usize;
-    let mut hashes: Vec<u64> = Vec::new();
-    let mut row: Vec<u64> = vec![0; arity];
+    let mut strs: Vec<&str> = Vec::with_capacity(BATCH * sym_cols.len());
+    let (mut ids, mut hashes): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
     let (mut lines, mut new) = (0u64, 0u64);
     let mut dbuf = [0u8; 4];
     let delim: &str = delimiter.encode_utf8(&mut dbuf);
+    // Interns the batch's symbols in one go, fills them in, inserts the rows.
+    let mut flush = |db: &mut Database,
+                     batch: &mut Vec<u64>,
+                     strs: &mut Vec<&str>,
+                     n: usize|
+     -> Result<u64, Diagnostic> {
+        if !sym_cols.is_empty() {
+            db.interner
+                .intern_batch(strs, &mut ids, &mut hashes)
+                .map_err(|m| {
+                    Diagnostic::new("symbol-table-full", m, None)
+                        .with_help("use fewer distinct symbols")
+                })?;
+            let mut next = ids.iter();
+            for row in batch.chunks_exact_mut(arity) {
+                for &c in &sym_cols {
+                    row[c] = u64::from(*next.next().expect("one id per symbol field"));
+                }
+            }
+        }
+        let added = db.insert_packed_batch(rel, batch, n, &mut hashes) as u64;
+        batch.clear();
+        strs.clear();
+        Ok(added)
+    };
     for (ln, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.is_empty() {
@@ -134,15 +160,21 @@ fn read_file(
                     "give one field per column of the relation, separated by tabs",
                 ));
             };
-            row[c] = parse_field(db, field, *ty).map_err(|m| {
-                bad_input(
-                    path,
-                    ln + 1,
-                    col_start,
-                    m,
-                    &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
-                )
-            })?;
+            let word = if *ty == Type::Symbol {
+                strs.push(field);
+                0
+            } else {
+                parse_field(field, *ty).map_err(|m| {
+                    bad_input(
+                        path,
+                        ln + 1,
+                        col_start,
+                        m,
+                        &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
+                    )
+                })?
+            };
+            batch.push(word);
             col_start += field.chars().count() + 1;
         }
         if fields.next().is_some() {
@@ -152,33 +184,28 @@ fn read_file(
                 col_start,
                 format!(
                     "expected {arity} fields, found {}",
-                    arity + 1 + line[..].split(delim).skip(arity + 1).count()
+                    arity + 1 + line.split(delim).skip(arity + 1).count()
                 ),
                 "give one field per column of the relation, separated by tabs",
             ));
         }
-        batch.extend_from_slice(&row);
         in_batch += 1;
         if in_batch == BATCH {
-            new += db.insert_packed_batch(rel, &batch, in_batch, &mut hashes) as u64;
-            batch.clear();
+            new += flush(db, &mut batch, &mut strs, in_batch)?;
             in_batch = 0;
         }
     }
     if arity == 0 && lines > 0 {
         in_batch = 1;
     }
-    new += db.insert_packed_batch(rel, &batch, in_batch, &mut hashes) as u64;
+    new += flush(db, &mut batch, &mut strs, in_batch)?;
     Ok((lines, new))
 }
 
-fn parse_field(db: &mut Database, field: &str, ty: Type) -> Result<u64, String> {
+/// Parses a non-symbol field (symbols are interned by the batch).
+fn parse_field(field: &str, ty: Type) -> Result<u64, String> {
     match ty {
-        Type::Symbol => db
-            .interner
-            .intern(field)
-            .map(u64::from)
-            .map_err(|m| m.to_string()),
+        Type::Symbol => Err("symbols are interned in batches".to_string()),
         Type::Number => parse_i64(field.trim().as_bytes())
             .map(|n| n as u64)
             .ok_or_else(|| format!("`{field}` is not a number")),
@@ -313,6 +340,142 @@ pub fn write_printsize(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::{SourceId, Span};
+    use crate::ir::{Column, Input, Output, Program, Relation};
+    use crate::value::Value;
+
+    fn program(types: &[Type], delimiter: char) -> Program {
+        let span = Span::new(SourceId(0), 0, 1);
+        Program {
+            relations: vec![Relation {
+                name: "ev".into(),
+                columns: types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ty)| Column {
+                        name: format!("c{i}"),
+                        ty: *ty,
+                    })
+                    .collect(),
+                span: None,
+                declared: true,
+                is_query: false,
+            }],
+            inputs: vec![Input {
+                rel: 0,
+                filename: "ev.tsv".into(),
+                delimiter,
+                span,
+            }],
+            outputs: vec![Output {
+                rel: 0,
+                filename: "ev.csv".into(),
+                span,
+            }],
+            printsize: vec![0],
+            ..Program::default()
+        }
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sleuth-tsv-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn reads_typed_fields_and_writes_sorted_rows() {
+        let dir = temp_dir("roundtrip");
+        fs::write(
+            dir.join("ev.tsv"),
+            "Tangier\t-3\t2024-02\t1.5\r\nGao\t7\t2023-11-05\t2\n\nGao\t7\t2023-11-05\t2\n",
+        )
+        .expect("write");
+        let prog = program(&[Type::Symbol, Type::Number, Type::Date, Type::Float], '\t');
+        let mut db = Database::new(&prog);
+        let stats = read_inputs(&prog, &mut db, &dir).expect("reads");
+        assert_eq!((stats.files, stats.lines, stats.tuples), (1, 3, 2));
+        assert!(db.contains(
+            0,
+            &[
+                Value::Symbol("Tangier".into()),
+                Value::Number(-3),
+                Value::Date(Date::parse("2024-02").expect("date")),
+                Value::Float(1.5)
+            ]
+        ));
+        let out = dir.join("out");
+        fs::create_dir_all(&out).expect("out dir");
+        write_outputs(&prog, &db, OutputTarget::Dir(out.clone())).expect("writes");
+        let text = fs::read_to_string(out.join("ev.csv")).expect("written");
+        assert_eq!(text, "Gao\t7\t2023-11-05\t2.0\nTangier\t-3\t2024-02\t1.5\n");
+        let mut buf = Vec::new();
+        write_printsize(&prog, &db, &mut buf).expect("prints");
+        assert_eq!(String::from_utf8(buf).expect("utf8"), "ev\t2\n");
+        let mut buf = Vec::new();
+        write_outputs(&prog, &db, OutputTarget::Writer(&mut buf)).expect("prints");
+        assert!(
+            String::from_utf8(buf)
+                .expect("utf8")
+                .contains("ev\n===============\nGao\t7")
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let dir = temp_dir("comma");
+        fs::write(dir.join("ev.tsv"), "a,1\nb,2\n").expect("write");
+        let prog = program(&[Type::Symbol, Type::Number], ',');
+        let mut db = Database::new(&prog);
+        read_inputs(&prog, &mut db, &dir).expect("reads");
+        assert_eq!(db.len(0), 2);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_column() {
+        let dir = temp_dir("errors");
+        let prog = program(&[Type::Symbol, Type::Number], '\t');
+        let mut db = Database::new(&prog);
+        let missing = read_inputs(&prog, &mut db, &dir).expect_err("missing");
+        assert_eq!(missing.code, "missing-input");
+        assert!(missing.message.contains("ev.tsv"), "{}", missing.message);
+        assert!(missing.help.as_deref().unwrap_or("").contains("-F"));
+
+        fs::write(dir.join("ev.tsv"), "a\t1\nbb\tx2\n").expect("write");
+        let bad = read_inputs(&prog, &mut db, &dir).expect_err("bad number");
+        assert_eq!(bad.code, "bad-input");
+        assert!(
+            bad.message.contains("ev.tsv:2:4: `x2` is not a number"),
+            "{}",
+            bad.message
+        );
+
+        fs::write(dir.join("ev.tsv"), "a\n").expect("write");
+        let short = read_inputs(&prog, &mut db, &dir).expect_err("short line");
+        assert!(
+            short
+                .message
+                .contains("ev.tsv:1:2: expected 2 fields, found 1"),
+            "{}",
+            short.message
+        );
+
+        fs::write(dir.join("ev.tsv"), "a\t1\t9\n").expect("write");
+        let long = read_inputs(&prog, &mut db, &dir).expect_err("long line");
+        assert!(
+            long.message.contains("expected 2 fields, found 3"),
+            "{}",
+            long.message
+        );
+
+        let nowhere = write_outputs(&prog, &db, OutputTarget::Dir(dir.join("no/such/dir")))
+            .expect_err("no dir");
+        assert_eq!(nowhere.code, "io-error");
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn parses_numbers_strictly() {

@@ -293,11 +293,20 @@ impl Lexer<'_> {
             ('@', _) => (Tok::At, 1),
             (c, _) => {
                 self.pos += c.len_utf8();
-                let shown = c.escape_debug();
+                while let Some(next) = self.peek().filter(|c| is_stray(*c)) {
+                    self.pos += next.len_utf8();
+                }
+                let text = &self.text[start..self.pos];
+                let message = if text.chars().count() == 1 {
+                    format!("unexpected character `{}`", text.escape_debug())
+                } else {
+                    let shown: String = text.chars().take(20).collect();
+                    format!("unexpected characters `{}`", shown.escape_debug())
+                };
                 return self.error(
                     "syntax",
                     start,
-                    format!("unexpected character `{shown}`"),
+                    message,
                     "remove it; names are ASCII letters, digits and `_`, and text goes in double quotes",
                 );
             }
@@ -305,6 +314,11 @@ impl Lexer<'_> {
         self.pos += len;
         self.push(tok, start);
     }
+}
+
+/// A character that starts no token (a run of them is one error).
+fn is_stray(c: char) -> bool {
+    !(c.is_ascii_alphanumeric() || c.is_whitespace() || "_\"#()[]{},.:;?!=<>+-*/%^|@".contains(c))
 }
 
 #[cfg(test)]
@@ -356,6 +370,14 @@ mod tests {
         assert!(codes[2].contains("`12ab` is not a number"));
         assert!(codes[3].contains("unterminated block comment"));
         assert_eq!(tokens.iter().filter(|t| t.tok == Tok::Error).count(), 3);
+    }
+
+    #[test]
+    fn a_run_of_stray_characters_is_one_error() {
+        let (tokens, errors) = lex(SourceId(0), "a(1). ~~~~$$$ b(2).");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "unexpected characters `~~~~$$$`");
+        assert_eq!(tokens.iter().filter(|t| t.tok == Tok::Error).count(), 1);
     }
 
     #[test]

@@ -14,7 +14,11 @@ pub mod token;
 #[cfg(test)]
 mod tests;
 
-use crate::diag::{Diagnostics, SourceId, SourceMap};
+use crate::diag::{Diagnostic, Diagnostics, SourceId, SourceMap};
+
+/// How many syntax errors of one text are reported; past that, a text is
+/// probably not a program at all, and one more line says how many were left out.
+const MAX_ERRORS: usize = 50;
 
 /// Parses the text registered as `id`. On failure, returns all its syntax
 /// errors (code `syntax`, or `unsupported` for Soufflé features sleuth does
@@ -27,6 +31,19 @@ pub fn parse(sources: &SourceMap, id: SourceId) -> Result<ast::Module, Diagnosti
         Ok(ast::Module { source: id, items })
     } else {
         errors.sort_by_key(|d| d.span);
+        if errors.len() > MAX_ERRORS {
+            let more = errors.len() - MAX_ERRORS;
+            let span = errors[MAX_ERRORS].span;
+            errors.truncate(MAX_ERRORS);
+            errors.push(
+                Diagnostic::new(
+                    "syntax",
+                    format!("{more} more syntax errors are not shown"),
+                    span,
+                )
+                .with_help("fix the errors above and check again"),
+            );
+        }
         Err(Diagnostics(errors))
     }
 }

@@ -300,6 +300,8 @@ fn unsupported_features_are_named() {
     assert!(errs[0].contains("`mean`"), "{errs:?}");
     let errs = errors("a(X) :- b(X), !contains(\"x\", X).");
     assert!(errs[0].contains("negated `contains`"), "{errs:?}");
+    let errs = errors("a(X) :- b(X), match(\"a.*\", X).");
+    assert!(errs[0].contains("`match` test"), "{errs:?}");
     let errs = errors(".type R = [a: number]");
     assert!(errs[0].contains("record types"), "{errs:?}");
 }
@@ -326,6 +328,13 @@ fn moderately_nested_input_parses() {
     items(&ok);
     let chain = format!("a(X) :- b(Y), X = Y{}.", " + 1".repeat(150));
     items(&chain);
+}
+
+#[test]
+fn syntax_errors_are_capped() {
+    let errs = errors(&"a(1) b.\n".repeat(200));
+    assert_eq!(errs.len(), 51);
+    assert_eq!(errs[50], "syntax: 150 more syntax errors are not shown");
 }
 
 #[test]
