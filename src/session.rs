@@ -16,6 +16,12 @@ use crate::ir::{self, RelId};
 use crate::value::Value;
 use crate::{check, syntax};
 
+mod edit;
+mod schema;
+
+pub use edit::{EntryKind, SessionEntry};
+pub use schema::{RuleSource, Schema};
+
 /// Why a workspace operation failed: diagnostics over the workspace's texts.
 #[derive(Clone, Debug)]
 pub struct Error {
@@ -96,12 +102,29 @@ pub struct RelationSummary {
     pub kind: RelationKind,
 }
 
-/// A text in the workspace, with whether it belongs to the library or the
-/// session.
+/// A text in the rule library.
 #[derive(Clone, Debug)]
 struct Clauses {
     id: SourceId,
     module: syntax::ast::Module,
+}
+
+/// One top-level item the analyst added (a declaration, a fact, a rule or a
+/// directive), with the text it was written in. The session is a list of
+/// them so that one can be retracted on its own.
+#[derive(Clone, Debug)]
+struct SessionItem {
+    id: SourceId,
+    item: syntax::ast::Item,
+}
+
+impl SessionItem {
+    fn module(&self) -> syntax::ast::Module {
+        syntax::ast::Module {
+            source: self.id,
+            items: vec![self.item.clone()],
+        }
+    }
 }
 
 /// The checked and evaluated state. Replaced whole on every accepted change.
@@ -109,6 +132,9 @@ struct Evaluated {
     program: ir::Program,
     db: Database,
     stats: EvalStats,
+    /// Whether it was reached by continuing the previous evaluation from new
+    /// facts rather than by evaluating from scratch.
+    incremental: bool,
 }
 
 /// The rule library, the data and the analyst's additions, checked and
@@ -116,9 +142,12 @@ struct Evaluated {
 pub struct Workspace {
     sources: SourceMap,
     library: Vec<Clauses>,
-    session: Vec<Clauses>,
+    session: Vec<SessionItem>,
     loader: DataLoader,
     facts: Vec<GroundFact>,
+    /// How many of `facts` were loaded when the workspace opened; the rest
+    /// came from data files loaded in the session.
+    opening_facts: usize,
     documents: Vec<SourceDoc>,
     options: EvalOptions,
     state: Evaluated,
@@ -135,22 +164,48 @@ pub struct Change {
     pub tuples: usize,
     /// Tuples before.
     pub before: usize,
+    /// Whether the relation did not exist before.
+    pub new: bool,
+    /// Whether the relation no longer exists (its last rule, fact or
+    /// declaration was removed).
+    pub removed: bool,
 }
 
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = format!("{}/{}", self.relation, self.arity);
+        if self.removed {
+            return write!(f, "{name}: removed (-{})", self.before);
+        }
+        let tuples = format!(
+            "{} tuple{}",
+            self.tuples,
+            if self.tuples == 1 { "" } else { "s" }
+        );
+        if self.new && self.tuples == 0 {
+            return write!(f, "{name}: {tuples} (new)");
+        }
         let delta = self.tuples as i64 - self.before as i64;
         write!(
             f,
-            "{}/{}: {} tuple{} ({}{})",
-            self.relation,
-            self.arity,
-            self.tuples,
-            if self.tuples == 1 { "" } else { "s" },
-            if delta >= 0 { "+" } else { "" },
-            delta
+            "{name}: {tuples} ({}{delta})",
+            if delta >= 0 { "+" } else { "" }
         )
     }
+}
+
+/// What an accepted [`Workspace::submit`] did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Submission {
+    /// How many declarations, facts, rules and directives joined the session.
+    pub added: usize,
+    /// The relations whose size changed (or that are new), in program order.
+    pub changes: Vec<Change>,
+    /// The answers to the text's `?-` queries, in order.
+    pub answers: Vec<Answers>,
+    /// Whether the change was evaluated incrementally (only facts were added,
+    /// so the previous evaluation continued from them).
+    pub incremental: bool,
 }
 
 impl Workspace {
@@ -164,6 +219,7 @@ impl Workspace {
             session: Vec::new(),
             loader: DataLoader::new(),
             facts: Vec::new(),
+            opening_facts: 0,
             documents: Vec::new(),
             options: EvalOptions {
                 record_rounds: true,
@@ -173,6 +229,7 @@ impl Workspace {
                 program,
                 db,
                 stats: EvalStats::default(),
+                incremental: false,
             },
         }
     }
@@ -237,10 +294,7 @@ impl Workspace {
         if !diagnostics.is_empty() {
             return Err(Error::new(diagnostics, &ws.sources));
         }
-        let modules: Vec<syntax::ast::Module> =
-            ws.library.iter().map(|c| c.module.clone()).collect();
-        let program =
-            check::check(&ws.sources, &modules).map_err(|d| Error::new(d, &ws.sources))?;
+        let program = ws.check_modules(&ws.modules(&[], &[]))?;
         for fact in &ws.facts {
             ws.fact_relation(&program, fact)?;
         }
@@ -260,7 +314,8 @@ impl Workspace {
             library.push(self.parse_text(name, text)?);
         }
         self.library = library;
-        self.reevaluate()?;
+        self.opening_facts = self.facts.len();
+        self.state = self.build(&[], &[])?;
         Ok(())
     }
 
@@ -274,7 +329,9 @@ impl Workspace {
         &self.options
     }
 
-    /// A flag that cancels the evaluation in progress when set.
+    /// A flag that cancels the evaluation in progress when set. The change
+    /// being evaluated is then rejected and the workspace stays as it was;
+    /// clear the flag before the next change.
     pub fn cancel_flag(&mut self) -> Arc<AtomicBool> {
         self.options
             .cancel
@@ -310,28 +367,101 @@ impl Workspace {
         }
     }
 
-    /// Checks and evaluates library + session + `extra` into a fresh state.
-    fn build(&self, extra: Option<&Clauses>) -> Result<Evaluated, Error> {
-        let modules: Vec<syntax::ast::Module> = self
-            .library
+    /// The library's modules, then the session's items, then `extra`.
+    fn modules(
+        &self,
+        session: &[SessionItem],
+        extra: &[syntax::ast::Module],
+    ) -> Vec<syntax::ast::Module> {
+        self.library
             .iter()
-            .chain(&self.session)
-            .chain(extra)
             .map(|c| c.module.clone())
-            .collect();
-        let program =
-            check::check(&self.sources, &modules).map_err(|d| Error::new(d, &self.sources))?;
+            .chain(session.iter().map(SessionItem::module))
+            .chain(extra.iter().cloned())
+            .collect()
+    }
+
+    fn check_modules(&self, modules: &[syntax::ast::Module]) -> Result<ir::Program, Error> {
+        check::check(&self.sources, modules).map_err(|d| Error::new(d, &self.sources))
+    }
+
+    /// Checks and evaluates the library, `session`, and the data plus
+    /// `new_data` into a fresh state, leaving `self` untouched.
+    ///
+    /// When the new program only adds facts to the one in force (same
+    /// relations, rules and strata), the current database is copied, the new
+    /// facts are inserted and the evaluation continues from them: the
+    /// evaluator recomputes only the strata that read a changed relation
+    /// under negation or aggregation. Otherwise everything is evaluated from
+    /// scratch.
+    fn build(&self, session: &[SessionItem], new_data: &[GroundFact]) -> Result<Evaluated, Error> {
+        let program = self.check_modules(&self.modules(session, &[]))?;
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
+        if let Some(first_new) = self.extends_state(&program) {
+            let mut db = self.state.db.clone();
+            for fact in &program.facts[first_new..] {
+                db.insert(fact.rel, &fact.values).map_err(|mut d| {
+                    d.span = Some(fact.span);
+                    err(d)
+                })?;
+            }
+            for fact in new_data {
+                let rel = self.fact_relation(&program, fact)?;
+                db.insert(rel, &fact.values).map_err(err)?;
+            }
+            let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+            return Ok(Evaluated {
+                program,
+                db,
+                stats,
+                incremental: true,
+            });
+        }
         let mut db = Database::new(&program);
-        db.load_program_facts(&program)
-            .map_err(|d| Error::new(d, &self.sources))?;
+        db.load_program_facts(&program).map_err(err)?;
+        for fact in self.facts.iter().chain(new_data) {
+            let rel = self.fact_relation(&program, fact)?;
+            db.insert(rel, &fact.values).map_err(err)?;
+        }
+        let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+        Ok(Evaluated {
+            program,
+            db,
+            stats,
+            incremental: false,
+        })
+    }
+
+    /// When `program` is the program in force plus facts only, the index of
+    /// its first new fact.
+    fn extends_state(&self, program: &ir::Program) -> Option<usize> {
+        let old = &self.state.program;
+        let same = !old.relations.is_empty()
+            && old.relations == program.relations
+            && old.rules == program.rules
+            && old.strata == program.strata
+            && program.facts.starts_with(&old.facts);
+        same.then_some(old.facts.len())
+    }
+
+    /// Checks and evaluates library + session + `extra` from scratch.
+    fn build_with(&self, extra: &Clauses) -> Result<Evaluated, Error> {
+        let program =
+            self.check_modules(&self.modules(&self.session, std::slice::from_ref(&extra.module)))?;
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
+        let mut db = Database::new(&program);
+        db.load_program_facts(&program).map_err(err)?;
         for fact in &self.facts {
             let rel = self.fact_relation(&program, fact)?;
-            db.insert(rel, &fact.values)
-                .map_err(|d| Error::new(d, &self.sources))?;
+            db.insert(rel, &fact.values).map_err(err)?;
         }
-        let stats = eval::evaluate(&program, &mut db, &self.options)
-            .map_err(|d| Error::new(d, &self.sources))?;
-        Ok(Evaluated { program, db, stats })
+        let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+        Ok(Evaluated {
+            program,
+            db,
+            stats,
+            incremental: false,
+        })
     }
 
     /// The relation a data fact belongs to, or an error when the rules do
@@ -353,18 +483,21 @@ impl Workspace {
         })
     }
 
-    fn reevaluate(&mut self) -> Result<(), Error> {
-        self.state = self.build(None)?;
-        Ok(())
-    }
-
     /// Answers a text holding zero or more facts and rules followed by one
     /// `?-` query. The facts and rules hold for this query only.
     pub fn query(&mut self, text: &str) -> Result<Answers, Error> {
         let mark = self.sources.len();
         let name = format!("<query:{}>", mark + 1);
         let clauses = self.parse_text(&name, text)?;
-        let result = self.answer(&clauses);
+        let only_query = matches!(
+            clauses.module.items.as_slice(),
+            [syntax::ast::Item::Query(_)]
+        );
+        let result = if only_query {
+            self.answer_query(&self.state, &self.session, clauses.module)
+        } else {
+            self.answer(&clauses)
+        };
         if result.is_err() {
             self.sources.truncate(mark);
         }
@@ -372,7 +505,7 @@ impl Workspace {
     }
 
     fn answer(&self, clauses: &Clauses) -> Result<Answers, Error> {
-        let state = self.build(Some(clauses))?;
+        let state = self.build_with(clauses)?;
         let query = match state.program.queries.as_slice() {
             [q] => q,
             [] => {
@@ -400,6 +533,119 @@ impl Workspace {
         })
     }
 
+    /// Answers the one query of `module` over an evaluated state without
+    /// evaluating the rules again: the relations the query reads are copied
+    /// from `state` into a database where every relation is complete, so
+    /// only the query's own rule runs.
+    fn answer_query(
+        &self,
+        state: &Evaluated,
+        session: &[SessionItem],
+        module: syntax::ast::Module,
+    ) -> Result<Answers, Error> {
+        let program = self.check_modules(&self.modules(session, std::slice::from_ref(&module)))?;
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
+        let query = program
+            .queries
+            .first()
+            .expect("the module holds one query, so the program does");
+        let mut reads = Vec::new();
+        body_relations(&program.rules[query.rule].body, &mut reads);
+        let mut db = Database::new(&program);
+        for (rel, relation) in program.relations.iter().enumerate() {
+            if relation.is_query {
+                continue;
+            }
+            if reads.contains(&rel) {
+                let old = state
+                    .program
+                    .relation_id(&relation.name)
+                    .filter(|&old| state.program.relations[old].columns == relation.columns);
+                let Some(old) = old else {
+                    // The query changed what the program means (it cannot
+                    // in a checked program, but never answer from stale
+                    // data): evaluate everything with it.
+                    return self.answer(&Clauses {
+                        id: module.source,
+                        module,
+                    });
+                };
+                for row in state.db.rows(old) {
+                    db.insert(rel, &row.values()).map_err(err)?;
+                }
+            }
+            db.mark_complete(rel);
+        }
+        let options = EvalOptions {
+            record_rounds: false,
+            profile: false,
+            ..self.options.clone()
+        };
+        eval::evaluate(&program, &mut db, &options).map_err(err)?;
+        Ok(Answers {
+            columns: query.columns.clone(),
+            rows: db.tuples(query.rel),
+        })
+    }
+
+    /// Adds the declarations, facts, rules and directives of `text` to the
+    /// session (they persist), re-evaluates, and answers the text's `?-`
+    /// queries over the result. All or nothing: when any part is rejected
+    /// (syntax, checking, evaluation, a query), the workspace stays exactly
+    /// as it was.
+    pub fn submit(&mut self, name: &str, text: &str) -> Result<Submission, Error> {
+        let mark = self.sources.len();
+        let clauses = self.parse_text(name, text)?;
+        let result = self.submit_parsed(clauses);
+        match &result {
+            // A text of queries only leaves nothing behind that points into it.
+            Ok(s) if s.added == 0 => self.sources.truncate(mark),
+            Ok(_) => {}
+            Err(_) => self.sources.truncate(mark),
+        }
+        result
+    }
+
+    fn submit_parsed(&mut self, clauses: Clauses) -> Result<Submission, Error> {
+        let (queries, items): (Vec<_>, Vec<_>) = clauses
+            .module
+            .items
+            .into_iter()
+            .partition(|item| matches!(item, syntax::ast::Item::Query(_)));
+        let added = items.len();
+        let mut session = self.session.clone();
+        session.extend(items.into_iter().map(|item| SessionItem {
+            id: clauses.id,
+            item,
+        }));
+        let new_state = if added > 0 {
+            Some(self.build(&session, &[])?)
+        } else {
+            None
+        };
+        let state = new_state.as_ref().unwrap_or(&self.state);
+        let mut answers = Vec::with_capacity(queries.len());
+        for query in queries {
+            let module = syntax::ast::Module {
+                source: clauses.id,
+                items: vec![query],
+            };
+            answers.push(self.answer_query(state, &session, module)?);
+        }
+        let mut submission = Submission {
+            added,
+            answers,
+            ..Submission::default()
+        };
+        if let Some(state) = new_state {
+            submission.changes = self.diff(&state);
+            submission.incremental = state.incremental;
+            self.state = state;
+            self.session = session;
+        }
+        Ok(submission)
+    }
+
     /// Adds facts and rules to the session (they persist), re-evaluates and
     /// reports the relations whose size changed. A query in the text is
     /// answered too. Nothing changes when the text is rejected.
@@ -408,73 +654,133 @@ impl Workspace {
         name: &str,
         text: &str,
     ) -> Result<(Vec<Change>, Option<Answers>), Error> {
-        let mark = self.sources.len();
-        let clauses = self.parse_text(name, text)?;
-        self.session.push(clauses);
-        match self.build(None) {
-            Ok(state) => {
-                let changes = self.diff(&state);
-                self.state = state;
-                Ok((changes, None))
-            }
-            Err(e) => {
-                self.session.pop();
-                self.sources.truncate(mark);
-                Err(e)
-            }
-        }
+        let submission = self.submit(name, text)?;
+        Ok((submission.changes, submission.answers.into_iter().next()))
     }
 
+    /// Replaces the session's items, re-evaluating; nothing changes on error.
+    fn replace_session(&mut self, session: Vec<SessionItem>) -> Result<Vec<Change>, Error> {
+        let state = self.build(&session, &[])?;
+        let changes = self.diff(&state);
+        self.state = state;
+        self.session = session;
+        Ok(changes)
+    }
+
+    /// The relations whose size differs between the state in force and
+    /// `new`, by name: new relations, changed ones, and removed ones.
     fn diff(&self, new: &Evaluated) -> Vec<Change> {
-        let old: BTreeMap<&str, usize> = self
+        let old: BTreeMap<&str, (usize, usize)> = self
             .state
             .program
             .relations
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.name.as_str(), self.state.db.len(i)))
+            .filter(|(_, r)| !r.is_query)
+            .map(|(i, r)| (r.name.as_str(), (self.state.db.len(i), r.arity())))
             .collect();
-        new.program
+        let mut changes: Vec<Change> = new
+            .program
             .relations
             .iter()
             .enumerate()
             .filter(|(_, r)| !r.is_query)
             .filter_map(|(i, r)| {
                 let now = new.db.len(i);
-                let before = old.get(r.name.as_str()).copied().unwrap_or(0);
-                let is_new = !old.contains_key(r.name.as_str());
-                (now != before || is_new).then(|| Change {
+                let before = old.get(r.name.as_str()).map(|(n, _)| *n);
+                (before != Some(now)).then(|| Change {
                     relation: r.name.clone(),
                     arity: r.arity(),
                     tuples: now,
-                    before,
+                    before: before.unwrap_or(0),
+                    new: before.is_none(),
+                    removed: false,
                 })
             })
-            .collect()
+            .collect();
+        for (name, (before, arity)) in old {
+            if new.program.relation_id(name).is_none() {
+                changes.push(Change {
+                    relation: name.to_string(),
+                    arity,
+                    tuples: 0,
+                    before,
+                    new: false,
+                    removed: true,
+                });
+            }
+        }
+        changes.sort_by(|a, b| a.relation.cmp(&b.relation));
+        changes
     }
 
-    /// Loads a JSON data file into the workspace, all or nothing.
+    /// Loads a JSON data file into the workspace, all or nothing. When the
+    /// rules are unchanged, the evaluation continues from the new facts.
     pub fn load_data_file(&mut self, path: &Path) -> Result<Vec<Change>, Error> {
         let text = read_text(path, &self.sources)?;
         let mark = self.sources.len();
-        let saved_facts = self.facts.len();
-        let saved_docs = self.documents.len();
         let saved_loader = self.loader.clone();
-        self.add_data(&path.display().to_string(), &text)?;
-        match self.build(None) {
-            Ok(state) => {
+        let loaded = self
+            .loader
+            .load_str(&mut self.sources, &path.display().to_string(), &text)
+            .map_err(|d| Error::new(d, &self.sources));
+        let result = loaded.and_then(|set| {
+            let state = self.build(&self.session, &set.facts)?;
+            Ok((set, state))
+        });
+        match result {
+            Ok((set, state)) => {
                 let changes = self.diff(&state);
                 self.state = state;
+                self.facts.extend(set.facts);
+                self.documents.extend(set.sources);
                 Ok(changes)
             }
             Err(e) => {
-                self.facts.truncate(saved_facts);
-                self.documents.truncate(saved_docs);
                 self.loader = saved_loader;
                 self.sources.truncate(mark);
                 Err(e)
             }
         }
+    }
+
+    /// Loads a rule file (`.dl`) into the session as if its text had been
+    /// typed: its declarations, facts and rules join the session (so they
+    /// are listed, retracted and saved like typed ones) and its queries are
+    /// answered. All or nothing.
+    pub fn load_rules_file(&mut self, path: &Path) -> Result<Submission, Error> {
+        let text = read_text(path, &self.sources)?;
+        self.submit(&path.display().to_string(), &text)
+    }
+
+    /// Loads a `.json` data file or a `.dl` rule file, by its extension.
+    pub fn load_file(&mut self, path: &Path) -> Result<Submission, Error> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Ok(Submission {
+                changes: self.load_data_file(path)?,
+                incremental: self.state.incremental,
+                ..Submission::default()
+            }),
+            Some("dl") => self.load_rules_file(path),
+            _ => Err(Error::new(
+                Diagnostic::new(
+                    "unknown-file-kind",
+                    format!(
+                        "`{}` is neither a .json data file nor a .dl rule file",
+                        path.display()
+                    ),
+                    None,
+                )
+                .with_help("load a data document ending in .json or a rule file ending in .dl"),
+                &self.sources,
+            )),
+        }
+    }
+
+    /// Whether the state in force was reached incrementally (see
+    /// [`Submission::incremental`]).
+    pub fn last_change_incremental(&self) -> bool {
+        self.state.incremental
     }
 
     /// The checked program now in force (library + session).
@@ -530,22 +836,32 @@ impl Workspace {
                 name: r.name.clone(),
                 arity: r.arity(),
                 tuples: self.state.db.len(i),
-                kind: if session_heads.contains(&i) {
-                    RelationKind::Session
-                } else if program.rules.iter().any(|rule| rule.head.rel == i) {
-                    RelationKind::Derived
-                } else {
-                    RelationKind::Base
-                },
+                kind: self.kind_of(i, &session_heads),
             })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
 
+    fn kind_of(&self, rel: RelId, session_heads: &[RelId]) -> RelationKind {
+        if session_heads.contains(&rel) {
+            RelationKind::Session
+        } else if self.state.program.rules.iter().any(|r| r.head.rel == rel) {
+            RelationKind::Derived
+        } else {
+            RelationKind::Base
+        }
+    }
+
+    /// The relations the session defines or extends: heads of its rules and
+    /// facts, and the relations it declares.
     fn session_heads(&self) -> Vec<RelId> {
         let session: Vec<SourceId> = self.session.iter().map(|c| c.id).collect();
         let program = &self.state.program;
+        let declared = self.session.iter().flat_map(|s| match &s.item {
+            syntax::ast::Item::Decl(d) => d.names.iter().map(|n| n.name.as_str()).collect(),
+            _ => Vec::new(),
+        });
         let mut heads: Vec<RelId> = program
             .rules
             .iter()
@@ -558,10 +874,22 @@ impl Workspace {
                     .filter(|f| session.contains(&f.span.source))
                     .map(|f| f.rel),
             )
+            .chain(declared.filter_map(|name| program.relation_id(name)))
             .collect();
         heads.sort_unstable();
         heads.dedup();
         heads
+    }
+}
+
+/// The relations a rule body reads, positively, negated or in aggregates.
+fn body_relations(body: &[ir::Literal], out: &mut Vec<RelId>) {
+    for literal in body {
+        match literal {
+            ir::Literal::Atom(a) | ir::Literal::Negated(a) => out.push(a.rel),
+            ir::Literal::Aggregate(agg) => body_relations(&agg.body, out),
+            ir::Literal::Compare(_) | ir::Literal::Test(_) => {}
+        }
     }
 }
 
@@ -611,4 +939,11 @@ fn read_all(
         }
     }
     Ok(out)
+}
+
+/// `file:line` of the start of a span.
+fn place(sources: &SourceMap, span: crate::diag::Span) -> String {
+    let file = sources.file(span.source);
+    let (line, _) = file.line_col(span.start as usize);
+    format!("{}:{}", file.name, line)
 }
