@@ -14,6 +14,7 @@
 //! - [`ir`]: the checked program every back end reads.
 //! - [`eval`]: the semi-naive interpreter.
 //! - [`io`]: TSV facts, the JSON data format, output formats.
+//! - [`provenance`]: why a conclusion holds (down to the paragraph), why not, and how sure.
 //! - [`grade`]: Admiralty grades and the words analysts use for confidence.
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
@@ -27,6 +28,7 @@ pub mod eval;
 pub mod grade;
 pub mod io;
 pub mod ir;
+pub mod provenance;
 pub mod session;
 pub mod syntax;
 pub mod value;
