@@ -15,6 +15,7 @@
 //! - [`eval`]: the semi-naive interpreter.
 //! - [`io`]: TSV facts, the JSON data format, output formats.
 //! - [`repl`]: the analyst's REPL: inputs, commands, and their output.
+//! - [`provenance`]: why a conclusion holds (down to the paragraph), why not, and how sure.
 //! - [`grade`]: Admiralty grades and the words analysts use for confidence.
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
@@ -29,6 +30,7 @@ pub mod grade;
 pub mod io;
 pub mod ir;
 pub mod repl;
+pub mod provenance;
 pub mod session;
 pub mod syntax;
 pub mod value;

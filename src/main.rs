@@ -49,6 +49,12 @@ fn dispatch(command: Command) -> anyhow::Result<bool> {
             eval,
         } => cli::query(&inputs, format, &text, &eval),
         Command::Check { inputs, plan } => cli::check_rules(&inputs, plan),
+        Command::Explain {
+            inputs,
+            explain,
+            fact,
+            eval,
+        } => cli::explain::explain(&inputs, &explain, &fact, &eval),
         Command::Repl { inputs, eval } => cli::repl(&inputs, &eval),
     }
 }

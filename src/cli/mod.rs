@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod repl;
+pub mod explain;
 
 use std::io::Write;
 use std::path::Path;
