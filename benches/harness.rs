@@ -78,7 +78,8 @@ impl Context {
     }
 }
 
-/// The sleuth binary: the one Cargo built beside this bench (same profile folder), else
+/// The sleuth binary: the one Cargo built for this bench (`CARGO_BIN_EXE_sleuth`, set when a
+/// bench target is compiled), else the one in this executable's profile folder, else
 /// `<target>/release/sleuth`.
 fn sleuth_binary(target: &Path) -> PathBuf {
     if let Some(path) = option_env!("CARGO_BIN_EXE_sleuth") {
@@ -218,7 +219,14 @@ fn cross_check(outcomes: &mut [Outcome]) {
                 Some(m) => {
                     run::differences(m, counts).unwrap_or_else(|| "other relations printed".into())
                 }
-                None => "no majority among the engines".into(),
+                None => format!(
+                    "no majority among the engines; this one printed {}",
+                    counts
+                        .iter()
+                        .map(|(n, c)| format!("{n}={c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             outcomes[*i].verdict =
                 Verdict::Wrong(format!("disagrees with the other engines: {detail}"));
@@ -412,7 +420,7 @@ fn main() -> ExitCode {
     if ok {
         ExitCode::SUCCESS
     } else {
-        eprintln!("\nbenchmark FAILED: see Problems above (a wrong answer is never timed)");
+        eprintln!("\nbenchmark FAILED: see above (a wrong answer is never timed)");
         ExitCode::FAILURE
     }
 }

@@ -32,6 +32,24 @@ pub fn run(ctx: &Context, options: &Options) -> (String, bool) {
     (text, ok)
 }
 
+/// "N runs", for headings.
+fn runs(n: usize) -> String {
+    if n == 1 {
+        "1 run".to_string()
+    } else {
+        format!("{n} runs")
+    }
+}
+
+/// Million facts per second, when the time is long enough to mean something.
+fn rate(facts: u64, seconds: f64) -> String {
+    if seconds < 0.005 {
+        "—".to_string()
+    } else {
+        format!("{:.1}", facts as f64 / seconds / 1e6)
+    }
+}
+
 /// A failed mode's section.
 fn unavailable(title: &str, why: &str) -> (String, bool) {
     eprintln!("{title}: {why}");
@@ -119,13 +137,13 @@ fn compare_engines(ctx: &Context, options: &Options) -> (String, bool) {
         outcomes.push(o);
     }
     let mut out = format!(
-        "\n### {title}\n\nprogram {}, facts {} ({} facts), median of {} runs{}\n\n\
+        "\n### {title}\n\nprogram {}, facts {} ({} facts), median of {}{}\n\n\
          | path | median s | min–max s | peak RSS MiB | CPU s | load s | share outside evaluation |\n\
          |---|---:|---:|---:|---:|---:|---:|\n",
         program.display(),
         resolved.data.dir.display(),
         resolved.data.facts,
-        options.runs,
+        runs(options.runs),
         if profiled {
             ", with --profile"
         } else {
@@ -203,10 +221,10 @@ fn provenance_overhead(ctx: &Context, options: &Options) -> (String, bool) {
     let on = Engine::sleuth("recording on", &ctx.sleuth, &[]);
     let off = Engine::sleuth("recording off", &ctx.sleuth, &[crate::PROVENANCE_OFF_FLAG]);
     let mut out = format!(
-        "\n### {title}\n\nmedian of {} runs; budget: recording costs at most 25% more time\n\n\
+        "\n### {title}\n\nmedian of {}; budget: recording costs at most 25% more time\n\n\
          | workload | size | on s | off s | time overhead | on RSS MiB | off RSS MiB | memory overhead |\n\
          |---|---|---:|---:|---:|---:|---:|---:|\n",
-        options.runs
+        runs(options.runs)
     );
     let mut problems = String::new();
     for r in &sets {
@@ -263,10 +281,10 @@ fn load_only(ctx: &Context, options: &Options) -> (String, bool) {
     };
     let engine = Engine::sleuth("sleuth --profile", &ctx.sleuth, &[crate::PROFILE_FLAG]);
     let mut out = format!(
-        "\n### {title}\n\nmedian of {} runs of `sleuth run {}`; load = its `{}` line\n\n\
-         | workload | size | facts | load s | whole run s | load share | facts loaded per s |\n\
+        "\n### {title}\n\nmedian of {} of `sleuth run {}`; load = its `{}` line\n\n\
+         | workload | size | facts | load s | whole run s | load share | million facts loaded per s |\n\
          |---|---|---:|---:|---:|---:|---:|\n",
-        options.runs,
+        runs(options.runs),
         crate::PROFILE_FLAG,
         crate::PROFILE_LOAD_PREFIX
     );
@@ -295,13 +313,13 @@ fn load_only(ctx: &Context, options: &Options) -> (String, bool) {
             Some(load) => {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {load:.2} | {:.2} | {:.0}% | {:.0} |",
+                    "| {} | {} | {} | {load:.3} | {:.2} | {:.0}% | {} |",
                     r.data.workload,
                     r.data.size,
                     r.data.facts,
                     s.median_s,
                     100.0 * load / s.median_s,
-                    r.data.facts as f64 / load.max(1e-9)
+                    rate(r.data.facts, load)
                 );
             }
             None => {
