@@ -32,7 +32,7 @@ sleuth measurement modes (sleuth only; each replaces the peer comparison):
   --compare-engines             sleuth run --engine compiled vs --engine interpreted
       --library-program FILE    program to run (default benches/programs/events.dl)
       --library-data DIR        facts to run it on (default the events set of the chosen size)
-  --provenance-overhead         recording on (default) vs off (--no-provenance)
+  --provenance-overhead         recording on (--provenance) vs off (--no-provenance)
   --load-only                   fact loading time (from sleuth run --profile) against the whole run
 
 other:
