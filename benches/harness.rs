@@ -360,6 +360,12 @@ fn compare(ctx: &Context, options: &cli::Options) -> (String, bool) {
         if options.smoke { " (smoke)" } else { "" }
     );
     text.push_str(&report::machine::describe(&ctx.repo));
+    if options.sleuth.is_some() {
+        text.push_str(&format!(
+            "- sleuth binary measured: {}\n",
+            ctx.sleuth.display()
+        ));
+    }
     text.push_str(
         "- measured: wall time of each whole `sleuth run` process (start, read the TSV facts, evaluate, \
          print sizes, exit) and its peak RSS from wait4(2); the peers the same way on the same files\n",
