@@ -4,8 +4,8 @@
 //! diagnostics on standard error, and returns whether it succeeded.
 
 pub mod args;
-pub mod repl;
 pub mod explain;
+pub mod repl;
 
 use std::io::Write;
 use std::path::Path;
