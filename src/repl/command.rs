@@ -1,6 +1,6 @@
 //! This module defines what the analyst can type: a [`Command`] parsed from
 //! one input by the plain function [`parse_command`], and the table of
-//! commands ([`BUILTINS`], then [`EXTENSIONS`](super::EXTENSIONS)) that
+//! commands ([`BUILTINS`], then [`EXTENSIONS`]) that
 //! `:help`, completion and did-you-mean read.
 
 use std::ops::Range;
@@ -211,7 +211,7 @@ pub enum Command {
     Plan,
     /// `:quit`.
     Quit,
-    /// A command from [`EXTENSIONS`](super::EXTENSIONS), with its argument text.
+    /// A command from [`EXTENSIONS`], with its argument text.
     Extension(&'static Extension, String),
 }
 
