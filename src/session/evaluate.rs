@@ -76,9 +76,9 @@ impl Workspace {
     }
 
     /// Checks and evaluates library + session + `extra` from scratch.
-    fn build_with(&self, extra: &Clauses) -> Result<Evaluated, Error> {
+    fn build_with(&self, session: &[SessionItem], extra: &Clauses) -> Result<Evaluated, Error> {
         let program =
-            self.check_modules(&self.modules(&self.session, std::slice::from_ref(&extra.module)))?;
+            self.check_modules(&self.modules(session, std::slice::from_ref(&extra.module)))?;
         let err = |d: Diagnostic| Error::new(d, &self.sources);
         let mut db = Database::new(&program);
         db.load_program_facts(&program).map_err(err)?;
@@ -108,7 +108,7 @@ impl Workspace {
         let result = if only_query {
             self.answer_query(&self.state, &self.session, clauses.module)
         } else {
-            self.answer(&clauses)
+            self.answer(&self.session, &clauses)
         };
         if result.is_err() {
             self.sources.truncate(mark);
@@ -116,8 +116,8 @@ impl Workspace {
         result
     }
 
-    fn answer(&self, clauses: &Clauses) -> Result<Answers, Error> {
-        let state = self.build_with(clauses)?;
+    fn answer(&self, session: &[SessionItem], clauses: &Clauses) -> Result<Answers, Error> {
+        let state = self.build_with(session, clauses)?;
         let query = match state.program.queries.as_slice() {
             [q] => q,
             [] => {
@@ -177,10 +177,13 @@ impl Workspace {
                     // The query changed what the program means (it cannot
                     // in a checked program, but never answer from stale
                     // data): evaluate everything with it.
-                    return self.answer(&Clauses {
-                        id: module.source,
-                        module,
-                    });
+                    return self.answer(
+                        session,
+                        &Clauses {
+                            id: module.source,
+                            module,
+                        },
+                    );
                 };
                 for row in state.db.rows(old) {
                     db.insert(rel, &row.values()).map_err(err)?;
