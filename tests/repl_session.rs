@@ -45,7 +45,9 @@ fn snapshot(ws: &Workspace) -> String {
 fn added_facts_continue_the_evaluation_and_agree_with_a_fresh_one() {
     // `theater_area` feeds `theater_country`, which the pipeline rules read
     // under negation: those strata must be recomputed, the rest continued.
-    let fact = "theater_area(\"Sahel\", \"Tunisia\"). arrest(\"x-1\", \"Tangier\", \"2024-03\").";
+    // A fact of a derived relation joins what its rules derive.
+    let fact = "theater_area(\"Sahel\", \"Tunisia\"). arrest(\"x-1\", \"Tangier\", \"2024-03\"). \
+                recurring_hotspot(\"Rabat\").";
     let mut ws = workspace();
     let submitted = ws.submit("<test>", fact).expect("accepted");
     assert!(submitted.incremental, "only facts were added");

@@ -92,3 +92,20 @@ fn the_line_editor_reads_clauses_completes_and_cancels() -> Result<(), Error> {
     assert!(history.contains("recurring_hotspot(P)."), "{history}");
     Ok(())
 }
+
+#[test]
+fn history_that_cannot_be_kept_is_a_warning() -> Result<(), Error> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("repl_terminal_no_history");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    // The state "folder" is a file, so the history folder cannot be made.
+    std::fs::write(dir.join("state"), "not a folder").expect("write");
+    let mut p = start(&dir);
+    p.exp_string("warning: cannot create")?;
+    p.exp_string(PROMPT)?;
+    ask(&mut p, "?- recurring_hotspot(\"Tangier\").", "yes")?;
+    p.send_line(":quit")?;
+    p.exp_string("warning: cannot save history")?;
+    p.exp_eof()?;
+    Ok(())
+}

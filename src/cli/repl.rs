@@ -18,7 +18,7 @@ use rustyline::hint::HistoryHinter;
 use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Config, Context, Editor, Helper, Hinter};
-use sleuth::repl::{self, InputBuffer, Outcome, Repl};
+use sleuth::repl::{self, InputBuffer, Outcome, Repl, ReplError};
 
 use super::args::{EvalFlags, Inputs};
 
@@ -50,29 +50,51 @@ pub fn run(inputs: &Inputs, flags: &EvalFlags) -> Result<bool> {
 /// Runs the inputs of standard input; no prompt, no banner, no echo.
 /// Stops at `:quit`; returns whether every input succeeded.
 fn piped(repl: &mut Repl) -> Result<bool> {
-    let stdin = std::io::stdin().lock();
+    let mut stdin = std::io::stdin().lock();
     let stdout = std::io::stdout();
     let mut ok = true;
     let mut buffer = InputBuffer::new();
-    let mut lines = stdin.lines();
+    let mut number = 0;
+    let mut bytes = Vec::new();
     loop {
-        let input = match lines.next() {
-            Some(line) => match buffer.push_line(&line?) {
+        bytes.clear();
+        let input = if stdin.read_until(b'\n', &mut bytes)? > 0 {
+            number += 1;
+            if bytes.ends_with(b"\n") {
+                bytes.pop();
+            }
+            if bytes.ends_with(b"\r") {
+                bytes.pop();
+            }
+            let Ok(line) = std::str::from_utf8(&bytes) else {
+                eprintln!(
+                    "error[not-utf8]: line {number} of the input is not UTF-8 text; it was skipped"
+                );
+                ok = false;
+                buffer.push_line("");
+                continue;
+            };
+            match buffer.push_line(line) {
                 Some(input) => input,
                 None => continue,
-            },
-            None => match buffer.finish() {
+            }
+        } else {
+            match buffer.finish() {
                 Some(input) => input,
                 None => break,
-            },
+            }
         };
         let mut out = stdout.lock();
         let result = repl.execute_at("<stdin>", input.line, &input.text, &mut out);
-        out.flush()?;
-        match result {
-            Ok(Outcome::Continue) => {}
-            Ok(Outcome::Quit) => break,
-            Err(e) => {
+        let flushed = out.flush();
+        match (result, flushed) {
+            (Ok(Outcome::Continue), Ok(())) => {}
+            (Ok(Outcome::Quit), Ok(())) => break,
+            (Err(ReplError::Output(e)), _) | (_, Err(e)) => {
+                eprintln!("error[io]: cannot write the output: {e}");
+                return Ok(false);
+            }
+            (Err(e), Ok(())) => {
                 ok = false;
                 eprint!("{}", e.render());
             }
@@ -184,12 +206,16 @@ fn interactive(repl: &mut Repl) -> Result<()> {
             Ok(line) => {
                 let mut out = std::io::stdout().lock();
                 let result = repl.execute(&line, &mut out);
-                out.flush()?;
+                let flushed = out.flush();
                 drop(out);
-                match result {
-                    Ok(Outcome::Continue) => {}
-                    Ok(Outcome::Quit) => break,
-                    Err(e) => eprint!("{}", e.render()),
+                match (result, flushed) {
+                    (Ok(Outcome::Continue), Ok(())) => {}
+                    (Ok(Outcome::Quit), Ok(())) => break,
+                    (Err(ReplError::Output(e)), _) | (_, Err(e)) => {
+                        eprintln!("error[io]: cannot write the output: {e}");
+                        break;
+                    }
+                    (Err(e), Ok(())) => eprint!("{}", e.render()),
                 }
                 if let Some(helper) = editor.helper_mut() {
                     helper.relations = repl.relation_names();

@@ -1,6 +1,6 @@
 //! This module defines what the analyst can type: a [`Command`] parsed from
 //! one input by the plain function [`parse_command`], and the table of
-//! commands ([`BUILTINS`], then [`EXTENSIONS`](super::EXTENSIONS)) that
+//! commands ([`BUILTINS`], then [`EXTENSIONS`]) that
 //! `:help`, completion and did-you-mean read.
 
 use std::ops::Range;
@@ -211,7 +211,7 @@ pub enum Command {
     Plan,
     /// `:quit`.
     Quit,
-    /// A command from [`EXTENSIONS`](super::EXTENSIONS), with its argument text.
+    /// A command from [`EXTENSIONS`], with its argument text.
     Extension(&'static Extension, String),
 }
 
@@ -271,13 +271,14 @@ pub fn parse_command_with(
     let arg_start = lead + trimmed.len() - trimmed[name_len..].trim_start().len();
     let arg_at = arg_start..arg_start + arg.len();
     let name_at = lead..lead + name_len;
-    if let Some(ext) = extensions.iter().find(|e| e.spec.name == name) {
+    let named = |s: &CommandSpec| s.name == name || s.aliases.contains(&name);
+    let builtin = BUILTINS.iter().find(|s| named(s));
+    if builtin.is_none()
+        && let Some(ext) = extensions.iter().find(|e| named(&e.spec))
+    {
         return Ok(Command::Extension(ext, arg.to_string()));
     }
-    let Some(spec) = BUILTINS
-        .iter()
-        .find(|s| s.name == name || s.aliases.contains(&name))
-    else {
+    let Some(spec) = builtin else {
         let names = BUILTINS
             .iter()
             .chain(extensions.iter().map(|e| &e.spec))
@@ -364,7 +365,15 @@ pub fn parse_command_with(
             "off" => Some(false),
             _ => return Err(arg.bad("expected on or off")),
         }),
-        other => unreachable!("every built-in is parsed above; `{other}` is not"),
+        other => {
+            return Err(CommandError {
+                code: "internal",
+                message: format!("`:{other}` is listed but has no parser"),
+                at: arg.name_at,
+                label: None,
+                help: "report this; the other commands work".to_string(),
+            });
+        }
     })
 }
 

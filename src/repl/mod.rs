@@ -1,6 +1,6 @@
 //! This module defines the analyst's REPL as a library: [`Repl`] runs one
 //! input at a time over a [`Workspace`] and prints through any
-//! [`Write`](std::io::Write), so sessions are testable without a terminal.
+//! [`Write`], so sessions are testable without a terminal.
 //! The binary's line editor and its piped mode are thin shells over it.
 //!
 //! ```text
@@ -12,7 +12,7 @@
 //!   end of its line).
 //! - [`command`]: the [`Command`] enum, its parser and the command table.
 //! - [`extensions`]: adding a command is one entry in [`EXTENSIONS`].
-//! - [`complete`]: Tab completion.
+//! - [`complete`](mod@complete): Tab completion.
 //! - [`help`], [`show`]: what `:help` and the listings print.
 //!
 //! Every input either runs to the end or is rejected with diagnostics and
