@@ -17,6 +17,7 @@
 //! - [`grade`]: Admiralty grades and the words analysts use for confidence.
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
+//! - [`viz`]: the timeline, link charts and the HTML report.
 #![deny(missing_docs)]
 
 pub mod check;
@@ -30,6 +31,7 @@ pub mod ir;
 pub mod session;
 pub mod syntax;
 pub mod value;
+pub mod viz;
 
 pub use diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 pub use value::{Date, Type, Value};

@@ -50,5 +50,8 @@ fn dispatch(command: Command) -> anyhow::Result<bool> {
         } => cli::query(&inputs, format, &text, &eval),
         Command::Check { inputs, plan } => cli::check_rules(&inputs, plan),
         Command::Repl { inputs, eval } => cli::repl(&inputs, &eval),
+        Command::Timeline(c) => cli::viz::timeline(&c),
+        Command::Graph(c) => cli::viz::graph(&c),
+        Command::Report(c) => cli::viz::report(&c),
     }
 }

@@ -4,6 +4,7 @@
 //! whether it succeeded.
 
 pub mod args;
+pub mod viz;
 
 use std::io::Write;
 use std::path::Path;
