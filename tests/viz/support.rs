@@ -20,6 +20,17 @@ pub fn workspace() -> Workspace {
         .expect("the report's data and the rule library load and check")
 }
 
+/// `--data DIR` and `--rules DIR` for the repository's data and rules, as
+/// arguments usable from any folder.
+pub fn data_and_rules() -> Vec<String> {
+    vec![
+        "--data".to_string(),
+        root().join("data").display().to_string(),
+        "--rules".to_string(),
+        root().join("rules").display().to_string(),
+    ]
+}
+
 /// Compares `actual` with the golden file tests/viz/NAME; with
 /// UPDATE_GOLDENS=1 in the environment, rewrites the file instead.
 pub fn golden(name: &str, actual: &str) {
@@ -49,6 +60,16 @@ pub fn sleuth(args: &[&str], dir: &Path, no_path: bool) -> Output {
         cmd.env("PATH", "");
     }
     cmd.output().expect("the sleuth binary runs")
+}
+
+/// Runs `sleuth COMMAND --data DATA --rules RULES ARGS...` in `dir`, with
+/// the repository's data and rules.
+pub fn sleuth_inputs(args: &[&str], dir: &Path, no_path: bool) -> Output {
+    let inputs = data_and_rules();
+    let mut all: Vec<&str> = vec![args[0]];
+    all.extend(inputs.iter().map(String::as_str));
+    all.extend(&args[1..]);
+    sleuth(&all, dir, no_path)
 }
 
 /// A fresh empty scratch folder for one test.
