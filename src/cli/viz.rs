@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use sleuth::diag::{Diagnostic, SourceMap};
-use sleuth::viz::{self, ChartFormat, ChartOptions, TextOptions, TimelineArgs};
+use sleuth::viz::{self, GraphArgs, TextOptions, TimelineArgs};
 
 use super::args::{Command, EvalFlags, Inputs};
 use super::open_workspace;
@@ -28,14 +28,8 @@ pub struct TimelineCommand {
 pub struct GraphCommand {
     /// Data and rules.
     pub inputs: Inputs,
-    /// The query (or a relation's name).
-    pub query: String,
-    /// `--out FILE`; standard output when absent.
-    pub out: Option<PathBuf>,
-    /// The format: `--format`, `--svg`, or the extension of `--out`.
-    pub format: ChartFormat,
-    /// `--max-nodes N`.
-    pub max_nodes: usize,
+    /// The query, output, format and bound.
+    pub args: GraphArgs,
 }
 
 /// `sleuth report`: where the page goes.
@@ -80,65 +74,8 @@ pub fn parse_timeline(args: &[String]) -> Result<Command, String> {
 /// Parses `sleuth graph ...`.
 pub fn parse_graph(args: &[String]) -> Result<Command, String> {
     let (inputs, rest) = split_inputs(args)?;
-    let mut query = None;
-    let mut out = None;
-    let mut format = None;
-    let mut svg = false;
-    let mut max_nodes = viz::DEFAULT_MAX_NODES;
-    let mut it = rest.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("`{arg}` needs a value"));
-        match arg.as_str() {
-            "--out" | "-o" => out = Some(PathBuf::from(value()?)),
-            "--format" => {
-                let v = value()?;
-                format = Some(
-                    ChartFormat::parse(v)
-                        .ok_or_else(|| format!("`--format {v}`: expected dot, graphml or svg"))?,
-                );
-            }
-            "--svg" => svg = true,
-            "--max-nodes" => {
-                let v = value()?;
-                max_nodes = v
-                    .replace('_', "")
-                    .parse()
-                    .map_err(|_| format!("`--max-nodes {v}`: expected a whole number"))?;
-            }
-            _ if query.is_none() && !arg.starts_with("--") => query = Some(arg.clone()),
-            other => {
-                return Err(format!(
-                    "unexpected argument `{other}` for `sleuth graph` (see `sleuth --help`)"
-                ));
-            }
-        }
-    }
-    let query = query.ok_or(
-        "`sleuth graph` needs a query, e.g. sleuth graph '?- recruitment_pipeline(Origin, Theater).'",
-    )?;
-    let format = match (format, svg) {
-        (Some(ChartFormat::Svg) | None, true) => ChartFormat::Svg,
-        (Some(f), true) => {
-            return Err(format!("`--svg` contradicts `--format {}`", f.name()));
-        }
-        (Some(f), false) => f,
-        (None, false) => match &out {
-            Some(path) if path.extension().is_some() => ChartFormat::from_path(path).ok_or_else(|| {
-                format!(
-                    "cannot tell the chart's format from `{}`: name it .dot, .graphml or .svg, or give --format dot|graphml|svg",
-                    path.display()
-                )
-            })?,
-            _ => ChartFormat::Dot,
-        },
-    };
-    Ok(Command::Graph(GraphCommand {
-        inputs,
-        query,
-        out,
-        format,
-        max_nodes,
-    }))
+    let args = GraphArgs::parse(&rest).map_err(|e| format!("`sleuth graph`: {e}"))?;
+    Ok(Command::Graph(GraphCommand { inputs, args }))
 }
 
 /// Parses `sleuth report ...`.
@@ -209,10 +146,8 @@ pub fn graph(cmd: &GraphCommand) -> Result<bool> {
             return Ok(false);
         }
     };
-    let options = ChartOptions {
-        max_nodes: cmd.max_nodes,
-    };
-    let chart = match viz::graph(&mut ws, &cmd.query, &options) {
+    let args = &cmd.args;
+    let chart = match viz::graph(&mut ws, &args.query, &args.options()) {
         Ok(c) => c,
         Err(e) => {
             eprint!("{}", e.render());
@@ -225,31 +160,20 @@ pub fn graph(cmd: &GraphCommand) -> Result<bool> {
     if let Some(omission) = chart.omission() {
         eprintln!("note: {omission}; raise --max-nodes to see them");
     }
-    let text = match cmd.format {
-        ChartFormat::Dot => viz::to_dot(&chart),
-        ChartFormat::GraphMl => viz::to_graphml(&chart),
-        ChartFormat::Svg => match viz::render_svg_with_graphviz(&viz::to_dot(&chart)) {
-            Ok(svg) => svg,
-            Err(e) => {
-                return report_error(
-                    Diagnostic::new(e.code(), e.to_string(), None).with_help(e.help()),
-                );
-            }
-        },
+    let text = match viz::chart_text(&chart, args.format) {
+        Ok(text) => text,
+        Err(e) => {
+            return report_error(
+                Diagnostic::new(e.code(), e.to_string(), None).with_help(e.help()),
+            );
+        }
     };
-    match &cmd.out {
+    match &args.out {
         Some(path) => {
             if let Err(d) = viz::write_atomic(path, text.as_bytes()) {
                 return report_error(d);
             }
-            eprintln!(
-                "wrote {}: {} node{}, {} edge{}",
-                path.display(),
-                chart.nodes.len(),
-                if chart.nodes.len() == 1 { "" } else { "s" },
-                chart.edges.len(),
-                if chart.edges.len() == 1 { "" } else { "s" }
-            );
+            eprintln!("wrote {}: {}", path.display(), chart.describe());
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
@@ -285,33 +209,22 @@ pub fn report(cmd: &ReportCommand) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sleuth::viz::ChartFormat;
 
     fn args(s: &[&str]) -> Vec<String> {
         s.iter().map(|a| a.to_string()).collect()
     }
 
     #[test]
-    fn graph_format_comes_from_flags_or_extension() {
-        let format = |a: &[&str]| match parse_graph(&args(a)) {
-            Ok(Command::Graph(g)) => Ok(g.format),
-            Ok(other) => panic!("not a graph command: {other:?}"),
-            Err(e) => Err(e),
+    fn graph_takes_inputs_then_its_own_arguments() {
+        let parsed = parse_graph(&args(&["--rules", "r", "q", "--out", "c.graphml"]));
+        let Ok(Command::Graph(g)) = parsed else {
+            panic!("not a graph command: {parsed:?}");
         };
-        assert_eq!(format(&["q"]), Ok(ChartFormat::Dot));
-        assert_eq!(
-            format(&["q", "--out", "c.graphml"]),
-            Ok(ChartFormat::GraphMl)
-        );
-        assert_eq!(format(&["q", "--out", "c.svg"]), Ok(ChartFormat::Svg));
-        assert_eq!(format(&["q", "--svg", "--out", "c"]), Ok(ChartFormat::Svg));
-        assert_eq!(
-            format(&["q", "--format", "graphml", "--out", "c.dot"]),
-            Ok(ChartFormat::GraphMl)
-        );
-        assert!(format(&["q", "--out", "c.png"]).is_err());
-        assert!(format(&["q", "--svg", "--format", "dot"]).is_err());
-        assert!(format(&["q", "--max-nodes", "many"]).is_err());
-        assert!(format(&[]).is_err());
+        assert_eq!(g.inputs.rules, vec![PathBuf::from("r")]);
+        assert_eq!(g.args.query, "q");
+        assert_eq!(g.args.format, ChartFormat::GraphMl);
+        assert!(parse_graph(&args(&["--out", "c.png", "q"])).is_err());
     }
 
     #[test]

@@ -34,8 +34,8 @@ mod report;
 mod timeline;
 
 pub use chart::{
-    Chart, ChartOptions, DEFAULT_MAX_NODES, Edge, GraphvizError, Node, graph, layout_svg,
-    relation_chart, render_svg_with_graphviz, to_dot, to_graphml,
+    Chart, ChartOptions, DEFAULT_MAX_NODES, Edge, GraphArgs, GraphvizError, Node, chart_text,
+    graph, layout_svg, relation_chart, render_svg_with_graphviz, to_dot, to_graphml,
 };
 pub use escape::escape_xml;
 pub use kinds::Kind;

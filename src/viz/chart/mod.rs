@@ -18,12 +18,14 @@
 //! `kinds`); a value known as several kinds takes the one its column
 //! shares. Nodes are one per kind and value, in order of first appearance.
 //!
+//! - `args`: the arguments of `sleuth graph` and `:graph`.
 //! - `build`: answers to nodes and edges, within the size bound.
 //! - `labels`: edge labels read from the query's atoms.
 //! - `dot`, `graphml`: the text formats.
 //! - `layout`: a deterministic two-column SVG drawn without Graphviz.
 //! - `graphviz`: SVG rendered by Graphviz's `dot`, when installed.
 
+mod args;
 mod build;
 mod dot;
 mod graphml;
@@ -31,6 +33,7 @@ mod graphviz;
 mod labels;
 mod layout;
 
+pub use args::{GraphArgs, chart_text};
 pub use dot::to_dot;
 pub use graphml::to_graphml;
 pub use graphviz::{GraphvizError, render_svg_with_graphviz};
@@ -106,6 +109,21 @@ pub struct Edge {
 }
 
 impl Chart {
+    /// `7 nodes, 6 edges` (and what the bound left out).
+    pub fn describe(&self) -> String {
+        let n = self.nodes.len();
+        let e = self.edges.len();
+        let mut text = format!(
+            "{n} node{}, {e} edge{}",
+            if n == 1 { "" } else { "s" },
+            if e == 1 { "" } else { "s" }
+        );
+        if let Some(o) = self.omission() {
+            text.push_str(&format!("; {o}"));
+        }
+        text
+    }
+
     /// Whether the query had no answers.
     pub fn is_empty(&self) -> bool {
         self.answers == 0
