@@ -477,3 +477,29 @@ fn svg_with_graphviz_renders_the_pipelines() {
     let written = std::fs::read_to_string(dir.join("chart.svg")).expect("written");
     assert_eq!(xml(&written).root_element().tag_name().name(), "svg");
 }
+
+#[test]
+fn the_own_layout_draws_every_kind_of_chart_as_valid_svg() {
+    let mut ws = workspace();
+    for query in [
+        "?- located_in(P, A).",
+        "?- hotspot_revisit(P, A, B, M).",
+        "?- recurring_hotspot(P).",
+        "?- operation(O, D).",
+        "?- within(P, A), P = A.",
+    ] {
+        let chart = viz::graph(&mut ws, query, &ChartOptions::default()).expect("runs");
+        let svg = viz::layout_svg(&chart);
+        let doc = xml(&svg);
+        let drawn = doc
+            .descendants()
+            .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("node ")))
+            .count();
+        assert_eq!(drawn, chart.nodes.len(), "{query}");
+        let arrows = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("path") && n.attribute("marker-end").is_some())
+            .count();
+        assert_eq!(arrows, chart.edges.len(), "{query}");
+    }
+}

@@ -302,3 +302,15 @@ fn the_command_line_writes_the_report_atomically() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[unwritable-output]"));
     assert_eq!(listing(&dir), before);
 }
+
+#[test]
+fn an_empty_workspace_gives_a_complete_page() {
+    let ws = Workspace::empty();
+    let t = viz::timeline(&ws, &viz::TimelineFilter::default()).expect("no filter");
+    assert_eq!(viz::render_text(&t, true), "timeline: no dated events\n");
+    let html = viz::report_html(&ws, &own_layout());
+    assert_self_contained(&html);
+    let doc = xml(&html);
+    assert!(text(section(&doc, "timeline")).contains("No dated events."));
+    assert!(text(section(&doc, "pipelines")).contains("no recruitment_pipeline relation"));
+}

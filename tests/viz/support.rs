@@ -1,7 +1,7 @@
-//! Helpers the picture tests share: the report's workspace, golden files
+//! What the picture tests share: the report's workspace, golden files
 //! under tests/viz/, the `sleuth` binary, scratch folders and XML parsing.
 
-// Each test file uses a different subset of these helpers.
+// Each test file uses a different subset of these functions.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

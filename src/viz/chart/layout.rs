@@ -1,7 +1,8 @@
 //! This module defines an SVG drawing of a chart that needs no Graphviz: a
 //! deterministic two-column layout. Nodes that only start edges (origins,
-//! hubs) and lone nodes stand on the left, every other node on the right,
-//! each column sorted by kind then label; edges run left to right (an edge
+//! hubs) and lone nodes stand on the left, sorted by kind then label; every
+//! other node stands on the right, sorted by kind then by the mean row of
+//! the left nodes pointing to it; edges run left to right (an edge
 //! between two nodes of the right column bends out to the right). A legend
 //! of the kinds drawn closes the picture. For the recruitment pipelines
 //! this is origin countries on the left and theaters on the right.
@@ -39,7 +40,25 @@ pub fn layout_svg(chart: &Chart) -> String {
     let (mut left, mut right): (Vec<usize>, Vec<usize>) =
         (0..chart.nodes.len()).partition(|&i| !has_in[i]);
     order(&mut left);
-    order(&mut right);
+    // The right column follows the left: each node at the mean row of the
+    // left nodes pointing to it (fewer crossings), within its kind.
+    let mut row_of = vec![usize::MAX; chart.nodes.len()];
+    for (row, &i) in left.iter().enumerate() {
+        row_of[i] = row;
+    }
+    let mut pull = vec![(0usize, 0usize); chart.nodes.len()];
+    for e in chart.edges.iter().filter(|e| row_of[e.from] != usize::MAX) {
+        pull[e.to].0 += row_of[e.from];
+        pull[e.to].1 += 1;
+    }
+    let centre = |i: usize| match pull[i] {
+        (_, 0) => usize::MAX,
+        (sum, n) => sum * 1000 / n,
+    };
+    right.sort_by(|&a, &b| {
+        let (na, nb) = (&chart.nodes[a], &chart.nodes[b]);
+        (na.kind, centre(a), &na.label, a).cmp(&(nb.kind, centre(b), &nb.label, b))
+    });
     let width_of = |ids: &[usize]| {
         ids.iter()
             .map(|&i| chart.nodes[i].label.chars().count() as i64 * CHAR_W + 28)
