@@ -19,6 +19,7 @@
 //! - [`grade`]: Admiralty grades and the words analysts use for confidence.
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
+//! - [`viz`]: the timeline, link charts and the HTML report.
 #![deny(missing_docs)]
 
 pub mod check;
@@ -34,6 +35,7 @@ pub mod repl;
 pub mod session;
 pub mod syntax;
 pub mod value;
+pub mod viz;
 
 pub use diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 pub use value::{Date, Type, Value};

@@ -56,5 +56,8 @@ fn dispatch(command: Command) -> anyhow::Result<bool> {
             eval,
         } => cli::explain::explain(&inputs, &explain, &fact, &eval),
         Command::Repl { inputs, eval } => cli::repl(&inputs, &eval),
+        Command::Timeline(c) => cli::viz::timeline(&c),
+        Command::Graph(c) => cli::viz::graph(&c),
+        Command::Report(c) => cli::viz::report(&c),
     }
 }

@@ -104,6 +104,12 @@ pub enum Command {
         /// Evaluation flags.
         eval: EvalFlags,
     },
+    /// `sleuth timeline [--data P]... [filters]`.
+    Timeline(super::viz::TimelineCommand),
+    /// `sleuth graph [--data P]... [--out FILE] [--format F] 'QUERY'`.
+    Graph(super::viz::GraphCommand),
+    /// `sleuth report [--data P]... [--out FILE.html]`.
+    Report(super::viz::ReportCommand),
     /// `sleuth help` or `--help`.
     Help,
     /// `sleuth --version`.
@@ -148,6 +154,12 @@ USAGE:
     sleuth check [--rules P]... [--plan]     check rules without running them
     sleuth explain [--data P]... [--rules P]... [--format text|json|dot] [--whynot] [--strongest] [--depth N] 'FACT'
                                              why FACT holds (or not), down to the report paragraphs
+    sleuth timeline [--data P]... [--place P] [--country C] [--theater T] [--from YYYY-MM] [--to YYYY-MM] [--notes] [--bars|--no-bars]
+                                             the dated events month by month, with their sources
+    sleuth graph [--data P]... [--out FILE] [--format dot|graphml|svg] [--svg] [--max-nodes N] 'QUERY'
+                                             draw a query's answers as a link chart
+    sleuth report [--data P]... [--out FILE.html] [--no-graphviz]
+                                             the one-page HTML report
 
 OPTIONS:
     --data PATH        a JSON data file or a directory of them (repeatable)
@@ -174,6 +186,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "query" => parse_query(rest),
         "check" => parse_check(rest),
         "explain" => parse_explain(rest),
+        "timeline" => super::viz::parse_timeline(rest),
+        "graph" => super::viz::parse_graph(rest),
+        "report" => super::viz::parse_report(rest),
         "repl" => {
             let mut inputs = Inputs::default();
             let mut eval = EvalFlags::default();
@@ -187,7 +202,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Ok(Command::Repl { inputs, eval })
         }
         other => Err(format!(
-            "unknown command `{other}`: expected run, query, check, explain or repl (see `sleuth --help`)"
+            "unknown command `{other}`: expected run, query, check, explain, repl, timeline, graph or report (see `sleuth --help`)"
         )),
     }
 }

@@ -6,6 +6,7 @@
 pub mod args;
 pub mod explain;
 pub mod repl;
+pub mod viz;
 
 use std::io::Write;
 use std::path::Path;
