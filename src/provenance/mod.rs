@@ -186,7 +186,8 @@ impl<'w> Explainer<'w> {
                 )),
             ));
         };
-        if !opts.strongest && self.cx.db.rels[rel].rounds.is_none() {
+        let derived = !self.cx.rules_of[rel].is_empty();
+        if derived && !opts.strongest && self.cx.db.rels[rel].rounds.is_none() {
             return Err(target.error(
                 Diagnostic::new(
                     "no-provenance",
