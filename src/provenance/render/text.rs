@@ -95,6 +95,7 @@ pub(super) fn describe(node: &Node) -> (String, Vec<String>) {
                     String::new()
                 },
                 node.confidence
+                    .filter(|c| c.is_graded())
                     .map(|c| format!(", the weakest {c}"))
                     .unwrap_or_default()
             ));
