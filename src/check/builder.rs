@@ -17,7 +17,7 @@ use super::lower::constant;
 use super::names::Table;
 use super::types::{Slot, Solver, TypeSet, Why};
 use crate::diag::{Diagnostic, Span};
-use crate::ir::{CmpOp, VarId};
+use crate::ir::{CmpOp, Predicate, VarId};
 use crate::syntax::ast;
 use crate::value::Type;
 
@@ -151,19 +151,37 @@ impl<'a, 's> Builder<'a, 's> {
         match literal {
             ast::Literal::Atom(a) => Some(Literal::Atom(self.atom(a))),
             ast::Literal::Negated { atom, .. } => Some(Literal::Negated(self.atom(atom))),
-            ast::Literal::Test(t) => self.contains(t),
+            ast::Literal::Test(t) => self.test(t, false),
+            ast::Literal::NegatedTest { atom, .. } => self.test(atom, true),
             ast::Literal::Compare(c) => Some(self.compare(c)),
+            ast::Literal::Bool(value, span) => Some(self.boolean(*value, *span)),
         }
     }
 
-    /// `contains(sub, s)`: two symbols.
-    fn contains(&mut self, t: &ast::Atom) -> Option<Literal> {
+    /// `contains(sub, s)` (two symbols), possibly negated; `match(re, s)` is
+    /// `unsupported`.
+    fn test(&mut self, t: &ast::Atom, negated: bool) -> Option<Literal> {
         let args: Vec<Expr> = t.args.iter().map(|a| self.expr(a)).collect();
+        let name = t.name.name.as_str();
+        let predicate = match name {
+            "contains" => Predicate::Contains,
+            _ => {
+                self.diags.push(
+                    Diagnostic::new(
+                        "unsupported",
+                        format!("the `{name}` test is not supported"),
+                        Some(t.span),
+                    )
+                    .with_help("sleuth has no regular expressions; test substrings with `contains(part, whole)`"),
+                );
+                return None;
+            }
+        };
         if args.len() != 2 {
             self.diags.push(
                 Diagnostic::new(
                     "arity-mismatch",
-                    format!("`contains` takes 2 arguments, found {}", args.len()),
+                    format!("`{name}` takes 2 arguments, found {}", args.len()),
                     Some(t.span),
                 )
                 .with_help("call it as `contains(part, whole)`"),
@@ -179,7 +197,29 @@ impl<'a, 's> Builder<'a, 's> {
                 Why::Argument("contains", i),
             );
         }
-        Some(Literal::Contains { args, span: t.span })
+        Some(Literal::Test {
+            predicate,
+            negated,
+            args,
+            span: t.span,
+        })
+    }
+
+    /// `true` is `0 = 0`, `false` is `0 != 0`.
+    fn boolean(&mut self, value: bool, span: Span) -> Literal {
+        let zero = ast::Expr::Number(0, span);
+        let left = Expr::Const(constant(&zero, self.solver).expect("a literal is a constant"));
+        let right = Expr::Const(constant(&zero, self.solver).expect("a literal is a constant"));
+        let slot = self.slot(&left);
+        let other = self.slot(&right);
+        self.solver.unify(slot, other, span);
+        Literal::Compare {
+            op: if value { CmpOp::Eq } else { CmpOp::Ne },
+            left,
+            right,
+            slot,
+            span,
+        }
     }
 
     fn compare(&mut self, c: &ast::Compare) -> Literal {
@@ -324,9 +364,10 @@ impl Names {
                     self.expr(arg);
                 }
             }
-            ast::Literal::Negated { atom: a, .. } | ast::Literal::Test(a) => {
-                a.args.iter().for_each(|e| self.expr(e))
-            }
+            ast::Literal::Negated { atom: a, .. }
+            | ast::Literal::Test(a)
+            | ast::Literal::NegatedTest { atom: a, .. } => a.args.iter().for_each(|e| self.expr(e)),
+            ast::Literal::Bool(..) => {}
             ast::Literal::Compare(c) => {
                 self.expr(&c.left);
                 self.expr(&c.right);

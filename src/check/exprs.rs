@@ -5,7 +5,8 @@
 //! Rules of thumb:
 //! - an aggregate anywhere but `N = agg` gets a fresh `$` variable bound by
 //!   it; an aggregate inside an aggregate is `unsupported`;
-//! - `count` gives a number; `sum` needs numbers or floats; `min`/`max`
+//! - `count` gives a number; `sum` needs numbers or floats; `mean` takes
+//!   numbers or floats and gives a float; `min`/`max`
 //!   keep their target's type;
 //! - `min(a, b, c)` is `min(min(a, b), c)`;
 //! - `_` in an expression has no value: `unbound-variable`.
@@ -50,6 +51,14 @@ impl Builder<'_, '_> {
                 let spans = (left.span(), right.span());
                 let (left, right) = (self.expr(left), self.expr(right));
                 let slot = self.arithmetic(&[(&left, spans.0), (&right, spans.1)], *span);
+                if op.integral() {
+                    self.solver.constrain(
+                        slot,
+                        TypeSet::of(Type::Number),
+                        *span,
+                        Why::Argument(op.symbol(), 0),
+                    );
+                }
                 Expr::Binary {
                     op: *op,
                     left: Box::new(left),
@@ -174,6 +183,12 @@ impl Builder<'_, '_> {
                 self.solver.constrain(t, TypeSet::NUMERIC, *span, Why::Sum);
                 self.solver.unify(slot, t, a.span);
             }
+            (AggOp::Mean, Some((t, span))) => {
+                let t = self.slot(t);
+                self.solver.constrain(t, TypeSet::NUMERIC, *span, Why::Mean);
+                self.solver
+                    .constrain(slot, TypeSet::of(Type::Float), a.span, Why::Mean);
+            }
             (_, Some((t, _))) => {
                 let t = self.slot(t);
                 self.solver.unify(slot, t, a.span);
@@ -213,5 +228,5 @@ fn unknown_functor(name: &ast::Ident) -> Diagnostic {
     };
     Diagnostic::new("unknown-functor", format!("unknown functor `{}`", name.name), Some(name.span))
         .with_label(label)
-        .with_help("the functors are cat, strlen, substr, to_number, to_string, to_float, min, max, add_months, months_between, year and month")
+        .with_help("the functors are cat, strlen, substr, ord, to_number, to_unsigned, to_string, to_float, min, max, add_months, months_between, year and month")
 }

@@ -319,10 +319,10 @@ pub fn run<S: Sink>(
             regs[*var] = eval(expr, regs, ctx.interner, sc)?;
             run(ctx, rest, regs, sc, sink)
         }
-        Step::Contains { sub, s } => {
+        Step::Contains { sub, s, negated } => {
             let a = eval(sub, regs, ctx.interner, sc)?;
             let b = eval(s, regs, ctx.interner, sc)?;
-            if sc.sym(ctx.interner, b).contains(sc.sym(ctx.interner, a)) {
+            if sc.sym(ctx.interner, b).contains(sc.sym(ctx.interner, a)) != *negated {
                 run(ctx, rest, regs, sc, sink)
             } else {
                 Ok(())
@@ -405,6 +405,12 @@ impl Sink for AggSink<'_> {
             AggOp::Count => {
                 self.count += 1;
             }
+            AggOp::Mean => {
+                // The checker makes the target a float.
+                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
+                self.acc = Some((acc + f64::from_bits(value)).to_bits());
+                self.count += 1;
+            }
             AggOp::Sum => {
                 let acc = self.acc.unwrap_or(if self.ty == Type::Float {
                     0f64.to_bits()
@@ -472,5 +478,8 @@ fn aggregate(
             0
         })),
         AggOp::Min | AggOp::Max => sink.acc,
+        AggOp::Mean => sink
+            .acc
+            .map(|sum| (f64::from_bits(sum) / sink.count as f64).to_bits()),
     })
 }

@@ -141,12 +141,14 @@ pub enum Step {
         /// The value.
         expr: CExpr,
     },
-    /// `contains(sub, s)`.
+    /// `contains(sub, s)`, or `!contains(sub, s)` when `negated`.
     Contains {
         /// The needle.
         sub: CExpr,
         /// The haystack.
         s: CExpr,
+        /// Whether the test must fail.
+        negated: bool,
     },
     /// An aggregate evaluated for the current binding of its outer variables.
     Aggregate(Box<AggStep>),
@@ -307,6 +309,10 @@ pub fn expr_type(e: &Expr, rule: &Rule) -> Type {
             Functor::Cat | Functor::Substr | Functor::ToString => Type::Symbol,
             Functor::Strlen
             | Functor::ToNumber
+            | Functor::ToUnsigned
+            | Functor::Ord
+            | Functor::BNot
+            | Functor::LNot
             | Functor::MonthsBetween
             | Functor::Year
             | Functor::Month => Type::Number,
@@ -628,6 +634,7 @@ impl Planner<'_, '_> {
                         Some(Step::Contains {
                             sub: self.expr(sub)?,
                             s: self.expr(s)?,
+                            negated: t.negated,
                         })
                     }
                 }

@@ -254,8 +254,9 @@ impl Show<'_> {
                     self.var(*var),
                     self.cexpr(expr, self.rule.vars[*var].ty)
                 ),
-                Step::Contains { sub, s } => format!(
-                    "filter contains({}, {})",
+                Step::Contains { sub, s, negated } => format!(
+                    "filter {}contains({}, {})",
+                    if *negated { "!" } else { "" },
                     self.cexpr(sub, Type::Symbol),
                     self.cexpr(s, Type::Symbol)
                 ),
