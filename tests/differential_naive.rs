@@ -204,7 +204,13 @@ impl RuleGen<'_> {
             }
         }
         let op = self.rng.pick(&["=", "!=", "<", "<=", ">", ">="]);
-        Some(format!("{left} {op} {right}"))
+        Some(match self.rng.below(6) {
+            0 => format!("!({left} {op} {right})"),
+            1 => format!("({left} {op} {right} ; {left} = {right})"),
+            2 if ty == Ty::Sym => format!("contains({right}, {left})"),
+            3 if ty == Ty::Sym => format!("!contains({right}, {left})"),
+            _ => format!("{left} {op} {right}"),
+        })
     }
 
     /// `Y = (X op c) % DOMAIN` with `X` bound: keeps numbers small and
@@ -212,11 +218,14 @@ impl RuleGen<'_> {
     fn arithmetic(&mut self) -> Option<String> {
         let x = self.bound_of(Ty::Num)?;
         let c = self.rng.below(DOMAIN as usize);
-        let expr = match self.rng.below(5) {
+        let expr = match self.rng.below(8) {
             0 => format!("({x} + {c}) % {DOMAIN}"),
             1 => format!("({x} * {c}) % {DOMAIN}"),
             2 => format!("({x} + {DOMAIN} - {c}) % {DOMAIN}"),
             3 => format!("{x} / 2 % {DOMAIN}"),
+            4 => format!("({x} bxor {c}) band 3"),
+            5 => format!("{x} bshr 1 bor lnot {x}"),
+            6 => format!("min({x}, {c}, 2)"),
             _ => format!("max({x}, {c}) % {DOMAIN}"),
         };
         let y = self.new_bound(Ty::Num);
@@ -498,6 +507,10 @@ fn eval_expr(e: &Expr, env: &Env) -> Value {
                 BinOp::Mul => a * b,
                 BinOp::Div => a / b,
                 BinOp::Mod => a % b,
+                BinOp::BAnd => a & b,
+                BinOp::BOr => a | b,
+                BinOp::BXor => a ^ b,
+                BinOp::BShr => a >> b,
                 other => panic!("naive evaluator: no {other:?}"),
             }),
             (a, b) => panic!("naive evaluator: {a:?} {op:?} {b:?}"),
@@ -507,6 +520,7 @@ fn eval_expr(e: &Expr, env: &Env) -> Value {
             match functor {
                 Functor::Min => vals.into_iter().min().expect("arguments"),
                 Functor::Max => vals.into_iter().max().expect("arguments"),
+                Functor::LNot => Value::Number(i64::from(vals[0] == Value::Number(0))),
                 other => panic!("naive evaluator: no functor {other:?}"),
             }
         }
@@ -809,7 +823,22 @@ fn the_generator_covers_every_feature() {
         text.push_str(&generate(base_seed() + i));
     }
     for feature in [
-        "count :", "sum ", "min ", "max ", "!", "not ", " % ", "<=", "_", "\"a\"", "()",
+        "count :",
+        "sum ",
+        "min ",
+        "max ",
+        "!",
+        "not ",
+        " % ",
+        "<=",
+        "_",
+        "\"a\"",
+        "()",
+        "bxor",
+        "lnot",
+        "!(",
+        " ; ",
+        "contains(",
     ] {
         assert!(text.contains(feature), "no program uses `{feature}`");
     }
