@@ -150,7 +150,7 @@ pub enum Literal {
     /// `left op right`. With `op == Eq` and one side a single variable that is
     /// not yet bound when the literal is reached, it binds that variable.
     Compare(Compare),
-    /// A boolean built-in such as `contains(sub, s)`.
+    /// A boolean built-in such as `contains(sub, s)`, possibly negated.
     Test(Test),
     /// `result = op target : { body }`.
     Aggregate(Aggregate),
@@ -276,14 +276,17 @@ pub enum AggOp {
     /// `count : { arrest(_, C, _) }` counts arrest tuples, as in Soufflé.
     Count,
     /// Sum of `target` over the matches of the body (same notion of match as
-    /// `count`: two matching tuples with equal targets both add).
+    /// `count`: two matching tuples with equal targets both add), except
+    /// where Soufflé materializes the body (more than one atom, or one atom
+    /// with a repeated variable) and it has a wildcard: then over the
+    /// distinct bindings of the body's variables, as in Soufflé.
     Sum,
     /// Smallest `target`.
     Min,
     /// Largest `target`.
     Max,
     /// Arithmetic mean of `target` as a float (no value over an empty
-    /// group, like `min`/`max`; same notion of match as `sum`).
+    /// group, like `min`/`max`; the same matches as `sum`).
     Mean,
 }
 
@@ -416,7 +419,9 @@ pub enum Functor {
     Cat,
     /// `strlen(s)`: length in characters.
     Strlen,
-    /// `substr(s, i, n)`: `n` characters from index `i` (0-based, clamped).
+    /// `substr(s, i, n)`: `n` characters from index `i` (0-based); as in
+    /// Soufflé, a start outside the string gives `""` and a negative length
+    /// takes the rest of the string.
     Substr,
     /// `to_number(x)`: a symbol parsed as a number (error `bad-number` if it
     /// is not one), a float truncated toward zero, or a number unchanged.

@@ -239,9 +239,7 @@ impl RuleGen<'_> {
         let min_arity = usize::from(op != "count");
         let rel = self.readable(group, true, min_arity)?;
         let cols = self.rels[rel].cols.clone();
-        // Sum keeps one binding per tuple only without wildcards in a
-        // several-literal body (Soufflé dedups on the named variables there).
-        let second = op != "sum" && self.rng.chance(30);
+        let second = self.rng.chance(30);
         let mut locals: Vec<Var> = Vec::new();
         let mut args = Vec::new();
         for &ty in &cols {
@@ -257,7 +255,7 @@ impl RuleGen<'_> {
                     ty,
                 });
                 name
-            } else if roll < 90 || op == "sum" {
+            } else if roll < 90 {
                 self.constant(ty)
             } else {
                 "_".into()
@@ -654,7 +652,30 @@ fn solve(
                 let mut count = 0i64;
                 let mut inner = env.clone();
                 let all: Vec<usize> = (0..ag.body.len()).collect();
+                // Soufflé materializes a body of several atoms, or of one
+                // atom with a repeated variable, into a relation of its
+                // variables: `sum` then adds each distinct binding once.
+                let atoms: Vec<&[Term]> = ag
+                    .body
+                    .iter()
+                    .filter_map(|l| match l {
+                        Literal::Atom(a) => Some(a.args.as_slice()),
+                        _ => None,
+                    })
+                    .collect();
+                let repeated = atoms.len() == 1 && {
+                    let vars: Vec<_> = atoms[0]
+                        .iter()
+                        .filter(|t| matches!(t, Term::Var(_)))
+                        .collect();
+                    (1..vars.len()).any(|i| vars[..i].contains(&vars[i]))
+                };
+                let materialized = ag.op == AggOp::Sum && (atoms.len() > 1 || repeated);
+                let mut seen = BTreeSet::new();
                 solve(rels, rule, &ag.body, &all, &mut inner, &mut |e| {
+                    if materialized && !seen.insert(e.clone()) {
+                        return;
+                    }
                     count += 1;
                     if let Some(t) = &ag.target {
                         values.push(eval_expr(t, e));

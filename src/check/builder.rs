@@ -8,7 +8,8 @@
 //! - `N = agg` binds `N` directly when no positive atom binds it;
 //! - a variable inside an aggregate's braces that also occurs outside them
 //!   groups the aggregate; any other is local to that aggregate;
-//! - `_` is fine in a body atom and a `wildcard-in-head` in a head.
+//! - `_` is fine in a body atom and a `wildcard-in-head` in a head;
+//! - `true` is `0 = 0` and `false` is `0 != 0`; `match` is `unsupported`.
 
 use std::collections::{HashMap, HashSet};
 

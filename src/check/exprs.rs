@@ -8,6 +8,8 @@
 //! - `count` gives a number; `sum` needs numbers or floats; `mean` takes
 //!   numbers or floats and gives a float; `min`/`max`
 //!   keep their target's type;
+//! - the bitwise and logical operators (`band`, `bshl`, `land`, ...) take
+//!   numbers only;
 //! - `min(a, b, c)` is `min(min(a, b), c)`;
 //! - `_` in an expression has no value: `unbound-variable`.
 

@@ -393,10 +393,17 @@ struct AggSink<'p> {
     span: crate::diag::Span,
     count: i64,
     acc: Option<u64>,
+    /// Registers whose distinct bindings are aggregated, and those seen.
+    distinct: Option<(&'p [usize], std::collections::HashSet<Vec<u64>>)>,
 }
 
 impl Sink for AggSink<'_> {
     fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
+        if let Some((vars, seen)) = &mut self.distinct
+            && !seen.insert(vars.iter().map(|&v| regs[v]).collect())
+        {
+            return Ok(());
+        }
         let value = match self.target {
             Some(t) => eval(t, regs, ctx.interner, sc)?,
             None => 0,
@@ -468,6 +475,7 @@ fn aggregate(
         span: ag.span,
         count: 0,
         acc: None,
+        distinct: ag.distinct.as_deref().map(|v| (v, Default::default())),
     };
     run(ctx, &ag.steps, regs, sc, &mut sink)?;
     Ok(match ag.op {

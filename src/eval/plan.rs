@@ -169,6 +169,10 @@ pub struct AggStep {
     pub ty: Type,
     /// The body's join.
     pub steps: Vec<Step>,
+    /// For `sum` and `mean` over a body Soufflé materializes: the registers
+    /// of the body's variables, whose distinct bindings are aggregated
+    /// (rather than the matching tuples).
+    pub distinct: Option<Vec<usize>>,
     /// Where it is written.
     pub span: Span,
 }
@@ -283,6 +287,69 @@ fn internal(rule: &Rule, what: &str) -> Diagnostic {
         Some(rule.span),
     )
     .with_help("this is a bug in sleuth's checker or evaluator; please report it with the rule")
+}
+
+/// The variables whose distinct bindings a `sum` or `mean` aggregates, as
+/// in Soufflé: it materializes an aggregate's body into a relation of the
+/// body's variables when the body has more than one atom or one atom with a
+/// repeated variable, and then aggregates that relation's rows, so tuples
+/// that differ only under a wildcard count once. `None` when every match
+/// counts (a body without wildcards has one binding per match anyway).
+pub fn distinct_bindings(ag: &ir::Aggregate) -> Option<Vec<usize>> {
+    if !matches!(ag.op, AggOp::Sum | AggOp::Mean) {
+        return None;
+    }
+    let atoms: Vec<&ir::Atom> = ag
+        .body
+        .iter()
+        .filter_map(|l| match l {
+            Literal::Atom(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    let term_vars = |a: &ir::Atom| -> Vec<usize> {
+        a.args
+            .iter()
+            .filter_map(|t| match t {
+                Term::Var(v) => Some(*v),
+                _ => None,
+            })
+            .collect()
+    };
+    let repeated = match atoms.as_slice() {
+        [one] => {
+            let mut vars = term_vars(one);
+            let n = vars.len();
+            vars.sort_unstable();
+            vars.dedup();
+            vars.len() < n
+        }
+        _ => false,
+    };
+    let wildcard = atoms
+        .iter()
+        .any(|a| a.args.iter().any(|t| matches!(t, Term::Wildcard)));
+    if !(atoms.len() > 1 || repeated) || !wildcard {
+        return None;
+    }
+    let mut vars: Vec<usize> = atoms.iter().flat_map(|a| term_vars(a)).collect();
+    for l in &ag.body {
+        match l {
+            Literal::Negated(a) => vars.extend(term_vars(a)),
+            Literal::Compare(c) => {
+                expr_vars(&c.left, &mut vars);
+                expr_vars(&c.right, &mut vars);
+            }
+            Literal::Test(t) => t.args.iter().for_each(|e| expr_vars(e, &mut vars)),
+            _ => {}
+        }
+    }
+    if let Some(t) = &ag.target {
+        expr_vars(t, &mut vars);
+    }
+    vars.sort_unstable();
+    vars.dedup();
+    Some(vars)
 }
 
 /// Variables an expression reads.
@@ -659,6 +726,7 @@ impl Planner<'_, '_> {
                     target,
                     ty: ag.ty,
                     steps,
+                    distinct: distinct_bindings(ag),
                     span: ag.span,
                 })))
             }
