@@ -243,6 +243,22 @@ pub struct Test {
 pub enum Predicate {
     /// `contains(sub, s)`: `sub` occurs in `s`.
     Contains,
+    /// `match(pattern, s)`: the whole of `s` matches the regular expression
+    /// `pattern` (ECMAScript syntax, as Soufflé's `std::regex_match`; see
+    /// [`syntax::regex`](crate::syntax::regex)). A constant pattern is
+    /// checked by the checker; a computed one that does not compile is the
+    /// runtime error `bad-regex`.
+    Match,
+}
+
+impl Predicate {
+    /// The name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            Predicate::Contains => "contains",
+            Predicate::Match => "match",
+        }
+    }
 }
 
 /// An aggregate `result = op target : { body }`.

@@ -102,9 +102,10 @@ fn programs_souffle_rejects_fail_with_coded_errors() {
             "unstratifiable",
         ),
         (
-            "s(\"x\").\nm(S) :- s(S), match(\"x.*\", S).\n",
+            "s(\"x\").\nm(S) :- s(S), match(\"(x)\\\\1\", S).\n",
             "unsupported",
         ),
+        ("s(\"x\").\nm(S) :- s(S), match(\"x(\", S).\n", "bad-regex"),
     ] {
         let (ok, _, stderr) = run(&dir, program, &[]);
         assert!(!ok, "accepted: {program}");

@@ -9,7 +9,8 @@
 //! - a variable inside an aggregate's braces that also occurs outside them
 //!   groups the aggregate; any other is local to that aggregate;
 //! - `_` is fine in a body atom and a `wildcard-in-head` in a head;
-//! - `true` is `0 = 0` and `false` is `0 != 0`; `match` is `unsupported`.
+//! - `true` is `0 = 0` and `false` is `0 != 0`; a constant pattern of
+//!   `match` must compile (`bad-regex`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -159,25 +160,15 @@ impl<'a, 's> Builder<'a, 's> {
         }
     }
 
-    /// `contains(sub, s)` (two symbols), possibly negated; `match(re, s)` is
-    /// `unsupported`.
+    /// `contains(sub, s)` or `match(pattern, s)` (two symbols), possibly
+    /// negated; a constant pattern must compile.
     fn test(&mut self, t: &ast::Atom, negated: bool) -> Option<Literal> {
         let args: Vec<Expr> = t.args.iter().map(|a| self.expr(a)).collect();
-        let name = t.name.name.as_str();
-        let predicate = match name {
-            "contains" => Predicate::Contains,
-            _ => {
-                self.diags.push(
-                    Diagnostic::new(
-                        "unsupported",
-                        format!("the `{name}` test is not supported"),
-                        Some(t.span),
-                    )
-                    .with_help("sleuth has no regular expressions; test substrings with `contains(part, whole)`"),
-                );
-                return None;
-            }
+        let (predicate, usage) = match t.name.name.as_str() {
+            "match" => (Predicate::Match, "match(pattern, text)"),
+            _ => (Predicate::Contains, "contains(part, whole)"),
         };
+        let name = predicate.name();
         if args.len() != 2 {
             self.diags.push(
                 Diagnostic::new(
@@ -185,7 +176,7 @@ impl<'a, 's> Builder<'a, 's> {
                     format!("`{name}` takes 2 arguments, found {}", args.len()),
                     Some(t.span),
                 )
-                .with_help("call it as `contains(part, whole)`"),
+                .with_help(format!("call it as `{usage}`")),
             );
             return None;
         }
@@ -195,8 +186,13 @@ impl<'a, 's> Builder<'a, 's> {
                 slot,
                 TypeSet::of(Type::Symbol),
                 arg.span(),
-                Why::Argument("contains", i),
+                Why::Argument(name, i),
             );
+        }
+        if let (Predicate::Match, ast::Expr::Str(pattern, span)) = (predicate, &t.args[0])
+            && let Err(e) = crate::syntax::regex::Regex::new(pattern)
+        {
+            self.diags.push(e.diagnostic(*span));
         }
         Some(Literal::Test {
             predicate,

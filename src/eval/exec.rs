@@ -16,6 +16,7 @@ use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
 use super::relation::Relation;
 use crate::diag::Diagnostic;
 use crate::ir::AggOp;
+use crate::syntax::regex::Regex;
 use crate::value::Type;
 use hashbrown::HashTable;
 use std::cmp::Ordering;
@@ -318,6 +319,28 @@ pub fn run<S: Sink>(
         Step::Bind { var, expr } => {
             regs[*var] = eval(expr, regs, ctx.interner, sc)?;
             run(ctx, rest, regs, sc, sink)
+        }
+        Step::Match {
+            regex,
+            pattern,
+            s,
+            negated,
+            span,
+        } => {
+            let p = eval(pattern, regs, ctx.interner, sc)?;
+            let t = eval(s, regs, ctx.interner, sc)?;
+            let text = sc.sym(ctx.interner, t);
+            let found = match regex {
+                Some(re) => re.full_match(text),
+                None => Regex::new(sc.sym(ctx.interner, p))
+                    .map_err(|e| Box::new(e.diagnostic(*span)))?
+                    .full_match(text),
+            };
+            if found != *negated {
+                run(ctx, rest, regs, sc, sink)
+            } else {
+                Ok(())
+            }
         }
         Step::Contains { sub, s, negated } => {
             let a = eval(sub, regs, ctx.interner, sc)?;

@@ -10,6 +10,7 @@ use super::intern::Interner;
 use super::pack::pack;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{self, AggOp, BinOp, CmpOp, Expr, Functor, Literal, RelId, Rule, Term};
+use crate::syntax::regex::Regex;
 use crate::value::Type;
 
 /// Which rows of a relation an atom reads, in semi-naive terms.
@@ -149,6 +150,19 @@ pub enum Step {
         s: CExpr,
         /// Whether the test must fail.
         negated: bool,
+    },
+    /// `match(pattern, s)`, or `!match(pattern, s)` when `negated`.
+    Match {
+        /// The compiled pattern when it is a constant.
+        regex: Option<Regex>,
+        /// The pattern (compiled on each test when not a constant).
+        pattern: CExpr,
+        /// The text.
+        s: CExpr,
+        /// Whether the test must fail.
+        negated: bool,
+        /// Where the test is written (a bad computed pattern is reported here).
+        span: Span,
     },
     /// An aggregate evaluated for the current binding of its outer variables.
     Aggregate(Box<AggStep>),
@@ -702,6 +716,24 @@ impl Planner<'_, '_> {
                             sub: self.expr(sub)?,
                             s: self.expr(s)?,
                             negated: t.negated,
+                        })
+                    }
+                    ir::Predicate::Match => {
+                        let [pattern, s] = t.args.as_slice() else {
+                            return Err(internal(self.rule, "match takes two arguments"));
+                        };
+                        // A constant pattern compiles once (the checker
+                        // reported it if it does not compile).
+                        let regex = match pattern {
+                            Expr::Const(crate::value::Value::Symbol(p)) => Regex::new(p).ok(),
+                            _ => None,
+                        };
+                        Some(Step::Match {
+                            regex,
+                            pattern: self.expr(pattern)?,
+                            s: self.expr(s)?,
+                            negated: t.negated,
+                            span: t.span,
                         })
                     }
                 }

@@ -254,6 +254,17 @@ impl Show<'_> {
                     self.var(*var),
                     self.cexpr(expr, self.rule.vars[*var].ty)
                 ),
+                Step::Match {
+                    pattern,
+                    s,
+                    negated,
+                    ..
+                } => format!(
+                    "filter {}match({}, {})",
+                    if *negated { "!" } else { "" },
+                    self.cexpr(pattern, Type::Symbol),
+                    self.cexpr(s, Type::Symbol)
+                ),
                 Step::Contains { sub, s, negated } => format!(
                     "filter {}contains({}, {})",
                     if *negated { "!" } else { "" },
