@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use sleuth::eval::{self, Database, EvalOptions};
-use sleuth::ir::{AggOp, BinOp, CmpOp, Expr, Functor, Literal, Program, Rule, Term};
+use sleuth::ir::{AggOp, BinOp, CmpOp, Expr, Functor, Literal, Predicate, Program, Rule, Term};
 use sleuth::value::Value;
 use sleuth::{SourceMap, check, syntax};
 
@@ -57,6 +57,17 @@ impl Rng {
 /// modulo `DOMAIN`, so recursion through arithmetic stays finite.
 const DOMAIN: i64 = 4;
 const SYMBOLS: [&str; 3] = ["a", "b", "c"];
+
+/// Patterns for `match` and which of the symbols they match (the naive
+/// evaluator reads this table rather than running a regular expression).
+const PATTERNS: &[(&str, &str)] = &[
+    ("a|b", "ab"),
+    ("[^c]", "ab"),
+    (".*", "abc"),
+    ("[b-c]+", "bc"),
+    ("(a)?", "a"),
+    ("c{2}", ""),
+];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Ty {
@@ -209,6 +220,11 @@ impl RuleGen<'_> {
             1 => format!("({left} {op} {right} ; {left} = {right})"),
             2 if ty == Ty::Sym => format!("contains({right}, {left})"),
             3 if ty == Ty::Sym => format!("!contains({right}, {left})"),
+            4 if ty == Ty::Sym => {
+                let (pattern, _) = self.rng.pick(PATTERNS);
+                let bang = if self.rng.chance(30) { "!" } else { "" };
+                format!("{bang}match(\"{pattern}\", {left})")
+            }
             _ => format!("{left} {op} {right}"),
         })
     }
@@ -639,7 +655,17 @@ fn solve(
                     .iter()
                     .map(|a| eval_expr(a, env).to_string())
                     .collect();
-                if vals[1].contains(vals[0].as_str()) != t.negated {
+                let holds = match t.predicate {
+                    Predicate::Contains => vals[1].contains(vals[0].as_str()),
+                    Predicate::Match => {
+                        let (_, matched) = PATTERNS
+                            .iter()
+                            .find(|(p, _)| *p == vals[0])
+                            .expect("a pattern of the table");
+                        vals[1].len() == 1 && matched.contains(vals[1].as_str())
+                    }
+                };
+                if holds != t.negated {
                     solve(rels, rule, body, &rest, env, emit);
                 }
                 return;
