@@ -209,6 +209,18 @@ impl Emitter<'_, '_> {
                 span: *span,
             },
             Expr::Binary {
+                op: ir::BinOp::Add,
+                left,
+                right,
+                slot,
+                span,
+            } if self.solver.resolve(*slot) == Type::Symbol => ir::Expr::Call {
+                functor: ir::Functor::Cat,
+                args: vec![self.expr(left), self.expr(right)],
+                ty: Type::Symbol,
+                span: *span,
+            },
+            Expr::Binary {
                 op,
                 left,
                 right,

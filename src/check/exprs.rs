@@ -8,18 +8,19 @@
 //! - `count` gives a number; `sum` needs numbers or floats; `mean` takes
 //!   numbers or floats and gives a float; `min`/`max`
 //!   keep their target's type;
+//! - `+` on symbols concatenates them (it becomes `cat`);
 //! - the bitwise and logical operators (`band`, `bshl`, `land`, ...) take
 //!   numbers only;
 //! - `min(a, b, c)` is `min(min(a, b), c)`;
 //! - `_` in an expression has no value: `unbound-variable`.
 
 use super::builder::{AggregateScope, Builder};
-use super::form::{Aggregate, Expr, Literal};
+use super::form::{Aggregate, Expr, Literal, Scalar};
 use super::functors;
 use super::lower::constant;
 use super::types::{Slot, TypeSet, Why};
 use crate::diag::{Diagnostic, Span, did_you_mean};
-use crate::ir::{AggOp, Functor, VarId};
+use crate::ir::{AggOp, BinOp, Functor, VarId};
 use crate::syntax::ast;
 use crate::value::Type;
 
@@ -37,7 +38,7 @@ impl Builder<'_, '_> {
             ast::Expr::Neg { arg, span } => {
                 let at = arg.span();
                 let arg = self.expr(arg);
-                let slot = self.arithmetic(&[(&arg, at)], *span);
+                let slot = self.arithmetic(&[(&arg, at)], TypeSet::NUMERIC, *span);
                 Expr::Neg {
                     arg: Box::new(arg),
                     slot,
@@ -52,7 +53,12 @@ impl Builder<'_, '_> {
             } => {
                 let spans = (left.span(), right.span());
                 let (left, right) = (self.expr(left), self.expr(right));
-                let slot = self.arithmetic(&[(&left, spans.0), (&right, spans.1)], *span);
+                let types = if *op == BinOp::Add {
+                    add_types(&left, &right)
+                } else {
+                    TypeSet::NUMERIC
+                };
+                let slot = self.arithmetic(&[(&left, spans.0), (&right, spans.1)], types, *span);
                 if op.integral() {
                     self.solver.constrain(
                         slot,
@@ -77,10 +83,8 @@ impl Builder<'_, '_> {
     /// The result slot of arithmetic: a number or float, the type of every
     /// operand. A wrong operand is reported here and does not spread to
     /// whatever uses the result.
-    fn arithmetic(&mut self, operands: &[(&Expr, Span)], span: Span) -> Slot {
-        let result = self
-            .solver
-            .fresh(TypeSet::NUMERIC, Some((span, Why::Arithmetic)));
+    fn arithmetic(&mut self, operands: &[(&Expr, Span)], types: TypeSet, span: Span) -> Slot {
+        let result = self.solver.fresh(types, Some((span, Why::Arithmetic)));
         for (operand, at) in operands {
             let slot = self.slot(operand);
             self.solver.unify(result, slot, *at);
@@ -206,6 +210,22 @@ impl Builder<'_, '_> {
             slot,
             span: a.span,
         }
+    }
+}
+
+/// What `+` may compute: it also concatenates symbols, as in Soufflé. A
+/// numeric literal operand makes it arithmetic and a string literal operand
+/// a concatenation, so that a mistake is reported at the operand that does
+/// not fit rather than spreading through the result.
+fn add_types(left: &Expr, right: &Expr) -> TypeSet {
+    let literal = |e: &Expr| match e {
+        Expr::Const(c) => Some(matches!(c.scalar, Scalar::Text(_))),
+        _ => None,
+    };
+    match (literal(left), literal(right)) {
+        (Some(false), _) | (_, Some(false)) => TypeSet::NUMERIC,
+        (Some(true), _) | (_, Some(true)) => TypeSet::of(Type::Symbol),
+        _ => TypeSet::NUMERIC.union(TypeSet::of(Type::Symbol)),
     }
 }
 
