@@ -95,7 +95,10 @@ impl Builder<'_, '_> {
     fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {
         let lowered: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
         let Some(functor) = functors::lookup(&name.name) else {
-            self.diags.push(unknown_functor(name));
+            self.diags.push(match name.name.as_str() {
+                "range" | "autoinc" | "as" => unsupported_functor(name),
+                _ => unknown_functor(name),
+            });
             return self.placeholder(span);
         };
         if matches!(functor, Functor::Min | Functor::Max) && lowered.len() > 2 {
@@ -237,6 +240,21 @@ fn wildcard_in_expression(span: Span) -> Diagnostic {
     )
     .with_label("`_` only matches an atom's argument")
     .with_help("name the variable, bind it in a positive atom, and use the name here")
+}
+
+/// Soufflé functors sleuth knows but does not run.
+fn unsupported_functor(name: &ast::Ident) -> Diagnostic {
+    let help = match name.name.as_str() {
+        "range" => "list the values in a relation and join with it",
+        "autoinc" => "number the tuples with a key from the data instead",
+        _ => "convert explicitly with `to_number`, `to_float` or `to_string`",
+    };
+    Diagnostic::new(
+        "unsupported",
+        format!("Soufflé's `{}` functor is not supported", name.name),
+        Some(name.span),
+    )
+    .with_help(help)
 }
 
 fn unknown_functor(name: &ast::Ident) -> Diagnostic {

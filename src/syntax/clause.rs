@@ -24,6 +24,14 @@ impl Parser {
                 self.bump();
                 Some(self.body()?)
             }
+            Tok::Le if heads.len() == 1 => {
+                let span = self.span();
+                return Err(self.unsupported(
+                    span,
+                    "subsumptive clauses (`a(...) <= b(...) :- ...`) are not supported".into(),
+                    "keep every tuple, and select the dominating ones with a rule using negation",
+                ));
+            }
             _ => {
                 return Err(self.fail(
                     "`.`, `,` or `:-`",
