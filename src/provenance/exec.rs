@@ -179,6 +179,8 @@ struct AggSink<'p> {
     keep: usize,
     matches: Vec<Vec<(usize, RowId)>>,
     weakest: u16,
+    /// Bindings of `plan.distinct` already aggregated.
+    seen: std::collections::HashSet<Vec<u64>>,
 }
 
 impl Exec<'_> {
@@ -334,6 +336,7 @@ impl Exec<'_> {
             keep: self.keep,
             matches: Vec::new(),
             weakest: 1000,
+            seen: std::collections::HashSet::new(),
         };
         let mut inner = Frame {
             regs: std::mem::take(regs),
@@ -355,6 +358,9 @@ impl Exec<'_> {
                 0
             })),
             AggOp::Min | AggOp::Max => sink.acc,
+            AggOp::Mean => sink
+                .acc
+                .map(|sum| (f64::from_bits(sum) / sink.count as f64).to_bits()),
         };
         Ok(value.map(|value| AggMatch {
             value,
@@ -377,6 +383,11 @@ impl Exec<'_> {
 impl Visitor for AggSink<'_> {
     fn complete(&mut self, exec: &mut Exec<'_>, inst: &Frame) -> Result<Flow, Diagnostic> {
         let plan = self.plan;
+        if let Some(vars) = &plan.distinct
+            && !self.seen.insert(vars.iter().map(|&v| inst.regs[v]).collect())
+        {
+            return Ok(Flow::Continue);
+        }
         let ix = &exec.db.interner;
         let value = match &plan.target {
             Some(t) => eval(t, &inst.regs, ix, exec.scratch).map_err(|d| *d)?,
@@ -385,6 +396,11 @@ impl Visitor for AggSink<'_> {
         self.count += 1;
         match plan.op {
             AggOp::Count => {}
+            AggOp::Mean => {
+                // The checker makes the target a float.
+                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
+                self.acc = Some((acc + f64::from_bits(value)).to_bits());
+            }
             AggOp::Sum => {
                 let acc = self.acc.unwrap_or(if plan.ty == Type::Float {
                     0f64.to_bits()
