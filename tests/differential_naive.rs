@@ -697,9 +697,32 @@ fn solve(
                     (1..vars.len()).any(|i| vars[..i].contains(&vars[i]))
                 };
                 let materialized = ag.op == AggOp::Sum && (atoms.len() > 1 || repeated);
+                // A `_` inside the braces reaches the ir as a `$` variable
+                // used once: like a wildcard, it is not part of a binding.
+                let occurrences: Vec<usize> = atoms
+                    .iter()
+                    .flat_map(|args| args.iter())
+                    .filter_map(|t| match t {
+                        Term::Var(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect();
+                let wild: Vec<usize> = occurrences
+                    .iter()
+                    .copied()
+                    .filter(|&v| {
+                        rule.vars[v].name.starts_with('$')
+                            && !ag.outer.contains(&v)
+                            && occurrences.iter().filter(|&&o| o == v).count() == 1
+                    })
+                    .collect();
                 let mut seen = BTreeSet::new();
                 solve(rels, rule, &ag.body, &all, &mut inner, &mut |e| {
-                    if materialized && !seen.insert(e.clone()) {
+                    let mut key = e.clone();
+                    for &v in &wild {
+                        key[v] = None;
+                    }
+                    if materialized && !seen.insert(key) {
                         return;
                     }
                     count += 1;
