@@ -864,3 +864,22 @@ fn facts_added_to_a_derived_relation_between_evaluations_take_effect() {
         .collect();
     assert_eq!(rows, vec!["0 1", "0 2"]);
 }
+
+#[test]
+fn matching_filters_by_pattern() {
+    let mut p = P::new();
+    let (_, path) = tc(&mut p, &[(1, 2), (2, 3)], true);
+    let db = run(&mut p);
+    assert_eq!(
+        db.matching(path, &[Some(num(1)), None]),
+        vec![vec![num(1), num(2)], vec![num(1), num(3)]]
+    );
+    assert!(
+        db.matching(path, &[Some(sym("x")), None]).is_empty(),
+        "wrong type matches nothing"
+    );
+    assert!(
+        db.matching(path, &[None]).is_empty(),
+        "wrong arity matches nothing"
+    );
+}

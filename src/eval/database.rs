@@ -304,6 +304,36 @@ impl Database {
             .collect()
     }
 
+    /// The tuples of a relation that match a pattern (`None` matches
+    /// anything), sorted. A scan: meant for explanations and small answers.
+    pub fn matching(&self, rel: RelId, pattern: &[Option<Value>]) -> Vec<Vec<Value>> {
+        let Some(r) = self.rels.get(rel) else {
+            return Vec::new();
+        };
+        if pattern.len() != r.arity {
+            return Vec::new();
+        }
+        let mut want: Vec<(usize, u64)> = Vec::new();
+        for (c, p) in pattern.iter().enumerate() {
+            if let Some(v) = p {
+                if v.ty() != r.types[c] {
+                    return Vec::new();
+                }
+                match pack_existing(v, &self.interner) {
+                    Some(w) => want.push((c, w)),
+                    None => return Vec::new(),
+                }
+            }
+        }
+        let mut ids: Vec<usize> = (0..r.len())
+            .filter(|&id| want.iter().all(|&(c, w)| r.row(id)[c] == w))
+            .collect();
+        ids.sort_unstable_by(|&a, &b| cmp_rows(r.row(a), r.row(b), &r.types, &self.interner));
+        ids.into_iter()
+            .map(|id| RowRef { db: self, rel, id }.values())
+            .collect()
+    }
+
     /// Marks a relation complete: rules deriving it are skipped (another
     /// engine, such as the compiled rule library, has filled it).
     pub fn mark_complete(&mut self, rel: RelId) {

@@ -16,6 +16,21 @@
 //! version ([`plan`]) and executed by [`exec`]; the driver ([`fixpoint`])
 //! merges each round's candidate rows, deduplicating against what is known.
 //!
+//! # API
+//!
+//! - [`Database::new`], [`Database::insert`] (type-checked, returns whether
+//!   new), [`Database::load_program_facts`], `io::tsv::read_inputs`.
+//! - [`evaluate`] with [`EvalOptions`] (`max_tuples`, `cancel`,
+//!   `record_rounds`, `profile`, `threads`) returns [`EvalStats`] (per stratum
+//!   and, when profiling, per rule; [`EvalStats::render`] prints the table).
+//! - Reading: [`Database::len`], [`Database::contains`], [`Database::tuples`]
+//!   (owned, sorted), [`Database::rows`] / [`Database::sorted_rows`] (borrowed
+//!   [`RowRef`]s whose [`Field`]s print without allocating),
+//!   [`Database::matching`] (a pattern with wildcards), and
+//!   [`Database::round_of`] (provenance rounds when recorded).
+//! - [`Database::mark_complete`]: rules deriving that relation are skipped.
+//! - [`plan_text`]: every rule's versions, join order and indexes.
+//!
 //! A second [`evaluate`] after more base facts were inserted continues
 //! semi-naively from the new facts, except for strata that read a changed
 //! relation under negation or aggregation (or a relation that was recomputed),
