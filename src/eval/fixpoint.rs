@@ -8,7 +8,6 @@
 use super::EvalOptions;
 use super::database::Database;
 use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan_outer};
-use super::hash::hash_words;
 use super::index::StaticIndex;
 use super::intern::TEMP_BIT;
 use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
@@ -21,8 +20,6 @@ use std::time::Instant;
 
 /// Rows of the outer loop joined before their candidates are merged.
 const CHUNK: usize = 4096;
-/// Fewest candidates merged by one thread per row-set shard.
-const PARALLEL_MERGE_MIN: usize = 8192;
 /// Candidate rows a worker buffers before it pauses for a merge.
 const PAUSE_ROWS: usize = 1 << 20;
 
@@ -97,8 +94,6 @@ struct Worker {
     buf: Vec<u64>,
     rows: usize,
     regs: Vec<u64>,
-    /// Hashes of the buffered rows, for the parallel merge.
-    hashes: Vec<u64>,
 }
 
 struct Run<'a> {
@@ -314,8 +309,6 @@ impl Run<'_> {
         }
         // Ranges of the outer loop still to join: fresh chunks from `next`,
         // plus the rest of any chunk whose worker paused on a full buffer.
-        let head_arity = db.rels[p.head].arity;
-        let parallel_merge = workers.len() > 1 && head_arity > 0;
         let mut next = lo;
         let mut pending: Vec<(usize, usize)> = Vec::new();
         while next < hi || !pending.is_empty() {
@@ -368,14 +361,6 @@ impl Run<'_> {
                         None => run(&ctx, rest, &mut w.regs, &mut w.sc, &mut sink).map(|()| b),
                     };
                     w.rows = sink.rows;
-                    if parallel_merge && w.sc.temps.is_empty() {
-                        w.hashes.clear();
-                        w.hashes.extend(
-                            w.buf[..w.rows * head_arity]
-                                .chunks_exact(head_arity)
-                                .map(hash_words),
-                        );
-                    }
                     res
                 };
                 let (first, others) = workers.split_at_mut(1);
@@ -408,25 +393,9 @@ impl Run<'_> {
                     }
                 }
             }
-            let used = &mut workers[..chunks.len()];
-            let total: usize = used.iter().map(|w| w.rows).sum();
-            rs.candidates += total as u64;
-            if parallel_merge
-                && total >= PARALLEL_MERGE_MIN
-                && used.iter().all(|w| w.sc.temps.is_empty())
-            {
-                let bufs: Vec<(&[u64], &[u64])> = used
-                    .iter()
-                    .map(|w| (&w.buf[..w.rows * head_arity], &w.hashes[..w.rows]))
-                    .collect();
-                let round = db.round;
-                let new = db.rels[p.head].insert_parallel(&bufs, round) as u64;
-                self.count_new(db, p.head, new)?;
-                rs.tuples += new;
-            } else {
-                for w in used.iter_mut() {
-                    rs.tuples += self.merge(db, p.head, &mut w.buf, w.rows, &mut w.sc)?;
-                }
+            for w in workers.iter_mut().take(chunks.len()) {
+                rs.candidates += w.rows as u64;
+                rs.tuples += self.merge(db, p.head, &mut w.buf, w.rows, &mut w.sc)?;
             }
         }
         Ok(())
@@ -441,7 +410,12 @@ impl Run<'_> {
         sc: &mut Scratch,
     ) -> Result<u64, Diagnostic> {
         let round = db.round;
-        let Database { rels, interner, .. } = db;
+        let Database {
+            rels,
+            interner,
+            names,
+            ..
+        } = db;
         let rel = &mut rels[head];
         let k = rel.arity;
         if !sc.temps.is_empty() {
@@ -461,13 +435,6 @@ impl Run<'_> {
             sc.clear_temps();
         }
         let new = rel.insert_batch(buf, rows, round, &mut self.hashes) as u64;
-        self.count_new(db, head, new)?;
-        Ok(new)
-    }
-
-    /// Adds `new` tuples of `head` to the count, failing past the limit.
-    fn count_new(&mut self, db: &Database, head: RelId, new: u64) -> Result<(), Diagnostic> {
-        let (names, rel) = (&db.names, &db.rels[head]);
         self.derived += new;
         if self.derived > self.opts.max_tuples {
             return Err(Diagnostic::new(
@@ -484,7 +451,7 @@ impl Run<'_> {
             .with_note("a rule that makes new values from old ones, such as `n(X + 1) :- n(X).`, never reaches a fixpoint")
             .with_help("bound the recursion with a comparison (`X < 100`), or raise the limit with --max-tuples"));
         }
-        Ok(())
+        Ok(new)
     }
 }
 

@@ -12,7 +12,7 @@
 use super::hash::hash_words;
 use super::index::DynIndex;
 use super::prefetch::prefetch;
-use super::rowset::{RowSet, SHARDS, Shard, same_row, shard_of};
+use super::rowset::RowSet;
 use crate::value::Type;
 
 /// One relation's rows and bookkeeping.
@@ -96,15 +96,14 @@ impl Relation {
 
     /// Reserves room for `additional` more rows.
     pub fn reserve(&mut self, additional: usize) {
-        self.set
-            .reserve(&self.data, self.arity, self.len, additional);
+        self.set.reserve(&self.data, self.arity, additional);
         self.data.reserve(additional * self.arity);
     }
 
     /// Appends `row` unless present; returns whether it was new. `round` is
     /// recorded when rounds are kept.
     pub fn insert(&mut self, row: &[u64], round: u32) -> bool {
-        self.set.reserve(&self.data, self.arity, self.len, 1);
+        self.set.reserve(&self.data, self.arity, 1);
         self.insert_reserved(row, hash_words(row), round)
     }
 
@@ -144,7 +143,7 @@ impl Relation {
             }
             return self.len - before;
         }
-        self.set.reserve(&self.data, k, self.len, n);
+        self.set.reserve(&self.data, k, n);
         self.data.reserve(n * k);
         hashes.clear();
         hashes.extend(rows[..n * k].chunks_exact(k).map(hash_words));
@@ -165,109 +164,6 @@ impl Relation {
             self.insert_reserved(&rows[i * k..i * k + k], hashes[i], round);
         }
         self.len - before
-    }
-
-    /// Inserts the rows of several candidate buffers with one thread per
-    /// shard of the row set: each thread keeps the rows of its shard that are
-    /// new, under provisional ids (`len + position among all candidates`);
-    /// then the new rows are appended in order and the provisional ids
-    /// renamed. Each buffer is `(rows, their hashes)`; returns how many rows
-    /// were new.
-    pub fn insert_parallel(&mut self, bufs: &[(&[u64], &[u64])], round: u32) -> usize {
-        const AHEAD: usize = 16;
-        let k = self.arity;
-        debug_assert!(k > 0, "nullary relations take the sequential path");
-        let mut offsets = Vec::with_capacity(bufs.len() + 1);
-        let mut total = 0;
-        let mut counts = [0usize; SHARDS];
-        for (_, hashes) in bufs {
-            offsets.push(total);
-            total += hashes.len();
-            for &h in hashes.iter() {
-                counts[shard_of(h)] += 1;
-            }
-        }
-        offsets.push(total);
-        self.set.reserve_split(&self.data, k, self.len, counts);
-        self.data.reserve(total * k);
-        let base = self.len;
-        let data = &self.data;
-        // The candidate at a global position.
-        let cand = |pos: usize| -> (&[u64], u64) {
-            let b = offsets.partition_point(|&o| o <= pos) - 1;
-            let i = pos - offsets[b];
-            (&bufs[b].0[i * k..i * k + k], bufs[b].1[i])
-        };
-        let insert_shard = |s: usize, shard: &mut Shard| -> Vec<u32> {
-            let mine: Vec<u32> = (0..total)
-                .filter(|&p| shard_of(cand(p).1) == s)
-                .map(|p| p as u32)
-                .collect();
-            let mut new = Vec::new();
-            for (j, &p) in mine.iter().enumerate() {
-                if let Some(&q) = mine.get(j + AHEAD) {
-                    shard.prefetch(cand(q as usize).1);
-                }
-                let (row, h) = cand(p as usize);
-                let same = |other: usize| {
-                    let stored = if other < base {
-                        &data[other * k..other * k + k]
-                    } else {
-                        cand(other - base).0
-                    };
-                    same_row(stored, row)
-                };
-                if shard.insert_with(h, base + p as usize, same) {
-                    new.push(p);
-                }
-            }
-            new
-        };
-        let news: Vec<Vec<u32>> = std::thread::scope(|scope| {
-            let mut shards = self.set.shards_mut().iter_mut().enumerate();
-            let (s0, first) = shards.next().expect("two shards");
-            let handles: Vec<_> = shards
-                .map(|(s, shard)| scope.spawn(move || insert_shard(s, shard)))
-                .collect();
-            let mut out = vec![insert_shard(s0, first)];
-            out.extend(
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("an insert thread does not panic")),
-            );
-            out
-        });
-        // Append the new rows in shard order and give them their final ids.
-        let mut renames: Vec<Vec<(u32, u32)>> = vec![Vec::new(); SHARDS];
-        for (s, new) in news.iter().enumerate() {
-            for &p in new {
-                let (row, _) = cand(p as usize);
-                let id = self.len as u32;
-                for ix in &mut self.dyn_indexes {
-                    ix.add(&self.data, k, id, row);
-                }
-                self.data.extend_from_slice(row);
-                self.len += 1;
-                if let Some(r) = &mut self.rounds {
-                    r.push(round);
-                }
-                renames[s].push((p, id));
-            }
-        }
-        self.version += 1;
-        std::thread::scope(|scope| {
-            for (shard, list) in self.set.shards_mut().iter_mut().zip(&renames) {
-                scope.spawn(move || {
-                    for (j, &(p, id)) in list.iter().enumerate() {
-                        if let Some(&(q, _)) = list.get(j + AHEAD) {
-                            shard.prefetch(cand(q as usize).1);
-                        }
-                        shard.rename(cand(p as usize).1, base + p as usize, id as usize);
-                    }
-                });
-            }
-        });
-        self.len - base
     }
 
     /// Removes every row (keeps `base`).

@@ -99,10 +99,8 @@ impl<S: Slot> Table<S> {
         }
     }
 
-    /// Inserts `id` unless a slot with matching hash bits names a row that
-    /// `same` says equals it.
     #[inline]
-    fn insert_with(&mut self, h: u64, id: usize, same: impl Fn(usize) -> bool) -> bool {
+    fn insert(&mut self, data: &[u64], k: usize, row: &[u64], h: u64, id: usize) -> bool {
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
@@ -111,35 +109,18 @@ impl<S: Slot> Table<S> {
                 self.slots[i] = S::make(id, h);
                 return true;
             }
-            if e.same_tag(h) && same(e.id()) {
-                return false;
+            if e.same_tag(h) {
+                let other = e.id();
+                if rows_eq(&data[other * k..other * k + k], row) {
+                    return false;
+                }
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Renames the slot of hash `h` holding `from` to `to`.
-    #[inline]
-    fn rename(&mut self, h: u64, from: usize, to: usize) {
-        let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
-        loop {
-            let e = self.slots[i];
-            if e == S::EMPTY {
-                debug_assert!(false, "renamed a slot that is not there");
-                return;
-            }
-            if e.id() == from && e.same_tag(h) {
-                self.slots[i] = S::make(to, h);
-                return;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// A table of `cap` slots holding the rows of `0..len` in `shard`, read
-    /// in order.
-    fn build(data: &[u64], k: usize, len: usize, cap: usize, shard: usize) -> Table<S> {
+    /// A table of `cap` slots holding rows `0..len`, read in order.
+    fn build(data: &[u64], k: usize, len: usize, cap: usize) -> Table<S> {
         const AHEAD: usize = 16;
         let mut slots = vec![S::EMPTY; cap];
         let mask = cap - 1;
@@ -155,9 +136,6 @@ impl<S: Slot> Table<S> {
                 let next = hash(id + AHEAD);
                 ahead[id % AHEAD] = next;
                 prefetch(&slots[next as usize & mask]);
-            }
-            if shard_of(h) != shard {
-                continue;
             }
             let mut i = h as usize & mask;
             while slots[i] != S::EMPTY {
@@ -192,34 +170,33 @@ enum Slots {
     Wide(Table<u64>),
 }
 
-/// Number of independent tables a set is split into (by one hash bit), so
-/// two threads can insert into one relation at once.
-pub const SHARDS: usize = 2;
-
-/// Which shard a row of hash `h` belongs to (a bit neither the slot index nor
-/// the stored hash bits of small tables use much).
-#[inline]
-pub fn shard_of(h: u64) -> usize {
-    ((h >> 31) & 1) as usize
-}
-
-/// One shard: a table and the number of rows in it.
+/// A set of row ids keyed by row contents.
 #[derive(Clone, Debug)]
-pub struct Shard {
+pub struct RowSet {
     slots: Slots,
     len: usize,
 }
 
-impl Default for Shard {
-    fn default() -> Shard {
-        Shard {
+impl Default for RowSet {
+    fn default() -> RowSet {
+        RowSet {
             slots: Slots::Narrow(Table::default()),
             len: 0,
         }
     }
 }
 
-impl Shard {
+impl RowSet {
+    /// Number of rows in the set.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     fn capacity(&self) -> usize {
         match &self.slots {
             Slots::Narrow(t) => t.slots.len(),
@@ -227,19 +204,19 @@ impl Shard {
         }
     }
 
-    /// Makes room for `additional` rows; `max_id` bounds every id that will
-    /// be stored (narrow slots hold ids below 2^26).
-    fn reserve(
-        &mut self,
-        data: &[u64],
-        k: usize,
-        rows: usize,
-        additional: usize,
-        max_id: usize,
-        shard: usize,
-    ) {
+    /// The id of the row equal to `row` (whose hash is `h`), if present.
+    #[inline]
+    pub fn find(&self, data: &[u64], k: usize, row: &[u64], h: u64) -> Option<u32> {
+        match &self.slots {
+            Slots::Narrow(t) => t.find(data, k, row, h),
+            Slots::Wide(t) => t.find(data, k, row, h),
+        }
+    }
+
+    /// Makes room for `additional` more rows, so inserts never grow the table.
+    pub fn reserve(&mut self, data: &[u64], k: usize, additional: usize) {
         let need = self.len + additional;
-        let narrow_ok = max_id < NARROW_MAX_ROWS;
+        let narrow_ok = need <= NARROW_MAX_ROWS;
         let is_narrow = matches!(self.slots, Slots::Narrow(_));
         if need * 8 <= self.capacity() * MAX_LOAD_EIGHTHS && (narrow_ok || !is_narrow) {
             return;
@@ -251,39 +228,22 @@ impl Shard {
         // Free the old table first: only one of them is alive at a time.
         self.slots = Slots::Narrow(Table::default());
         self.slots = if narrow_ok && is_narrow {
-            Slots::Narrow(Table::build(data, k, rows, cap, shard))
+            Slots::Narrow(Table::build(data, k, self.len, cap))
         } else {
-            Slots::Wide(Table::build(data, k, rows, cap, shard))
+            Slots::Wide(Table::build(data, k, self.len, cap))
         };
     }
 
+    /// Inserts id `id` for `row` (hash `h`) unless an equal row is present;
+    /// returns whether it was inserted. The caller reserved room.
     #[inline]
-    fn find(&self, data: &[u64], k: usize, row: &[u64], h: u64) -> Option<u32> {
-        match &self.slots {
-            Slots::Narrow(t) => t.find(data, k, row, h),
-            Slots::Wide(t) => t.find(data, k, row, h),
-        }
-    }
-
-    /// Inserts `id` (hash `h`) unless `same` finds an equal row; returns
-    /// whether it was inserted. The caller reserved room.
-    #[inline]
-    pub fn insert_with(&mut self, h: u64, id: usize, same: impl Fn(usize) -> bool) -> bool {
+    pub fn insert(&mut self, data: &[u64], k: usize, row: &[u64], h: u64, id: u32) -> bool {
         let new = match &mut self.slots {
-            Slots::Narrow(t) => t.insert_with(h, id, same),
-            Slots::Wide(t) => t.insert_with(h, id, same),
+            Slots::Narrow(t) => t.insert(data, k, row, h, id as usize),
+            Slots::Wide(t) => t.insert(data, k, row, h, id as usize),
         };
         self.len += usize::from(new);
         new
-    }
-
-    /// Renames a stored id (a provisional id to the row's final one).
-    #[inline]
-    pub fn rename(&mut self, h: u64, from: usize, to: usize) {
-        match &mut self.slots {
-            Slots::Narrow(t) => t.rename(h, from, to),
-            Slots::Wide(t) => t.rename(h, from, to),
-        }
     }
 
     /// Prefetches the slot where a row with hash `h` would go.
@@ -295,104 +255,23 @@ impl Shard {
         }
     }
 
+    /// The id of the row in the home slot of hash `h` if its hash bits
+    /// match: the row a probe will probably compare against (to prefetch it).
     #[inline]
-    fn peek(&self, h: u64) -> Option<usize> {
+    pub fn peek(&self, h: u64) -> Option<usize> {
         match &self.slots {
             Slots::Narrow(t) => t.peek(h),
             Slots::Wide(t) => t.peek(h),
         }
     }
 
-    fn heap_bytes(&self) -> usize {
+    /// Approximate heap bytes.
+    pub fn heap_bytes(&self) -> usize {
         match &self.slots {
             Slots::Narrow(t) => t.slots.capacity() * 4,
             Slots::Wide(t) => t.slots.capacity() * 8,
         }
     }
-}
-
-/// A set of row ids keyed by row contents.
-#[derive(Clone, Debug, Default)]
-pub struct RowSet {
-    shards: [Shard; SHARDS],
-}
-
-impl RowSet {
-    /// Number of rows in the set.
-    pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.len).sum()
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The id of the row equal to `row` (whose hash is `h`), if present.
-    #[inline]
-    pub fn find(&self, data: &[u64], k: usize, row: &[u64], h: u64) -> Option<u32> {
-        self.shards[shard_of(h)].find(data, k, row, h)
-    }
-
-    /// Makes room for `additional` more rows in every shard (the rows are
-    /// `data`, `rows` of them), so inserts never grow a table.
-    pub fn reserve(&mut self, data: &[u64], k: usize, rows: usize, additional: usize) {
-        self.reserve_split(data, k, rows, [additional; SHARDS]);
-    }
-
-    /// Makes room for `additional[s]` more rows in shard `s`. Ids stored
-    /// until the next reserve (final or provisional) stay below `rows` plus
-    /// the sum of `additional`.
-    pub fn reserve_split(
-        &mut self,
-        data: &[u64],
-        k: usize,
-        rows: usize,
-        additional: [usize; SHARDS],
-    ) {
-        let max_id = rows + additional.iter().sum::<usize>();
-        for (s, shard) in self.shards.iter_mut().enumerate() {
-            shard.reserve(data, k, rows, additional[s], max_id, s);
-        }
-    }
-
-    /// Inserts id `id` for `row` (hash `h`) unless an equal row is present;
-    /// returns whether it was inserted. The caller reserved room.
-    #[inline]
-    pub fn insert(&mut self, data: &[u64], k: usize, row: &[u64], h: u64, id: u32) -> bool {
-        self.shards[shard_of(h)].insert_with(h, id as usize, |other| {
-            rows_eq(&data[other * k..other * k + k], row)
-        })
-    }
-
-    /// The shards, for inserting from several threads at once.
-    pub fn shards_mut(&mut self) -> &mut [Shard; SHARDS] {
-        &mut self.shards
-    }
-
-    /// Prefetches the slot where a row with hash `h` would go.
-    #[inline]
-    pub fn prefetch(&self, h: u64) {
-        self.shards[shard_of(h)].prefetch(h);
-    }
-
-    /// The id of the row in the home slot of hash `h` if its hash bits
-    /// match: the row a probe will probably compare against (to prefetch it).
-    #[inline]
-    pub fn peek(&self, h: u64) -> Option<usize> {
-        self.shards[shard_of(h)].peek(h)
-    }
-
-    /// Approximate heap bytes.
-    pub fn heap_bytes(&self) -> usize {
-        self.shards.iter().map(Shard::heap_bytes).sum()
-    }
-}
-
-/// Whether two rows are equal (specialised for short rows).
-#[inline]
-pub fn same_row(a: &[u64], b: &[u64]) -> bool {
-    rows_eq(a, b)
 }
 
 #[cfg(test)]
@@ -405,7 +284,7 @@ mod tests {
         let mut set = RowSet::default();
         for n in 0..5000u64 {
             let row = [n % 97, n / 97];
-            set.reserve(&data, 2, n as usize, 1);
+            set.reserve(&data, 2, 1);
             let h = hash_words(&row);
             assert!(set.insert(&data, 2, &row, h, n as u32));
             data.extend_from_slice(&row);
@@ -428,12 +307,12 @@ mod tests {
     #[test]
     fn wide_slots_agree_with_narrow_ones() {
         let data: Vec<u64> = (0..2000u64).flat_map(|n| [n, n * 3]).collect();
-        let narrow: Table<u32> = Table::build(&data, 2, 1000, 2048, 0);
-        let wide: Table<u64> = Table::build(&data, 2, 1000, 2048, 0);
+        let narrow: Table<u32> = Table::build(&data, 2, 1000, 2048);
+        let wide: Table<u64> = Table::build(&data, 2, 1000, 2048);
         for n in 0..2000u64 {
             let row = [n, n * 3];
             let h = hash_words(&row);
-            let expect = (n < 1000 && shard_of(h) == 0).then_some(n as u32);
+            let expect = (n < 1000).then_some(n as u32);
             assert_eq!(narrow.find(&data, 2, &row, h), expect);
             assert_eq!(wide.find(&data, 2, &row, h), expect);
         }
