@@ -81,7 +81,10 @@ pub struct EvalOptions {
     pub record_rounds: bool,
     /// Collect per-rule timings ([`EvalStats::rules`]); strata are always timed.
     pub profile: bool,
-    /// Worker threads for joins (1 = no extra thread; 0 = all cores).
+    /// Threads joining chunks of a rule's outer loop side by side (merging
+    /// stays on one thread); 0 means one per core. The default is 1: on a
+    /// machine whose cores are busy with other work, a second thread waiting
+    /// for a core slows the rounds down more than it helps.
     pub threads: usize,
 }
 
@@ -92,7 +95,7 @@ impl Default for EvalOptions {
             cancel: None,
             record_rounds: false,
             profile: false,
-            threads: 0,
+            threads: 1,
         }
     }
 }
