@@ -317,8 +317,11 @@ impl Run<'_> {
                 if let Some(c) = pending.pop() {
                     chunks.push(c);
                 } else if next < hi {
+                    // Several workers take bigger chunks, to spread the cost
+                    // of starting threads over more work.
+                    let chunk = if workers.len() > 1 { CHUNK * 4 } else { CHUNK };
                     let end = if outer.is_some() {
-                        (next + CHUNK).min(hi)
+                        (next + chunk).min(hi)
                     } else {
                         hi
                     };
