@@ -182,6 +182,25 @@ impl StaticIndex {
     pub fn groups(&self) -> usize {
         self.groups
     }
+
+    /// Prefetches the slot a lookup of `key` starts at.
+    #[inline]
+    pub fn prefetch_slot(&self, key: &[u64]) {
+        let stride = self.cols.len() + 1;
+        let i = hash_words(key) as usize & self.mask;
+        prefetch(&self.slots[i * stride]);
+    }
+
+    /// Prefetches the first values of `key`'s group (its slot should be
+    /// cached already, see [`StaticIndex::prefetch_slot`]).
+    #[inline]
+    pub fn prefetch_values(&self, key: &[u64]) {
+        let (a, b) = self.lookup(key);
+        if a < b {
+            let vk = self.val_cols.len();
+            prefetch(self.vals.as_ptr().wrapping_add(a * vk));
+        }
+    }
 }
 
 /// A key index over a growing relation: newest-first chains per key.
