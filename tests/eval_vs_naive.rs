@@ -452,7 +452,7 @@ fn semi_naive_agrees_with_naive_on_random_programs() {
     }
     // The generator must exercise what the test claims to test.
     assert!(
-        recursive > 100 && negated > 50 && derived > 1000,
-        "{recursive} {negated} {derived}"
+        recursive > 100 && negated > 50 && aggregated > 50 && derived > 1000,
+        "{recursive} {negated} {aggregated} {derived}"
     );
 }
