@@ -14,6 +14,15 @@ use super::hash::{hash_cols, hash_words};
 use super::prefetch::prefetch;
 use hashbrown::HashTable;
 
+/// `n` zero words, written rather than left to the allocator's zeroed pages:
+/// a table that is read before it is written would otherwise take two page
+/// faults per page (the shared zero page, then its copy).
+fn written_zeros(n: usize) -> Vec<u64> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0);
+    v
+}
+
 /// A sentinel row id meaning "end of chain".
 pub const NIL: u32 = u32::MAX;
 
@@ -65,7 +74,7 @@ impl StaticIndex {
         let row = |id: usize| &data[id * arity..id * arity + arity];
         let mut cap = (len * 2).next_power_of_two().max(2);
         let mut mask = cap - 1;
-        let mut slots = vec![0u64; cap * stride];
+        let mut slots = written_zeros(cap * stride);
         let mut slot_of: Vec<u32> = Vec::with_capacity(len);
         let mut groups = 0usize;
         // Pass 1: find or add each row's key, counting rows per key.
@@ -131,7 +140,7 @@ impl StaticIndex {
         // Few keys: move them to a table that fits them (at most half full).
         let fit = (groups * 2).next_power_of_two().max(2);
         if fit < cap {
-            let old = std::mem::replace(&mut slots, vec![0u64; fit * stride]);
+            let old = std::mem::replace(&mut slots, written_zeros(fit * stride));
             cap = fit;
             mask = cap - 1;
             for e in old.chunks_exact(stride).filter(|e| e[kk] != 0) {
