@@ -17,6 +17,7 @@ use hashbrown::HashTable;
 /// `n` zero words, written rather than left to the allocator's zeroed pages:
 /// a table that is read before it is written would otherwise take two page
 /// faults per page (the shared zero page, then its copy).
+#[allow(clippy::slow_vector_initialization)] // on purpose: `vec![0; n]` maps zero pages
 fn written_zeros(n: usize) -> Vec<u64> {
     let mut v = Vec::with_capacity(n);
     v.resize(n, 0);
