@@ -883,3 +883,42 @@ fn matching_filters_by_pattern() {
         "wrong arity matches nothing"
     );
 }
+
+#[test]
+fn a_grown_program_is_adopted_without_reloading_data() {
+    let mut p = P::new();
+    let (edge, path) = tc(&mut p, &[(1, 2), (2, 3)], true);
+    let first = p.stratify().clone();
+    let mut db = Database::new(&first);
+    db.load_program_facts(&first).expect("facts");
+    db.insert(edge, &[num(3), num(4)]).expect("typed");
+    evaluate(&first, &mut db, &EvalOptions::default()).expect("first run");
+    // A session adds: from_one(y) :- path(1, y).  and  path(x, x) :- edge(x, _).
+    let from_one = p.rel("from_one", &[N]);
+    let mut r = R::new();
+    let y = r.var("y", N);
+    let a = p.atom(path, vec![c(num(1)), t(y)]);
+    p.rule(r.head(from_one, vec![v(y)]).lit(a));
+    let mut r = R::new();
+    let x = r.var("x", N);
+    let a = p.atom(edge, vec![t(x), Term::Wildcard]);
+    p.rule(r.head(path, vec![v(x), v(x)]).lit(a));
+    let grown = p.stratify().clone();
+    db.adopt(&grown).expect("same columns");
+    evaluate(&grown, &mut db, &EvalOptions::default()).expect("second run");
+    let mut fresh = Database::new(&grown);
+    fresh.load_program_facts(&grown).expect("facts");
+    fresh.insert(edge, &[num(3), num(4)]).expect("typed");
+    evaluate(&grown, &mut fresh, &EvalOptions::default()).expect("fresh run");
+    for rel in [path, from_one] {
+        assert_eq!(db.tuples(rel), fresh.tuples(rel));
+    }
+    assert_eq!(
+        nums(&db, from_one),
+        vec![vec![1], vec![2], vec![3], vec![4]]
+    );
+    // A program whose relation changed its columns is refused.
+    let mut other = grown.clone();
+    other.relations[edge].columns[0].ty = S;
+    assert_eq!(db.adopt(&other).expect_err("changed").code, "type-mismatch");
+}

@@ -35,6 +35,9 @@ pub struct Database {
     pub(crate) evaluated: bool,
     /// Whether rounds are being recorded for every row.
     pub(crate) rounds_on: bool,
+    /// Rules of the program already evaluated; a stratum holding a later
+    /// (new) rule is recomputed from scratch.
+    pub(crate) rules_seen: usize,
 }
 
 /// A borrowed row of a relation, read without copying it out.
@@ -150,7 +153,58 @@ impl Database {
             round: 0,
             evaluated: false,
             rounds_on: false,
+            rules_seen: 0,
         }
+    }
+
+    /// Follows a program that grew (relations and rules appended, as a REPL
+    /// session adds them): new relations start empty, data is kept, and the
+    /// next [`evaluate`](super::evaluate) runs the strata with new rules from
+    /// scratch. Fails when an existing relation's columns changed.
+    pub fn adopt(&mut self, program: &ir::Program) -> Result<(), Diagnostic> {
+        if program.relations.len() < self.rels.len() {
+            return Err(Diagnostic::new(
+                "internal",
+                "the program has fewer relations than the database",
+                None,
+            )
+            .with_help("adopt only a program that grew from the one the database was made for"));
+        }
+        for (rel, r) in self.rels.iter().zip(&program.relations) {
+            if rel.types != r.types() {
+                return Err(Diagnostic::new(
+                    "type-mismatch",
+                    format!(
+                        "relation `{}` changed its columns since the data was loaded",
+                        r.name
+                    ),
+                    r.span,
+                )
+                .with_help("keep a relation's declaration unchanged, or start a new session"));
+            }
+        }
+        for r in &program.relations[self.rels.len()..] {
+            self.rels.push(Relation::new(r.types()));
+            self.names.push(r.name.clone());
+            self.complete.push(false);
+            self.derived.push(false);
+            if self.rounds_on {
+                if let Some(last) = self.rels.last_mut() {
+                    last.rounds = Some(Vec::new());
+                }
+            }
+        }
+        for rule in &program.rules {
+            let h = rule.head.rel;
+            if !self.derived[h] {
+                // Rows so far were all base facts: keep them as such.
+                self.derived[h] = true;
+                let rel = &mut self.rels[h];
+                rel.base = rel.data().to_vec();
+                rel.base_rows = rel.len();
+            }
+        }
+        Ok(())
     }
 
     /// Number of relations.
