@@ -188,10 +188,8 @@ impl Database {
             self.names.push(r.name.clone());
             self.complete.push(false);
             self.derived.push(false);
-            if self.rounds_on {
-                if let Some(last) = self.rels.last_mut() {
-                    last.rounds = Some(Vec::new());
-                }
+            if let (true, Some(last)) = (self.rounds_on, self.rels.last_mut()) {
+                last.rounds = Some(Vec::new());
             }
         }
         for rule in &program.rules {
