@@ -9,7 +9,6 @@
 //! ids (with [`TEMP_BIT`] set) in the [`Scratch`]; the merge interns them.
 
 use super::expr::{compare, compare_words, eval};
-use super::hash::hash_bytes;
 use super::index::{DynIndex, NIL, StaticIndex};
 use super::intern::{Interner, TEMP_BIT};
 use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
@@ -17,8 +16,8 @@ use super::relation::Relation;
 use crate::diag::Diagnostic;
 use crate::ir::AggOp;
 use crate::value::Type;
-use hashbrown::HashTable;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 /// A runtime error on its way out of a join (boxed to keep results small).
@@ -55,7 +54,7 @@ pub struct Ctx<'a> {
 pub struct Scratch {
     /// Strings made during the join that are not interned yet.
     pub temps: Vec<String>,
-    temp_table: HashTable<u32>,
+    temp_ids: HashMap<String, u32>,
     ticks: u32,
     key: Vec<u64>,
     /// Per static index: the last key looked up and its position range
@@ -88,16 +87,12 @@ impl Scratch {
         if let Some(id) = ix.get(s) {
             return u64::from(id);
         }
-        let h = hash_bytes(s.as_bytes());
-        let temps = &self.temps;
-        if let Some(&t) = self.temp_table.find(h, |&t| temps[t as usize] == s) {
+        if let Some(&t) = self.temp_ids.get(s) {
             return u64::from(t | TEMP_BIT);
         }
         let t = self.temps.len() as u32;
         self.temps.push(s.to_string());
-        let temps = &self.temps;
-        self.temp_table
-            .insert_unique(h, t, |&t| hash_bytes(temps[t as usize].as_bytes()));
+        self.temp_ids.insert(s.to_string(), t);
         u64::from(t | TEMP_BIT)
     }
 
@@ -109,7 +104,7 @@ impl Scratch {
     /// Forgets the temporary symbols (after a merge interned them).
     pub fn clear_temps(&mut self) {
         self.temps.clear();
-        self.temp_table.clear();
+        self.temp_ids.clear();
     }
 
     #[inline]
