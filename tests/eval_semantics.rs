@@ -922,3 +922,30 @@ fn a_grown_program_is_adopted_without_reloading_data() {
     other.relations[edge].columns[0].ty = S;
     assert_eq!(db.adopt(&other).expect_err("changed").code, "type-mismatch");
 }
+
+#[test]
+fn tuples_sort_by_value_for_every_type() {
+    let mut p = P::new();
+    let r = p.rel("r", &[N, Type::Float, S, Type::Date]);
+    let date = |s: &str| Value::Date(Date::parse(s).expect("valid date"));
+    for (n, x, s, d) in [
+        (3, 2.0, "b", "2024-02"),
+        (-5, -1.5, "c", "2024-01-31"),
+        (-5, -1.5, "a", "2024-01-31"),
+        (10, -0.5, "a", "2023-12"),
+        (-5, -7.25, "z", "2025-01"),
+    ] {
+        p.fact(r, vec![num(n), Value::Float(x), sym(s), date(d)]);
+    }
+    let db = run(&mut p);
+    assert_eq!(
+        syms(&db, r),
+        vec![
+            vec!["-5", "-7.25", "z", "2025-01"],
+            vec!["-5", "-1.5", "a", "2024-01-31"],
+            vec!["-5", "-1.5", "c", "2024-01-31"],
+            vec!["3", "2.0", "b", "2024-02"],
+            vec!["10", "-0.5", "a", "2023-12"],
+        ]
+    );
+}

@@ -349,11 +349,38 @@ impl Database {
         let Some(r) = self.rels.get(rel) else {
             return Vec::new();
         };
+        // Words rewritten so that plain unsigned order is value order
+        // (symbols by the rank of their text), then one sort of row ids.
+        let k = r.arity;
+        let ranks = r.types.contains(&Type::Symbol).then(|| self.symbol_ranks());
+        let mut keys: Vec<u64> = Vec::with_capacity(r.len() * k);
+        for id in 0..r.len() {
+            for (c, &w) in r.row(id).iter().enumerate() {
+                keys.push(match r.types[c] {
+                    Type::Symbol => u64::from(ranks.as_ref().map_or(0, |rk| rk[w as usize])),
+                    Type::Number => w ^ (1 << 63),
+                    Type::Float if w >> 63 == 1 => !w,
+                    Type::Float => w ^ (1 << 63),
+                    Type::Date => w,
+                });
+            }
+        }
         let mut ids: Vec<usize> = (0..r.len()).collect();
-        ids.sort_unstable_by(|&a, &b| cmp_rows(r.row(a), r.row(b), &r.types, &self.interner));
+        ids.sort_unstable_by(|&a, &b| keys[a * k..a * k + k].cmp(&keys[b * k..b * k + k]));
         ids.into_iter()
             .map(|id| RowRef { db: self, rel, id })
             .collect()
+    }
+
+    /// The rank of every interned symbol in text order.
+    fn symbol_ranks(&self) -> Vec<u32> {
+        let mut by_text: Vec<u32> = (0..self.interner.len() as u32).collect();
+        by_text.sort_unstable_by(|&a, &b| self.interner.resolve(a).cmp(self.interner.resolve(b)));
+        let mut ranks = vec![0u32; by_text.len()];
+        for (rank, &id) in by_text.iter().enumerate() {
+            ranks[id as usize] = rank as u32;
+        }
+        ranks
     }
 
     /// The tuples of a relation that match a pattern (`None` matches
