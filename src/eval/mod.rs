@@ -29,6 +29,8 @@
 //!   [`Database::matching`] (a pattern with wildcards), and
 //!   [`Database::round_of`] (provenance rounds when recorded).
 //! - [`Database::mark_complete`]: rules deriving that relation are skipped.
+//! - [`Database::adopt`]: follow a program that grew (a REPL session's new
+//!   relations and rules) without reloading data.
 //! - [`plan_text`]: every rule's versions, join order and indexes.
 //!
 //! A second [`evaluate`] after more base facts were inserted continues
