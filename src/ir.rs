@@ -269,9 +269,12 @@ pub struct Aggregate {
 /// `min`/`max` give no value (the rule does not fire), as in Soufflé.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AggOp {
-    /// Number of distinct bindings of the body's local variables.
+    /// Number of matches of the body. A match is a distinct combination of
+    /// the tuples its atoms match: a wildcard counts like a local variable, so
+    /// `count : { arrest(_, C, _) }` counts arrest tuples, as in Soufflé.
     Count,
-    /// Sum of `target` over distinct bindings.
+    /// Sum of `target` over the matches of the body (same notion of match as
+    /// `count`: two matching tuples with equal targets both add).
     Sum,
     /// Smallest `target`.
     Min,
