@@ -295,3 +295,183 @@ fn unsupported_rules_fall_back_with_their_dependents() {
         "nothing is left to compile"
     );
 }
+
+#[test]
+fn failure_sites_point_into_their_rule() {
+    let mut b = Builder::new();
+    let per = b.rel("per", &[S, N]);
+    let half = b.rel("half", &[S, N]);
+    b.rule(
+        "per(\"a\", 0) :- per(\"a\", 0).",
+        &[],
+        (
+            per,
+            vec![ec(Value::Symbol("a".into())), ec(Value::Number(0))],
+        ),
+        vec![atom(per, vec![s("a"), n(0)])],
+    );
+    let text = "half(O, H) :- per(O, M), H = 10 / M.";
+    let start = b.offset() + text.find("10 / M").expect("in text");
+    let div = Expr::Binary {
+        op: BinOp::Div,
+        left: Box::new(ec(Value::Number(10))),
+        right: Box::new(ev(2)),
+        ty: N,
+        span: Span::new(SourceId(0), start, start + 6),
+    };
+    b.rule(
+        text,
+        &[("O", S), ("H", N), ("M", N)],
+        (half, vec![ev(0), ev(1)]),
+        vec![atom(per, vec![v(0), v(2)]), cmp(CmpOp::Eq, ev(1), div, N)],
+    );
+    let (program, sources) = b.finish();
+    let out = generate(&program, &sources, 0, &Options::in_crate());
+    assert!(
+        out.code.contains("let Some(t__0) = rt::div(10i64, m_2, 0)"),
+        "{}",
+        out.code
+    );
+    // Site 0 is `10 / M`, 29 bytes into its rule.
+    assert!(
+        out.code.contains("Site { rule: 0, start: 29, end: 35 }"),
+        "{}",
+        out.code
+    );
+    assert!(out.code.contains("location: \"lib.dl:2\""), "{}", out.code);
+}
+
+#[test]
+fn repeated_variables_and_constants_in_atoms() {
+    let mut b = Builder::new();
+    let edge = b.rel("edge", &[S, S]);
+    let tag = b.rel("tag", &[S, S]);
+    let lp = b.rel("self_loop_tagged", &[S]);
+    b.rule(
+        "self_loop_tagged(X) :- edge(X, X), tag(X, \"red\").",
+        &[("X", S)],
+        (lp, vec![ev(0)]),
+        vec![
+            atom(edge, vec![v(0), v(0)]),
+            atom(tag, vec![v(0), s("red")]),
+        ],
+    );
+    let (program, sources) = b.finish();
+    let code = generate(&program, &sources, 0, &Options::in_crate()).code;
+    // The atom with a constant is scanned first; the repeated variable is
+    // bound fresh and compared, because crepe looks bound columns up before
+    // it binds new ones.
+    assert!(
+        code.contains("Tag(x_0, K0_RED),\n            Edge(x_0, x_0)"),
+        "{code}"
+    );
+    let mut b = Builder::new();
+    let edge = b.rel("edge", &[S, S]);
+    let lp = b.rel("self_loop", &[S]);
+    b.rule(
+        "self_loop(X) :- edge(X, X).",
+        &[("X", S)],
+        (lp, vec![ev(0)]),
+        vec![atom(edge, vec![v(0), v(0)])],
+    );
+    let (program, sources) = b.finish();
+    let code = generate(&program, &sources, 0, &Options::in_crate()).code;
+    assert!(
+        code.contains("Edge(x_0, g_1),\n            (x_0 == g_1);"),
+        "{code}"
+    );
+}
+
+#[test]
+fn aggregate_groups_bound_only_outside_use_the_rules_other_literals() {
+    // late_arrests(P, N) :- person(P, Cutoff), N = count : { arrest(P, D), D > Cutoff }.
+    // `Cutoff` groups the count but no atom inside binds it.
+    let mut b = Builder::new();
+    let person = b.rel("person", &[S, D]);
+    let arrest = b.rel("arrest", &[S, D]);
+    let late = b.rel("late_arrests", &[S, N]);
+    b.rule(
+        "late_arrests(P, N) :- person(P, Cutoff), N = count : { arrest(P, D), D > Cutoff }.",
+        &[("P", S), ("Cutoff", D), ("N", N), ("D", D)],
+        (late, vec![ev(0), ev(2)]),
+        vec![
+            atom(person, vec![v(0), v(1)]),
+            agg(
+                2,
+                AggOp::Count,
+                None,
+                vec![
+                    atom(arrest, vec![v(0), v(3)]),
+                    cmp(CmpOp::Gt, ev(3), ev(1), D),
+                ],
+                vec![0, 1],
+                N,
+            ),
+        ],
+    );
+    let (program, sources) = b.finish();
+    let out = generate(&program, &sources, 0, &Options::in_crate());
+    assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+    let code = &out.code;
+    assert!(
+        code.contains("Aggregate0Body(p_0, cutoff_1, d_3) <-\n            Arrest(p_0, d_3),\n            Person(p_0, cutoff_1),\n            (d_3 > cutoff_1);"),
+        "{code}"
+    );
+    assert!(code.contains("FxHashMap<(Sym, Date,), i64>"), "{code}");
+}
+
+#[test]
+fn sum_and_min_over_typed_targets() {
+    let mut b = Builder::new();
+    let w = b.rel("weight", &[S, N]);
+    let f = b.rel("score", &[S, Type::Float]);
+    let total = b.rel("total", &[N]);
+    let low = b.rel("lowest", &[Type::Float]);
+    let first = b.rel("first_name", &[S]);
+    b.rule(
+        "total(T) :- T = sum X : { weight(_, X) }.",
+        &[("T", N), ("X", N)],
+        (total, vec![ev(0)]),
+        vec![agg(
+            0,
+            AggOp::Sum,
+            Some(ev(1)),
+            vec![atom(w, vec![Term::Wildcard, v(1)])],
+            vec![],
+            N,
+        )],
+    );
+    b.rule(
+        "lowest(L) :- L = min X : { score(_, X) }.",
+        &[("L", Type::Float), ("X", Type::Float)],
+        (low, vec![ev(0)]),
+        vec![agg(
+            0,
+            AggOp::Min,
+            Some(ev(1)),
+            vec![atom(f, vec![Term::Wildcard, v(1)])],
+            vec![],
+            Type::Float,
+        )],
+    );
+    b.rule(
+        "first_name(L) :- L = min X : { weight(X, _) }.",
+        &[("L", S), ("X", S)],
+        (first, vec![ev(0)]),
+        vec![agg(
+            0,
+            AggOp::Min,
+            Some(ev(1)),
+            vec![atom(w, vec![v(1), Term::Wildcard])],
+            vec![],
+            S,
+        )],
+    );
+    let (program, sources) = b.finish();
+    let code = generate(&program, &sources, 0, &Options::in_crate()).code;
+    assert!(code.contains("rt::sum_add(*acc, value, 0)"), "{code}");
+    assert!(code.contains("if value.get() < m.get()"), "{code}");
+    assert!(code.contains("if rt::sym_cmp(value, *m).is_lt()"), "{code}");
+    // `min` over an empty group gives no value: no empty-group variant.
+    assert_eq!(code.matches("over an empty group").count(), 1, "{code}");
+}

@@ -51,10 +51,7 @@ impl SymbolTable {
     /// Builds the table for a run: `constants` are the library's sorted string
     /// constants, `strings` the distinct strings of the loaded facts. Returns
     /// the table and, for each of `strings` in order, its symbol.
-    pub fn new(
-        constants: &'static [&'static str],
-        strings: &[&str],
-    ) -> (SymbolTable, Vec<Sym>) {
+    pub fn new(constants: &'static [&'static str], strings: &[&str]) -> (SymbolTable, Vec<Sym>) {
         let mut order: Vec<usize> = (0..strings.len()).collect();
         order.sort_unstable_by(|&a, &b| strings[a].cmp(strings[b]));
         let mut syms = vec![Sym(0); strings.len()];

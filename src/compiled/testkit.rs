@@ -101,6 +101,11 @@ impl Builder {
         Builder::default()
     }
 
+    /// The byte offset where the next rule's text starts.
+    pub fn offset(&self) -> usize {
+        self.text.len()
+    }
+
     /// Declares a relation.
     pub fn rel(&mut self, name: &str, types: &[Type]) -> RelId {
         self.program.relations.push(Relation {
