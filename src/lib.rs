@@ -22,10 +22,12 @@
 pub mod check;
 pub mod compiled;
 pub mod diag;
+pub mod embedded;
 pub mod eval;
 pub mod grade;
 pub mod io;
 pub mod ir;
+pub mod session;
 pub mod syntax;
 pub mod value;
 

@@ -1,5 +1,54 @@
 //! The `sleuth` command line: a thin shell over the library.
 
-fn main() -> anyhow::Result<()> {
-    Ok(())
+mod cli;
+
+use std::process::ExitCode;
+
+use cli::args::{self, Command};
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args::parse(&argv) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match dispatch(command) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(command: Command) -> anyhow::Result<bool> {
+    match command {
+        Command::Help => {
+            print!("{}", args::USAGE);
+            Ok(true)
+        }
+        Command::Version => {
+            println!("sleuth {}", env!("CARGO_PKG_VERSION"));
+            Ok(true)
+        }
+        Command::Run {
+            program,
+            facts,
+            output,
+            format,
+            eval,
+        } => cli::run(&program, &facts, output.as_deref(), format, &eval),
+        Command::Query {
+            inputs,
+            format,
+            text,
+            eval,
+        } => cli::query(&inputs, format, &text, &eval),
+        Command::Check { inputs, plan } => cli::check_rules(&inputs, plan),
+        Command::Repl { inputs, eval } => cli::repl(&inputs, &eval),
+    }
 }

@@ -1,1 +1,83 @@
-//! This module defines the semi-naive bottom-up interpreter over `ir::Program`.
+//! This module defines the semi-naive bottom-up interpreter over
+//! [`ir::Program`](crate::ir::Program).
+//!
+//! ```text
+//!  Database::new(&program)          one relation per program relation
+//!  db.load_program_facts(&program)  facts written in the program
+//!  io::tsv::read_inputs(..)         .input files
+//!  evaluate(&program, &mut db, &opts) -> EvalStats
+//!  db.len(rel) / db.tuples(rel) / db.sorted_rows(rel) / db.round_of(rel, tuple)
+//! ```
+//!
+//! Strata run in order; each runs its rules to a fixpoint. Values are packed
+//! into machine words ([`pack`]); each relation keeps its rows in one flat
+//! vector with a hash set of row ids ([`relation`]); joins read rows through
+//! indexes on the bound columns ([`index`]) in an order chosen per rule
+//! version ([`plan`]) and executed by [`exec`]; the driver ([`fixpoint`])
+//! merges each round's candidate rows, deduplicating against what is known.
+//!
+//! A second [`evaluate`] after more base facts were inserted continues
+//! semi-naively from the new facts, except for strata that read a changed
+//! relation under negation or aggregation (or a relation that was recomputed),
+//! which are recomputed from scratch.
+//!
+//! On error (a runtime error, the tuple limit, an interruption) the database
+//! holds partial results; a caller that needs the previous state keeps a clone
+//! of the database and restores it. The next [`evaluate`] of a database whose
+//! evaluation failed recomputes every derived relation from its base facts.
+
+// Diagnostic is the crate's error type by contract; errors are rare and leave
+// the hot paths through a boxed `exec::Stop`.
+#![allow(clippy::result_large_err)]
+
+pub mod database;
+pub mod exec;
+pub mod expr;
+pub mod fixpoint;
+pub mod hash;
+pub mod index;
+pub mod intern;
+pub mod pack;
+pub mod plan;
+pub mod prefetch;
+pub mod relation;
+pub mod rowset;
+pub mod show;
+pub mod stats;
+
+pub use database::{Database, Field, RowRef};
+pub use fixpoint::evaluate;
+pub use show::{plan_text, rule_text};
+pub use stats::{EvalStats, RuleStats, StratumMode, StratumStats};
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// How [`evaluate`] runs.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    /// Stop with `tuple-limit` once this many tuples have been derived in one
+    /// evaluation (the CLI's `--max-tuples`).
+    pub max_tuples: u64,
+    /// Set it to `true` from another thread to stop with `interrupted`.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Record for every tuple the round it was first derived in
+    /// ([`Database::round_of`]).
+    pub record_rounds: bool,
+    /// Collect per-rule timings ([`EvalStats::rules`]); strata are always timed.
+    pub profile: bool,
+    /// Worker threads for joins (1 = no extra thread; 0 = all cores).
+    pub threads: usize,
+}
+
+impl Default for EvalOptions {
+    fn default() -> EvalOptions {
+        EvalOptions {
+            max_tuples: 200_000_000,
+            cancel: None,
+            record_rounds: false,
+            profile: false,
+            threads: 0,
+        }
+    }
+}

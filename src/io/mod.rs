@@ -2,4 +2,5 @@
 //! fact files (Soufflé's convention) and the JSON data format of source reports.
 
 pub mod data;
+pub mod format;
 pub mod tsv;

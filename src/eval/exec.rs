@@ -1,0 +1,565 @@
+//! This module defines the join executor: it runs a rule version's steps
+//! depth-first over a register file of packed words, reading relations and
+//! indexes that stay immutable for the whole pass, and hands every complete
+//! binding to a sink (the head, which appends a candidate row to a buffer, or
+//! an aggregate's accumulator). Nothing is allocated per tuple; new rows are
+//! deduplicated later, when the buffer is merged into the relation.
+//!
+//! Strings a functor makes that the interner does not know yet get temporary
+//! ids (with [`TEMP_BIT`] set) in the [`Scratch`]; the merge interns them.
+
+use super::expr::{compare, compare_words, eval};
+use super::hash::hash_bytes;
+use super::index::{DynIndex, NIL, StaticIndex};
+use super::intern::{Interner, TEMP_BIT};
+use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
+use super::relation::Relation;
+use crate::diag::Diagnostic;
+use crate::ir::AggOp;
+use crate::value::Type;
+use hashbrown::HashTable;
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+/// A runtime error on its way out of a join (boxed to keep results small).
+pub type Stop = Box<Diagnostic>;
+
+/// How often (in visited rows) the cancel flag is polled.
+const TICK_MASK: u32 = (1 << 14) - 1;
+
+/// An index as a join reads it.
+#[derive(Clone, Copy)]
+pub enum IndexView<'a> {
+    /// Grouped copy of a complete relation.
+    Static(&'a StaticIndex),
+    /// Chains over a relation of the running stratum.
+    Dyn(&'a DynIndex),
+    /// Not built: only versions that cannot run in this evaluation read it.
+    Unused,
+}
+
+/// What a join reads: relations, indexes, symbols.
+pub struct Ctx<'a> {
+    /// Every relation.
+    pub rels: &'a [Relation],
+    /// The stratum's indexes, by [`IndexReq`](super::plan::IndexReq) position.
+    pub indexes: &'a [IndexView<'a>],
+    /// Symbols.
+    pub interner: &'a Interner,
+    /// Set by the caller to interrupt.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+/// Per-thread mutable state of a join.
+#[derive(Default)]
+pub struct Scratch {
+    /// Strings made during the join that are not interned yet.
+    pub temps: Vec<String>,
+    temp_table: HashTable<u32>,
+    ticks: u32,
+    key: Vec<u64>,
+    /// Per static index: the last key looked up and its position range
+    /// (consecutive outer rows often share a key).
+    cache: Vec<LookupCache>,
+}
+
+/// The last lookup of one static index.
+#[derive(Clone, Copy, Default)]
+struct LookupCache {
+    valid: bool,
+    key: [u64; 2],
+    range: (usize, usize),
+}
+
+impl Scratch {
+    /// The text of a symbol word.
+    #[inline]
+    pub fn sym<'s>(&'s self, ix: &'s Interner, w: u64) -> &'s str {
+        let id = w as u32;
+        if id & TEMP_BIT != 0 {
+            &self.temps[(id & !TEMP_BIT) as usize]
+        } else {
+            ix.resolve(id)
+        }
+    }
+
+    /// The word for a string: its interned id, or a temporary one.
+    pub fn make_sym(&mut self, ix: &Interner, s: &str) -> u64 {
+        if let Some(id) = ix.get(s) {
+            return u64::from(id);
+        }
+        let h = hash_bytes(s.as_bytes());
+        let temps = &self.temps;
+        if let Some(&t) = self.temp_table.find(h, |&t| temps[t as usize] == s) {
+            return u64::from(t | TEMP_BIT);
+        }
+        let t = self.temps.len() as u32;
+        self.temps.push(s.to_string());
+        let temps = &self.temps;
+        self.temp_table
+            .insert_unique(h, t, |&t| hash_bytes(temps[t as usize].as_bytes()));
+        u64::from(t | TEMP_BIT)
+    }
+
+    /// Forgets cached lookups (the indexes are about to change).
+    pub fn clear_cache(&mut self) {
+        self.cache.clear();
+    }
+
+    /// Forgets the temporary symbols (after a merge interned them).
+    pub fn clear_temps(&mut self) {
+        self.temps.clear();
+        self.temp_table.clear();
+    }
+
+    #[inline]
+    fn tick(&mut self, ctx: &Ctx) -> Result<(), Stop> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks & TICK_MASK == 0 {
+            check_cancel(ctx.cancel)?;
+        }
+        Ok(())
+    }
+}
+
+/// Fails with `interrupted` when the flag is set.
+pub fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), Stop> {
+    match cancel {
+        Some(c) if c.load(AtomicOrdering::Relaxed) => Err(Box::new(
+            Diagnostic::new("interrupted", "evaluation interrupted", None)
+                .with_help("the results computed so far are incomplete; run the evaluation again"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Receives each complete binding of a join.
+pub trait Sink {
+    /// Called once per binding.
+    fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop>;
+}
+
+/// Appends the head row of each binding to a buffer.
+pub struct HeadSink<'p> {
+    /// Head expressions.
+    pub args: &'p [CExpr],
+    /// Candidate rows, flattened.
+    pub out: &'p mut Vec<u64>,
+    /// Number of rows appended (a nullary head appends no word).
+    pub rows: usize,
+    /// [`scan_outer`] pauses once this many rows are buffered, so the
+    /// candidates can be merged before memory runs out.
+    pub pause_at: usize,
+}
+
+impl Sink for HeadSink<'_> {
+    #[inline]
+    fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
+        for a in self.args {
+            let w = match a {
+                CExpr::Var(v) => regs[*v],
+                CExpr::Const(c) => *c,
+                e => eval(e, regs, ctx.interner, sc)?,
+            };
+            self.out.push(w);
+        }
+        self.rows += 1;
+        Ok(())
+    }
+}
+
+/// The rows `lo..hi` an atom reads from `rel`.
+#[inline]
+pub fn range(rel: &Relation, source: Source) -> (usize, usize) {
+    match source {
+        Source::All => (0, rel.delta_end),
+        Source::Old => (0, rel.old_end),
+        Source::Delta => (rel.old_end, rel.delta_end),
+    }
+}
+
+#[inline]
+fn apply(ops: &[ColOp], vals: &[u64], regs: &mut [u64]) -> bool {
+    for (op, &w) in ops.iter().zip(vals) {
+        match *op {
+            ColOp::Bind(v) => regs[v] = w,
+            ColOp::Check(v) => {
+                if regs[v] != w {
+                    return false;
+                }
+            }
+            ColOp::Const(c) => {
+                if c != w {
+                    return false;
+                }
+            }
+            ColOp::Skip => {}
+        }
+    }
+    true
+}
+
+#[inline]
+fn operand(o: &Operand, regs: &[u64]) -> u64 {
+    match *o {
+        Operand::Var(v) => regs[v],
+        Operand::Const(c) => c,
+    }
+}
+
+/// Runs `steps` from the current bindings, feeding `sink`.
+pub fn run<S: Sink>(
+    ctx: &Ctx,
+    steps: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut S,
+) -> Result<(), Stop> {
+    let Some((step, rest)) = steps.split_first() else {
+        return sink.accept(ctx, sc, regs);
+    };
+    match step {
+        Step::Scan { rel, source, cols } => {
+            let (lo, hi) = range(&ctx.rels[*rel], *source);
+            scan(ctx, *rel, cols, lo, hi, rest, regs, sc, sink)
+        }
+        Step::Lookup {
+            rel,
+            source,
+            index,
+            key,
+            val_cols,
+            vals,
+        } => {
+            let r = &ctx.rels[*rel];
+            let (lo, hi) = range(r, *source);
+            if lo >= hi {
+                return Ok(());
+            }
+            let mut kbuf = std::mem::take(&mut sc.key);
+            kbuf.clear();
+            kbuf.extend(key.iter().map(|o| operand(o, regs)));
+            let result = match ctx.indexes[*index] {
+                IndexView::Static(ix) => {
+                    let (a, b) = if kbuf.len() <= 2 {
+                        if sc.cache.len() <= *index {
+                            sc.cache.resize(*index + 1, LookupCache::default());
+                        }
+                        let mut k2 = [0u64; 2];
+                        k2[..kbuf.len()].copy_from_slice(&kbuf);
+                        let c = &mut sc.cache[*index];
+                        if !(c.valid && c.key == k2) {
+                            *c = LookupCache {
+                                valid: true,
+                                key: k2,
+                                range: ix.lookup(&kbuf),
+                            };
+                        }
+                        c.range
+                    } else {
+                        ix.lookup(&kbuf)
+                    };
+                    sc.key = kbuf;
+                    let vk = val_cols.len();
+                    let whole = lo == 0 && hi >= r.len();
+                    for pos in a..b {
+                        if !whole {
+                            let id = ix.ids[pos] as usize;
+                            if id < lo || id >= hi {
+                                continue;
+                            }
+                        }
+                        if apply(vals, &ix.vals[pos * vk..pos * vk + vk], regs) {
+                            run(ctx, rest, regs, sc, sink)?;
+                        }
+                    }
+                    Ok(())
+                }
+                IndexView::Dyn(ix) => {
+                    let k = r.arity;
+                    let data = r.data();
+                    let mut at = ix.head(data, k, &kbuf);
+                    sc.key = kbuf;
+                    while at != NIL && at as usize >= hi {
+                        at = ix.next[at as usize];
+                    }
+                    while at != NIL && at as usize >= lo {
+                        let row = &data[at as usize * k..at as usize * k + k];
+                        let ok = val_cols
+                            .iter()
+                            .zip(vals)
+                            .all(|(&c, op)| apply(std::slice::from_ref(op), &row[c..c + 1], regs));
+                        if ok {
+                            run(ctx, rest, regs, sc, sink)?;
+                        }
+                        at = ix.next[at as usize];
+                    }
+                    Ok(())
+                }
+                IndexView::Unused => Err(Box::new(
+                    Diagnostic::new(
+                        "internal",
+                        "the evaluator read an index it did not build",
+                        None,
+                    )
+                    .with_help(
+                        "this is a bug in sleuth's evaluator; please report it with the program",
+                    ),
+                )),
+            };
+            sc.tick(ctx)?;
+            result
+        }
+        Step::Member { rel, source, row } => {
+            let r = &ctx.rels[*rel];
+            let (lo, hi) = range(r, *source);
+            if lo >= hi {
+                return Ok(());
+            }
+            let found = with_row(sc, row, regs, |w| r.find(w));
+            match found {
+                Some(id) if (id as usize) >= lo && (id as usize) < hi => {
+                    run(ctx, rest, regs, sc, sink)
+                }
+                _ => Ok(()),
+            }
+        }
+        Step::NotMember { rel, row } => {
+            let r = &ctx.rels[*rel];
+            if with_row(sc, row, regs, |w| r.find(w)).is_some() {
+                Ok(())
+            } else {
+                run(ctx, rest, regs, sc, sink)
+            }
+        }
+        Step::NotExists { rel, index, key } => {
+            let exists = match index {
+                None => !ctx.rels[*rel].is_empty(),
+                Some(i) => {
+                    match ctx.indexes[*i] {
+                        IndexView::Static(ix) => {
+                            let (a, b) = with_row(sc, key, regs, |w| ix.lookup(w));
+                            a < b
+                        }
+                        // Negation reads a lower stratum, whose indexes are static.
+                        _ => return Err(Box::new(Diagnostic::new(
+                            "internal",
+                            "a negated atom reads a relation of its own stratum",
+                            None,
+                        ).with_help("this is a bug in sleuth's checker; please report it with the program"))),
+                    }
+                }
+            };
+            if exists {
+                Ok(())
+            } else {
+                run(ctx, rest, regs, sc, sink)
+            }
+        }
+        Step::Filter {
+            op,
+            left,
+            right,
+            ty,
+        } => {
+            let a = eval(left, regs, ctx.interner, sc)?;
+            let b = eval(right, regs, ctx.interner, sc)?;
+            if compare(*op, a, b, *ty, ctx.interner, sc) {
+                run(ctx, rest, regs, sc, sink)
+            } else {
+                Ok(())
+            }
+        }
+        Step::Bind { var, expr } => {
+            regs[*var] = eval(expr, regs, ctx.interner, sc)?;
+            run(ctx, rest, regs, sc, sink)
+        }
+        Step::Contains { sub, s } => {
+            let a = eval(sub, regs, ctx.interner, sc)?;
+            let b = eval(s, regs, ctx.interner, sc)?;
+            if sc.sym(ctx.interner, b).contains(sc.sym(ctx.interner, a)) {
+                run(ctx, rest, regs, sc, sink)
+            } else {
+                Ok(())
+            }
+        }
+        Step::Aggregate(ag) => {
+            let Some(value) = aggregate(ctx, ag, regs, sc)? else {
+                return Ok(());
+            };
+            if ag.result_bound {
+                if regs[ag.result] != value {
+                    return Ok(());
+                }
+            } else {
+                regs[ag.result] = value;
+            }
+            run(ctx, rest, regs, sc, sink)
+        }
+    }
+}
+
+fn with_row<T>(sc: &mut Scratch, ops: &[Operand], regs: &[u64], f: impl FnOnce(&[u64]) -> T) -> T {
+    let mut buf = std::mem::take(&mut sc.key);
+    buf.clear();
+    buf.extend(ops.iter().map(|o| operand(o, regs)));
+    let t = f(&buf);
+    sc.key = buf;
+    t
+}
+
+/// Visits rows `lo..hi` of `rel` (the chunked outer loop of a version).
+#[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
+pub fn scan<S: Sink>(
+    ctx: &Ctx,
+    rel: usize,
+    cols: &[ColOp],
+    lo: usize,
+    hi: usize,
+    rest: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut S,
+) -> Result<(), Stop> {
+    let r = &ctx.rels[rel];
+    let k = r.arity;
+    if k == 0 {
+        if lo < hi {
+            return run(ctx, rest, regs, sc, sink);
+        }
+        return Ok(());
+    }
+    let data = r.data();
+    for id in lo..hi {
+        let row = &data[id * k..id * k + k];
+        if apply(cols, row, regs) {
+            run(ctx, rest, regs, sc, sink)?;
+        }
+        sc.tick(ctx)?;
+    }
+    Ok(())
+}
+
+/// Like [`scan`] for a version's outer loop, but stops after the row at which
+/// the head buffer passes its bound; returns where the next call resumes.
+#[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
+pub fn scan_outer(
+    ctx: &Ctx,
+    rel: usize,
+    cols: &[ColOp],
+    lo: usize,
+    hi: usize,
+    rest: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut HeadSink,
+) -> Result<usize, Stop> {
+    let r = &ctx.rels[rel];
+    let k = r.arity;
+    if k == 0 {
+        scan(ctx, rel, cols, lo, hi, rest, regs, sc, sink)?;
+        return Ok(hi);
+    }
+    let data = r.data();
+    for id in lo..hi {
+        let row = &data[id * k..id * k + k];
+        if apply(cols, row, regs) {
+            run(ctx, rest, regs, sc, sink)?;
+            if sink.rows >= sink.pause_at {
+                return Ok(id + 1);
+            }
+        }
+        sc.tick(ctx)?;
+    }
+    Ok(hi)
+}
+
+/// Accumulates an aggregate over the bindings of its body.
+struct AggSink<'p> {
+    op: AggOp,
+    ty: Type,
+    target: Option<&'p CExpr>,
+    span: crate::diag::Span,
+    count: i64,
+    acc: Option<u64>,
+}
+
+impl Sink for AggSink<'_> {
+    fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
+        let value = match self.target {
+            Some(t) => eval(t, regs, ctx.interner, sc)?,
+            None => 0,
+        };
+        match self.op {
+            AggOp::Count => {
+                self.count += 1;
+            }
+            AggOp::Sum => {
+                let acc = self.acc.unwrap_or(if self.ty == Type::Float {
+                    0f64.to_bits()
+                } else {
+                    0
+                });
+                self.acc = Some(if self.ty == Type::Float {
+                    (f64::from_bits(acc) + f64::from_bits(value)).to_bits()
+                } else {
+                    (acc as i64).checked_add(value as i64).ok_or_else(|| {
+                        Box::new(
+                            Diagnostic::new(
+                                "arithmetic-overflow",
+                                "arithmetic overflow: the sum does not fit in a 64-bit number",
+                                Some(self.span),
+                            )
+                            .with_help("numbers are 64-bit integers; sum smaller values"),
+                        )
+                    })? as u64
+                });
+            }
+            AggOp::Min | AggOp::Max => {
+                let better = match self.acc {
+                    None => true,
+                    Some(cur) => {
+                        let o = compare_words(value, cur, self.ty, ctx.interner, sc);
+                        if self.op == AggOp::Min {
+                            o == Ordering::Less
+                        } else {
+                            o == Ordering::Greater
+                        }
+                    }
+                };
+                if better {
+                    self.acc = Some(value);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The aggregate's value for the current outer binding; `None` when `min` or
+/// `max` sees an empty group.
+fn aggregate(
+    ctx: &Ctx,
+    ag: &AggStep,
+    regs: &mut [u64],
+    sc: &mut Scratch,
+) -> Result<Option<u64>, Stop> {
+    let mut sink = AggSink {
+        op: ag.op,
+        ty: ag.ty,
+        target: ag.target.as_ref(),
+        span: ag.span,
+        count: 0,
+        acc: None,
+    };
+    run(ctx, &ag.steps, regs, sc, &mut sink)?;
+    Ok(match ag.op {
+        AggOp::Count => Some(sink.count as u64),
+        AggOp::Sum => Some(sink.acc.unwrap_or(if ag.ty == Type::Float {
+            0f64.to_bits()
+        } else {
+            0
+        })),
+        AggOp::Min | AggOp::Max => sink.acc,
+    })
+}

@@ -1,0 +1,549 @@
+//! This module defines the driver: strata in order, each to a fixpoint by
+//! semi-naive rounds. In a round every rule version whose delta atom has new
+//! rows runs, chunk by chunk over its outer loop; each chunk's candidate rows
+//! are merged into the head relation right away (rows appended during a round
+//! lie past `delta_end`, so the round does not see them), which keeps the
+//! candidate buffer small.
+
+use super::EvalOptions;
+use super::database::Database;
+use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan_outer};
+use super::index::StaticIndex;
+use super::intern::TEMP_BIT;
+use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
+use super::show::rule_text;
+use super::stats::{EvalStats, RuleStats, StratumMode, StratumStats};
+use crate::diag::Diagnostic;
+use crate::ir::{self, Literal, RelId};
+use crate::value::Type;
+use std::time::Instant;
+
+/// Rows of the outer loop joined before their candidates are merged.
+const CHUNK: usize = 4096;
+/// Candidate rows a worker buffers before it pauses for a merge.
+const PAUSE_ROWS: usize = 1 << 20;
+
+/// Evaluates `program`'s rules over `db` to a fixpoint.
+///
+/// Runtime errors are diagnostics: `division-by-zero`, `arithmetic-overflow`,
+/// `bad-number`, `tuple-limit` (more than `opts.max_tuples` tuples derived)
+/// and `interrupted` (the cancel flag was set). After an error the database
+/// holds partial results (see the [module docs](super)).
+pub fn evaluate(
+    program: &ir::Program,
+    db: &mut Database,
+    opts: &EvalOptions,
+) -> Result<EvalStats, Diagnostic> {
+    let t0 = Instant::now();
+    if db.rels.len() != program.relations.len() {
+        return Err(Diagnostic::new(
+            "internal",
+            "the database was made for another program",
+            None,
+        )
+        .with_help("make the database with Database::new(&program) for the program evaluated"));
+    }
+    let mut scratch_all = !db.evaluated;
+    if opts.record_rounds && !db.rounds_on {
+        for r in &mut db.rels {
+            r.rounds = Some(vec![0; r.len()]);
+        }
+        db.rounds_on = true;
+        scratch_all = true;
+    }
+    db.evaluated = false;
+    let start_round = db.round;
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8),
+        n => n.min(64),
+    };
+    let mut run = Run {
+        threads,
+        program,
+        opts,
+        stats: EvalStats {
+            threads,
+            ..EvalStats::default()
+        },
+        reset: vec![false; db.rels.len()],
+        derived: 0,
+        scratch_all,
+        hashes: Vec::new(),
+    };
+    for (si, stratum) in program.strata.iter().enumerate() {
+        run.stratum(db, si, stratum)?;
+    }
+    for r in &mut db.rels {
+        r.stable_end = r.len();
+        r.old_end = r.len();
+        r.delta_end = r.len();
+    }
+    db.evaluated = true;
+    run.stats.rounds = db.round - start_round;
+    run.stats.total_time = t0.elapsed();
+    run.stats.tuples = run.derived;
+    Ok(run.stats)
+}
+
+/// One join thread's buffers, reused across chunks.
+#[derive(Default)]
+struct Worker {
+    sc: Scratch,
+    buf: Vec<u64>,
+    rows: usize,
+    regs: Vec<u64>,
+}
+
+struct Run<'a> {
+    threads: usize,
+    program: &'a ir::Program,
+    opts: &'a EvalOptions,
+    stats: EvalStats,
+    /// Relations cleared and recomputed in this evaluation.
+    reset: Vec<bool>,
+    derived: u64,
+    scratch_all: bool,
+    hashes: Vec<u64>,
+}
+
+fn body_reads(
+    lits: &[Literal],
+    positive: &mut Vec<RelId>,
+    negative: &mut Vec<RelId>,
+    in_agg: bool,
+) {
+    for l in lits {
+        match l {
+            Literal::Atom(a) if in_agg => negative.push(a.rel),
+            Literal::Atom(a) => positive.push(a.rel),
+            Literal::Negated(a) => negative.push(a.rel),
+            Literal::Aggregate(ag) => body_reads(&ag.body, positive, negative, true),
+            _ => {}
+        }
+    }
+}
+
+impl Run<'_> {
+    fn stratum(
+        &mut self,
+        db: &mut Database,
+        si: usize,
+        stratum: &ir::Stratum,
+    ) -> Result<(), Diagnostic> {
+        let t0 = Instant::now();
+        let program = self.program;
+        let rules: Vec<usize> = stratum
+            .rules
+            .iter()
+            .copied()
+            .filter(|&r| !db.complete[program.rules[r].head.rel])
+            .collect();
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let mut own: Vec<RelId> = rules.iter().map(|&r| program.rules[r].head.rel).collect();
+        own.sort_unstable();
+        own.dedup();
+        let (mut pos, mut neg) = (Vec::new(), Vec::new());
+        for &r in &rules {
+            body_reads(&program.rules[r].body, &mut pos, &mut neg, false);
+        }
+        pos.retain(|r| !own.contains(r));
+        neg.retain(|r| !own.contains(r));
+        let changed = |db: &Database, r: &RelId| db.rels[*r].len() > db.rels[*r].stable_end;
+        let scratch = self.scratch_all
+            || neg.iter().any(|r| self.reset[*r] || changed(db, r))
+            || pos.iter().any(|r| self.reset[*r]);
+        let mut stat = StratumStats {
+            index: si,
+            relations: own.iter().map(|&r| db.names[r].clone()).collect(),
+            mode: if scratch {
+                StratumMode::Scratch
+            } else {
+                StratumMode::Continued
+            },
+            time: Default::default(),
+            iterations: 0,
+            tuples: 0,
+        };
+        if !scratch && !pos.iter().chain(&own).any(|r| changed(db, r)) {
+            stat.mode = StratumMode::Unchanged;
+            self.stats.strata.push(stat);
+            return Ok(());
+        }
+        if scratch {
+            for &r in &own {
+                let rel = &mut db.rels[r];
+                rel.clear();
+                let base = std::mem::take(&mut rel.base);
+                let k = rel.arity;
+                for i in 0..rel.base_rows {
+                    rel.insert(&base[i * k..i * k + k], 0);
+                }
+                rel.base = base;
+                self.reset[r] = true;
+            }
+        }
+        for &r in pos.iter().chain(&neg).chain(&own) {
+            let rel = &mut db.rels[r];
+            rel.old_end = if scratch {
+                0
+            } else {
+                rel.stable_end.min(rel.len())
+            };
+            rel.delta_end = rel.len();
+        }
+
+        // Plan every rule and build the indexes the plans need.
+        let sizes: Vec<usize> = db.rels.iter().map(|r| r.len()).collect();
+        let in_stratum = |r: RelId| own.contains(&r);
+        let env = PlanEnv {
+            in_stratum: &in_stratum,
+            sizes: Some(&sizes),
+        };
+        let mut reqs: Vec<IndexReq> = Vec::new();
+        let mut plans = Vec::with_capacity(rules.len());
+        for &r in &rules {
+            plans.push(plan_rule(program, r, &env, &mut db.interner, &mut reqs)?);
+        }
+        // Only build the indexes of versions that can run in this evaluation:
+        // a version reading a lower relation as delta runs only when that
+        // relation gained rows since the last evaluation.
+        let mut used = vec![false; reqs.len()];
+        for p in &plans {
+            mark_used(&p.full.steps, &mut used);
+            for (v, &(_, rel)) in p.deltas.iter().zip(&p.atoms) {
+                if own.contains(&rel) || (!scratch && changed(db, &rel)) {
+                    mark_used(&v.steps, &mut used);
+                }
+            }
+        }
+        let slots = prepare_indexes(db, &reqs, &used);
+        let mut rule_stats: Vec<RuleStats> = plans
+            .iter()
+            .map(|p| RuleStats {
+                rule: p.rule,
+                stratum: si,
+                text: rule_text(program, &program.rules[p.rule]),
+                time: Default::default(),
+                iterations: 0,
+                candidates: 0,
+                tuples: 0,
+            })
+            .collect();
+        let reads_own = plans
+            .iter()
+            .any(|p| p.atoms.iter().any(|(_, r)| own.contains(r)));
+        let mut workers: Vec<Worker> = (0..self.threads).map(|_| Worker::default()).collect();
+        let mut first = true;
+        loop {
+            check_cancel(self.opts.cancel.as_deref()).map_err(|d| *d)?;
+            db.round += 1;
+            stat.iterations += 1;
+            for (p, rs) in plans.iter().zip(&mut rule_stats) {
+                let versions = versions_to_run(db, p, first && scratch);
+                if versions.is_empty() {
+                    continue;
+                }
+                let tr = Instant::now();
+                rs.iterations += 1;
+                for v in versions {
+                    self.run_version(db, p, v, &reqs, &slots, &mut workers, rs)?;
+                }
+                rs.time += tr.elapsed();
+            }
+            first = false;
+            // Advance the semi-naive ranges.
+            let mut more = false;
+            for &r in pos.iter().chain(&neg) {
+                let rel = &mut db.rels[r];
+                rel.old_end = rel.len();
+                rel.delta_end = rel.len();
+            }
+            for &r in &own {
+                let rel = &mut db.rels[r];
+                rel.old_end = rel.delta_end;
+                rel.delta_end = rel.len();
+                more |= rel.delta_end > rel.old_end;
+            }
+            if !more || !reads_own {
+                break;
+            }
+        }
+        for &r in &own {
+            db.rels[r].dyn_indexes.clear();
+        }
+        stat.tuples = rule_stats.iter().map(|r| r.tuples).sum();
+        stat.time = t0.elapsed();
+        self.stats.strata.push(stat);
+        if self.opts.profile {
+            self.stats.rules.extend(rule_stats);
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)] // the round's shared state
+    fn run_version(
+        &mut self,
+        db: &mut Database,
+        p: &RulePlan,
+        v: &Version,
+        reqs: &[IndexReq],
+        slots: &[usize],
+        workers: &mut [Worker],
+        rs: &mut RuleStats,
+    ) -> Result<(), Diagnostic> {
+        // The outer scan is split into chunks (joined by the workers side by
+        // side); anything else runs in one go on the first worker.
+        let (outer, rest, lo, hi) = match v.steps.split_first() {
+            Some((Step::Scan { rel, source, cols }, rest)) => {
+                let (lo, hi) = super::exec::range(&db.rels[*rel], *source);
+                (Some((*rel, cols.as_slice())), rest, lo, hi)
+            }
+            _ => (None, &v.steps[..], 0, 1),
+        };
+        for w in workers.iter_mut() {
+            w.sc.clear_cache();
+        }
+        // Ranges of the outer loop still to join: fresh chunks from `next`,
+        // plus the rest of any chunk whose worker paused on a full buffer.
+        let mut next = lo;
+        let mut pending: Vec<(usize, usize)> = Vec::new();
+        while next < hi || !pending.is_empty() {
+            let mut chunks: Vec<(usize, usize)> = Vec::new();
+            while chunks.len() < workers.len() {
+                if let Some(c) = pending.pop() {
+                    chunks.push(c);
+                } else if next < hi {
+                    let end = if outer.is_some() {
+                        (next + CHUNK).min(hi)
+                    } else {
+                        hi
+                    };
+                    chunks.push((next, end));
+                    next = end;
+                } else {
+                    break;
+                }
+            }
+            {
+                let views = views(db, reqs, slots);
+                let ctx = Ctx {
+                    rels: &db.rels,
+                    indexes: &views,
+                    interner: &db.interner,
+                    cancel: self.opts.cancel.as_deref(),
+                };
+                let job = |w: &mut Worker, (a, b): (usize, usize)| -> Result<usize, Stop> {
+                    w.buf.clear();
+                    w.regs.clear();
+                    w.regs.resize(p.nvars.max(1), 0);
+                    let mut sink = HeadSink {
+                        args: &p.head_args,
+                        out: &mut w.buf,
+                        rows: 0,
+                        pause_at: PAUSE_ROWS,
+                    };
+                    let res = match outer {
+                        Some((rel, cols)) => scan_outer(
+                            &ctx,
+                            rel,
+                            cols,
+                            a,
+                            b,
+                            rest,
+                            &mut w.regs,
+                            &mut w.sc,
+                            &mut sink,
+                        ),
+                        None => run(&ctx, rest, &mut w.regs, &mut w.sc, &mut sink).map(|()| b),
+                    };
+                    w.rows = sink.rows;
+                    res
+                };
+                let (first, others) = workers.split_at_mut(1);
+                let results: Vec<Result<usize, Stop>> = if chunks.len() == 1 {
+                    vec![job(&mut first[0], chunks[0])]
+                } else {
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> = others
+                            .iter_mut()
+                            .zip(&chunks[1..])
+                            .map(|(w, &c)| scope.spawn(move || job(w, c)))
+                            .collect();
+                        let mut results = vec![job(&mut first[0], chunks[0])];
+                        for h in handles {
+                            results.push(h.join().unwrap_or_else(|_| {
+                                Err(Box::new(Diagnostic::new(
+                                    "internal",
+                                    "a join worker thread panicked",
+                                    None,
+                                )))
+                            }));
+                        }
+                        results
+                    })
+                };
+                for (r, &(_, b)) in results.into_iter().zip(&chunks) {
+                    let resume = r.map_err(|d| *d)?;
+                    if resume < b {
+                        pending.push((resume, b));
+                    }
+                }
+            }
+            for w in workers.iter_mut().take(chunks.len()) {
+                rs.candidates += w.rows as u64;
+                rs.tuples += self.merge(db, p.head, &mut w.buf, w.rows, &mut w.sc)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn merge(
+        &mut self,
+        db: &mut Database,
+        head: RelId,
+        buf: &mut [u64],
+        rows: usize,
+        sc: &mut Scratch,
+    ) -> Result<u64, Diagnostic> {
+        let round = db.round;
+        let Database {
+            rels,
+            interner,
+            names,
+            ..
+        } = db;
+        let rel = &mut rels[head];
+        let k = rel.arity;
+        if !sc.temps.is_empty() {
+            let sym_cols: Vec<usize> = (0..k).filter(|&c| rel.types[c] == Type::Symbol).collect();
+            for row in buf.chunks_exact_mut(k.max(1)) {
+                for &c in &sym_cols {
+                    let id = row[c] as u32;
+                    if id & TEMP_BIT != 0 {
+                        let s = &sc.temps[(id & !TEMP_BIT) as usize];
+                        row[c] = u64::from(interner.intern(s).map_err(|m| {
+                            Diagnostic::new("symbol-table-full", m, None)
+                                .with_help("use fewer distinct symbols")
+                        })?);
+                    }
+                }
+            }
+            sc.clear_temps();
+        }
+        let new = rel.insert_batch(buf, rows, round, &mut self.hashes) as u64;
+        self.derived += new;
+        if self.derived > self.opts.max_tuples {
+            return Err(Diagnostic::new(
+                "tuple-limit",
+                format!(
+                    "evaluation stopped after deriving {} tuples, over the limit of {}: relation `{}` keeps growing ({} tuples)",
+                    self.derived,
+                    self.opts.max_tuples,
+                    names[head],
+                    rel.len()
+                ),
+                None,
+            )
+            .with_note("a rule that makes new values from old ones, such as `n(X + 1) :- n(X).`, never reaches a fixpoint")
+            .with_help("bound the recursion with a comparison (`X < 100`), or raise the limit with --max-tuples"));
+        }
+        Ok(new)
+    }
+}
+
+/// The versions of a rule to run this round, given the current ranges.
+fn versions_to_run<'p>(
+    db: &Database,
+    p: &'p RulePlan,
+    first_scratch_round: bool,
+) -> Vec<&'p Version> {
+    if p.atoms.is_empty() {
+        return if first_scratch_round {
+            vec![&p.full]
+        } else {
+            Vec::new()
+        };
+    }
+    let rels = &db.rels;
+    let all_nonempty = p.atoms.iter().all(|&(_, r)| rels[r].delta_end > 0);
+    if !all_nonempty {
+        return Vec::new();
+    }
+    if p.atoms.iter().all(|&(_, r)| rels[r].old_end == 0) {
+        return vec![&p.full];
+    }
+    p.deltas
+        .iter()
+        .zip(&p.atoms)
+        .filter(|&(v, &(_, r))| {
+            rels[r].delta_end > rels[r].old_end
+                && v.old_atoms.iter().all(|pos| {
+                    let rel = p.atoms.iter().find(|a| a.0 == *pos).map_or(r, |a| a.1);
+                    rels[rel].old_end > 0
+                })
+        })
+        .map(|(v, _)| v)
+        .collect()
+}
+
+/// Creates dynamic indexes and (re)builds stale static ones; returns, per
+/// request, the dynamic index's slot in its relation (unused for static).
+fn prepare_indexes(db: &mut Database, reqs: &[IndexReq], used: &[bool]) -> Vec<usize> {
+    let mut slots = Vec::with_capacity(reqs.len());
+    for (req, &used) in reqs.iter().zip(used) {
+        if !used {
+            slots.push(usize::MAX);
+        } else if req.dynamic {
+            slots.push(db.rels[req.rel].add_dyn_index(&req.cols));
+        } else {
+            let rel = &db.rels[req.rel];
+            let key = (req.rel, req.cols.clone());
+            let fresh = db
+                .static_indexes
+                .get(&key)
+                .is_some_and(|ix| ix.version == rel.version);
+            if !fresh {
+                let ix =
+                    StaticIndex::build(rel.data(), rel.arity, rel.len(), &req.cols, rel.version);
+                db.static_indexes.insert(key, ix);
+            }
+            slots.push(0);
+        }
+    }
+    slots
+}
+
+fn views<'a>(db: &'a Database, reqs: &[IndexReq], slots: &[usize]) -> Vec<IndexView<'a>> {
+    reqs.iter()
+        .zip(slots)
+        .map(|(req, &slot)| {
+            if slot == usize::MAX {
+                IndexView::Unused
+            } else if req.dynamic {
+                IndexView::Dyn(&db.rels[req.rel].dyn_indexes[slot])
+            } else {
+                IndexView::Static(
+                    db.static_indexes
+                        .get(&(req.rel, req.cols.clone()))
+                        .expect("prepared before the round"),
+                )
+            }
+        })
+        .collect()
+}
+
+/// Marks the indexes a list of steps reads.
+fn mark_used(steps: &[Step], used: &mut [bool]) {
+    for s in steps {
+        match s {
+            Step::Lookup { index, .. } => used[*index] = true,
+            Step::NotExists { index: Some(i), .. } => used[*i] = true,
+            Step::Aggregate(a) => mark_used(&a.steps, used),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! This module defines the two kinds of index the evaluator looks rows up
+//! through, both keyed by the values of a set of bound columns:
+//!
+//! - [`StaticIndex`] for a relation that does not change while it is read
+//!   (a lower stratum, base facts): rows grouped by key in one pass, with the
+//!   non-key columns copied beside the row ids so a lookup reads contiguous
+//!   memory (`edge(y, z)` keyed on `y` stores every `z` of one `y` together).
+//! - [`DynIndex`] for a relation of the stratum being evaluated, updated as
+//!   each new row arrives: a hash table from key to the newest row with that
+//!   key, and a `next` link per row to the previous one (newest first, so the
+//!   semi-naive ranges are a prefix or a suffix of each chain).
+
+use super::hash::{hash_cols, hash_words};
+use super::prefetch::prefetch;
+use hashbrown::HashTable;
+
+/// A sentinel row id meaning "end of chain".
+pub const NIL: u32 = u32::MAX;
+
+/// Compares a key against the key columns of a row.
+#[inline]
+pub fn key_matches(row: &[u64], cols: &[usize], key: &[u64]) -> bool {
+    cols.iter().zip(key).all(|(&c, &k)| row[c] == k)
+}
+
+/// Rows of a complete relation grouped by the values of `cols`.
+///
+/// The key table is open-addressed with the key words stored inline beside
+/// the group's position range, so a lookup touches one slot (usually one
+/// cache line) and then the group's contiguous values.
+#[derive(Clone, Debug)]
+pub struct StaticIndex {
+    /// The key columns, in key order.
+    pub cols: Vec<usize>,
+    /// The other columns, in the order their values are stored in `vals`.
+    pub val_cols: Vec<usize>,
+    /// Slots of `cols.len() + 1` words: the key, then `start << 32 | end`
+    /// (`0` marks an empty slot; no group is empty).
+    slots: Vec<u64>,
+    mask: usize,
+    /// Row ids by position (ascending within a group).
+    pub ids: Vec<u32>,
+    /// Non-key values by position (`val_cols.len()` words each).
+    pub vals: Vec<u64>,
+    groups: usize,
+    /// The relation's version this index was built from.
+    pub version: u64,
+}
+
+impl StaticIndex {
+    /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`: one
+    /// pass counts rows per key in the inline table (prefetching slots ahead),
+    /// one assigns each key its position range, one places the rows.
+    pub fn build(
+        data: &[u64],
+        arity: usize,
+        len: usize,
+        cols: &[usize],
+        version: u64,
+    ) -> StaticIndex {
+        const AHEAD: usize = 16;
+        let kk = cols.len();
+        let stride = kk + 1;
+        let val_cols: Vec<usize> = (0..arity).filter(|c| !cols.contains(c)).collect();
+        let row = |id: usize| &data[id * arity..id * arity + arity];
+        let mut cap = (len * 2).next_power_of_two().max(2);
+        let mut mask = cap - 1;
+        let mut slots = vec![0u64; cap * stride];
+        let mut slot_of: Vec<u32> = Vec::with_capacity(len);
+        let mut groups = 0usize;
+        // Pass 1: find or add each row's key, counting rows per key.
+        let mut ahead = [0u64; AHEAD];
+        for (id, a) in ahead.iter_mut().enumerate().take(len) {
+            *a = hash_cols(row(id), cols);
+            prefetch(&slots[(*a as usize & mask) * stride]);
+        }
+        for id in 0..len {
+            let h = ahead[id % AHEAD];
+            if id + AHEAD < len {
+                let next = hash_cols(row(id + AHEAD), cols);
+                ahead[id % AHEAD] = next;
+                prefetch(&slots[(next as usize & mask) * stride]);
+            }
+            let r = row(id);
+            let mut i = h as usize & mask;
+            loop {
+                let slot = &mut slots[i * stride..i * stride + stride];
+                if slot[kk] == 0 {
+                    for (j, &c) in cols.iter().enumerate() {
+                        slot[j] = r[c];
+                    }
+                    slot[kk] = 1;
+                    groups += 1;
+                    break;
+                }
+                if key_matches(r, cols, &slot[..kk]) {
+                    slot[kk] += 1;
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+            slot_of.push(i as u32);
+        }
+        // Pass 2: each key's range; the low half counts up as rows are placed.
+        let mut acc = 0u64;
+        for i in 0..cap {
+            let count = slots[i * stride + kk];
+            if count != 0 {
+                slots[i * stride + kk] = (acc << 32) | acc;
+                acc += count;
+            }
+        }
+        // Pass 3: place each row's id and non-key values.
+        let vk = val_cols.len();
+        let mut ids = vec![0u32; len];
+        let mut vals = vec![0u64; len * vk];
+        for id in 0..len {
+            if let Some(&s) = slot_of.get(id + AHEAD) {
+                prefetch(&slots[s as usize * stride]);
+            }
+            let w = &mut slots[slot_of[id] as usize * stride + kk];
+            let pos = (*w as u32) as usize;
+            *w += 1;
+            ids[pos] = id as u32;
+            let r = row(id);
+            for (j, &c) in val_cols.iter().enumerate() {
+                vals[pos * vk + j] = r[c];
+            }
+        }
+        drop(slot_of);
+        // Few keys: move them to a table that fits them (at most half full).
+        let fit = (groups * 2).next_power_of_two().max(2);
+        if fit < cap {
+            let old = std::mem::replace(&mut slots, vec![0u64; fit * stride]);
+            cap = fit;
+            mask = cap - 1;
+            for e in old.chunks_exact(stride).filter(|e| e[kk] != 0) {
+                let mut i = hash_words(&e[..kk]) as usize & mask;
+                while slots[i * stride + kk] != 0 {
+                    i = (i + 1) & mask;
+                }
+                slots[i * stride..i * stride + stride].copy_from_slice(e);
+            }
+        }
+        StaticIndex {
+            cols: cols.to_vec(),
+            val_cols,
+            slots,
+            mask,
+            ids,
+            vals,
+            groups,
+            version,
+        }
+    }
+
+    /// The positions `lo..hi` of the rows whose key is `key` (empty when none).
+    #[inline]
+    pub fn lookup(&self, key: &[u64]) -> (usize, usize) {
+        let kk = self.cols.len();
+        let stride = kk + 1;
+        let mut i = hash_words(key) as usize & self.mask;
+        loop {
+            let slot = &self.slots[i * stride..i * stride + stride];
+            let range = slot[kk];
+            if range == 0 {
+                return (0, 0);
+            }
+            let same = match kk {
+                1 => slot[0] == key[0],
+                2 => slot[0] == key[0] && slot[1] == key[1],
+                _ => &slot[..kk] == key,
+            };
+            if same {
+                return ((range >> 32) as usize, range as u32 as usize);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Number of distinct keys.
+    pub fn groups(&self) -> usize {
+        self.groups
+    }
+}
+
+/// A key index over a growing relation: newest-first chains per key.
+#[derive(Clone, Debug)]
+pub struct DynIndex {
+    /// The key columns.
+    pub cols: Vec<usize>,
+    heads: HashTable<u32>,
+    /// `next[id]`: the previous row with the same key, or [`NIL`].
+    pub next: Vec<u32>,
+}
+
+impl DynIndex {
+    /// An empty index on `cols`.
+    pub fn new(cols: &[usize]) -> DynIndex {
+        DynIndex {
+            cols: cols.to_vec(),
+            heads: HashTable::new(),
+            next: Vec::new(),
+        }
+    }
+
+    /// Adds row `id` (the newest row) with contents `row`; `data` holds every
+    /// earlier row.
+    #[inline]
+    pub fn add(&mut self, data: &[u64], arity: usize, id: u32, row: &[u64]) {
+        let cols = &self.cols;
+        let h = hash_cols(row, cols);
+        let at = |r: u32| &data[r as usize * arity..r as usize * arity + arity];
+        let entry = self.heads.entry(
+            h,
+            |&head| cols.iter().all(|&c| at(head)[c] == row[c]),
+            |&head| hash_cols(at(head), cols),
+        );
+        let prev = match entry {
+            hashbrown::hash_table::Entry::Occupied(mut o) => std::mem::replace(o.get_mut(), id),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(id);
+                NIL
+            }
+        };
+        debug_assert_eq!(self.next.len(), id as usize);
+        self.next.push(prev);
+    }
+
+    /// The newest row whose key is `key`, or [`NIL`].
+    #[inline]
+    pub fn head(&self, data: &[u64], arity: usize, key: &[u64]) -> u32 {
+        let h = hash_words(key);
+        let cols = &self.cols;
+        match self.heads.find(h, |&head| {
+            let row = &data[head as usize * arity..head as usize * arity + arity];
+            key_matches(row, cols, key)
+        }) {
+            Some(&head) => head,
+            None => NIL,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_index_groups_rows_by_key() {
+        // rows (1,10) (2,20) (1,11) (3,30) (1,12)
+        let data = [1, 10, 2, 20, 1, 11, 3, 30, 1, 12];
+        let ix = StaticIndex::build(&data, 2, 5, &[0], 0);
+        let (lo, hi) = ix.lookup(&[1]);
+        assert_eq!(&ix.ids[lo..hi], &[0, 2, 4]);
+        assert_eq!(&ix.vals[lo..hi], &[10, 11, 12]);
+        assert_eq!(ix.lookup(&[9]), (0, 0));
+        assert_eq!(ix.groups(), 3);
+        let by_second = StaticIndex::build(&data, 2, 5, &[1], 0);
+        let (lo, hi) = by_second.lookup(&[20]);
+        assert_eq!(&by_second.vals[lo..hi], &[2]);
+    }
+
+    #[test]
+    fn dyn_index_chains_newest_first() {
+        let rows: [[u64; 2]; 4] = [[1, 10], [2, 20], [1, 11], [1, 12]];
+        let mut data = Vec::new();
+        let mut ix = DynIndex::new(&[0]);
+        for (id, row) in rows.iter().enumerate() {
+            ix.add(&data, 2, id as u32, row);
+            data.extend_from_slice(row);
+        }
+        let mut chain = Vec::new();
+        let mut at = ix.head(&data, 2, &[1]);
+        while at != NIL {
+            chain.push(at);
+            at = ix.next[at as usize];
+        }
+        assert_eq!(chain, vec![3, 2, 0]);
+        assert_eq!(ix.head(&data, 2, &[5]), NIL);
+    }
+}

@@ -1,0 +1,660 @@
+//! This module defines how a rule becomes executable steps: its semi-naive
+//! versions (one per positive body atom read as the last round's delta, plus a
+//! full version for the first pass), a join order chosen greedily by
+//! boundness (filters as early as their variables allow; never a cross
+//! product while some atom has a bound column), and for each atom the access
+//! path: a scan, a lookup through an index on its bound columns, or a
+//! membership test when every column is bound.
+
+use super::intern::Interner;
+use super::pack::pack;
+use crate::diag::{Diagnostic, Span};
+use crate::ir::{self, AggOp, BinOp, CmpOp, Expr, Functor, Literal, RelId, Rule, Term};
+use crate::value::Type;
+
+/// Which rows of a relation an atom reads, in semi-naive terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Every row visible in this round (`0..delta_end`).
+    All,
+    /// Rows known before the last round (`0..old_end`).
+    Old,
+    /// The last round's new rows (`old_end..delta_end`).
+    Delta,
+}
+
+/// A value a step reads: a register or a packed constant.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Operand {
+    /// A variable's register.
+    Var(usize),
+    /// A packed constant.
+    Const(u64),
+}
+
+/// What a step does with one column of a row it visits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ColOp {
+    /// Store the value in a register.
+    Bind(usize),
+    /// Require it equal to a register.
+    Check(usize),
+    /// Require it equal to a constant.
+    Const(u64),
+    /// Ignore it (wildcard, or a key column already matched).
+    Skip,
+}
+
+/// An index a stratum needs: on `rel`, keyed by `cols`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexReq {
+    /// The relation.
+    pub rel: RelId,
+    /// Key columns, ascending.
+    pub cols: Vec<usize>,
+    /// Maintained on insert (the relation belongs to the running stratum).
+    pub dynamic: bool,
+}
+
+/// A compiled expression over registers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CExpr {
+    /// A register.
+    Var(usize),
+    /// A packed constant.
+    Const(u64),
+    /// Negation.
+    Neg(Box<CExpr>, Type, Span),
+    /// Arithmetic.
+    Binary(BinOp, Box<CExpr>, Box<CExpr>, Type, Span),
+    /// A functor call with its arguments' types.
+    Call(Functor, Vec<(CExpr, Type)>, Type, Span),
+}
+
+/// One step of a join.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Visit every row of a range.
+    Scan {
+        /// The relation.
+        rel: RelId,
+        /// Which rows.
+        source: Source,
+        /// One op per column.
+        cols: Vec<ColOp>,
+    },
+    /// Visit the rows whose key columns equal `key`.
+    Lookup {
+        /// The relation.
+        rel: RelId,
+        /// Which rows.
+        source: Source,
+        /// Position in the stratum's [`IndexReq`] list.
+        index: usize,
+        /// The key, in key-column order.
+        key: Vec<Operand>,
+        /// The non-key columns, ascending.
+        val_cols: Vec<usize>,
+        /// One op per non-key column.
+        vals: Vec<ColOp>,
+    },
+    /// Continue once if the fully bound row is present.
+    Member {
+        /// The relation.
+        rel: RelId,
+        /// Which rows.
+        source: Source,
+        /// The row.
+        row: Vec<Operand>,
+    },
+    /// Continue once if the fully bound row is absent.
+    NotMember {
+        /// The relation.
+        rel: RelId,
+        /// The row.
+        row: Vec<Operand>,
+    },
+    /// Continue once if no row has this key (a negation with wildcards).
+    NotExists {
+        /// The relation.
+        rel: RelId,
+        /// Index position, or `None` when the key is empty (relation empty?).
+        index: Option<usize>,
+        /// The key.
+        key: Vec<Operand>,
+    },
+    /// A comparison used as a filter.
+    Filter {
+        /// Operator.
+        op: CmpOp,
+        /// Left side.
+        left: CExpr,
+        /// Right side.
+        right: CExpr,
+        /// Type compared.
+        ty: Type,
+    },
+    /// `X = expr` with `X` unbound: binds it.
+    Bind {
+        /// The register bound.
+        var: usize,
+        /// The value.
+        expr: CExpr,
+    },
+    /// `contains(sub, s)`.
+    Contains {
+        /// The needle.
+        sub: CExpr,
+        /// The haystack.
+        s: CExpr,
+    },
+    /// An aggregate evaluated for the current binding of its outer variables.
+    Aggregate(Box<AggStep>),
+}
+
+/// A compiled aggregate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggStep {
+    /// Register receiving the value.
+    pub result: usize,
+    /// Whether `result` is already bound (then the aggregate is a filter).
+    pub result_bound: bool,
+    /// The function.
+    pub op: AggOp,
+    /// What is summed or compared.
+    pub target: Option<CExpr>,
+    /// Type of the value.
+    pub ty: Type,
+    /// The body's join.
+    pub steps: Vec<Step>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// One executable version of a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Version {
+    /// The body literal read as delta (`None` for the full version).
+    pub delta: Option<usize>,
+    /// Body literal positions of the positive atoms read as `Old`.
+    pub old_atoms: Vec<usize>,
+    /// The join.
+    pub steps: Vec<Step>,
+}
+
+/// A rule compiled for one stratum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulePlan {
+    /// The rule.
+    pub rule: ir::RuleId,
+    /// Head relation.
+    pub head: RelId,
+    /// Head expressions.
+    pub head_args: Vec<CExpr>,
+    /// Positive atoms: (body position, relation).
+    pub atoms: Vec<(usize, RelId)>,
+    /// The version reading everything (first pass).
+    pub full: Version,
+    /// One version per positive atom, reading it as delta.
+    pub deltas: Vec<Version>,
+    /// Number of registers.
+    pub nvars: usize,
+}
+
+/// Inputs of planning that come from the running database.
+pub struct PlanEnv<'a> {
+    /// Whether a relation is derived in the running stratum.
+    pub in_stratum: &'a dyn Fn(RelId) -> bool,
+    /// Current sizes (to pick the outer loop among unbound atoms), if known.
+    pub sizes: Option<&'a [usize]>,
+}
+
+/// Compiles a rule; `reqs` collects the indexes it needs.
+pub fn plan_rule(
+    program: &ir::Program,
+    rule_id: ir::RuleId,
+    env: &PlanEnv,
+    interner: &mut Interner,
+    reqs: &mut Vec<IndexReq>,
+) -> Result<RulePlan, Diagnostic> {
+    let rule = &program.rules[rule_id];
+    let mut p = Planner {
+        rule,
+        env,
+        interner,
+        reqs,
+    };
+    let atoms: Vec<(usize, RelId)> = rule
+        .body
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| match l {
+            Literal::Atom(a) => Some((i, a.rel)),
+            _ => None,
+        })
+        .collect();
+    let all: Vec<usize> = (0..rule.body.len()).collect();
+    let nvars = rule.vars.len();
+    let full = Version {
+        delta: None,
+        old_atoms: Vec::new(),
+        steps: p.order(&all, None, &[], vec![false; nvars])?,
+    };
+    let mut deltas = Vec::new();
+    for (k, &(pos, _)) in atoms.iter().enumerate() {
+        let old_atoms: Vec<usize> = atoms[..k].iter().map(|a| a.0).collect();
+        let steps = p.order(&all, Some(pos), &old_atoms, vec![false; nvars])?;
+        deltas.push(Version {
+            delta: Some(pos),
+            old_atoms,
+            steps,
+        });
+    }
+    let head_args = rule
+        .head
+        .args
+        .iter()
+        .map(|e| p.expr(e))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RulePlan {
+        rule: rule_id,
+        head: rule.head.rel,
+        head_args,
+        atoms,
+        full,
+        deltas,
+        nvars,
+    })
+}
+
+struct Planner<'a, 'e> {
+    rule: &'a Rule,
+    env: &'a PlanEnv<'e>,
+    interner: &'a mut Interner,
+    reqs: &'a mut Vec<IndexReq>,
+}
+
+fn internal(rule: &Rule, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        "internal",
+        format!("the evaluator cannot order this rule: {what}"),
+        Some(rule.span),
+    )
+    .with_help("this is a bug in sleuth's checker or evaluator; please report it with the rule")
+}
+
+/// Variables an expression reads.
+pub fn expr_vars(e: &Expr, out: &mut Vec<usize>) {
+    match e {
+        Expr::Var(v) => out.push(*v),
+        Expr::Const(_) => {}
+        Expr::Neg { arg, .. } => expr_vars(arg, out),
+        Expr::Binary { left, right, .. } => {
+            expr_vars(left, out);
+            expr_vars(right, out);
+        }
+        Expr::Call { args, .. } => args.iter().for_each(|a| expr_vars(a, out)),
+    }
+}
+
+/// The type of an expression's value.
+pub fn expr_type(e: &Expr, rule: &Rule) -> Type {
+    match e {
+        Expr::Var(v) => rule.vars[*v].ty,
+        Expr::Const(c) => c.ty(),
+        Expr::Neg { ty, .. } | Expr::Binary { ty, .. } => *ty,
+        Expr::Call { functor, ty, .. } => match functor {
+            Functor::Cat | Functor::Substr | Functor::ToString => Type::Symbol,
+            Functor::Strlen
+            | Functor::ToNumber
+            | Functor::MonthsBetween
+            | Functor::Year
+            | Functor::Month => Type::Number,
+            Functor::ToFloat => Type::Float,
+            Functor::AddMonths => Type::Date,
+            Functor::Min | Functor::Max => *ty,
+        },
+    }
+}
+
+impl Planner<'_, '_> {
+    fn constant(&mut self, v: &crate::value::Value) -> Result<u64, Diagnostic> {
+        pack(v, self.interner).map_err(|m| {
+            Diagnostic::new("symbol-table-full", m, Some(self.rule.span))
+                .with_help("use fewer distinct symbols")
+        })
+    }
+
+    fn expr(&mut self, e: &Expr) -> Result<CExpr, Diagnostic> {
+        Ok(match e {
+            Expr::Var(v) => CExpr::Var(*v),
+            Expr::Const(c) => CExpr::Const(self.constant(c)?),
+            Expr::Neg { arg, ty, span } => CExpr::Neg(Box::new(self.expr(arg)?), *ty, *span),
+            Expr::Binary {
+                op,
+                left,
+                right,
+                ty,
+                span,
+            } => CExpr::Binary(
+                *op,
+                Box::new(self.expr(left)?),
+                Box::new(self.expr(right)?),
+                *ty,
+                *span,
+            ),
+            Expr::Call {
+                functor,
+                args,
+                ty,
+                span,
+            } => {
+                let mut cargs = Vec::with_capacity(args.len());
+                for a in args {
+                    cargs.push((self.expr(a)?, expr_type(a, self.rule)));
+                }
+                let _ = ty;
+                CExpr::Call(*functor, cargs, expr_type(e, self.rule), *span)
+            }
+        })
+    }
+
+    fn index(&mut self, rel: RelId, cols: Vec<usize>) -> usize {
+        let dynamic = (self.env.in_stratum)(rel);
+        let req = IndexReq { rel, cols, dynamic };
+        match self.reqs.iter().position(|r| *r == req) {
+            Some(i) => i,
+            None => {
+                self.reqs.push(req);
+                self.reqs.len() - 1
+            }
+        }
+    }
+
+    fn operand(&mut self, t: &Term) -> Result<Operand, Diagnostic> {
+        match t {
+            Term::Var(v) => Ok(Operand::Var(*v)),
+            Term::Const(c) => Ok(Operand::Const(self.constant(c)?)),
+            Term::Wildcard => Err(internal(self.rule, "a wildcard used as a key")),
+        }
+    }
+
+    /// Orders `lits` (body positions) into steps. `delta` goes first.
+    fn order(
+        &mut self,
+        lits: &[usize],
+        delta: Option<usize>,
+        old_atoms: &[usize],
+        mut bound: Vec<bool>,
+    ) -> Result<Vec<Step>, Diagnostic> {
+        let rule = self.rule;
+        self.order_in(&rule.body, lits, delta, old_atoms, &mut bound)
+    }
+
+    fn order_in(
+        &mut self,
+        body: &[Literal],
+        lits: &[usize],
+        delta: Option<usize>,
+        old_atoms: &[usize],
+        bound: &mut [bool],
+    ) -> Result<Vec<Step>, Diagnostic> {
+        let mut left: Vec<usize> = lits.to_vec();
+        let mut steps = Vec::new();
+        let source_of = |pos: usize| {
+            if Some(pos) == delta {
+                Source::Delta
+            } else if old_atoms.contains(&pos) {
+                Source::Old
+            } else {
+                Source::All
+            }
+        };
+        if let Some(d) = delta {
+            left.retain(|&p| p != d);
+            let Literal::Atom(a) = &body[d] else {
+                return Err(internal(self.rule, "delta on a non-atom"));
+            };
+            steps.push(self.atom_step(a, Source::Delta, bound)?);
+        }
+        while !left.is_empty() {
+            // Place every literal that is ready and binds or filters.
+            let mut placed = true;
+            while placed {
+                placed = false;
+                let mut i = 0;
+                while i < left.len() {
+                    if let Some(step) = self.ready_step(&body[left[i]], bound)? {
+                        steps.push(step);
+                        left.remove(i);
+                        placed = true;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            // Pick the best positive atom.
+            let mut best: Option<(usize, (usize, bool, usize, usize))> = None;
+            for (i, &pos) in left.iter().enumerate() {
+                let Literal::Atom(a) = &body[pos] else {
+                    continue;
+                };
+                let nbound = a
+                    .args
+                    .iter()
+                    .filter(|t| match t {
+                        Term::Const(_) => true,
+                        Term::Var(v) => bound[*v],
+                        Term::Wildcard => false,
+                    })
+                    .count();
+                let full = nbound == a.args.len();
+                let size = self
+                    .env
+                    .sizes
+                    .map_or(0, |s| if nbound == 0 { s[a.rel] } else { 0 });
+                // Higher is better: all bound, most bound, smallest, earliest.
+                let score = (usize::from(full), nbound > 0, nbound, usize::MAX - size);
+                if best.is_none_or(|(_, b)| score > b) {
+                    best = Some((i, score));
+                }
+            }
+            match best {
+                Some((i, _)) => {
+                    let pos = left.remove(i);
+                    let Literal::Atom(a) = &body[pos] else {
+                        unreachable!("picked among atoms")
+                    };
+                    steps.push(self.atom_step(a, source_of(pos), bound)?);
+                }
+                None if left.is_empty() => {}
+                None => {
+                    return Err(internal(
+                        self.rule,
+                        "a literal's variables are never bound by a positive atom",
+                    ));
+                }
+            }
+        }
+        Ok(steps)
+    }
+
+    fn atom_step(
+        &mut self,
+        a: &ir::Atom,
+        source: Source,
+        bound: &mut [bool],
+    ) -> Result<Step, Diagnostic> {
+        let mut key_cols = Vec::new();
+        let mut key = Vec::new();
+        let mut ops = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
+        for (c, t) in a.args.iter().enumerate() {
+            match t {
+                Term::Const(v) => {
+                    let w = self.constant(v)?;
+                    key_cols.push(c);
+                    key.push(Operand::Const(w));
+                    ops.push(ColOp::Const(w));
+                }
+                Term::Var(v) if bound[*v] => {
+                    key_cols.push(c);
+                    key.push(Operand::Var(*v));
+                    ops.push(ColOp::Check(*v));
+                }
+                Term::Var(v) if seen.contains(v) => ops.push(ColOp::Check(*v)),
+                Term::Var(v) => {
+                    seen.push(*v);
+                    ops.push(ColOp::Bind(*v));
+                }
+                Term::Wildcard => ops.push(ColOp::Skip),
+            }
+        }
+        for v in seen {
+            bound[v] = true;
+        }
+        let arity = a.args.len();
+        Ok(if key_cols.len() == arity {
+            Step::Member {
+                rel: a.rel,
+                source,
+                row: key,
+            }
+        } else if key_cols.is_empty() {
+            Step::Scan {
+                rel: a.rel,
+                source,
+                cols: ops,
+            }
+        } else {
+            let val_cols: Vec<usize> = (0..arity).filter(|c| !key_cols.contains(c)).collect();
+            let vals = val_cols.iter().map(|&c| ops[c]).collect();
+            let index = self.index(a.rel, key_cols);
+            Step::Lookup {
+                rel: a.rel,
+                source,
+                index,
+                key,
+                val_cols,
+                vals,
+            }
+        })
+    }
+
+    fn all_bound(e: &Expr, bound: &[bool]) -> bool {
+        let mut vs = Vec::new();
+        expr_vars(e, &mut vs);
+        vs.iter().all(|v| bound[*v])
+    }
+
+    /// A step for a non-atom literal whose inputs are bound, or `None`.
+    fn ready_step(
+        &mut self,
+        lit: &Literal,
+        bound: &mut [bool],
+    ) -> Result<Option<Step>, Diagnostic> {
+        Ok(match lit {
+            Literal::Atom(_) => None,
+            Literal::Negated(a) => {
+                let ready = a.args.iter().all(|t| match t {
+                    Term::Var(v) => bound[*v],
+                    _ => true,
+                });
+                if !ready {
+                    return Ok(None);
+                }
+                let mut cols = Vec::new();
+                let mut key = Vec::new();
+                for (c, t) in a.args.iter().enumerate() {
+                    if !matches!(t, Term::Wildcard) {
+                        cols.push(c);
+                        key.push(self.operand(t)?);
+                    }
+                }
+                if cols.len() == a.args.len() {
+                    Some(Step::NotMember {
+                        rel: a.rel,
+                        row: key,
+                    })
+                } else if cols.is_empty() {
+                    Some(Step::NotExists {
+                        rel: a.rel,
+                        index: None,
+                        key,
+                    })
+                } else {
+                    let index = Some(self.index(a.rel, cols));
+                    Some(Step::NotExists {
+                        rel: a.rel,
+                        index,
+                        key,
+                    })
+                }
+            }
+            Literal::Compare(c) => {
+                let lb = Self::all_bound(&c.left, bound);
+                let rb = Self::all_bound(&c.right, bound);
+                if lb && rb {
+                    Some(Step::Filter {
+                        op: c.op,
+                        left: self.expr(&c.left)?,
+                        right: self.expr(&c.right)?,
+                        ty: c.ty,
+                    })
+                } else if c.op == CmpOp::Eq {
+                    match (&c.left, &c.right) {
+                        (Expr::Var(x), e) | (e, Expr::Var(x))
+                            if !bound[*x] && Self::all_bound(e, bound) =>
+                        {
+                            let expr = self.expr(e)?;
+                            bound[*x] = true;
+                            Some(Step::Bind { var: *x, expr })
+                        }
+                        _ => None,
+                    }
+                } else {
+                    None
+                }
+            }
+            Literal::Test(t) => {
+                if !t.args.iter().all(|e| Self::all_bound(e, bound)) {
+                    return Ok(None);
+                }
+                match t.predicate {
+                    ir::Predicate::Contains => {
+                        let [sub, s] = t.args.as_slice() else {
+                            return Err(internal(self.rule, "contains takes two arguments"));
+                        };
+                        Some(Step::Contains {
+                            sub: self.expr(sub)?,
+                            s: self.expr(s)?,
+                        })
+                    }
+                }
+            }
+            Literal::Aggregate(ag) => {
+                if !ag.outer.iter().all(|v| bound[*v]) {
+                    return Ok(None);
+                }
+                let mut inner = bound.to_vec();
+                let lits: Vec<usize> = (0..ag.body.len()).collect();
+                let steps = self.order_in(&ag.body, &lits, None, &[], &mut inner)?;
+                let target = match &ag.target {
+                    Some(t) => Some(self.expr(t)?),
+                    None => None,
+                };
+                let result_bound = bound[ag.result];
+                bound[ag.result] = true;
+                Some(Step::Aggregate(Box::new(AggStep {
+                    result: ag.result,
+                    result_bound,
+                    op: ag.op,
+                    target,
+                    ty: ag.ty,
+                    steps,
+                    span: ag.span,
+                })))
+            }
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! This module defines the checks on a document's ids: each id is declared
+//! once across every loaded file, every reference names a declared id (with
+//! a did-you-mean), nationalities and operating countries are countries, and
+//! no place ends up inside itself.
+
+use crate::diag::{Diagnostic, did_you_mean};
+
+use super::format::Document;
+use super::locate::JsonPath;
+use super::lower::{Lowering, cell_id, root_path, value_path};
+use super::registry::{IdInfo, Kind, Registry};
+
+impl Lowering<'_> {
+    // ---- pass 1: declarations ----
+
+    fn declare(
+        &self,
+        registry: &mut Registry,
+        kind: Kind,
+        id: &str,
+        path: &JsonPath,
+        place: Option<(&str, Option<&str>)>,
+    ) -> Result<(), Diagnostic> {
+        let info = IdInfo {
+            location: self.location(path),
+            place_kind: place.map(|(k, _)| k.to_string()),
+            inside: place.and_then(|(_, inside)| inside.map(str::to_string)),
+        };
+        registry.declare(kind, id, info).map_err(|first| {
+            self.error(
+                "duplicate-id",
+                path,
+                format!("the {} id `{id}` is declared twice", kind.name()),
+            )
+            .with_label("declared again here")
+            .with_note(format!("first declared at {}", first.location))
+            .with_help(
+                "ids must be unique across all loaded data files: rename one, or keep one declaration and refer to it",
+            )
+        })
+    }
+
+    pub(super) fn declare_all(
+        &self,
+        doc: &Document,
+        registry: &mut Registry,
+    ) -> Result<(), Diagnostic> {
+        let root = JsonPath::default();
+        let src = root.key("source").key("id");
+        self.declare(registry, Kind::Source, &doc.source.id, &src, None)?;
+        for (i, p) in doc.places.iter().enumerate() {
+            let path = root.key("places").index(i).key("id");
+            let inside = p.inside.as_ref().map(|a| a.value.0.as_str());
+            let place = Some((p.kind.value.0.as_str(), inside));
+            self.declare(registry, Kind::Place, &p.id, &path, place)?;
+        }
+        for (i, t) in doc.theaters.iter().enumerate() {
+            let path = root.key("theaters").index(i).key("id");
+            self.declare(registry, Kind::Theater, &t.id, &path, None)?;
+        }
+        for (i, o) in doc.organisations.iter().enumerate() {
+            let path = root.key("organisations").index(i).key("id");
+            self.declare(registry, Kind::Organisation, &o.id, &path, None)?;
+        }
+        for (i, p) in doc.persons.iter().enumerate() {
+            let path = root.key("persons").index(i).key("id");
+            self.declare(registry, Kind::Person, &p.id, &path, None)?;
+        }
+        for (i, op) in doc.operations.iter().enumerate() {
+            let op_path = root.key("operations").index(i);
+            self.declare(registry, Kind::Operation, &op.id, &op_path.key("id"), None)?;
+            for (j, cell) in op.cells.iter().enumerate() {
+                let cell_path = op_path.key("cells").index(j);
+                let path = match cell.id {
+                    Some(_) => cell_path.key("id"),
+                    None => value_path(&cell.place, &cell_path.key("place")),
+                };
+                let id = cell_id(&op.id, cell);
+                self.declare(registry, Kind::Cell, &id, &path, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- containment cycles ----
+
+    pub(super) fn check_cycles(
+        &self,
+        doc: &Document,
+        registry: &Registry,
+    ) -> Result<(), Diagnostic> {
+        for (i, p) in doc.places.iter().enumerate() {
+            let mut seen = vec![p.id.as_str()];
+            let mut at = p.id.as_str();
+            while let Some(next) = registry
+                .get(Kind::Place, at)
+                .and_then(|i| i.inside.as_deref())
+            {
+                if next == p.id {
+                    let path = root_path("places", i).key("in");
+                    let path = match &p.inside {
+                        Some(a) => value_path(a, &path),
+                        None => path,
+                    };
+                    return Err(self
+                        .error(
+                            "containment-cycle",
+                            &path,
+                            format!(
+                                "`{}` ends up inside itself: {} -> {}",
+                                p.id,
+                                seen.join(" -> "),
+                                p.id
+                            ),
+                        )
+                        .with_label("this closes the loop")
+                        .with_help("a place's `in` names the larger area that contains it; fix the chain so it ends at a country"));
+                }
+                if seen.contains(&next) {
+                    break;
+                }
+                seen.push(next);
+                at = next;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- references ----
+
+    pub(super) fn reference(
+        &self,
+        registry: &Registry,
+        kinds: &[Kind],
+        name: &str,
+        path: &JsonPath,
+    ) -> Result<(), Diagnostic> {
+        if kinds.iter().any(|&k| registry.get(k, name).is_some()) {
+            return Ok(());
+        }
+        let what = kinds
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let where_ = kinds
+            .iter()
+            .map(|k| k.section())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let mut d = self.error(
+            "dangling-reference",
+            path,
+            format!("`{name}` is not a declared {what}"),
+        );
+        d = match did_you_mean(name, registry.names(kinds)) {
+            Some(close) => d.with_label(format!("did you mean `{close}`?")),
+            None => d.with_label(format!("no {what} has this id")),
+        };
+        Err(d.with_help(format!(
+            "declare it in {where_} (in this file or one loaded before it) or fix the name"
+        )))
+    }
+
+    pub(super) fn country(
+        &self,
+        registry: &Registry,
+        name: &str,
+        path: &JsonPath,
+    ) -> Result<(), Diagnostic> {
+        self.reference(registry, &[Kind::Place], name, path)?;
+        let kind = registry
+            .get(Kind::Place, name)
+            .and_then(|i| i.place_kind.as_deref())
+            .unwrap_or("place");
+        if kind == "country" {
+            return Ok(());
+        }
+        Err(self
+            .error(
+                "wrong-kind",
+                path,
+                format!("`{name}` is a {kind}, not a country"),
+            )
+            .with_label("a country is expected here")
+            .with_help("name the country (a place whose `kind` is \"country\")"))
+    }
+}

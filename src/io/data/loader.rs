@@ -1,0 +1,275 @@
+//! This module defines [`DataLoader`], which reads data documents one after
+//! another into one [`DataSet`]. Each document loads whole or not at all: on
+//! any error the loader stays exactly as it was, and the error names the
+//! file, the line and column, and the JSON path of the bad value.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, SourceId, SourceMap, Span};
+
+use super::attested::split_code;
+use super::dataset::DataSet;
+use super::format::Document;
+use super::locate::{JsonPath, locate, offset_of};
+use super::lower::lower;
+use super::registry::Registry;
+
+/// Reads data documents into one data set, checking ids and references
+/// across all the documents it has read.
+#[derive(Clone, Debug, Default)]
+pub struct DataLoader {
+    data: DataSet,
+    registry: Registry,
+}
+
+impl DataLoader {
+    /// A loader that has read nothing.
+    pub fn new() -> DataLoader {
+        DataLoader::default()
+    }
+
+    /// Everything loaded so far.
+    pub fn data(&self) -> &DataSet {
+        &self.data
+    }
+
+    /// Everything loaded, by value.
+    pub fn into_data(self) -> DataSet {
+        self.data
+    }
+
+    /// Loads one document from its text. `name` is how diagnostics name it
+    /// (a path). The text is registered in `sources`, so the diagnostic can
+    /// be rendered with its line and caret. Returns the facts of this
+    /// document; the loader keeps them too. On error nothing is loaded.
+    pub fn load_str(
+        &mut self,
+        sources: &mut SourceMap,
+        name: &str,
+        text: &str,
+    ) -> Result<DataSet, Diagnostic> {
+        let file = sources.add(name, text);
+        let doc = parse(sources, file)?;
+        let mut registry = self.registry.clone();
+        let loaded = lower(&doc, sources, file, &mut registry)?;
+        self.registry = registry;
+        self.data.extend(loaded.clone());
+        Ok(loaded)
+    }
+
+    /// Loads one document from a file.
+    pub fn load_file(
+        &mut self,
+        sources: &mut SourceMap,
+        path: &Path,
+    ) -> Result<DataSet, Diagnostic> {
+        let text = std::fs::read_to_string(path).map_err(|e| unreadable(path, &e))?;
+        self.load_str(sources, &path.display().to_string(), &text)
+    }
+
+    /// Loads every `*.json` file of a folder, in name order, as one unit: on
+    /// an error in any of them, nothing from the folder is loaded.
+    pub fn load_dir(&mut self, sources: &mut SourceMap, dir: &Path) -> Result<DataSet, Diagnostic> {
+        let entries = std::fs::read_dir(dir).map_err(|e| unreadable(dir, &e))?;
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| unreadable(dir, &e))?.path();
+            if path.extension().is_some_and(|ext| ext == "json") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        self.load_all(|loader| {
+            let mut all = DataSet::default();
+            for path in &paths {
+                all.extend(loader.load_file(sources, path)?);
+            }
+            Ok(all)
+        })
+    }
+
+    /// Loads a file, or every `*.json` file of a folder (see [`DataLoader::load_dir`]).
+    pub fn load_path(
+        &mut self,
+        sources: &mut SourceMap,
+        path: &Path,
+    ) -> Result<DataSet, Diagnostic> {
+        if path.is_dir() {
+            self.load_dir(sources, path)
+        } else {
+            self.load_file(sources, path)
+        }
+    }
+
+    /// Loads the documents built into sleuth (see [`super::embedded`]), as one unit.
+    pub fn load_embedded(&mut self, sources: &mut SourceMap) -> Result<DataSet, Diagnostic> {
+        self.load_all(|loader| {
+            let mut all = DataSet::default();
+            for (name, text) in super::embedded() {
+                all.extend(loader.load_str(sources, name, text)?);
+            }
+            Ok(all)
+        })
+    }
+
+    /// Runs several loads as one: restores the loader if any fails.
+    fn load_all(
+        &mut self,
+        load: impl FnOnce(&mut DataLoader) -> Result<DataSet, Diagnostic>,
+    ) -> Result<DataSet, Diagnostic> {
+        let before = self.clone();
+        load(self).inspect_err(|_| *self = before)
+    }
+}
+
+fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        "unreadable-file",
+        format!("cannot read data `{}`: {err}", path.display()),
+        None,
+    )
+    .with_help("check the path given with --data (a JSON file or a folder of them)")
+}
+
+/// Parses the document, turning serde's errors into diagnostics.
+fn parse(sources: &SourceMap, file: SourceId) -> Result<Document, Diagnostic> {
+    let text = &sources.file(file).text;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc: Document = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| serde_error(sources, file, JsonPath::from_serde(e.path()), e.inner()))?;
+    de.end()
+        .map_err(|e| serde_error(sources, file, JsonPath::default(), &e))?;
+    Ok(doc)
+}
+
+fn serde_error(
+    sources: &SourceMap,
+    file: SourceId,
+    path: JsonPath,
+    err: &serde_json::Error,
+) -> Diagnostic {
+    use serde_json::error::Category;
+    let text = &sources.file(file).text;
+    let full = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let at_position = || {
+        let offset = offset_of(text, err.line(), err.column());
+        let end = text[offset..]
+            .chars()
+            .next()
+            .map_or(offset, |c| offset + c.len_utf8());
+        Span::new(file, offset, end)
+    };
+    if matches!(
+        err.classify(),
+        Category::Syntax | Category::Eof | Category::Io
+    ) {
+        let help = if err.classify() == Category::Eof {
+            "the document ends too early: close every `{`, `[` and string"
+        } else {
+            "fix the JSON syntax here (a missing comma, quote, colon or bracket is the usual cause)"
+        };
+        return Diagnostic::new(
+            "bad-json",
+            format!("malformed JSON: {message}"),
+            Some(at_position()),
+        )
+        .with_label("here")
+        .with_help(help);
+    }
+    // A data error: locate the value the path points at.
+    let (code, detail) = match split_code(&message) {
+        Some((code, rest)) => (code, rest.to_string()),
+        None if message.starts_with("unknown field") => ("unknown-field", message.clone()),
+        None if message.starts_with("missing field") => ("missing-field", message.clone()),
+        None if message.starts_with("duplicate field") => ("duplicate-field", message.clone()),
+        None => ("bad-value", message.clone()),
+    };
+    let located = (!path.is_root()).then(|| locate(text, &path)).flatten();
+    let span = match located {
+        Some(l) if code == "unknown-field" || code == "duplicate-field" => {
+            let (s, e) = l.key.unwrap_or(l.value);
+            Span::new(file, s, e)
+        }
+        Some(l) if code == "missing-field" => Span::new(file, l.value.0, l.value.0 + 1),
+        Some(l) => Span::new(file, l.value.0, l.value.1),
+        None => at_position(),
+    };
+    let code: &'static str = match code {
+        "bad-date" => "bad-date",
+        "bad-grade" => "bad-grade",
+        "unknown-field" => "unknown-field",
+        "missing-field" => "missing-field",
+        "duplicate-field" => "duplicate-field",
+        _ => "bad-value",
+    };
+    let (message, label, help) = describe(code, &path, &detail);
+    Diagnostic::new(code, message, Some(span))
+        .with_label(label)
+        .with_help(help)
+}
+
+/// The message, label and help of a data error found while parsing.
+fn describe(code: &str, path: &JsonPath, detail: &str) -> (String, String, String) {
+    let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+    match code {
+        "unknown-field" => {
+            let field = quoted(detail);
+            let allowed = detail
+                .split_once("expected ")
+                .map(|(_, rest)| rest.replace("one of ", ""))
+                .unwrap_or_else(|| "no fields".into());
+            (
+                format!("unknown field `{field}` in {}", parent(path)),
+                "not a field of this entry".into(),
+                format!(
+                    "the fields allowed here are {allowed}; remove `{field}` or fix its spelling"
+                ),
+            )
+        }
+        "missing-field" => {
+            let field = quoted(detail);
+            (
+                format!("{path}: missing field `{field}`"),
+                format!("this entry needs `{field}`"),
+                format!("add `{field}` to this entry (data/README.md describes every entry)"),
+            )
+        }
+        "duplicate-field" => {
+            let field = quoted(detail);
+            (
+                format!("{path}: field `{field}` is written twice"),
+                "written again here".into(),
+                "keep one of the two".into(),
+            )
+        }
+        "bad-date" => (
+            format!("{path}: {detail}"),
+            "not an ISO month or day".into(),
+            "write dates as \"YYYY-MM\" (a month) or \"YYYY-MM-DD\" (a day)".into(),
+        ),
+        "bad-grade" => (
+            format!("{path}: {detail}"),
+            "not an Admiralty grade".into(),
+            "grades are a reliability letter A-F and a credibility digit 1-6, like \"B2\"".into(),
+        ),
+        _ => (
+            format!("{path}: {detail}"),
+            "unexpected value".into(),
+            "give this field the kind of value data/README.md describes for it".into(),
+        ),
+    }
+}
+
+/// Names the entry a path's last field belongs to.
+fn parent(path: &JsonPath) -> String {
+    let mut segs = path.0.clone();
+    segs.pop();
+    let p = JsonPath(segs);
+    if p.is_root() {
+        "the document".into()
+    } else {
+        format!("`{p}`")
+    }
+}
