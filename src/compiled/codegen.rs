@@ -31,6 +31,9 @@ pub struct Options {
     pub runtime: String,
     /// Path of the `value` module (`crate::value` inside sleuth).
     pub value: String,
+    /// One crepe program per stratum rather than per stage (see
+    /// [`plan`](super::plan::plan)).
+    pub per_stratum: bool,
 }
 
 impl Options {
@@ -39,6 +42,7 @@ impl Options {
         Options {
             runtime: "crate::compiled".into(),
             value: "crate::value".into(),
+            per_stratum: false,
         }
     }
 }
@@ -396,7 +400,9 @@ impl<'a> Gen<'a> {
             "        let ({},) = runtime.run_with_hasher::<FxBuild>();",
             names.join(", ")
         );
-        let _ = writeln!(m, "        frame.crepe_time += started.elapsed();");
+        let _ = writeln!(m, "        let elapsed = started.elapsed();");
+        let _ = writeln!(m, "        frame.crepe_time += elapsed;");
+        let _ = writeln!(m, "        frame.stage_times.push(elapsed);");
         let _ = writeln!(
             m,
             "        if let Some(fault) = fault::take() {{\n            return Err(fault);\n        }}"
@@ -561,7 +567,7 @@ pub fn generate(
     rules_hash: u64,
     options: &Options,
 ) -> Generated {
-    let plan = plan(program);
+    let plan = plan(program, options.per_stratum);
     let mut registry = Registry::new();
     let structs: Vec<String> = plan
         .relations
@@ -721,6 +727,21 @@ pub fn generate(
             quote(&s.location),
             quote(&s.reason)
         );
+    }
+    let _ = writeln!(c, "    ];\n");
+    let _ = writeln!(
+        c,
+        "    /// The relations each stage computes (helpers start with `$`).\n    pub static STAGES: &[&[&str]] = &["
+    );
+    for stage in &plan.stages {
+        let mut names: Vec<&str> = stage
+            .rules
+            .iter()
+            .map(|r| plan.relations[r.head_rel].name.as_str())
+            .collect();
+        names.dedup();
+        let quoted: Vec<String> = names.iter().map(|n| quote(n)).collect();
+        let _ = writeln!(c, "        &[{}],", quoted.join(", "));
     }
     let _ = writeln!(c, "    ];\n");
     let _ = writeln!(

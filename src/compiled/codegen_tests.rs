@@ -183,6 +183,7 @@ fn sample_compiles_in_stages_with_comments() {
         let proto = Options {
             runtime: "sleuth::compiled".into(),
             value: "sleuth::value".into(),
+            per_stratum: false,
         };
         let text = generate(&program, &sources, 7, &proto).code;
         std::fs::write(path, text).expect("dump path is writable");

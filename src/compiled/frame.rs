@@ -14,6 +14,8 @@ pub struct Frame {
     rows: Vec<usize>,
     /// Time spent inside crepe (`run_with_hasher`), summed over stages.
     pub crepe_time: Duration,
+    /// Time inside crepe of each stage, in order.
+    pub stage_times: Vec<Duration>,
 }
 
 impl Frame {
@@ -24,6 +26,7 @@ impl Frame {
             arity: arities.to_vec(),
             rows: vec![0; arities.len()],
             crepe_time: Duration::ZERO,
+            stage_times: Vec::new(),
         }
     }
 

@@ -389,7 +389,11 @@ fn unorderable(rule: &Rule) -> Option<String> {
 }
 
 /// Splits a checked program into stages of crepe rules and aggregate steps.
-pub fn plan(program: &Program) -> Plan {
+/// With `per_stratum`, every stratum (and every aggregate body) gets a crepe
+/// program of its own, so each relation's time can be measured; otherwise a
+/// stage holds every stratum whose inputs are complete, so crepe hashes each
+/// relation and builds each index once per stage.
+pub fn plan(program: &Program, per_stratum: bool) -> Plan {
     let n = program.relations.len();
     let mut stratum_of: Vec<Option<usize>> = vec![None; n];
     for (s, st) in program.strata.iter().enumerate() {
@@ -520,6 +524,13 @@ pub fn plan(program: &Program) -> Plan {
                     _ => {}
                 }
             }
+        }
+        if per_stratum {
+            for agg in pending_aggs.iter_mut() {
+                agg.2 = stages.len();
+                stages.push(Stage::default());
+            }
+            p = stages.len();
         }
         for &rel in &st.relations {
             phase[rel] = p;
