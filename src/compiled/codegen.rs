@@ -21,7 +21,7 @@ use super::signature::rule_signature;
 use crate::diag::{SourceMap, Span};
 use crate::ir::{AggOp, Expr, Literal, Program, RuleId, Term};
 use crate::value::{Type, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 /// Where the generated code finds the runtime.
@@ -31,8 +31,10 @@ pub struct Options {
     pub runtime: String,
     /// Path of the `value` module (`crate::value` inside sleuth).
     pub value: String,
-    /// One crepe program per stratum rather than per stage (see
-    /// [`plan`](super::plan::plan)).
+    /// One crepe program per stratum (the default) rather than per stage
+    /// (see [`plan`](super::plan::plan)): each relation's time inside crepe
+    /// is measured apart, and everything a stratum only reads comes from
+    /// prebuilt indexes instead of crepe's own, which is faster.
     pub per_stratum: bool,
 }
 
@@ -42,7 +44,7 @@ impl Options {
         Options {
             runtime: "crate::compiled".into(),
             value: "crate::value".into(),
-            per_stratum: false,
+            per_stratum: true,
         }
     }
 }
@@ -75,8 +77,11 @@ struct Gen<'a> {
     sources: &'a SourceMap,
     plan: &'a Plan,
     structs: Vec<String>,
-    seeds: Vec<String>,
     constants: Constants,
+    /// Relations each stage computes (crepe relations there).
+    computed: Vec<BTreeSet<PlanRel>>,
+    /// Lookup patterns (bound columns) each relation read as an input needs.
+    modes: BTreeMap<PlanRel, BTreeSet<Vec<usize>>>,
     rule_table: Vec<RuleId>,
     sites: Vec<(u32, u32, u32)>,
     current: RuleId,
@@ -196,15 +201,66 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// One crepe rule.
-    fn crepe_rule(&mut self, rule: &LoweredRule) -> String {
+    /// One crepe rule of stage `s`.
+    fn crepe_rule(&mut self, s: usize, rule: &LoweredRule) -> String {
         self.current = rule.origin;
         let ordered = order(rule).expect("the planner only keeps rules that can be ordered");
         let vars = &rule.vars;
-        let mut clauses: Vec<String> = Vec::new();
+        let mut clauses: Vec<String> = vec!["Inputs(env__)".into()];
         let mut temps = 0usize;
         for step in &ordered.steps {
             match step {
+                Step::Scan { rel, args } if !self.computed[s].contains(rel) => {
+                    // An input: look its tuples up in the prebuilt index.
+                    let mode = scan_mode(args);
+                    let mut keys = Vec::new();
+                    let mut pattern = Vec::new();
+                    let mut bound = Vec::new();
+                    for a in args {
+                        match a {
+                            ScanArg::Bind(v) => {
+                                pattern.push(var_ident(vars, *v));
+                                bound.push(var_ident(vars, *v));
+                            }
+                            ScanArg::Bound(v) => {
+                                keys.push(var_ident(vars, *v));
+                                pattern.push("_".into());
+                            }
+                            ScanArg::Const(c) => {
+                                keys.push(self.term(vars, &Term::Const(c.clone())));
+                                pattern.push("_".into());
+                            }
+                            ScanArg::Wild => pattern.push("_".into()),
+                        }
+                    }
+                    let source = if mode.is_empty() {
+                        format!("env__.{}.rows()", table_field(*rel))
+                    } else {
+                        format!("env__.{}.get(&{})", index_field(*rel, &mode), tuple(&keys))
+                    };
+                    clauses.push(format!("for &{} in {source}", tuple(&pattern)));
+                    if !bound.is_empty() {
+                        // crepe does not see variables bound by `for`; name them again.
+                        clauses.push(format!("let {} = {}", tuple(&bound), tuple(&bound)));
+                    }
+                }
+                Step::Not { rel, args } if !self.computed[s].contains(rel) => {
+                    let mode = not_mode(args);
+                    let keys: Vec<String> = args
+                        .iter()
+                        .filter(|t| !matches!(t, Term::Wildcard))
+                        .map(|t| self.term(vars, t))
+                        .collect();
+                    if mode.is_empty() {
+                        clauses.push(format!("(env__.{}.is_empty())", table_field(*rel)));
+                    } else {
+                        clauses.push(format!(
+                            "(env__.{}.get(&{}).is_empty())",
+                            index_field(*rel, &mode),
+                            tuple(&keys)
+                        ));
+                    }
+                }
                 Step::Scan { rel, args } => {
                     let args: Vec<String> = args
                         .iter()
@@ -287,6 +343,7 @@ impl<'a> Gen<'a> {
             Purpose::AggregateBody(k) => format!(" (matches of aggregate #{k}'s body)"),
         };
         let mut out = self.rule_comment(rule.origin, "        ", &note);
+        let _ = s;
         let _ = writeln!(
             out,
             "        {}({}) <-\n            {};",
@@ -312,59 +369,43 @@ impl<'a> Gen<'a> {
     fn stage(&mut self, s: usize) -> String {
         let plan = self.plan;
         let stage = &plan.stages[s];
-        let mut derived: BTreeSet<PlanRel> = BTreeSet::new();
-        let mut bodies: BTreeSet<PlanRel> = BTreeSet::new();
-        let mut inputs: BTreeSet<PlanRel> = BTreeSet::new();
-        for r in &stage.rules {
-            match r.purpose {
-                Purpose::AggregateBody(_) => bodies.insert(r.head_rel),
-                _ => derived.insert(r.head_rel),
-            };
-        }
-        for r in &stage.rules {
-            for l in &r.body {
-                if let Lit::Atom { rel, .. } | Lit::Not { rel, .. } = l
-                    && !derived.contains(rel)
-                    && !bodies.contains(rel)
-                {
-                    inputs.insert(*rel);
-                }
-            }
-        }
-        let outputs: Vec<PlanRel> = derived.iter().chain(bodies.iter()).copied().collect();
-        let seed = |g: &Gen, rel: PlanRel| g.seeds[rel].clone();
+        let computed = self.computed[s].clone();
+        let derived: Vec<PlanRel> = computed
+            .iter()
+            .copied()
+            .filter(|&r| matches!(plan.relations[r].role, Role::Derived { .. }))
+            .collect();
+        let outputs: Vec<PlanRel> = computed.iter().copied().collect();
 
         let mut m = String::new();
         let _ = writeln!(m, "    /// Stage {s} of the compiled library.");
         let _ = writeln!(m, "    mod stage_{s} {{");
         let _ = writeln!(m, "        use super::*;\n");
         let _ = writeln!(m, "        ::crepe::crepe! {{");
-        for &rel in &inputs {
-            m.push_str(&self.struct_decl(rel, &self.structs[rel], "@input"));
-        }
-        for &rel in &derived {
-            m.push_str(&self.struct_decl(rel, &seed(self, rel), "@input"));
-        }
+        let _ = writeln!(
+            m,
+            "        // Everything the stage reads but does not compute, as tables and indexes.\n        @input\n        pub struct Inputs<'a>(pub &'a Env);"
+        );
         for &rel in &outputs {
             m.push_str(&self.struct_decl(rel, &self.structs[rel], "@output"));
         }
         m.push('\n');
         for &rel in &derived {
-            let cols: Vec<String> = (0..self.plan.relations[rel].types.len())
+            let cols: Vec<String> = (0..plan.relations[rel].types.len())
                 .map(|i| format!("c{i}"))
                 .collect();
             let _ = writeln!(
                 m,
-                "        // `{}` keeps the tuples it already had (facts, loaded data).\n        {}({}) <- {}({});\n",
-                self.plan.relations[rel].name,
+                "        // `{}` keeps the tuples it already had (facts, loaded data).\n        {}({}) <- Inputs(env__), for &{} in env__.{}.rows();\n",
+                plan.relations[rel].name,
                 self.structs[rel],
                 cols.join(", "),
-                seed(self, rel),
-                cols.join(", ")
+                tuple(&cols),
+                table_field(rel)
             );
         }
         for r in &stage.rules {
-            let text = self.crepe_rule(r);
+            let text = self.crepe_rule(s, r);
             m.push_str(&text);
             m.push('\n');
         }
@@ -373,31 +414,16 @@ impl<'a> Gen<'a> {
         // The runner.
         let _ = writeln!(
             m,
-            "    fn run_stage_{s}(frame: &mut Frame) -> Result<(), Fault> {{"
+            "    fn run_stage_{s}(env: &mut Env, frame: &mut Frame) -> Result<(), Fault> {{"
         );
-        let _ = writeln!(m, "        let mut runtime = stage_{s}::Crepe::new();");
-        let read = |g: &Gen, rel: PlanRel, name: &str| {
-            let n = g.plan.relations[rel].types.len();
-            let cols: Vec<String> = (0..n)
-                .map(|i| format!("Column::from_word(r[{i}])"))
-                .collect();
-            let r = if n == 0 { "_r" } else { "r" };
-            format!(
-                "        runtime.extend(frame.rows({rel}).map(|{r}| stage_{s}::{name}({})));\n",
-                cols.join(", ")
-            )
-        };
-        for &rel in &inputs {
-            m.push_str(&read(self, rel, &self.structs[rel]));
-        }
         for &rel in &derived {
-            m.push_str(&read(self, rel, &seed(self, rel)));
+            m.push_str(&self.load_table(rel, "        "));
         }
         let names: Vec<String> = outputs.iter().map(|r| format!("out_{r}")).collect();
         let _ = writeln!(m, "        let started = ::std::time::Instant::now();");
         let _ = writeln!(
             m,
-            "        let ({},) = runtime.run_with_hasher::<FxBuild>();",
+            "        let ({},) = {{\n            let mut runtime = stage_{s}::Crepe::new();\n            runtime.extend([stage_{s}::Inputs(&*env)]);\n            runtime.run_with_hasher::<FxBuild>()\n        }};",
             names.join(", ")
         );
         let _ = writeln!(m, "        let elapsed = started.elapsed();");
@@ -408,20 +434,23 @@ impl<'a> Gen<'a> {
             "        if let Some(fault) = fault::take() {{\n            return Err(fault);\n        }}"
         );
         for &rel in &derived {
-            let n = self.plan.relations[rel].types.len();
+            let n = plan.relations[rel].types.len();
             let cols: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
             let words: Vec<String> = cols.iter().map(|c| format!("{c}.to_word()")).collect();
+            let t = table_field(rel);
             let _ = writeln!(
                 m,
-                "        frame.take({rel});\n        frame.reserve({rel}, out_{rel}.len());\n        for stage_{s}::{}({}) in out_{rel} {{\n            frame.push({rel}, &[{}]);\n        }}",
+                "        env.{t} = Table::new(out_{rel}.into_iter().map(|stage_{s}::{}({})| {}).collect());\n        frame.take({rel});\n        frame.reserve({rel}, env.{t}.len());\n        for &{} in env.{t}.rows() {{\n            frame.push({rel}, &[{}]);\n        }}\n        indexes_{rel}(env);",
                 self.structs[rel],
                 cols.join(", "),
+                tuple(&cols),
+                tuple(&cols),
                 words.join(", ")
             );
         }
         for &k in &stage.aggregates {
-            let body = self.plan.aggregates[k].body_rel;
-            let _ = writeln!(m, "        aggregate_{k}(&out_{body}, frame)?;");
+            let body = plan.aggregates[k].body_rel;
+            let _ = writeln!(m, "        aggregate_{k}(&out_{body}, env)?;");
         }
         let _ = writeln!(m, "        Ok(())\n    }}\n");
         for &k in &stage.aggregates {
@@ -508,8 +537,8 @@ impl<'a> Gen<'a> {
                 )
             }
         };
-        let mut words: Vec<String> = group.iter().map(|g| format!("{g}.to_word()")).collect();
-        words.push("acc.to_word()".into());
+        let mut fields = group.clone();
+        fields.push("acc".into());
         let note = format!(
             " (aggregate #{k}: `{}` grouped by {})",
             agg.op.name(),
@@ -524,7 +553,7 @@ impl<'a> Gen<'a> {
         let result = agg.result_rel;
         let _ = writeln!(
             out,
-            "    fn aggregate_{k}(body: &FxHashSet<stage_{s}::{body_struct}>, frame: &mut Frame) -> Result<(), Fault> {{"
+            "    fn aggregate_{k}(body: &FxHashSet<stage_{s}::{body_struct}>, env: &mut Env) -> Result<(), Fault> {{"
         );
         let _ = writeln!(
             out,
@@ -542,13 +571,97 @@ impl<'a> Gen<'a> {
             let _ = writeln!(out, "    {line}");
         }
         let _ = writeln!(out, "        }}");
-        let _ = writeln!(out, "        frame.reserve({result}, groups.len());");
         let _ = writeln!(
             out,
-            "        for ({key}, acc) in groups {{\n            frame.push({result}, &[{}]);\n        }}\n        Ok(())\n    }}\n",
-            words.join(", ")
+            "        env.{} = Table::new(groups.into_iter().map(|({key}, acc)| {}).collect());",
+            table_field(result),
+            tuple(&fields)
         );
+        let _ = writeln!(out, "        indexes_{result}(env);");
+        let _ = writeln!(out, "        Ok(())\n    }}\n");
         out
+    }
+
+    /// `Table<(..)>` and `Index<(..), (..)>` types of a relation.
+    fn row_type(&self, rel: PlanRel) -> String {
+        let types: Vec<String> = self.plan.relations[rel]
+            .types
+            .iter()
+            .map(|&t| rust_type(t).to_string())
+            .collect();
+        tuple(&types)
+    }
+
+    /// Reads a relation's rows from the frame into its table.
+    fn load_table(&self, rel: PlanRel, indent: &str) -> String {
+        let n = self.plan.relations[rel].types.len();
+        let cols: Vec<String> = (0..n)
+            .map(|i| format!("Column::from_word(r[{i}])"))
+            .collect();
+        let r = if n == 0 { "_r" } else { "r" };
+        format!(
+            "{indent}env.{} = Table::new(frame.rows({rel}).map(|{r}| {}).collect());\n",
+            table_field(rel),
+            tuple(&cols)
+        )
+    }
+
+    /// The function building every index of a relation from its table.
+    fn index_builder(&self, rel: PlanRel) -> String {
+        let mut out = format!(
+            "    /// Indexes of `{}`.\n    fn indexes_{rel}(env: &mut Env) {{\n",
+            self.plan.relations[rel].name
+        );
+        for mode in self.modes.get(&rel).into_iter().flatten() {
+            if mode.is_empty() {
+                continue;
+            }
+            let key: Vec<String> = mode.iter().map(|c| format!("t.{c}")).collect();
+            let _ = writeln!(
+                out,
+                "        env.{} = Index::build(env.{}.rows(), |t| {});",
+                index_field(rel, mode),
+                table_field(rel),
+                tuple(&key)
+            );
+        }
+        out.push_str("    }\n\n");
+        out
+    }
+}
+
+/// The columns an input scan looks up by (bound variables and constants).
+fn scan_mode(args: &[ScanArg]) -> Vec<usize> {
+    args.iter()
+        .enumerate()
+        .filter(|(_, a)| matches!(a, ScanArg::Bound(_) | ScanArg::Const(_)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The columns a negated input atom looks up by (all but wildcards).
+fn not_mode(args: &[Term]) -> Vec<usize> {
+    args.iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t, Term::Wildcard))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn table_field(rel: PlanRel) -> String {
+    format!("t_{rel}")
+}
+
+fn index_field(rel: PlanRel, mode: &[usize]) -> String {
+    let cols: Vec<String> = mode.iter().map(|c| c.to_string()).collect();
+    format!("i_{rel}_{}", cols.join("_"))
+}
+
+/// A Rust tuple expression, pattern or type (`(a,)` for one element).
+fn tuple(items: &[String]) -> String {
+    match items.len() {
+        1 => format!("({},)", items[0]),
+        _ => format!("({})", items.join(", ")),
     }
 }
 
@@ -574,21 +687,36 @@ pub fn generate(
         .iter()
         .map(|r| registry.struct_name(&r.name))
         .collect();
-    // Each derived relation is seeded with the tuples it already has.
-    let seeds: Vec<String> = plan
-        .relations
+    // What each stage computes, and how the others' relations are read.
+    let computed: Vec<BTreeSet<PlanRel>> = plan
+        .stages
         .iter()
-        .map(|r| match r.role {
-            Role::Derived { .. } => registry.struct_name(&format!("{}_seed", r.name)),
-            _ => String::new(),
-        })
+        .map(|st| st.rules.iter().map(|r| r.head_rel).collect())
         .collect();
+    let mut modes: BTreeMap<PlanRel, BTreeSet<Vec<usize>>> = BTreeMap::new();
+    for (s, st) in plan.stages.iter().enumerate() {
+        for r in &st.rules {
+            let ordered = order(r).expect("the planner only keeps rules that can be ordered");
+            for step in &ordered.steps {
+                match step {
+                    Step::Scan { rel, args } if !computed[s].contains(rel) => {
+                        modes.entry(*rel).or_default().insert(scan_mode(args));
+                    }
+                    Step::Not { rel, args } if !computed[s].contains(rel) => {
+                        modes.entry(*rel).or_default().insert(not_mode(args));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
     let mut gen_ = Gen {
         program,
         sources,
         plan: &plan,
         structs,
-        seeds,
+        computed,
+        modes,
         constants: collect_constants(&plan),
         rule_table: Vec::new(),
         sites: Vec::new(),
@@ -636,7 +764,7 @@ pub fn generate(
     );
     let _ = writeln!(
         c,
-        "    use {rt}::column::{{Column, Flt}};\n    use {rt}::fault::{{self, Fault}};\n    use {rt}::frame::Frame;\n    use {rt}::fxhash::{{FxBuild, FxHashMap, FxHashSet}};\n    use {rt}::info::{{InterpretedInfo, RelationInfo, RelationRole, RuleInfo, Site, UnsupportedInfo}};\n    use {rt}::ops as rt;\n    use {rt}::symbols::Sym;\n    use {}::{{Date, Type}};\n",
+        "    use {rt}::column::{{Column, Flt}};\n    use {rt}::fault::{{self, Fault}};\n    use {rt}::frame::Frame;\n    use {rt}::fxhash::{{FxBuild, FxHashMap, FxHashSet}};\n    use {rt}::info::{{InterpretedInfo, RelationInfo, RelationRole, RuleInfo, Site, UnsupportedInfo}};\n    use {rt}::ops as rt;\n    use {rt}::symbols::Sym;\n    use {rt}::table::{{Index, Table}};\n    use {}::{{Date, Type}};\n",
         options.value
     );
     let _ = writeln!(
@@ -762,12 +890,60 @@ pub fn generate(
     c.push('\n');
     let _ = writeln!(
         c,
-        "    /// Runs every stage and aggregate step over `frame`, in order.\n    pub fn run_stages(frame: &mut Frame) -> Result<(), Fault> {{"
+        "    /// Runs every stage and aggregate step over `frame`, in order.\n    pub fn run_stages(frame: &mut Frame) -> Result<(), Fault> {{\n        let mut env = Env::default();\n        let env = &mut env;"
     );
+    // Base relations read by some stage: their tables and indexes first.
+    let base_read: Vec<PlanRel> = gen_
+        .modes
+        .keys()
+        .copied()
+        .filter(|&r| plan.relations[r].role == Role::Base)
+        .collect();
+    for &rel in &base_read {
+        c.push_str(&gen_.load_table(rel, "        "));
+        let _ = writeln!(c, "        indexes_{rel}(env);");
+    }
     for s in 0..plan.stages.len() {
-        let _ = writeln!(c, "        run_stage_{s}(frame)?;");
+        let _ = writeln!(c, "        run_stage_{s}(env, frame)?;");
     }
     let _ = writeln!(c, "        Ok(())\n    }}\n");
+    // The tables and indexes.
+    let _ = writeln!(
+        c,
+        "    /// What the crepe programs read without computing it: a table per\n    /// relation, an index per lookup pattern. Handed to crepe by reference,\n    /// so it compares and hashes by identity.\n    #[derive(Default)]\n    pub struct Env {{"
+    );
+    let mut with_table: BTreeSet<PlanRel> = gen_.modes.keys().copied().collect();
+    for (i, r) in plan.relations.iter().enumerate() {
+        if matches!(r.role, Role::Derived { .. }) {
+            with_table.insert(i);
+        }
+    }
+    for &rel in &with_table {
+        let row = gen_.row_type(rel);
+        let _ = writeln!(c, "        pub {}: Table<{row}>,", table_field(rel));
+        for mode in gen_.modes.get(&rel).into_iter().flatten() {
+            if mode.is_empty() {
+                continue;
+            }
+            let key: Vec<String> = mode
+                .iter()
+                .map(|&col| rust_type(plan.relations[rel].types[col]).to_string())
+                .collect();
+            let _ = writeln!(
+                c,
+                "        pub {}: Index<{}, {row}>,",
+                index_field(rel, mode),
+                tuple(&key)
+            );
+        }
+    }
+    let _ = writeln!(
+        c,
+        "    }}\n\n    impl PartialEq for Env {{\n        fn eq(&self, other: &Env) -> bool {{\n            ::std::ptr::eq(self, other)\n        }}\n    }}\n\n    impl Eq for Env {{}}\n\n    impl ::std::hash::Hash for Env {{\n        fn hash<H: ::std::hash::Hasher>(&self, _: &mut H) {{}}\n    }}\n"
+    );
+    for &rel in &with_table {
+        c.push_str(&gen_.index_builder(rel));
+    }
     c.push_str(&stages);
     let _ = writeln!(c, "}}");
     Generated {

@@ -33,6 +33,7 @@ pub mod plan;
 pub mod run;
 pub mod signature;
 pub mod symbols;
+pub mod table;
 #[cfg(test)]
 pub mod testkit;
 

@@ -9,6 +9,10 @@ use std::collections::HashSet;
 /// Names crepe, the generated code or Rust already use.
 const RESERVED: &[&str] = &[
     "Crepe",
+    "Inputs",
+    "Env",
+    "Table",
+    "Index",
     "Sym",
     "Flt",
     "Date",
@@ -125,6 +129,7 @@ mod tests {
         assert_eq!(r.struct_name("recruitment_pipeline"), "RecruitmentPipeline");
         assert_eq!(r.struct_name("recruitmentPipeline"), "RecruitmentPipeline2");
         assert_eq!(r.struct_name("crepe"), "Crepe2");
+        assert_eq!(r.struct_name("inputs"), "Inputs2");
         assert_eq!(r.struct_name("$aggregate0_body"), "Aggregate0Body");
         assert_eq!(r.struct_name("_x"), "X");
         assert_eq!(r.struct_name("9lives"), "R9lives");

@@ -21,8 +21,9 @@ pub const CONSTANT_BASE: u32 = 0x8000_0000;
 /// First id of strings made during a run.
 pub const DYNAMIC_BASE: u32 = 0xC000_0000;
 
-/// An interned symbol inside the compiled program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// An interned symbol inside the compiled program. Its `Ord` orders ids, for
+/// grouping only; Datalog's `<` on symbols is [`sym_cmp`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(pub u32);
 
 impl Sym {
