@@ -14,9 +14,12 @@
 //! - [`ir`]: the checked program every back end reads.
 //! - [`eval`]: the semi-naive interpreter.
 //! - [`io`]: TSV facts, the JSON data format, output formats.
+//! - [`repl`]: the analyst's REPL: inputs, commands, and their output.
+//! - [`provenance`]: why a conclusion holds (down to the paragraph), why not, and how sure.
 //! - [`grade`]: Admiralty grades and the words analysts use for confidence.
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
+//! - [`viz`]: the timeline, link charts and the HTML report.
 #![deny(missing_docs)]
 
 pub mod check;
@@ -27,9 +30,12 @@ pub mod eval;
 pub mod grade;
 pub mod io;
 pub mod ir;
+pub mod provenance;
+pub mod repl;
 pub mod session;
 pub mod syntax;
 pub mod value;
+pub mod viz;
 
 pub use diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 pub use value::{Date, Type, Value};

@@ -49,6 +49,15 @@ fn dispatch(command: Command) -> anyhow::Result<bool> {
             eval,
         } => cli::query(&inputs, format, &text, &eval),
         Command::Check { inputs, plan } => cli::check_rules(&inputs, plan),
+        Command::Explain {
+            inputs,
+            explain,
+            fact,
+            eval,
+        } => cli::explain::explain(&inputs, &explain, &fact, &eval),
         Command::Repl { inputs, eval } => cli::repl(&inputs, &eval),
+        Command::Timeline(c) => cli::viz::timeline(&c),
+        Command::Graph(c) => cli::viz::graph(&c),
+        Command::Report(c) => cli::viz::report(&c),
     }
 }

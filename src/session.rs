@@ -4,17 +4,24 @@
 //! evaluated, and answers queries. Every change is all or nothing: when a new
 //! clause, file or query is rejected, the workspace stays exactly as it was.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId, SourceMap};
-use crate::eval::{self, Database, EvalOptions, EvalStats};
+use crate::eval::{Database, EvalOptions, EvalStats};
 use crate::io::data::{DataLoader, GroundFact, SourceDoc};
 use crate::ir::{self, RelId};
 use crate::value::Value;
 use crate::{check, syntax};
+
+mod change;
+mod edit;
+mod evaluate;
+mod schema;
+
+pub use edit::{EntryKind, SessionEntry};
+pub use schema::{RuleSource, Schema};
 
 /// Why a workspace operation failed: diagnostics over the workspace's texts.
 #[derive(Clone, Debug)]
@@ -96,12 +103,29 @@ pub struct RelationSummary {
     pub kind: RelationKind,
 }
 
-/// A text in the workspace, with whether it belongs to the library or the
-/// session.
+/// A text in the rule library.
 #[derive(Clone, Debug)]
 struct Clauses {
     id: SourceId,
     module: syntax::ast::Module,
+}
+
+/// One top-level item the analyst added (a declaration, a fact, a rule or a
+/// directive), with the text it was written in. The session is a list of
+/// them so that one can be retracted on its own.
+#[derive(Clone, Debug)]
+struct SessionItem {
+    id: SourceId,
+    item: syntax::ast::Item,
+}
+
+impl SessionItem {
+    fn module(&self) -> syntax::ast::Module {
+        syntax::ast::Module {
+            source: self.id,
+            items: vec![self.item.clone()],
+        }
+    }
 }
 
 /// The checked and evaluated state. Replaced whole on every accepted change.
@@ -109,6 +133,9 @@ struct Evaluated {
     program: ir::Program,
     db: Database,
     stats: EvalStats,
+    /// Whether it was reached by continuing the previous evaluation from new
+    /// facts rather than by evaluating from scratch.
+    incremental: bool,
 }
 
 /// The rule library, the data and the analyst's additions, checked and
@@ -116,9 +143,12 @@ struct Evaluated {
 pub struct Workspace {
     sources: SourceMap,
     library: Vec<Clauses>,
-    session: Vec<Clauses>,
+    session: Vec<SessionItem>,
     loader: DataLoader,
     facts: Vec<GroundFact>,
+    /// How many of `facts` were loaded when the workspace opened; the rest
+    /// came from data files loaded in the session.
+    opening_facts: usize,
     documents: Vec<SourceDoc>,
     options: EvalOptions,
     state: Evaluated,
@@ -135,22 +165,48 @@ pub struct Change {
     pub tuples: usize,
     /// Tuples before.
     pub before: usize,
+    /// Whether the relation did not exist before.
+    pub new: bool,
+    /// Whether the relation no longer exists (its last rule, fact or
+    /// declaration was removed).
+    pub removed: bool,
 }
 
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = format!("{}/{}", self.relation, self.arity);
+        if self.removed {
+            return write!(f, "{name}: removed (-{})", self.before);
+        }
+        let tuples = format!(
+            "{} tuple{}",
+            self.tuples,
+            if self.tuples == 1 { "" } else { "s" }
+        );
+        if self.new && self.tuples == 0 {
+            return write!(f, "{name}: {tuples} (new)");
+        }
         let delta = self.tuples as i64 - self.before as i64;
         write!(
             f,
-            "{}/{}: {} tuple{} ({}{})",
-            self.relation,
-            self.arity,
-            self.tuples,
-            if self.tuples == 1 { "" } else { "s" },
-            if delta >= 0 { "+" } else { "" },
-            delta
+            "{name}: {tuples} ({}{delta})",
+            if delta >= 0 { "+" } else { "" }
         )
     }
+}
+
+/// What an accepted [`Workspace::submit`] did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Submission {
+    /// How many declarations, facts, rules and directives joined the session.
+    pub added: usize,
+    /// The relations whose size changed (or that are new), in program order.
+    pub changes: Vec<Change>,
+    /// The answers to the text's `?-` queries, in order.
+    pub answers: Vec<Answers>,
+    /// Whether the change was evaluated incrementally (only facts were added,
+    /// so the previous evaluation continued from them).
+    pub incremental: bool,
 }
 
 impl Workspace {
@@ -164,6 +220,7 @@ impl Workspace {
             session: Vec::new(),
             loader: DataLoader::new(),
             facts: Vec::new(),
+            opening_facts: 0,
             documents: Vec::new(),
             options: EvalOptions {
                 record_rounds: true,
@@ -173,6 +230,7 @@ impl Workspace {
                 program,
                 db,
                 stats: EvalStats::default(),
+                incremental: false,
             },
         }
     }
@@ -237,10 +295,7 @@ impl Workspace {
         if !diagnostics.is_empty() {
             return Err(Error::new(diagnostics, &ws.sources));
         }
-        let modules: Vec<syntax::ast::Module> =
-            ws.library.iter().map(|c| c.module.clone()).collect();
-        let program =
-            check::check(&ws.sources, &modules).map_err(|d| Error::new(d, &ws.sources))?;
+        let program = ws.check_modules(&ws.modules(&[], &[]))?;
         for fact in &ws.facts {
             ws.fact_relation(&program, fact)?;
         }
@@ -260,7 +315,8 @@ impl Workspace {
             library.push(self.parse_text(name, text)?);
         }
         self.library = library;
-        self.reevaluate()?;
+        self.opening_facts = self.facts.len();
+        self.state = self.build(&[], &[])?;
         Ok(())
     }
 
@@ -274,7 +330,9 @@ impl Workspace {
         &self.options
     }
 
-    /// A flag that cancels the evaluation in progress when set.
+    /// A flag that cancels the evaluation in progress when set. The change
+    /// being evaluated is then rejected and the workspace stays as it was;
+    /// clear the flag before the next change.
     pub fn cancel_flag(&mut self) -> Arc<AtomicBool> {
         self.options
             .cancel
@@ -310,28 +368,22 @@ impl Workspace {
         }
     }
 
-    /// Checks and evaluates library + session + `extra` into a fresh state.
-    fn build(&self, extra: Option<&Clauses>) -> Result<Evaluated, Error> {
-        let modules: Vec<syntax::ast::Module> = self
-            .library
+    /// The library's modules, then the session's items, then `extra`.
+    fn modules(
+        &self,
+        session: &[SessionItem],
+        extra: &[syntax::ast::Module],
+    ) -> Vec<syntax::ast::Module> {
+        self.library
             .iter()
-            .chain(&self.session)
-            .chain(extra)
             .map(|c| c.module.clone())
-            .collect();
-        let program =
-            check::check(&self.sources, &modules).map_err(|d| Error::new(d, &self.sources))?;
-        let mut db = Database::new(&program);
-        db.load_program_facts(&program)
-            .map_err(|d| Error::new(d, &self.sources))?;
-        for fact in &self.facts {
-            let rel = self.fact_relation(&program, fact)?;
-            db.insert(rel, &fact.values)
-                .map_err(|d| Error::new(d, &self.sources))?;
-        }
-        let stats = eval::evaluate(&program, &mut db, &self.options)
-            .map_err(|d| Error::new(d, &self.sources))?;
-        Ok(Evaluated { program, db, stats })
+            .chain(session.iter().map(SessionItem::module))
+            .chain(extra.iter().cloned())
+            .collect()
+    }
+
+    fn check_modules(&self, modules: &[syntax::ast::Module]) -> Result<ir::Program, Error> {
+        check::check(&self.sources, modules).map_err(|d| Error::new(d, &self.sources))
     }
 
     /// The relation a data fact belongs to, or an error when the rules do
@@ -353,128 +405,10 @@ impl Workspace {
         })
     }
 
-    fn reevaluate(&mut self) -> Result<(), Error> {
-        self.state = self.build(None)?;
-        Ok(())
-    }
-
-    /// Answers a text holding zero or more facts and rules followed by one
-    /// `?-` query. The facts and rules hold for this query only.
-    pub fn query(&mut self, text: &str) -> Result<Answers, Error> {
-        let mark = self.sources.len();
-        let name = format!("<query:{}>", mark + 1);
-        let clauses = self.parse_text(&name, text)?;
-        let result = self.answer(&clauses);
-        if result.is_err() {
-            self.sources.truncate(mark);
-        }
-        result
-    }
-
-    fn answer(&self, clauses: &Clauses) -> Result<Answers, Error> {
-        let state = self.build(Some(clauses))?;
-        let query = match state.program.queries.as_slice() {
-            [q] => q,
-            [] => {
-                return Err(Error::new(
-                    Diagnostic::new("no-query", "the text holds no `?-` query", None)
-                        .with_help("end it with a query such as `?- recurring_hotspot(P).`"),
-                    &self.sources,
-                ));
-            }
-            [_, second, ..] => {
-                return Err(Error::new(
-                    Diagnostic::new(
-                        "too-many-queries",
-                        "the text holds more than one `?-` query",
-                        Some(second.span),
-                    )
-                    .with_help("ask one query at a time"),
-                    &self.sources,
-                ));
-            }
-        };
-        Ok(Answers {
-            columns: query.columns.clone(),
-            rows: state.db.tuples(query.rel),
-        })
-    }
-
-    /// Adds facts and rules to the session (they persist), re-evaluates and
-    /// reports the relations whose size changed. A query in the text is
-    /// answered too. Nothing changes when the text is rejected.
-    pub fn add_clauses(
-        &mut self,
-        name: &str,
-        text: &str,
-    ) -> Result<(Vec<Change>, Option<Answers>), Error> {
-        let mark = self.sources.len();
-        let clauses = self.parse_text(name, text)?;
-        self.session.push(clauses);
-        match self.build(None) {
-            Ok(state) => {
-                let changes = self.diff(&state);
-                self.state = state;
-                Ok((changes, None))
-            }
-            Err(e) => {
-                self.session.pop();
-                self.sources.truncate(mark);
-                Err(e)
-            }
-        }
-    }
-
-    fn diff(&self, new: &Evaluated) -> Vec<Change> {
-        let old: BTreeMap<&str, usize> = self
-            .state
-            .program
-            .relations
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.name.as_str(), self.state.db.len(i)))
-            .collect();
-        new.program
-            .relations
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.is_query)
-            .filter_map(|(i, r)| {
-                let now = new.db.len(i);
-                let before = old.get(r.name.as_str()).copied().unwrap_or(0);
-                let is_new = !old.contains_key(r.name.as_str());
-                (now != before || is_new).then(|| Change {
-                    relation: r.name.clone(),
-                    arity: r.arity(),
-                    tuples: now,
-                    before,
-                })
-            })
-            .collect()
-    }
-
-    /// Loads a JSON data file into the workspace, all or nothing.
-    pub fn load_data_file(&mut self, path: &Path) -> Result<Vec<Change>, Error> {
-        let text = read_text(path, &self.sources)?;
-        let mark = self.sources.len();
-        let saved_facts = self.facts.len();
-        let saved_docs = self.documents.len();
-        let saved_loader = self.loader.clone();
-        self.add_data(&path.display().to_string(), &text)?;
-        match self.build(None) {
-            Ok(state) => {
-                let changes = self.diff(&state);
-                self.state = state;
-                Ok(changes)
-            }
-            Err(e) => {
-                self.facts.truncate(saved_facts);
-                self.documents.truncate(saved_docs);
-                self.loader = saved_loader;
-                self.sources.truncate(mark);
-                Err(e)
-            }
-        }
+    /// Whether the state in force was reached incrementally (see
+    /// [`Submission::incremental`]).
+    pub fn last_change_incremental(&self) -> bool {
+        self.state.incremental
     }
 
     /// The checked program now in force (library + session).
@@ -530,22 +464,32 @@ impl Workspace {
                 name: r.name.clone(),
                 arity: r.arity(),
                 tuples: self.state.db.len(i),
-                kind: if session_heads.contains(&i) {
-                    RelationKind::Session
-                } else if program.rules.iter().any(|rule| rule.head.rel == i) {
-                    RelationKind::Derived
-                } else {
-                    RelationKind::Base
-                },
+                kind: self.kind_of(i, &session_heads),
             })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
 
+    fn kind_of(&self, rel: RelId, session_heads: &[RelId]) -> RelationKind {
+        if session_heads.contains(&rel) {
+            RelationKind::Session
+        } else if self.state.program.rules.iter().any(|r| r.head.rel == rel) {
+            RelationKind::Derived
+        } else {
+            RelationKind::Base
+        }
+    }
+
+    /// The relations the session defines or extends: heads of its rules and
+    /// facts, and the relations it declares.
     fn session_heads(&self) -> Vec<RelId> {
         let session: Vec<SourceId> = self.session.iter().map(|c| c.id).collect();
         let program = &self.state.program;
+        let declared = self.session.iter().flat_map(|s| match &s.item {
+            syntax::ast::Item::Decl(d) => d.names.iter().map(|n| n.name.as_str()).collect(),
+            _ => Vec::new(),
+        });
         let mut heads: Vec<RelId> = program
             .rules
             .iter()
@@ -558,6 +502,7 @@ impl Workspace {
                     .filter(|f| session.contains(&f.span.source))
                     .map(|f| f.rel),
             )
+            .chain(declared.filter_map(|name| program.relation_id(name)))
             .collect();
         heads.sort_unstable();
         heads.dedup();
@@ -611,4 +556,11 @@ fn read_all(
         }
     }
     Ok(out)
+}
+
+/// `file:line` of the start of a span.
+fn place(sources: &SourceMap, span: crate::diag::Span) -> String {
+    let file = sources.file(span.source);
+    let (line, _) = file.line_col(span.start as usize);
+    format!("{}:{}", file.name, line)
 }

@@ -92,10 +92,52 @@ pub enum Command {
         /// Evaluation flags.
         eval: EvalFlags,
     },
+    /// `sleuth explain [--data P]... [--rules P]... [--format text|json|dot]
+    /// [--whynot] [--strongest] [--depth N] 'FACT'`.
+    Explain {
+        /// Data and rules.
+        inputs: Inputs,
+        /// What to print and how.
+        explain: ExplainFlags,
+        /// The fact.
+        fact: String,
+        /// Evaluation flags.
+        eval: EvalFlags,
+    },
+    /// `sleuth timeline [--data P]... [filters]`.
+    Timeline(super::viz::TimelineCommand),
+    /// `sleuth graph [--data P]... [--out FILE] [--format F] 'QUERY'`.
+    Graph(super::viz::GraphCommand),
+    /// `sleuth report [--data P]... [--out FILE.html]`.
+    Report(super::viz::ReportCommand),
     /// `sleuth help` or `--help`.
     Help,
     /// `sleuth --version`.
     Version,
+}
+
+/// Options of `sleuth explain`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplainFlags {
+    /// text, json or dot.
+    pub format: sleuth::provenance::Format,
+    /// Explain why the fact does not hold.
+    pub whynot: bool,
+    /// Show the derivation behind the confidence, not the shortest proof.
+    pub strongest: bool,
+    /// Rule steps shown before the proof is cut.
+    pub depth: Option<usize>,
+}
+
+impl Default for ExplainFlags {
+    fn default() -> ExplainFlags {
+        ExplainFlags {
+            format: sleuth::provenance::Format::Text,
+            whynot: false,
+            strongest: false,
+            depth: None,
+        }
+    }
 }
 
 /// The usage text.
@@ -110,6 +152,14 @@ USAGE:
     sleuth query [--data P]... [--rules P]... [--format table|json|csv] 'TEXT'
                                              answer the `?-` query ending TEXT
     sleuth check [--rules P]... [--plan]     check rules without running them
+    sleuth explain [--data P]... [--rules P]... [--format text|json|dot] [--whynot] [--strongest] [--depth N] 'FACT'
+                                             why FACT holds (or not), down to the report paragraphs
+    sleuth timeline [--data P]... [--place P] [--country C] [--theater T] [--from YYYY-MM] [--to YYYY-MM] [--notes] [--bars|--no-bars]
+                                             the dated events month by month, with their sources
+    sleuth graph [--data P]... [--out FILE] [--format dot|graphml|svg] [--svg] [--max-nodes N] 'QUERY'
+                                             draw a query's answers as a link chart
+    sleuth report [--data P]... [--out FILE.html] [--no-graphviz]
+                                             the one-page HTML report
 
 OPTIONS:
     --data PATH        a JSON data file or a directory of them (repeatable)
@@ -135,6 +185,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "run" => parse_run(rest),
         "query" => parse_query(rest),
         "check" => parse_check(rest),
+        "explain" => parse_explain(rest),
+        "timeline" => super::viz::parse_timeline(rest),
+        "graph" => super::viz::parse_graph(rest),
+        "report" => super::viz::parse_report(rest),
         "repl" => {
             let mut inputs = Inputs::default();
             let mut eval = EvalFlags::default();
@@ -148,7 +202,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Ok(Command::Repl { inputs, eval })
         }
         other => Err(format!(
-            "unknown command `{other}`: expected run, query, check or repl (see `sleuth --help`)"
+            "unknown command `{other}`: expected run, query, check, explain, repl, timeline, graph or report (see `sleuth --help`)"
         )),
     }
 }
@@ -234,6 +288,45 @@ fn parse_check(args: &[String]) -> Result<Command, String> {
         }
     }
     Ok(Command::Check { inputs, plan })
+}
+
+fn parse_explain(args: &[String]) -> Result<Command, String> {
+    let mut inputs = Inputs::default();
+    let mut explain = ExplainFlags::default();
+    let mut eval = EvalFlags::default();
+    let mut fact: Option<String> = None;
+    let mut it = Flags::new(args);
+    while let Some(arg) = it.next() {
+        match arg {
+            "--format" => {
+                let v = it.value(arg)?;
+                explain.format = sleuth::provenance::Format::parse(v)
+                    .ok_or_else(|| format!("`--format {v}`: explain prints text, json or dot"))?;
+            }
+            "--whynot" => explain.whynot = true,
+            "--strongest" => explain.strongest = true,
+            "--depth" => {
+                let v = it.value(arg)?;
+                explain.depth = Some(
+                    v.parse()
+                        .map_err(|_| format!("`--depth {v}`: expected a whole number"))?,
+                );
+            }
+            _ if inputs_flag(&mut it, arg, &mut inputs)? || eval_flag(&mut it, arg, &mut eval)? => {
+            }
+            _ if fact.is_none() && !arg.starts_with("--") => fact = Some(arg.to_string()),
+            _ => return Err(unexpected(arg, "explain")),
+        }
+    }
+    let fact = fact.ok_or(
+        "`sleuth explain` needs a fact, e.g. sleuth explain 'recurring_hotspot(\"Tangier\")'",
+    )?;
+    Ok(Command::Explain {
+        inputs,
+        explain,
+        fact,
+        eval,
+    })
 }
 
 fn inputs_flag(it: &mut Flags<'_>, arg: &str, inputs: &mut Inputs) -> Result<bool, String> {
@@ -352,6 +445,23 @@ mod tests {
                     plan: true,
                 }),
             ),
+            (
+                "explain --format dot --whynot --depth 3 p(1)",
+                Ok(Command::Explain {
+                    inputs: Inputs::default(),
+                    explain: ExplainFlags {
+                        format: sleuth::provenance::Format::Dot,
+                        whynot: true,
+                        strongest: false,
+                        depth: Some(3),
+                    },
+                    fact: "p(1)".into(),
+                    eval: EvalFlags::default(),
+                }),
+            ),
+            ("explain", Err(())),
+            ("explain --format table p(1)", Err(())),
+            ("explain --depth x p(1)", Err(())),
             ("run", Err(())),
             ("run a.dl --format xml", Err(())),
             ("query", Err(())),

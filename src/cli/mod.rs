@@ -1,9 +1,12 @@
-//! This module defines the batch commands of the `sleuth` binary (`run`,
-//! `query`, `check`): each parses its inputs through the library, prints
-//! results on standard output and diagnostics on standard error, and returns
-//! whether it succeeded.
+//! This module defines the commands of the `sleuth` binary: the batch ones
+//! (`run`, `query`, `check`) and the REPL's shell ([`repl`]). Each parses its
+//! inputs through the library, prints results on standard output and
+//! diagnostics on standard error, and returns whether it succeeded.
 
 pub mod args;
+pub mod explain;
+pub mod repl;
+pub mod viz;
 
 use std::io::Write;
 use std::path::Path;
@@ -187,8 +190,7 @@ pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
     }
 }
 
-/// `sleuth repl`: the analyst's session.
+/// `sleuth repl`: the analyst's session (see [`repl`]).
 pub fn repl(inputs: &Inputs, flags: &EvalFlags) -> Result<bool> {
-    let _ = (inputs, flags);
-    anyhow::bail!("the REPL is not built yet")
+    repl::run(inputs, flags)
 }

@@ -1,0 +1,275 @@
+//! This module defines explanations: why a conclusion holds, down to the
+//! paragraph of the source report behind each fact; why a fact does not
+//! hold; and how far a conclusion can be trusted.
+//!
+//! ```text
+//!  "recurring_hotspot(\"Tangier\")" ──target──▶ relation + constants (checked like a query)
+//!        │
+//!        ├─ why ───▶ build: rule instances over the evaluated database, each
+//!        │           premise derived in an earlier round ──▶ Proof ──▶ render: text | json | dot
+//!        ├─ whynot ▶ each rule's body matched in written order: the closest miss ──▶ WhyNot
+//!        └─ confidence: fixpoint of max-over-derivations of min-over-premises
+//!                   of the premises' grades ──▶ Confidence ("likely (0.71)")
+//! ```
+//!
+//! - `target`: the fact asked about, read by the real front end.
+//! - `steps` and `exec`: rule bodies compiled to steps over packed rows and
+//!   run against the evaluated database (expressions by the evaluator's code).
+//! - `context`: the program, database, strata and compiled bodies.
+//! - `citations`: where base tuples come from.
+//! - `fixpoint`: [`Confidences`], the confidence of every tuple.
+//! - `build`: [`Proof`]s, rebuilt on demand from the rounds the evaluator
+//!   recorded ([`EvalOptions::record_rounds`](crate::eval::EvalOptions)).
+//! - `whynot`: [`WhyNot`].
+//! - `answers`: the confidence of query answers.
+//! - `render`: text, JSON and Graphviz forms.
+//!
+//! A workspace records rounds by default. Everything here reads the
+//! workspace and never changes it; an [`Explainer`] keeps what it computed
+//! (indexes, confidences) for the explanations that follow.
+
+// Diagnostic is the crate's error type by contract and is returned by value.
+#![allow(clippy::result_large_err)]
+
+mod answers;
+mod build;
+mod citations;
+mod confidence;
+mod context;
+mod exec;
+mod fixpoint;
+mod proof;
+mod render;
+mod steps;
+mod target;
+mod whynot;
+
+pub use citations::Citation;
+pub use confidence::Confidence;
+pub use fixpoint::Confidences;
+pub use proof::{Binding, CutReason, Node, NodeKind, Proof, RuleRef, Tuple, absent_text};
+pub use render::{Format, render, render_dot, render_json, render_text, render_whynot};
+pub use whynot::{Attempt, Outcome, WhyNot};
+
+use crate::diag::Diagnostic;
+use crate::eval::pack::pack_existing;
+use crate::ir::RelId;
+use crate::session::{Answers, Error, Workspace};
+use crate::value::Value;
+
+use citations::Citations;
+use context::Context;
+
+/// How explanations are built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExplainOptions {
+    /// Rule steps shown from the conclusion down before a derived tuple is
+    /// cut with a marker (base facts are always shown).
+    pub max_depth: usize,
+    /// Nodes a proof may have before the remaining derived tuples are cut.
+    pub max_nodes: usize,
+    /// Matches shown per aggregate (the total is always given).
+    pub aggregate_limit: usize,
+    /// Show the derivation that gives the conclusion its confidence rather
+    /// than the proof of least height.
+    pub strongest: bool,
+    /// Rows one search may visit before it stops (a `whynot` then reports
+    /// the closest miss found so far).
+    pub search_budget: u64,
+}
+
+impl Default for ExplainOptions {
+    fn default() -> ExplainOptions {
+        ExplainOptions {
+            max_depth: 32,
+            max_nodes: 2000,
+            aggregate_limit: 10,
+            strongest: false,
+            search_budget: 5_000_000,
+        }
+    }
+}
+
+/// Explains facts of one workspace state, keeping indexes and confidences
+/// between explanations. Make a new one after the workspace changes (keep
+/// the [`Confidences`] with [`Explainer::into_confidences`] to reuse them
+/// while the workspace stays the same).
+pub struct Explainer<'w> {
+    ws: &'w Workspace,
+    cx: Context<'w>,
+    cites: Citations,
+    conf: Confidences,
+}
+
+impl<'w> Explainer<'w> {
+    /// An explainer over the workspace's current state.
+    pub fn new(ws: &'w Workspace) -> Explainer<'w> {
+        Explainer::with_confidences(ws, None)
+    }
+
+    /// An explainer reusing confidences computed earlier, when they are for
+    /// the workspace's current state (otherwise they are recomputed).
+    pub fn with_confidences(ws: &'w Workspace, kept: Option<Confidences>) -> Explainer<'w> {
+        let cx = Context::new(ws.program(), ws.database(), ws.sources());
+        let cites = Citations::new(
+            ws.program(),
+            ws.database(),
+            ws.sources(),
+            ws.facts(),
+            ws.documents(),
+        );
+        let conf = kept
+            .filter(|c| c.is_current(ws))
+            .unwrap_or_else(|| Confidences::new(ws));
+        Explainer {
+            ws,
+            cx,
+            cites,
+            conf,
+        }
+    }
+
+    /// The confidences computed so far, to pass to the next explainer.
+    pub fn into_confidences(self) -> Confidences {
+        self.conf
+    }
+
+    fn error(&self, d: Diagnostic) -> Error {
+        Error {
+            diagnostics: d.into(),
+            sources: self.ws.sources().clone(),
+        }
+    }
+
+    fn row(&self, rel: RelId, values: &[Value]) -> Option<u32> {
+        let r = self.cx.db.rels.get(rel)?;
+        if values.len() != r.arity || values.iter().zip(&r.types).any(|(v, t)| v.ty() != *t) {
+            return None;
+        }
+        let words: Option<Vec<u64>> = values
+            .iter()
+            .map(|v| pack_existing(v, &self.cx.db.interner))
+            .collect();
+        r.find(&words?)
+    }
+
+    /// Why a fact holds: its proof tree. `fact` is an atom with constant
+    /// arguments (`recurring_hotspot("Tangier")`, with or without `?-` and
+    /// the final dot). A fact that does not hold is an error (`not-derived`)
+    /// that points to [`Explainer::whynot`].
+    pub fn why(&mut self, fact: &str, opts: &ExplainOptions) -> Result<Proof, Error> {
+        let target = target::parse(self.ws, fact, "why")?;
+        let Some(values) = target.ground() else {
+            return Err(target.error(
+                Diagnostic::new(
+                    "not-ground",
+                    "`why` explains one fact, but this one has variables or `_`",
+                    Some(target.span),
+                )
+                .with_help("list the facts that match with a query `?- ...`, then ask `:why` about one of them"),
+            ));
+        };
+        let rel = target.rel;
+        let name = &self.cx.program.relations[rel].name;
+        let Some(id) = self.row(rel, &values) else {
+            let args: Vec<String> = values.iter().map(Value::to_datalog).collect();
+            let fact = format!("{name}({})", args.join(", "));
+            return Err(target.error(
+                Diagnostic::new(
+                    "not-derived",
+                    format!("{fact} does not hold"),
+                    Some(target.span),
+                )
+                .with_label("no such fact is stored or derived")
+                .with_help(format!(
+                    "ask `:whynot {fact}` (or `sleuth explain --whynot`) to see which premise fails"
+                )),
+            ));
+        };
+        if !opts.strongest && self.cx.db.rels[rel].rounds.is_none() {
+            return Err(target.error(
+                Diagnostic::new(
+                    "no-provenance",
+                    "derivation rounds were not recorded, so the proof of least height cannot be rebuilt",
+                    Some(target.span),
+                )
+                .with_help("evaluate without --no-provenance, or ask for the strongest proof (--strongest), which does not need them"),
+            ));
+        }
+        let Explainer {
+            cx, cites, conf, ..
+        } = self;
+        conf.ensure(cx, cites, rel).map_err(|d| target.error(d))?;
+        build::Builder::new(cx, conf, cites, opts)
+            .build((rel, id))
+            .map_err(|d| target.error(d))
+    }
+
+    /// Why a fact does not hold: for each rule that could derive it, the
+    /// first body literal that fails for the closest binding. The fact may
+    /// have variables and `_`. When it holds after all, [`WhyNot::holds`]
+    /// lists the matching tuples.
+    pub fn whynot(&mut self, fact: &str, opts: &ExplainOptions) -> Result<WhyNot, Error> {
+        let target = target::parse(self.ws, fact, "whynot")?;
+        whynot::whynot(&mut self.cx, &target, opts).map_err(|d| target.error(d))
+    }
+
+    /// The confidence of a stored tuple, or `None` when it does not hold.
+    pub fn confidence_of(
+        &mut self,
+        rel: RelId,
+        tuple: &[Value],
+    ) -> Result<Option<Confidence>, Error> {
+        let Some(id) = self.row(rel, tuple) else {
+            return Ok(None);
+        };
+        let Explainer {
+            cx, cites, conf, ..
+        } = self;
+        if let Err(d) = conf.ensure(cx, cites, rel) {
+            return Err(self.error(d));
+        }
+        Ok(Some(Confidence::from_raw(self.conf.get(rel, id))))
+    }
+
+    /// The confidence of each answer of a query: for each row, the best
+    /// (max) over the bindings of the query's body that give the row of the
+    /// weakest (min) tuple its positive atoms match. `query` is the text the
+    /// answers came from (`Workspace::query`); it must hold the query alone.
+    pub fn answer_confidences(
+        &mut self,
+        query: &str,
+        answers: &Answers,
+    ) -> Result<Vec<Confidence>, Error> {
+        answers::confidences(self, query, answers)
+    }
+}
+
+/// Why a fact holds (see [`Explainer::why`]).
+pub fn why(ws: &Workspace, fact: &str, opts: &ExplainOptions) -> Result<Proof, Error> {
+    Explainer::new(ws).why(fact, opts)
+}
+
+/// Why a fact does not hold (see [`Explainer::whynot`]).
+pub fn whynot(ws: &Workspace, fact: &str, opts: &ExplainOptions) -> Result<WhyNot, Error> {
+    Explainer::new(ws).whynot(fact, opts)
+}
+
+/// The confidence of a stored tuple (see [`Explainer::confidence_of`]).
+pub fn confidence_of(
+    ws: &Workspace,
+    rel: RelId,
+    tuple: &[Value],
+) -> Result<Option<Confidence>, Error> {
+    Explainer::new(ws).confidence_of(rel, tuple)
+}
+
+/// The confidence of each answer of a query (see
+/// [`Explainer::answer_confidences`]).
+pub fn answer_confidences(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+) -> Result<Vec<Confidence>, Error> {
+    Explainer::new(ws).answer_confidences(query, answers)
+}

@@ -1,0 +1,225 @@
+//! This module defines the JSON form of a proof: the conclusion, its
+//! confidence and the cited paragraphs, then the proof as a tree of nodes,
+//! each an object with its `kind` (`derived`, `fact`, `negation`,
+//! `comparison`, `test`, `aggregate`, `match`, `cut`, `unexplained`), what
+//! that kind shows (relation and values, rule location and bindings, source,
+//! paragraph and grade, confidence) and its `children`. The tree is written
+//! with an explicit stack, so any depth prints.
+
+use serde_json::{Map, Value as Json, json};
+
+/// An object with its keys in the order given.
+type Fields = Vec<(&'static str, Json)>;
+
+use crate::io::format::json_value;
+use crate::provenance::citations::Citation;
+use crate::provenance::confidence::Confidence;
+use crate::provenance::proof::{CutReason, Node, NodeKind, Proof, absent_text};
+
+fn confidence(map: &mut Fields, c: Option<Confidence>) {
+    if let Some(c) = c {
+        map.push((
+            "confidence",
+            if c.is_graded() {
+                json!(c.value())
+            } else {
+                Json::Null
+            },
+        ));
+        map.push(("likelihood", json!(c.words())));
+    }
+}
+
+fn citation(c: &Citation) -> Json {
+    match c {
+        Citation::Report {
+            source,
+            title,
+            file,
+            paragraph,
+            grade,
+            note,
+        } => json!({
+            "source": source,
+            "document": title,
+            "file": file,
+            "paragraph": paragraph,
+            "grade": grade.to_string(),
+            "grade_words": grade.words(),
+            "confidence": Confidence::from_grade(*grade).value(),
+            "inferred": note,
+        }),
+        Citation::Rules { location } => json!({ "written_at": location }),
+        Citation::Unrecorded => json!({ "unrecorded": true }),
+    }
+}
+
+/// The node's fields, without its children.
+fn fields(node: &Node) -> Fields {
+    let mut m = Fields::new();
+    m.push(("kind", json!(node.kind.name())));
+    if let Some(t) = node.kind.tuple() {
+        m.push(("fact", json!(t.to_string())));
+        m.push(("relation", json!(t.relation)));
+        m.push((
+            "values",
+            Json::Array(t.values.iter().map(json_value).collect()),
+        ));
+    }
+    if let Some(l) = node.literal {
+        m.push(("literal", json!(l)));
+    }
+    confidence(&mut m, node.confidence);
+    match &node.kind {
+        NodeKind::Derived { rule, bindings, .. } => {
+            m.push((
+                "rule",
+                json!({ "file": rule.file, "line": rule.line, "text": rule.text }),
+            ));
+            let b: Map<String, Json> = bindings
+                .iter()
+                .map(|b| (b.name.clone(), json_value(&b.value)))
+                .collect();
+            m.push(("bindings", Json::Object(b)));
+        }
+        NodeKind::Fact { citations, .. } => {
+            m.push((
+                "sources",
+                Json::Array(citations.iter().map(citation).collect()),
+            ));
+        }
+        NodeKind::Absent { relation, values } => {
+            m.push((
+                "text",
+                json!(format!("no fact {}", absent_text(relation, values))),
+            ));
+            m.push(("relation", json!(relation)));
+            m.push((
+                "values",
+                Json::Array(
+                    values
+                        .iter()
+                        .map(|v| v.as_ref().map_or(Json::Null, json_value))
+                        .collect(),
+                ),
+            ));
+        }
+        NodeKind::Comparison {
+            text,
+            op,
+            left,
+            right,
+        } => {
+            m.push(("text", json!(text)));
+            m.push(("op", json!(op.symbol())));
+            m.push(("left", json_value(left)));
+            m.push(("right", json_value(right)));
+        }
+        NodeKind::Test { text, args } => {
+            m.push(("text", json!(text)));
+            m.push(("args", Json::Array(args.iter().map(json_value).collect())));
+        }
+        NodeKind::Aggregate {
+            text,
+            op,
+            group,
+            result,
+            total,
+        } => {
+            m.push(("text", json!(text)));
+            m.push(("op", json!(op.name())));
+            let g: Map<String, Json> = group
+                .iter()
+                .map(|b| (b.name.clone(), json_value(&b.value)))
+                .collect();
+            m.push(("group", Json::Object(g)));
+            m.push(("result", json_value(result)));
+            m.push(("total", json!(total)));
+            m.push(("shown", json!(node.children.len())));
+        }
+        NodeKind::Match { index } => {
+            m.push(("index", json!(index)));
+        }
+        NodeKind::Cut { reason, .. } => {
+            let (why, bound) = match reason {
+                CutReason::Depth(d) => ("depth", d),
+                CutReason::Size(n) => ("size", n),
+            };
+            m.push(("cut", json!(why)));
+            m.push(("bound", json!(bound)));
+        }
+        NodeKind::Unexplained { .. } => {}
+    }
+    m
+}
+
+/// An object with its fields in order, every line after the first indented
+/// by `indent`, without its closing brace.
+fn open_object(fields: &Fields, indent: &str) -> String {
+    let mut out = String::from("{");
+    for (i, (key, value)) in fields.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        let text = serde_json::to_string_pretty(value).expect("a JSON value always prints");
+        let text = text.replace('\n', &format!("\n{indent}  "));
+        out.push_str(&format!("{indent}  {}: {text}", json!(key)));
+    }
+    out
+}
+
+/// The proof as JSON.
+pub fn render_json(proof: &Proof) -> String {
+    let c = proof.confidence();
+    let mut head = Fields::new();
+    head.push(("conclusion", json!(proof.conclusion().to_string())));
+    confidence(&mut head, Some(c));
+    head.push(("strongest", json!(proof.strongest)));
+    head.push((
+        "cited",
+        Json::Array(
+            proof
+                .cited_paragraphs()
+                .into_iter()
+                .map(|(s, ps)| json!({ "source": s, "paragraphs": ps }))
+                .collect(),
+        ),
+    ));
+    let mut out = open_object(&head, "");
+    out.push_str(",\n  \"proof\": ");
+    enum Ev {
+        Open(usize, String, bool),
+        Close(String, bool),
+    }
+    let mut stack = vec![Ev::Open(0, "  ".to_string(), true)];
+    let mut first = true;
+    while let Some(ev) = stack.pop() {
+        match ev {
+            Ev::Open(n, indent, last) => {
+                let node = &proof.nodes[n];
+                if !first {
+                    out.push_str(&indent);
+                }
+                first = false;
+                out.push_str(&open_object(&fields(node), &indent));
+                let comma = if last { "" } else { "," };
+                if node.children.is_empty() {
+                    out.push_str(&format!(
+                        ",\n{indent}  \"children\": []\n{indent}}}{comma}\n"
+                    ));
+                    continue;
+                }
+                out.push_str(&format!(",\n{indent}  \"children\": [\n"));
+                stack.push(Ev::Close(indent.clone(), last));
+                let k = node.children.len();
+                for (i, &ch) in node.children.iter().enumerate().rev() {
+                    stack.push(Ev::Open(ch, format!("{indent}    "), i + 1 == k));
+                }
+            }
+            Ev::Close(indent, last) => {
+                let comma = if last { "" } else { "," };
+                out.push_str(&format!("{indent}  ]\n{indent}}}{comma}\n"));
+            }
+        }
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,216 @@
+//! This module defines how the workspace reaches an evaluated state and
+//! answers queries over it. A change is built aside and swapped in only on
+//! success; when it only adds facts, the evaluation continues from them
+//! instead of starting over. A query is answered over the state in force
+//! without evaluating the rules again.
+
+use super::{Answers, Clauses, Error, Evaluated, SessionItem, Workspace};
+use crate::diag::Diagnostic;
+use crate::eval::{self, Database, EvalOptions};
+use crate::io::data::GroundFact;
+use crate::ir::{self, RelId};
+use crate::syntax;
+
+impl Workspace {
+    /// Checks and evaluates the library, `session`, and the data plus
+    /// `new_data` into a fresh state, leaving `self` untouched.
+    ///
+    /// When the new program only adds facts to the one in force (same
+    /// relations, rules and strata), the current database is copied, the new
+    /// facts are inserted and the evaluation continues from them: the
+    /// evaluator recomputes only the strata that read a changed relation
+    /// under negation or aggregation. Otherwise everything is evaluated from
+    /// scratch.
+    pub(super) fn build(
+        &self,
+        session: &[SessionItem],
+        new_data: &[GroundFact],
+    ) -> Result<Evaluated, Error> {
+        let program = self.check_modules(&self.modules(session, &[]))?;
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
+        if let Some(first_new) = self.extends_state(&program) {
+            let mut db = self.state.db.clone();
+            for fact in &program.facts[first_new..] {
+                db.insert(fact.rel, &fact.values).map_err(|mut d| {
+                    d.span = Some(fact.span);
+                    err(d)
+                })?;
+            }
+            for fact in new_data {
+                let rel = self.fact_relation(&program, fact)?;
+                db.insert(rel, &fact.values).map_err(err)?;
+            }
+            let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+            return Ok(Evaluated {
+                program,
+                db,
+                stats,
+                incremental: true,
+            });
+        }
+        let mut db = Database::new(&program);
+        db.load_program_facts(&program).map_err(err)?;
+        for fact in self.facts.iter().chain(new_data) {
+            let rel = self.fact_relation(&program, fact)?;
+            db.insert(rel, &fact.values).map_err(err)?;
+        }
+        let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+        Ok(Evaluated {
+            program,
+            db,
+            stats,
+            incremental: false,
+        })
+    }
+
+    /// When `program` is the program in force plus facts only, the index of
+    /// its first new fact.
+    fn extends_state(&self, program: &ir::Program) -> Option<usize> {
+        let old = &self.state.program;
+        let same = !old.relations.is_empty()
+            && old.relations == program.relations
+            && old.rules == program.rules
+            && old.strata == program.strata
+            && program.facts.starts_with(&old.facts);
+        same.then_some(old.facts.len())
+    }
+
+    /// Checks and evaluates library + session + `extra` from scratch.
+    fn build_with(&self, session: &[SessionItem], extra: &Clauses) -> Result<Evaluated, Error> {
+        let program =
+            self.check_modules(&self.modules(session, std::slice::from_ref(&extra.module)))?;
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
+        let mut db = Database::new(&program);
+        db.load_program_facts(&program).map_err(err)?;
+        for fact in &self.facts {
+            let rel = self.fact_relation(&program, fact)?;
+            db.insert(rel, &fact.values).map_err(err)?;
+        }
+        let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+        Ok(Evaluated {
+            program,
+            db,
+            stats,
+            incremental: false,
+        })
+    }
+
+    /// Answers a text holding zero or more facts and rules followed by one
+    /// `?-` query. The facts and rules hold for this query only.
+    pub fn query(&mut self, text: &str) -> Result<Answers, Error> {
+        let mark = self.sources.len();
+        let name = format!("<query:{}>", mark + 1);
+        let clauses = self.parse_text(&name, text)?;
+        let only_query = matches!(
+            clauses.module.items.as_slice(),
+            [syntax::ast::Item::Query(_)]
+        );
+        let result = if only_query {
+            self.answer_query(&self.state, &self.session, clauses.module)
+        } else {
+            self.answer(&self.session, &clauses)
+        };
+        if result.is_err() {
+            self.sources.truncate(mark);
+        }
+        result
+    }
+
+    fn answer(&self, session: &[SessionItem], clauses: &Clauses) -> Result<Answers, Error> {
+        let state = self.build_with(session, clauses)?;
+        let query = match state.program.queries.as_slice() {
+            [q] => q,
+            [] => {
+                return Err(Error::new(
+                    Diagnostic::new("no-query", "the text holds no `?-` query", None)
+                        .with_help("end it with a query such as `?- recurring_hotspot(P).`"),
+                    &self.sources,
+                ));
+            }
+            [_, second, ..] => {
+                return Err(Error::new(
+                    Diagnostic::new(
+                        "too-many-queries",
+                        "the text holds more than one `?-` query",
+                        Some(second.span),
+                    )
+                    .with_help("ask one query at a time"),
+                    &self.sources,
+                ));
+            }
+        };
+        Ok(Answers {
+            columns: query.columns.clone(),
+            rows: state.db.tuples(query.rel),
+        })
+    }
+
+    /// Answers the one query of `module` over an evaluated state without
+    /// evaluating the rules again: the relations the query reads are copied
+    /// from `state` into a database where every relation is complete, so
+    /// only the query's own rule runs.
+    pub(super) fn answer_query(
+        &self,
+        state: &Evaluated,
+        session: &[SessionItem],
+        module: syntax::ast::Module,
+    ) -> Result<Answers, Error> {
+        let program = self.check_modules(&self.modules(session, std::slice::from_ref(&module)))?;
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
+        let query = program
+            .queries
+            .first()
+            .expect("the module holds one query, so the program does");
+        let mut reads = Vec::new();
+        body_relations(&program.rules[query.rule].body, &mut reads);
+        let mut db = Database::new(&program);
+        for (rel, relation) in program.relations.iter().enumerate() {
+            if relation.is_query {
+                continue;
+            }
+            if reads.contains(&rel) {
+                let old = state
+                    .program
+                    .relation_id(&relation.name)
+                    .filter(|&old| state.program.relations[old].columns == relation.columns);
+                let Some(old) = old else {
+                    // The query changed what the program means (it cannot
+                    // in a checked program, but never answer from stale
+                    // data): evaluate everything with it.
+                    return self.answer(
+                        session,
+                        &Clauses {
+                            id: module.source,
+                            module,
+                        },
+                    );
+                };
+                for row in state.db.rows(old) {
+                    db.insert(rel, &row.values()).map_err(err)?;
+                }
+            }
+            db.mark_complete(rel);
+        }
+        let options = EvalOptions {
+            record_rounds: false,
+            profile: false,
+            ..self.options.clone()
+        };
+        eval::evaluate(&program, &mut db, &options).map_err(err)?;
+        Ok(Answers {
+            columns: query.columns.clone(),
+            rows: db.tuples(query.rel),
+        })
+    }
+}
+
+/// The relations a rule body reads, positively, negated or in aggregates.
+fn body_relations(body: &[ir::Literal], out: &mut Vec<RelId>) {
+    for literal in body {
+        match literal {
+            ir::Literal::Atom(a) | ir::Literal::Negated(a) => out.push(a.rel),
+            ir::Literal::Aggregate(agg) => body_relations(&agg.body, out),
+            ir::Literal::Compare(_) | ir::Literal::Test(_) => {}
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! This module defines the conclusions the report sets out, one table
+//! each: the rule library's main derived relations, with a title and a
+//! sentence saying what a row means.
+
+/// A conclusion of the rule library the report shows as a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conclusion {
+    /// The derived relation holding it.
+    pub relation: &'static str,
+    /// A heading.
+    pub title: &'static str,
+    /// What one row says.
+    pub meaning: &'static str,
+}
+
+/// The report's conclusions, in the order it shows them. A relation the
+/// workspace's rules do not define is left out of the report.
+pub const CONCLUSIONS: &[Conclusion] = &[
+    Conclusion {
+        relation: "recurring_hotspot",
+        title: "Recurring hotspots",
+        meaning: "Places where two or more distinct operations dismantled cells.",
+    },
+    Conclusion {
+        relation: "hotspot_revisit",
+        title: "Hotspots revisited",
+        meaning: "A later operation hit a place again, so many months after an earlier one.",
+    },
+    Conclusion {
+        relation: "recruitment_pipeline",
+        title: "Recruitment pipelines",
+        meaning: "People from or in the origin country are recruited for, sent to, or travel to the theater.",
+    },
+    Conclusion {
+        relation: "pipeline_strength",
+        title: "Strength of each pipeline",
+        meaning: "How many independent kinds of evidence support the pipeline.",
+    },
+    Conclusion {
+        relation: "multi_theater_origin",
+        title: "Multi-theater origins",
+        meaning: "Countries whose people feed two or more distinct theaters.",
+    },
+    Conclusion {
+        relation: "joint_operation",
+        title: "Joint operations",
+        meaning: "Two countries conducted the operation together.",
+    },
+    Conclusion {
+        relation: "escalation",
+        title: "Escalation",
+        meaning: "A later operation hit more places than an earlier one.",
+    },
+    Conclusion {
+        relation: "nationals_arrested_in",
+        title: "Nationals arrested abroad and at home",
+        meaning: "How many people of a nationality were arrested in a country.",
+    },
+    Conclusion {
+        relation: "undetected_until_theater",
+        title: "Undetected until they reached a theater",
+        meaning: "Foreigners arrested in a theater with no earlier arrest in their own country.",
+    },
+    Conclusion {
+        relation: "senior_foreign_member",
+        title: "Senior foreign members",
+        meaning: "Senior members whose nationality is none of the countries where their organisation operates.",
+    },
+    Conclusion {
+        relation: "multi_theater_fighter",
+        title: "Multi-theater fighters",
+        meaning: "People active in two or more distinct theaters.",
+    },
+];

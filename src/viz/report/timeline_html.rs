@@ -1,0 +1,85 @@
+//! This module defines the timeline as an HTML table: a row per month with
+//! its tempo bar (every month from the first event to the last), then a row
+//! per event with its date (`~` when inferred, and the note below), its
+//! citation and what happened.
+
+use std::fmt::Write as _;
+
+use super::super::escape::escape_xml;
+use super::super::timeline::{EventKind, Timeline};
+
+/// The timeline's section content.
+pub(super) fn timeline_table(timeline: &Timeline) -> String {
+    let mut out = String::new();
+    if timeline.events.is_empty() {
+        out.push_str("<p>No dated events.</p>\n");
+        return out;
+    }
+    let with_source = timeline.sources().len() > 1;
+    let months = timeline.months(true);
+    let busiest = months
+        .iter()
+        .map(|m| m.events.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    out.push_str("<table class=\"timeline\">\n<thead><tr><th>Date</th><th>Source</th><th>Event</th></tr></thead>\n<tbody>\n");
+    for month in &months {
+        let k = month.events.len();
+        // Bars up to 12em wide.
+        let em = (k * 120).div_ceil(busiest) as f64 / 10.0;
+        let _ = writeln!(
+            out,
+            "<tr class=\"month\"><th colspan=\"3\">{} <span class=\"bar\" style=\"width: {em}em\"></span> {k} event{}</th></tr>",
+            month.month,
+            if k == 1 { "" } else { "s" }
+        );
+        for e in &month.events {
+            let mark = if e.is_inferred() { "~" } else { "" };
+            let class = if e.is_inferred() {
+                "date inferred"
+            } else {
+                "date"
+            };
+            let mut notes = String::new();
+            if let Some(n) = &e.inferred {
+                let _ = write!(
+                    notes,
+                    "<div class=\"note\">~ inferred: {}</div>",
+                    escape_xml(n)
+                );
+            }
+            if let EventKind::Operation { conducted_by, .. } = &e.kind {
+                for a in conducted_by {
+                    if let Some(n) = &a.inferred {
+                        let _ = write!(
+                            notes,
+                            "<div class=\"note\">~ conducted by {} inferred: {}</div>",
+                            escape_xml(&a.country),
+                            escape_xml(n)
+                        );
+                    }
+                }
+            }
+            let persons = match &e.kind {
+                EventKind::Arrest { persons } => {
+                    let ids: Vec<&str> = persons.iter().map(|p| p.person.as_str()).collect();
+                    format!(
+                        "<div class=\"persons\">{}</div>",
+                        escape_xml(&ids.join(", "))
+                    )
+                }
+                EventKind::Operation { .. } => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"{class}\">{mark}{}</td><td class=\"cite\">{}</td><td>{}{persons}{notes}</td></tr>",
+                e.date,
+                escape_xml(&e.citation(with_source)),
+                escape_xml(&e.summary())
+            );
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}

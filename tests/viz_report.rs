@@ -1,0 +1,316 @@
+//! The HTML report: well-formed, self-contained (nothing fetched), holding
+//! the timeline, the pipeline chart as inline SVG and every conclusion as a
+//! table, with text escaped and an optional explanation provider.
+
+#[path = "viz/support.rs"]
+mod support;
+
+use sleuth::Value;
+use sleuth::session::Workspace;
+use sleuth::viz::{self, CONCLUSIONS, ReportOptions, RowExplanation};
+use support::{dot_installed, listing, root, scratch, sleuth_inputs, workspace, xml};
+
+fn own_layout() -> ReportOptions<'static> {
+    ReportOptions {
+        graphviz: false,
+        ..ReportOptions::default()
+    }
+}
+
+/// The section with this id.
+fn section<'a, 'i>(doc: &'a roxmltree::Document<'i>, id: &str) -> roxmltree::Node<'a, 'i> {
+    doc.descendants()
+        .find(|n| n.has_tag_name("section") && n.attribute("id") == Some(id))
+        .unwrap_or_else(|| panic!("a section `{id}`"))
+}
+
+/// The text of a node and its descendants.
+fn text(node: roxmltree::Node<'_, '_>) -> String {
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+/// The cells of each body row of the first table in a node.
+fn table_rows(node: roxmltree::Node<'_, '_>) -> Vec<Vec<String>> {
+    let tbody = node
+        .descendants()
+        .find(|n| n.has_tag_name("tbody"))
+        .expect("a table body");
+    tbody
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|tr| tr.children().filter(|c| c.is_element()).map(text).collect())
+        .collect()
+}
+
+/// Fails on anything that would reach the network: scripts, stylesheets,
+/// frames, or any src/href/xlink:href that is not a fragment.
+fn assert_self_contained(html: &str) {
+    let doc = xml(html);
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let tag = node.tag_name().name();
+        assert!(
+            ![
+                "script", "link", "iframe", "img", "object", "embed", "image"
+            ]
+            .contains(&tag),
+            "no <{tag}> element"
+        );
+        for attr in node.attributes() {
+            if ["src", "href"].contains(&attr.name()) {
+                let v = attr.value();
+                assert!(
+                    v.starts_with('#'),
+                    "{}={v} points outside the page",
+                    attr.name()
+                );
+            }
+        }
+    }
+    let lower = html.to_ascii_lowercase();
+    assert!(
+        !lower.contains("@import") && !lower.contains("url(http"),
+        "no CSS fetches"
+    );
+    for scheme in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        assert!(!lower.contains(scheme), "{scheme}");
+    }
+}
+
+#[test]
+fn the_report_is_well_formed_and_self_contained() {
+    let html = viz::report_html(&workspace(), &own_layout());
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert_self_contained(&html);
+    let doc = xml(&html);
+    assert_eq!(doc.root_element().tag_name().name(), "html");
+    assert!(doc.descendants().any(|n| n.has_tag_name("style")));
+}
+
+#[test]
+fn the_report_holds_every_conclusion_as_a_table() {
+    let html = viz::report_html(&workspace(), &own_layout());
+    let doc = xml(&html);
+    for c in CONCLUSIONS {
+        let s = section(&doc, c.relation);
+        assert!(text(s).contains(c.title), "{} has its title", c.relation);
+    }
+    let column = |id: &str| -> Vec<String> {
+        table_rows(section(&doc, id))
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    };
+    assert_eq!(
+        column("recurring_hotspot"),
+        ["Inezgane", "Tangier", "Tetouan"]
+    );
+    assert_eq!(column("multi_theater_origin"), ["Morocco"]);
+    assert_eq!(
+        table_rows(section(&doc, "joint_operation")),
+        [["op-2023-01", "Morocco", "Spain"]]
+    );
+    assert_eq!(
+        table_rows(section(&doc, "recruitment_pipeline")),
+        [
+            ["Libya", "Sahel"],
+            ["Morocco", "Sahel"],
+            ["Morocco", "Somalia"],
+            ["Spain", "Sahel"],
+            ["Syria", "Somalia"],
+            ["Tunisia", "Sahel"],
+        ]
+    );
+    assert_eq!(
+        table_rows(section(&doc, "senior_foreign_member")),
+        [
+            ["ofin-moroccan-1", "Islamic State in Somalia"],
+            ["ofin-syrian-1", "Islamic State in Somalia"],
+        ]
+    );
+    assert_eq!(column("undetected_until_theater").len(), 6);
+    assert!(text(section(&doc, "multi_theater_fighter")).contains("None found."));
+    // Column headers come from the rule library's declarations.
+    let headers: Vec<String> = section(&doc, "hotspot_revisit")
+        .descendants()
+        .filter(|n| n.has_tag_name("th"))
+        .map(text)
+        .collect();
+    assert_eq!(headers, ["place", "earlier op", "later op", "months"]);
+}
+
+#[test]
+fn the_report_holds_the_timeline_with_inferred_dates_marked() {
+    let html = viz::report_html(&workspace(), &own_layout());
+    let doc = xml(&html);
+    let timeline = section(&doc, "timeline");
+    let rows: Vec<roxmltree::Node<'_, '_>> = timeline
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .collect();
+    let months: Vec<String> = rows
+        .iter()
+        .filter(|r| r.attribute("class") == Some("month"))
+        .map(|r| text(*r)[..7].to_string())
+        .collect();
+    assert_eq!(months.len(), 14);
+    assert_eq!(
+        (months[0].as_str(), months[13].as_str()),
+        ("2023-01", "2024-02")
+    );
+    let dates: Vec<String> = timeline
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("td") && n.attribute("class").is_some_and(|c| c.starts_with("date"))
+        })
+        .map(text)
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2023-01", "2023-03", "2023-10", "~2023-11", "2024-01", "2024-02", "~2024-02"
+        ]
+    );
+    let body = text(timeline);
+    assert!(body.contains("arrests at Almskad (Somalia): 4 persons of Morocco"));
+    assert!(body.contains("~ inferred: Only the month, November, is given."));
+    assert!(body.contains("¶10 C3"));
+}
+
+#[test]
+fn the_report_draws_the_pipelines_as_inline_svg() {
+    let html = viz::report_html(&workspace(), &own_layout());
+    let doc = xml(&html);
+    let figure = section(&doc, "pipelines");
+    let svg = figure
+        .descendants()
+        .find(|n| n.has_tag_name("svg"))
+        .expect("an inline svg");
+    let nodes: Vec<String> = svg
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("g") && n.attribute("class").is_some_and(|c| c.starts_with("node "))
+        })
+        .map(|g| {
+            g.children()
+                .filter(|c| c.has_tag_name("text"))
+                .map(text)
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            "Libya", "Sahel", "Morocco", "Somalia", "Spain", "Syria", "Tunisia"
+        ]
+    );
+    assert_eq!(
+        svg.descendants()
+            .filter(|n| n.has_tag_name("path") && n.attribute("marker-end").is_some())
+            .count(),
+        6
+    );
+    assert!(text(figure).contains("drawn by sleuth's two-column layout"));
+}
+
+#[test]
+fn the_report_with_graphviz_is_self_contained_too() {
+    if !dot_installed() {
+        println!(
+            "note: Graphviz's `dot` is not installed; skipping the Graphviz report test (.ci/run installs it)"
+        );
+        return;
+    }
+    let html = viz::report_html(&workspace(), &ReportOptions::default());
+    assert_self_contained(&html);
+    assert!(!html.contains("<?xml") && !html.contains("<!DOCTYPE svg"));
+    let doc = xml(&html);
+    assert!(text(section(&doc, "pipelines")).contains("drawn by Graphviz"));
+}
+
+#[test]
+fn an_explanation_provider_adds_why_and_confidence_columns() {
+    let explain = |relation: &str, row: &[Value]| -> Option<RowExplanation> {
+        (relation == "recurring_hotspot").then(|| RowExplanation {
+            html: format!(
+                "<em>two operations hit {}</em>",
+                viz::escape_xml(&row[0].to_string())
+            ),
+            confidence: "likely <0.71>".to_string(),
+        })
+    };
+    let options = ReportOptions {
+        graphviz: false,
+        explain: Some(&explain),
+        ..ReportOptions::default()
+    };
+    let html = viz::report_html(&workspace(), &options);
+    let doc = xml(&html);
+    let rows = table_rows(section(&doc, "recurring_hotspot"));
+    assert_eq!(
+        rows[1],
+        ["Tangier", "two operations hit Tangier", "likely <0.71>"]
+    );
+    assert!(html.contains("<em>two operations hit Tangier</em>"));
+    assert!(html.contains("likely &lt;0.71&gt;"));
+    // Rows the provider leaves alone get empty cells.
+    let rows = table_rows(section(&doc, "multi_theater_origin"));
+    assert_eq!(rows, [["Morocco", "", ""]]);
+}
+
+#[test]
+fn every_text_from_the_data_is_escaped() {
+    let dir = scratch("report-escaping");
+    let doc = r#"{
+  "source": { "id": "x</td><script>alert(1)</script>", "title": "A & B <i>report</i>",
+              "publisher": "\"P\"", "description": "<img src=http://x>", "grade": "B2",
+              "paragraphs": { "count": 2, "counting": "1 and 2." } },
+  "places": [ { "id": "<Here>", "kind": "country", "paragraph": 1 } ],
+  "persons": [ { "id": "p&1", "nationality": "<Here>", "paragraph": 1 } ],
+  "arrests": [ { "place": "<Here>", "date": "2024-05", "persons": ["p&1"], "paragraph": 2 } ]
+}"#;
+    std::fs::write(dir.join("odd.json"), doc).expect("write");
+    let ws = Workspace::open(std::slice::from_ref(&dir), &[root().join("rules")]).expect("loads");
+    let html = viz::report_html(&ws, &own_layout());
+    assert_self_contained(&html);
+    assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<Here>"));
+    assert!(html.contains("A &amp; B &lt;i&gt;report&lt;/i&gt;"));
+    let parsed = xml(&html);
+    assert!(text(section(&parsed, "timeline")).contains("arrest at <Here>: 1 person of <Here>"));
+}
+
+#[test]
+fn the_command_line_writes_the_report_atomically() {
+    let dir = scratch("report-cli");
+    let out = sleuth_inputs(
+        &["report", "--no-graphviz", "--out", "report.html"],
+        &dir,
+        false,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("written");
+    assert_eq!(html, viz::report_html(&workspace(), &own_layout()));
+    let before = listing(&dir);
+    let out = sleuth_inputs(&["report", "--out", "missing/report.html"], &dir, false);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[unwritable-output]"));
+    assert_eq!(listing(&dir), before);
+}
+
+#[test]
+fn an_empty_workspace_gives_a_complete_page() {
+    let ws = Workspace::empty();
+    let t = viz::timeline(&ws, &viz::TimelineFilter::default()).expect("no filter");
+    assert_eq!(viz::render_text(&t, true), "timeline: no dated events\n");
+    let html = viz::report_html(&ws, &own_layout());
+    assert_self_contained(&html);
+    let doc = xml(&html);
+    assert!(text(section(&doc, "timeline")).contains("No dated events."));
+    assert!(text(section(&doc, "pipelines")).contains("no recruitment_pipeline relation"));
+}
