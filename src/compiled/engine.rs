@@ -48,8 +48,11 @@ pub struct EngineRun {
 
 /// Evaluates `program` over `db`: the library's relations through the
 /// compiled program when `engine` allows it, then everything left through
-/// the interpreter. `rule_files` are the rule files loaded (name or path,
-/// text), compared with the library sleuth was built with.
+/// the interpreter. `rule_files` are the rule library's files as loaded
+/// (`--rules`, or the embedded rules/; name or path, and text), compared with
+/// the library sleuth was built with; ad-hoc rules (a query's text, REPL
+/// input) are not among them: they are in `program` and always go through
+/// the interpreter, over the relations the compiled library produced.
 pub fn evaluate<N: AsRef<str>, T: AsRef<str>>(
     program: &Program,
     db: &mut Database,
@@ -68,6 +71,13 @@ pub fn evaluate<N: AsRef<str>, T: AsRef<str>>(
                     None,
                 )
                 .with_help("use `--engine interpreted`, or rebuild sleuth with these rules"));
+            }
+            if opts.record_rounds {
+                out.note = Some(
+                    "the compiled library records no derivation rounds; \
+                     explanations of its relations need `--engine interpreted`"
+                        .into(),
+                );
             }
             Some(super::run(program, db)?)
         }
