@@ -168,3 +168,72 @@ fn both_engines_agree_on_every_relation() {
         );
     }
 }
+
+#[test]
+fn evaluating_again_after_new_facts_matches_a_fresh_evaluation() {
+    use sleuth::Value;
+    let (program, mut db, files) = setup("");
+    let opts = EvalOptions::default();
+    compiled::evaluate(&program, &mut db, &opts, Engine::Compiled, &files).expect("first run");
+    // Two new cells in a new place, dismantled by two operations, and a base
+    // fact given directly for a derived relation.
+    let new_facts: Vec<(&str, Vec<Value>)> = vec![
+        (
+            "cell",
+            vec![
+                Value::Symbol("cell-x1".into()),
+                Value::Symbol("Ofin".into()),
+            ],
+        ),
+        (
+            "cell",
+            vec![
+                Value::Symbol("cell-x2".into()),
+                Value::Symbol("Ofin".into()),
+            ],
+        ),
+        (
+            "dismantled",
+            vec![
+                Value::Symbol("cell-x1".into()),
+                Value::Symbol("op-2023-03".into()),
+            ],
+        ),
+        (
+            "dismantled",
+            vec![
+                Value::Symbol("cell-x2".into()),
+                Value::Symbol("op-2024-01".into()),
+            ],
+        ),
+        (
+            "within",
+            vec![
+                Value::Symbol("Atlantis".into()),
+                Value::Symbol("Morocco".into()),
+            ],
+        ),
+    ];
+    let (_, mut fresh, _) = setup("");
+    for (rel, values) in &new_facts {
+        let id = program.relation_id(rel).expect("exists");
+        db.insert(id, values).expect("fits");
+        fresh.insert(id, values).expect("fits");
+    }
+    compiled::evaluate(&program, &mut db, &opts, Engine::Compiled, &files).expect("second run");
+    compiled::evaluate(&program, &mut fresh, &opts, Engine::Interpreted, &files)
+        .expect("fresh run");
+    for rel in 0..program.relations.len() {
+        assert_eq!(
+            db.tuples(rel),
+            fresh.tuples(rel),
+            "{}",
+            program.relations[rel].name
+        );
+    }
+    let hotspots = answers(&program, &db, "recurring_hotspot");
+    assert!(
+        hotspots.contains(&vec![Value::Symbol("Ofin".into())]),
+        "{hotspots:?}"
+    );
+}

@@ -74,6 +74,8 @@ pub fn run_compiled(
     db: &mut Database,
 ) -> Result<CompiledRun, Diagnostic> {
     let started = Instant::now();
+    // A fault left by an earlier use of the runtime on this thread is not ours.
+    let _ = super::fault::take();
     // 1. Relations: by name and types.
     let mut runtime_id: Vec<Option<RelId>> = vec![None; compiled.relations.len()];
     for (i, info) in compiled.relations.iter().enumerate() {
@@ -165,10 +167,18 @@ pub fn run_compiled(
     for (i, info) in compiled.relations.iter().enumerate() {
         let Some(r) = runtime_id[i] else { continue };
         let rel = &db.rels[r];
-        frame.reserve(i, rel.len());
-        for id in 0..rel.len() {
+        let k = info.types.len();
+        // A derived relation starts from its base facts only: rows a rule
+        // derived earlier are derived again, and stale ones must not stay.
+        let (words, rows): (&[u64], usize) = if info.role == RelationRole::Derived {
+            (&rel.base, rel.base_rows)
+        } else {
+            (rel.data(), rel.len())
+        };
+        frame.reserve(i, rows);
+        for id in 0..rows {
             row.clear();
-            for (w, ty) in rel.row(id).iter().zip(info.types) {
+            for (w, ty) in words[id * k..id * k + k].iter().zip(info.types) {
                 row.push(match ty {
                     Type::Symbol => to_sym[*w as usize].to_word(),
                     _ => *w,
@@ -239,6 +249,9 @@ pub fn run_compiled(
         let Some(r) = runtime_id[i] else { continue };
         let (words, rows) = frame.take(i);
         let k = info.types.len();
+        // Replace what the relation held (its base facts are kept apart and
+        // are among the results).
+        db.rels[r].clear();
         db.rels[r].reserve(rows);
         for n in 0..rows {
             row.clear();
