@@ -150,7 +150,7 @@ pub enum Literal {
     /// `left op right`. With `op == Eq` and one side a single variable that is
     /// not yet bound when the literal is reached, it binds that variable.
     Compare(Compare),
-    /// A boolean built-in such as `contains(sub, s)`.
+    /// A boolean built-in such as `contains(sub, s)`, possibly negated.
     Test(Test),
     /// `result = op target : { body }`.
     Aggregate(Aggregate),
@@ -232,6 +232,8 @@ pub struct Test {
     pub predicate: Predicate,
     /// Its arguments (symbols).
     pub args: Vec<Expr>,
+    /// `!contains(...)`: the literal holds when the test fails.
+    pub negated: bool,
     /// Where it is written.
     pub span: Span,
 }
@@ -241,6 +243,22 @@ pub struct Test {
 pub enum Predicate {
     /// `contains(sub, s)`: `sub` occurs in `s`.
     Contains,
+    /// `match(pattern, s)`: the whole of `s` matches the regular expression
+    /// `pattern` (ECMAScript syntax, as Soufflé's `std::regex_match`; see
+    /// [`syntax::regex`](crate::syntax::regex)). A constant pattern is
+    /// checked by the checker; a computed one that does not compile is the
+    /// runtime error `bad-regex`.
+    Match,
+}
+
+impl Predicate {
+    /// The name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            Predicate::Contains => "contains",
+            Predicate::Match => "match",
+        }
+    }
 }
 
 /// An aggregate `result = op target : { body }`.
@@ -274,12 +292,18 @@ pub enum AggOp {
     /// `count : { arrest(_, C, _) }` counts arrest tuples, as in Soufflé.
     Count,
     /// Sum of `target` over the matches of the body (same notion of match as
-    /// `count`: two matching tuples with equal targets both add).
+    /// `count`: two matching tuples with equal targets both add), except
+    /// where Soufflé materializes the body (more than one atom, or one atom
+    /// with a repeated variable) and it has a wildcard: then over the
+    /// distinct bindings of the body's variables, as in Soufflé.
     Sum,
     /// Smallest `target`.
     Min,
     /// Largest `target`.
     Max,
+    /// Arithmetic mean of `target` as a float (no value over an empty
+    /// group, like `min`/`max`; the same matches as `sum`).
+    Mean,
 }
 
 impl AggOp {
@@ -290,6 +314,7 @@ impl AggOp {
             AggOp::Sum => "sum",
             AggOp::Min => "min",
             AggOp::Max => "max",
+            AggOp::Mean => "mean",
         }
     }
 }
@@ -351,6 +376,24 @@ pub enum BinOp {
     Mod,
     /// `^` (power)
     Pow,
+    /// `band`: bitwise and (numbers only, as are all the operators below).
+    BAnd,
+    /// `bor`: bitwise or.
+    BOr,
+    /// `bxor`: bitwise exclusive or.
+    BXor,
+    /// `bshl`: shift left (the shift amount is taken modulo 64).
+    BShl,
+    /// `bshr`: arithmetic shift right (sign-extending).
+    BShr,
+    /// `bshru`: logical shift right (zero-filling).
+    BShrU,
+    /// `land`: 1 if both operands are non-zero, else 0.
+    LAnd,
+    /// `lor`: 1 if either operand is non-zero, else 0.
+    LOr,
+    /// `lxor`: 1 if exactly one operand is non-zero, else 0.
+    LXor,
 }
 
 impl BinOp {
@@ -363,7 +406,25 @@ impl BinOp {
             BinOp::Div => "/",
             BinOp::Mod => "%",
             BinOp::Pow => "^",
+            BinOp::BAnd => "band",
+            BinOp::BOr => "bor",
+            BinOp::BXor => "bxor",
+            BinOp::BShl => "bshl",
+            BinOp::BShr => "bshr",
+            BinOp::BShrU => "bshru",
+            BinOp::LAnd => "land",
+            BinOp::LOr => "lor",
+            BinOp::LXor => "lxor",
         }
+    }
+
+    /// Whether the operator works on numbers only (the bitwise and logical
+    /// ones), never on floats.
+    pub fn integral(self) -> bool {
+        !matches!(
+            self,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow
+        )
     }
 }
 
@@ -374,14 +435,29 @@ pub enum Functor {
     Cat,
     /// `strlen(s)`: length in characters.
     Strlen,
-    /// `substr(s, i, n)`: `n` characters from index `i` (0-based, clamped).
+    /// `substr(s, i, n)`: `n` characters from index `i` (0-based); as in
+    /// Soufflé, a start outside the string gives `""` and a negative length
+    /// takes the rest of the string.
     Substr,
-    /// `to_number(s)`: parse a number (error `bad-number` if it is not one).
+    /// `to_number(x)`: a symbol parsed as a number (error `bad-number` if it
+    /// is not one), a float truncated toward zero, or a number unchanged.
     ToNumber,
-    /// `to_string(n)`: print a number, float or date.
+    /// `to_string(x)`: print a number, float or date (a symbol unchanged).
+    /// Floats print with six decimals, as Soufflé's `to_string` does.
     ToString,
-    /// `to_float(n)`: a number as a float.
+    /// `to_float(x)`: a number as a float, a symbol parsed as a float, or a
+    /// float unchanged.
     ToFloat,
+    /// `to_unsigned(x)`: as `to_number` (Soufflé's `unsigned` is read as
+    /// `number`).
+    ToUnsigned,
+    /// `ord(s)`: the symbol's number in this evaluation (distinct symbols
+    /// have distinct numbers; the numbers are not portable across runs).
+    Ord,
+    /// `bnot x`: bitwise complement of a number.
+    BNot,
+    /// `lnot x`: 1 if the number is 0, else 0.
+    LNot,
     /// `min(a, b)`: the smaller (numbers, floats, symbols or dates).
     Min,
     /// `max(a, b)`: the larger.
@@ -407,6 +483,10 @@ impl Functor {
             Functor::ToNumber => "to_number",
             Functor::ToString => "to_string",
             Functor::ToFloat => "to_float",
+            Functor::ToUnsigned => "to_unsigned",
+            Functor::Ord => "ord",
+            Functor::BNot => "bnot",
+            Functor::LNot => "lnot",
             Functor::Min => "min",
             Functor::Max => "max",
             Functor::AddMonths => "add_months",
@@ -449,6 +529,11 @@ pub struct Output {
     pub rel: RelId,
     /// File name relative to the output directory (`rel.csv` by default).
     pub filename: String,
+    /// `IO=stdout`: always printed to standard output, under Soufflé's
+    /// header, whatever the output directory.
+    pub stdout: bool,
+    /// Field delimiter (tab unless `delimiter=","` was given).
+    pub delimiter: char,
     /// The directive in its source.
     pub span: Span,
 }

@@ -202,6 +202,12 @@ fn facts_that_do_not_hold_are_explained_per_rule() {
         let json = provenance::render_whynot(&w, Format::Json);
         serde_json::from_str::<serde_json::Value>(&json).expect("valid JSON");
         golden(&format!("{name}.json"), &json);
+        let dot = provenance::render_whynot(&w, Format::Dot);
+        assert!(
+            dot.starts_with("digraph whynot {") && dot.contains("does not hold"),
+            "{dot}"
+        );
+        assert_eq!(dot.matches("fact -> r").count(), w.attempts.len(), "{dot}");
     }
 }
 

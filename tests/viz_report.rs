@@ -295,7 +295,20 @@ fn the_command_line_writes_the_report_atomically() {
         String::from_utf8_lossy(&out.stderr)
     );
     let html = std::fs::read_to_string(dir.join("report.html")).expect("written");
-    assert_eq!(html, viz::report_html(&workspace(), &own_layout()));
+    let ws = workspace();
+    let explain = viz::proof_explainer(&ws);
+    let explained = ReportOptions {
+        explain: Some(&explain),
+        ..own_layout()
+    };
+    assert_eq!(html, viz::report_html(&ws, &explained));
+    // Each conclusion comes with its proof down to the paragraphs.
+    assert!(html.contains("<details><summary>proof</summary>"));
+    assert!(
+        html.contains("recurring_hotspot(&quot;Tangier&quot;)")
+            || html.contains("recurring_hotspot(\"Tangier\")")
+    );
+    assert!(html.contains("morocco-sahel-recruitment ¶5"));
     let before = listing(&dir);
     let out = sleuth_inputs(&["report", "--out", "missing/report.html"], &dir, false);
     assert!(!out.status.success());

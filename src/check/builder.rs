@@ -8,7 +8,9 @@
 //! - `N = agg` binds `N` directly when no positive atom binds it;
 //! - a variable inside an aggregate's braces that also occurs outside them
 //!   groups the aggregate; any other is local to that aggregate;
-//! - `_` is fine in a body atom and a `wildcard-in-head` in a head.
+//! - `_` is fine in a body atom and a `wildcard-in-head` in a head;
+//! - `true` is `0 = 0` and `false` is `0 != 0`; a constant pattern of
+//!   `match` must compile (`bad-regex`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,7 +19,7 @@ use super::lower::constant;
 use super::names::Table;
 use super::types::{Slot, Solver, TypeSet, Why};
 use crate::diag::{Diagnostic, Span};
-use crate::ir::{CmpOp, VarId};
+use crate::ir::{CmpOp, Predicate, VarId};
 use crate::syntax::ast;
 use crate::value::Type;
 
@@ -151,22 +153,30 @@ impl<'a, 's> Builder<'a, 's> {
         match literal {
             ast::Literal::Atom(a) => Some(Literal::Atom(self.atom(a, true))),
             ast::Literal::Negated { atom, .. } => Some(Literal::Negated(self.atom(atom, false))),
-            ast::Literal::Test(t) => self.contains(t),
+            ast::Literal::Test(t) => self.test(t, false),
+            ast::Literal::NegatedTest { atom, .. } => self.test(atom, true),
             ast::Literal::Compare(c) => Some(self.compare(c)),
+            ast::Literal::Bool(value, span) => Some(self.boolean(*value, *span)),
         }
     }
 
-    /// `contains(sub, s)`: two symbols.
-    fn contains(&mut self, t: &ast::Atom) -> Option<Literal> {
+    /// `contains(sub, s)` or `match(pattern, s)` (two symbols), possibly
+    /// negated; a constant pattern must compile.
+    fn test(&mut self, t: &ast::Atom, negated: bool) -> Option<Literal> {
         let args: Vec<Expr> = t.args.iter().map(|a| self.expr(a)).collect();
+        let (predicate, usage) = match t.name.name.as_str() {
+            "match" => (Predicate::Match, "match(pattern, text)"),
+            _ => (Predicate::Contains, "contains(part, whole)"),
+        };
+        let name = predicate.name();
         if args.len() != 2 {
             self.diags.push(
                 Diagnostic::new(
                     "arity-mismatch",
-                    format!("`contains` takes 2 arguments, found {}", args.len()),
+                    format!("`{name}` takes 2 arguments, found {}", args.len()),
                     Some(t.span),
                 )
-                .with_help("call it as `contains(part, whole)`"),
+                .with_help(format!("call it as `{usage}`")),
             );
             return None;
         }
@@ -176,10 +186,37 @@ impl<'a, 's> Builder<'a, 's> {
                 slot,
                 TypeSet::of(Type::Symbol),
                 arg.span(),
-                Why::Argument("contains", i),
+                Why::Argument(name, i),
             );
         }
-        Some(Literal::Contains { args, span: t.span })
+        if let (Predicate::Match, ast::Expr::Str(pattern, span)) = (predicate, &t.args[0])
+            && let Err(e) = crate::syntax::regex::Regex::new(pattern)
+        {
+            self.diags.push(e.diagnostic(*span));
+        }
+        Some(Literal::Test {
+            predicate,
+            negated,
+            args,
+            span: t.span,
+        })
+    }
+
+    /// `true` is `0 = 0`, `false` is `0 != 0`.
+    fn boolean(&mut self, value: bool, span: Span) -> Literal {
+        let zero = ast::Expr::Number(0, span);
+        let left = Expr::Const(constant(&zero, self.solver).expect("a literal is a constant"));
+        let right = Expr::Const(constant(&zero, self.solver).expect("a literal is a constant"));
+        let slot = self.slot(&left);
+        let other = self.slot(&right);
+        self.solver.unify(slot, other, span);
+        Literal::Compare {
+            op: if value { CmpOp::Eq } else { CmpOp::Ne },
+            left,
+            right,
+            slot,
+            span,
+        }
     }
 
     fn compare(&mut self, c: &ast::Compare) -> Literal {
@@ -333,9 +370,10 @@ impl Names {
                     self.expr(arg);
                 }
             }
-            ast::Literal::Negated { atom: a, .. } | ast::Literal::Test(a) => {
-                a.args.iter().for_each(|e| self.expr(e))
-            }
+            ast::Literal::Negated { atom: a, .. }
+            | ast::Literal::Test(a)
+            | ast::Literal::NegatedTest { atom: a, .. } => a.args.iter().for_each(|e| self.expr(e)),
+            ast::Literal::Bool(..) => {}
             ast::Literal::Compare(c) => {
                 self.expr(&c.left);
                 self.expr(&c.right);

@@ -20,7 +20,11 @@ pub(super) fn emit(
     solver: &Solver,
     diags: &mut Vec<Diagnostic>,
 ) -> ir::Program {
-    let mut e = Emitter { solver, diags };
+    let mut e = Emitter {
+        solver,
+        diags,
+        var_slots: Vec::new(),
+    };
     let rules: Vec<ir::Rule> = lowered.rules.iter().map(|r| e.rule(r)).collect();
     let facts = lowered.facts.iter().map(|f| e.fact(f)).collect();
     let queries = lowered
@@ -85,10 +89,13 @@ fn relation(r: &Relation, solver: &Solver) -> ir::Relation {
 struct Emitter<'a, 's> {
     solver: &'a Solver<'s>,
     diags: &'a mut Vec<Diagnostic>,
+    /// The type slots of the variables of the rule being emitted.
+    var_slots: Vec<super::types::Slot>,
 }
 
 impl Emitter<'_, '_> {
     fn rule(&mut self, r: &form::Rule) -> ir::Rule {
+        self.var_slots = r.vars.iter().map(|v| v.slot).collect();
         ir::Rule {
             head: ir::Head {
                 rel: r.head.rel,
@@ -134,20 +141,44 @@ impl Emitter<'_, '_> {
                 ty: self.solver.resolve(*slot),
                 span: *span,
             }),
-            form::Literal::Contains { args, span } => ir::Literal::Test(ir::Test {
-                predicate: ir::Predicate::Contains,
+            form::Literal::Test {
+                predicate,
+                negated,
+                args,
+                span,
+            } => ir::Literal::Test(ir::Test {
+                predicate: *predicate,
                 args: args.iter().map(|a| self.expr(a)).collect(),
+                negated: *negated,
                 span: *span,
             }),
             form::Literal::Aggregate(a) => ir::Literal::Aggregate(ir::Aggregate {
                 result: a.result,
                 op: a.op,
-                target: a.target.as_ref().map(|t| self.expr(t)),
+                target: a.target.as_ref().map(|t| self.target(a.op, t, a.span)),
                 body: a.body.iter().map(|l| self.literal(l)).collect(),
                 outer: a.outer.clone(),
                 ty: self.solver.resolve(a.slot),
                 span: a.span,
             }),
+        }
+    }
+
+    /// An aggregate's target; `mean` of numbers averages them as floats.
+    fn target(&mut self, op: ir::AggOp, t: &Expr, span: crate::diag::Span) -> ir::Expr {
+        let e = self.expr(t);
+        let slot = match t {
+            Expr::Var(v) => self.var_slots[*v],
+            other => other.slot(&[]),
+        };
+        if op != ir::AggOp::Mean || self.solver.resolve(slot) == Type::Float {
+            return e;
+        }
+        ir::Expr::Call {
+            functor: ir::Functor::ToFloat,
+            args: vec![e],
+            ty: Type::Float,
+            span,
         }
     }
 
@@ -175,6 +206,18 @@ impl Emitter<'_, '_> {
             Expr::Neg { arg, slot, span } => ir::Expr::Neg {
                 arg: Box::new(self.expr(arg)),
                 ty: self.solver.resolve(*slot),
+                span: *span,
+            },
+            Expr::Binary {
+                op: ir::BinOp::Add,
+                left,
+                right,
+                slot,
+                span,
+            } if self.solver.resolve(*slot) == Type::Symbol => ir::Expr::Call {
+                functor: ir::Functor::Cat,
+                args: vec![self.expr(left), self.expr(right)],
+                ty: Type::Symbol,
                 span: *span,
             },
             Expr::Binary {

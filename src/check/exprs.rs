@@ -5,18 +5,22 @@
 //! Rules of thumb:
 //! - an aggregate anywhere but `N = agg` gets a fresh `$` variable bound by
 //!   it; an aggregate inside an aggregate is `unsupported`;
-//! - `count` gives a number; `sum` needs numbers or floats; `min`/`max`
+//! - `count` gives a number; `sum` needs numbers or floats; `mean` takes
+//!   numbers or floats and gives a float; `min`/`max`
 //!   keep their target's type;
+//! - `+` on symbols concatenates them (it becomes `cat`);
+//! - the bitwise and logical operators (`band`, `bshl`, `land`, ...) take
+//!   numbers only;
 //! - `min(a, b, c)` is `min(min(a, b), c)`;
 //! - `_` in an expression has no value: `unbound-variable`.
 
 use super::builder::{AggregateScope, Builder};
-use super::form::{Aggregate, Expr, Literal};
+use super::form::{Aggregate, Expr, Literal, Scalar};
 use super::functors;
 use super::lower::constant;
 use super::types::{Slot, TypeSet, Why};
 use crate::diag::{Diagnostic, Span, did_you_mean};
-use crate::ir::{AggOp, Functor, VarId};
+use crate::ir::{AggOp, BinOp, Functor, VarId};
 use crate::syntax::ast;
 use crate::value::Type;
 
@@ -34,7 +38,7 @@ impl Builder<'_, '_> {
             ast::Expr::Neg { arg, span } => {
                 let at = arg.span();
                 let arg = self.expr(arg);
-                let slot = self.arithmetic(&[(&arg, at)], *span);
+                let slot = self.arithmetic(&[(&arg, at)], TypeSet::NUMERIC, *span);
                 Expr::Neg {
                     arg: Box::new(arg),
                     slot,
@@ -49,7 +53,20 @@ impl Builder<'_, '_> {
             } => {
                 let spans = (left.span(), right.span());
                 let (left, right) = (self.expr(left), self.expr(right));
-                let slot = self.arithmetic(&[(&left, spans.0), (&right, spans.1)], *span);
+                let types = if *op == BinOp::Add {
+                    add_types(&left, &right)
+                } else {
+                    TypeSet::NUMERIC
+                };
+                let slot = self.arithmetic(&[(&left, spans.0), (&right, spans.1)], types, *span);
+                if op.integral() {
+                    self.solver.constrain(
+                        slot,
+                        TypeSet::of(Type::Number),
+                        *span,
+                        Why::Argument(op.symbol(), 0),
+                    );
+                }
                 Expr::Binary {
                     op: *op,
                     left: Box::new(left),
@@ -66,10 +83,8 @@ impl Builder<'_, '_> {
     /// The result slot of arithmetic: a number or float, the type of every
     /// operand. A wrong operand is reported here and does not spread to
     /// whatever uses the result.
-    fn arithmetic(&mut self, operands: &[(&Expr, Span)], span: Span) -> Slot {
-        let result = self
-            .solver
-            .fresh(TypeSet::NUMERIC, Some((span, Why::Arithmetic)));
+    fn arithmetic(&mut self, operands: &[(&Expr, Span)], types: TypeSet, span: Span) -> Slot {
+        let result = self.solver.fresh(types, Some((span, Why::Arithmetic)));
         for (operand, at) in operands {
             let slot = self.slot(operand);
             self.solver.unify(result, slot, *at);
@@ -80,7 +95,10 @@ impl Builder<'_, '_> {
     fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {
         let lowered: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
         let Some(functor) = functors::lookup(&name.name) else {
-            self.diags.push(unknown_functor(name));
+            self.diags.push(match name.name.as_str() {
+                "range" | "autoinc" | "as" => unsupported_functor(name),
+                _ => unknown_functor(name),
+            });
             return self.placeholder(span);
         };
         if matches!(functor, Functor::Min | Functor::Max) && lowered.len() > 2 {
@@ -174,6 +192,12 @@ impl Builder<'_, '_> {
                 self.solver.constrain(t, TypeSet::NUMERIC, *span, Why::Sum);
                 self.solver.unify(slot, t, a.span);
             }
+            (AggOp::Mean, Some((t, span))) => {
+                let t = self.slot(t);
+                self.solver.constrain(t, TypeSet::NUMERIC, *span, Why::Mean);
+                self.solver
+                    .constrain(slot, TypeSet::of(Type::Float), a.span, Why::Mean);
+            }
             (_, Some((t, _))) => {
                 let t = self.slot(t);
                 self.solver.unify(slot, t, a.span);
@@ -192,6 +216,22 @@ impl Builder<'_, '_> {
     }
 }
 
+/// What `+` may compute: it also concatenates symbols, as in Soufflé. A
+/// numeric literal operand makes it arithmetic and a string literal operand
+/// a concatenation, so that a mistake is reported at the operand that does
+/// not fit rather than spreading through the result.
+fn add_types(left: &Expr, right: &Expr) -> TypeSet {
+    let literal = |e: &Expr| match e {
+        Expr::Const(c) => Some(matches!(c.scalar, Scalar::Text(_))),
+        _ => None,
+    };
+    match (literal(left), literal(right)) {
+        (Some(false), _) | (_, Some(false)) => TypeSet::NUMERIC,
+        (Some(true), _) | (_, Some(true)) => TypeSet::of(Type::Symbol),
+        _ => TypeSet::NUMERIC.union(TypeSet::of(Type::Symbol)),
+    }
+}
+
 fn wildcard_in_expression(span: Span) -> Diagnostic {
     Diagnostic::new(
         "unbound-variable",
@@ -200,6 +240,21 @@ fn wildcard_in_expression(span: Span) -> Diagnostic {
     )
     .with_label("`_` only matches an atom's argument")
     .with_help("name the variable, bind it in a positive atom, and use the name here")
+}
+
+/// Soufflé functors sleuth knows but does not run.
+fn unsupported_functor(name: &ast::Ident) -> Diagnostic {
+    let help = match name.name.as_str() {
+        "range" => "list the values in a relation and join with it",
+        "autoinc" => "number the tuples with a key from the data instead",
+        _ => "convert explicitly with `to_number`, `to_float` or `to_string`",
+    };
+    Diagnostic::new(
+        "unsupported",
+        format!("Soufflé's `{}` functor is not supported", name.name),
+        Some(name.span),
+    )
+    .with_help(help)
 }
 
 fn unknown_functor(name: &ast::Ident) -> Diagnostic {
@@ -213,5 +268,5 @@ fn unknown_functor(name: &ast::Ident) -> Diagnostic {
     };
     Diagnostic::new("unknown-functor", format!("unknown functor `{}`", name.name), Some(name.span))
         .with_label(label)
-        .with_help("the functors are cat, strlen, substr, to_number, to_string, to_float, min, max, add_months, months_between, year and month")
+        .with_help("the functors are cat, strlen, substr, ord, to_number, to_unsigned, to_string, to_float, min, max, add_months, months_between, year and month")
 }

@@ -6,7 +6,7 @@
 
 use super::types::Slot;
 use crate::diag::Span;
-use crate::ir::{AggOp, BinOp, CmpOp, Functor, RelId, VarId};
+use crate::ir::{AggOp, BinOp, CmpOp, Functor, Predicate, RelId, VarId};
 
 /// Everything lowered from the program's clauses and queries.
 #[derive(Default)]
@@ -66,7 +66,9 @@ pub(super) enum Literal {
         slot: Slot,
         span: Span,
     },
-    Contains {
+    Test {
+        predicate: Predicate,
+        negated: bool,
         args: Vec<Expr>,
         span: Span,
     },

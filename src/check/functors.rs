@@ -2,7 +2,9 @@
 //!
 //! Rule of thumb: each functor fixes its argument and result types
 //! (`substr(symbol, number, number) -> symbol`); `min` and `max` take two or
-//! more arguments of any one type; `to_string` prints a number, float or date.
+//! more arguments of any one type; the conversions are overloaded as in
+//! Soufflé: `to_number`, `to_unsigned` and `to_float` take a symbol, a number
+//! or a float, `to_string` any value.
 
 use super::types::{Slot, Solver, TypeSet, Why};
 use crate::diag::{Diagnostic, Span};
@@ -10,13 +12,17 @@ use crate::ir::Functor;
 use crate::value::Type;
 
 /// Every functor, for lookups and did-you-mean hints.
-pub(super) const ALL: [Functor; 12] = [
+pub(super) const ALL: [Functor; 16] = [
     Functor::Cat,
     Functor::Strlen,
     Functor::Substr,
     Functor::ToNumber,
     Functor::ToString,
     Functor::ToFloat,
+    Functor::ToUnsigned,
+    Functor::Ord,
+    Functor::BNot,
+    Functor::LNot,
     Functor::Min,
     Functor::Max,
     Functor::AddMonths,
@@ -39,6 +45,10 @@ fn usage(f: Functor) -> &'static str {
         Functor::ToNumber => "to_number(s)",
         Functor::ToString => "to_string(n)",
         Functor::ToFloat => "to_float(n)",
+        Functor::ToUnsigned => "to_unsigned(s)",
+        Functor::Ord => "ord(s)",
+        Functor::BNot => "bnot n",
+        Functor::LNot => "lnot n",
         Functor::Min => "min(a, b)",
         Functor::Max => "max(a, b)",
         Functor::AddMonths => "add_months(date, n)",
@@ -56,10 +66,12 @@ fn signature(f: Functor, n: usize) -> (Vec<TypeSet>, TypeSet) {
     let date = TypeSet::of(Type::Date);
     match f {
         Functor::Cat => (vec![sym; n.max(1)], sym),
-        Functor::Strlen | Functor::ToNumber => (vec![sym], num),
+        Functor::Strlen | Functor::Ord => (vec![sym], num),
+        Functor::ToNumber | Functor::ToUnsigned => (vec![sym.union(num).union(float)], num),
+        Functor::BNot | Functor::LNot => (vec![num], num),
         Functor::Substr => (vec![sym, num, num], sym),
-        Functor::ToString => (vec![num.union(float).union(date)], sym),
-        Functor::ToFloat => (vec![num], float),
+        Functor::ToString => (vec![TypeSet::ANY], sym),
+        Functor::ToFloat => (vec![sym.union(num).union(float)], float),
         Functor::AddMonths => (vec![date, num], date),
         Functor::MonthsBetween => (vec![date, date], num),
         Functor::Year | Functor::Month => (vec![date], num),

@@ -12,6 +12,8 @@ pub(super) struct Params {
     pub(super) filename: Option<String>,
     /// `delimiter="..."` (a tab by default).
     pub(super) delimiter: char,
+    /// `.output r(IO=stdout)`.
+    pub(super) stdout: bool,
 }
 
 impl Params {
@@ -20,6 +22,7 @@ impl Params {
         let mut params = Params {
             filename: None,
             delimiter: '\t',
+            stdout: false,
         };
         for p in &io.params {
             if let Err(d) = params.set(io.kind, p) {
@@ -33,16 +36,23 @@ impl Params {
         let file_io = matches!(kind, IoKind::Input | IoKind::Output);
         match p.key.name.as_str() {
             "IO" if file_io && p.value == "file" => Ok(()),
+            "IO" if kind == IoKind::Output && p.value == "stdout" => {
+                self.stdout = true;
+                Ok(())
+            }
             "IO" if file_io => Err(Box::new(unsupported(
                 p,
                 format!("`IO={}` is not supported", p.value),
-                "sleuth reads and writes files (`IO=file`); run with `-D -` to print outputs instead",
+                match kind {
+                    IoKind::Input => "sleuth reads files (`IO=file`)",
+                    _ => "sleuth writes files (`IO=file`) or standard output (`IO=stdout`)",
+                },
             ))),
             "filename" if file_io && !p.value.is_empty() => {
                 self.filename = Some(p.value.clone());
                 Ok(())
             }
-            "delimiter" if kind == IoKind::Input => {
+            "delimiter" if file_io => {
                 let mut chars = p.value.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => {
@@ -71,7 +81,9 @@ impl Params {
                 format!("parameter `{key}` of `{}` is not supported", kind.keyword()),
                 match kind {
                     IoKind::Input => "`.input` takes `IO=file`, `filename` and `delimiter`",
-                    IoKind::Output => "`.output` takes `IO=file` and `filename`",
+                    IoKind::Output => {
+                        "`.output` takes `IO=file` or `IO=stdout`, `filename` and `delimiter`"
+                    }
                     IoKind::PrintSize => "`.printsize` takes no parameters",
                 },
             ))),

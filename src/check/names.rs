@@ -257,7 +257,10 @@ impl Table {
                     uses.push((id, a.name.span));
                     self.mention_exprs(&a.args, uses, diags);
                 }
-                Literal::Test(a) => self.mention_exprs(&a.args, uses, diags),
+                Literal::Test(a) | Literal::NegatedTest { atom: a, .. } => {
+                    self.mention_exprs(&a.args, uses, diags)
+                }
+                Literal::Bool(..) => {}
                 Literal::Compare(c) => {
                     self.mention_exprs([&c.left, &c.right], uses, diags);
                 }
@@ -394,6 +397,8 @@ impl Table {
                         .filename
                         .clone()
                         .unwrap_or_else(|| format!("{}.csv", name.name)),
+                    stdout: params.stdout,
+                    delimiter: params.delimiter,
                     span,
                 }),
                 IoKind::PrintSize => self.printsize.push(rel),

@@ -130,7 +130,7 @@ fn reads_of(body: &[Literal], out: &mut Vec<VarId>) {
                 left.vars(out);
                 right.vars(out);
             }
-            Literal::Contains { args, .. } => args.iter().for_each(|a| a.vars(out)),
+            Literal::Test { args, .. } => args.iter().for_each(|a| a.vars(out)),
             Literal::Aggregate(a) => out.extend(&a.outer),
         }
     }

@@ -101,7 +101,7 @@ fn dependencies(body: &[Literal], kind: Kind, out: &mut Vec<Edge>) {
                 });
             }
             Literal::Aggregate(a) => dependencies(&a.body, Kind::Aggregate, out),
-            Literal::Compare { .. } | Literal::Contains { .. } => {}
+            Literal::Compare { .. } | Literal::Test { .. } => {}
         }
     }
 }

@@ -403,7 +403,7 @@ fn each_mistake_has_its_code() {
     assert_eq!(codes(".decl e(x: nmber)\n"), ["unknown-type"]);
     assert_eq!(codes(".input e\n"), ["missing-declaration"]);
     assert_eq!(
-        codes(".decl e(x: number)\n.output e(IO=stdout)\n"),
+        codes(".decl e(x: number)\n.output e(IO=sqlite)\n"),
         ["unsupported"]
     );
     assert_eq!(

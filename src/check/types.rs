@@ -105,6 +105,8 @@ pub(super) enum Why {
     Count,
     /// `sum`'s target.
     Sum,
+    /// `mean`'s target or result.
+    Mean,
 }
 
 impl Why {
@@ -119,6 +121,7 @@ impl Why {
             Why::Result(f) => format!("result of `{f}`"),
             Why::Count => "`count`".into(),
             Why::Sum => "`sum`".into(),
+            Why::Mean => "`mean`".into(),
         }
     }
 }

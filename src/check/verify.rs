@@ -125,6 +125,7 @@ fn verify_aggregate(p: &Program, a: &Aggregate, vars: &[Var]) -> Result<(), Stri
         (AggOp::Count, None) => a.ty == Type::Number,
         (AggOp::Sum, Some(t)) => t == a.ty && matches!(t, Type::Number | Type::Float),
         (AggOp::Min | AggOp::Max, Some(t)) => t == a.ty,
+        (AggOp::Mean, Some(t)) => a.ty == Type::Float && matches!(t, Type::Number | Type::Float),
         _ => false,
     };
     if ok {
@@ -155,10 +156,14 @@ fn expr_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
             }
         }
         Expr::Binary {
-            left, right, ty, ..
+            op,
+            left,
+            right,
+            ty,
+            ..
         } => {
             let (l, r) = (expr_type(left, vars)?, expr_type(right, vars)?);
-            if l == *ty && r == *ty && numeric(l) {
+            if l == *ty && r == *ty && numeric(l) && (l == Number || !op.integral()) {
                 Ok(l)
             } else {
                 Err("mistyped arithmetic".into())
@@ -184,13 +189,18 @@ fn call_type(f: Functor, args: &[Type], ty: Type) -> Option<Type> {
             return (ty == Symbol).then_some(Symbol);
         }
         Functor::Cat => return None,
-        Functor::Strlen | Functor::ToNumber => (&[Symbol], Number),
+        Functor::Strlen | Functor::Ord => (&[Symbol], Number),
+        Functor::BNot | Functor::LNot => (&[Number], Number),
         Functor::Substr => (&[Symbol, Number, Number], Symbol),
-        Functor::ToString if args.len() == 1 && matches!(args[0], Number | Float | Date) => {
-            return (ty == Symbol).then_some(Symbol);
-        }
+        Functor::ToString if args.len() == 1 => return (ty == Symbol).then_some(Symbol),
         Functor::ToString => return None,
-        Functor::ToFloat => (&[Number], Float),
+        Functor::ToNumber | Functor::ToUnsigned | Functor::ToFloat
+            if args.len() == 1 && matches!(args[0], Symbol | Number | Float) =>
+        {
+            let result = if f == Functor::ToFloat { Float } else { Number };
+            return (ty == result).then_some(result);
+        }
+        Functor::ToNumber | Functor::ToUnsigned | Functor::ToFloat => return None,
         Functor::Min | Functor::Max => {
             return (args.len() == 2 && args.iter().all(|t| *t == ty)).then_some(ty);
         }

@@ -120,9 +120,11 @@ pub fn run(
         }
         _ => {
             let written = match output {
-                Some(dir) => {
-                    tsv::write_outputs(&checked, &db, tsv::OutputTarget::Dir(dir.to_path_buf()))
-                }
+                Some(dir) => tsv::write_outputs(
+                    &checked,
+                    &db,
+                    tsv::OutputTarget::Dir(dir.to_path_buf(), &mut out),
+                ),
                 None => tsv::write_outputs(&checked, &db, tsv::OutputTarget::Writer(&mut out)),
             };
             if let Err(d) = written {

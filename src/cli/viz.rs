@@ -189,8 +189,10 @@ pub fn report(cmd: &ReportCommand) -> Result<bool> {
             return Ok(false);
         }
     };
+    let explain = viz::proof_explainer(&ws);
     let options = viz::ReportOptions {
         graphviz: cmd.graphviz,
+        explain: Some(&explain),
         ..viz::ReportOptions::default()
     };
     let html = viz::report_html(&ws, &options);

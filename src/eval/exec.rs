@@ -16,6 +16,7 @@ use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
 use super::relation::Relation;
 use crate::diag::Diagnostic;
 use crate::ir::AggOp;
+use crate::syntax::regex::Regex;
 use crate::value::Type;
 use hashbrown::HashTable;
 use std::cmp::Ordering;
@@ -374,10 +375,32 @@ pub fn run<S: Sink>(
             regs[*var] = eval(expr, regs, ctx.interner, sc)?;
             run(ctx, rest, regs, sc, sink)
         }
-        Step::Contains { sub, s } => {
+        Step::Match {
+            regex,
+            pattern,
+            s,
+            negated,
+            span,
+        } => {
+            let p = eval(pattern, regs, ctx.interner, sc)?;
+            let t = eval(s, regs, ctx.interner, sc)?;
+            let text = sc.sym(ctx.interner, t);
+            let found = match regex {
+                Some(re) => re.full_match(text),
+                None => Regex::new(sc.sym(ctx.interner, p))
+                    .map_err(|e| Box::new(e.diagnostic(*span)))?
+                    .full_match(text),
+            };
+            if found != *negated {
+                run(ctx, rest, regs, sc, sink)
+            } else {
+                Ok(())
+            }
+        }
+        Step::Contains { sub, s, negated } => {
             let a = eval(sub, regs, ctx.interner, sc)?;
             let b = eval(s, regs, ctx.interner, sc)?;
-            if sc.sym(ctx.interner, b).contains(sc.sym(ctx.interner, a)) {
+            if sc.sym(ctx.interner, b).contains(sc.sym(ctx.interner, a)) != *negated {
                 run(ctx, rest, regs, sc, sink)
             } else {
                 Ok(())
@@ -482,16 +505,29 @@ struct AggSink<'p> {
     span: crate::diag::Span,
     count: i64,
     acc: Option<u64>,
+    /// Registers whose distinct bindings are aggregated, and those seen.
+    distinct: Option<(&'p [usize], std::collections::HashSet<Vec<u64>>)>,
 }
 
 impl Sink for AggSink<'_> {
     fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
+        if let Some((vars, seen)) = &mut self.distinct
+            && !seen.insert(vars.iter().map(|&v| regs[v]).collect())
+        {
+            return Ok(());
+        }
         let value = match self.target {
             Some(t) => eval(t, regs, ctx.interner, sc)?,
             None => 0,
         };
         match self.op {
             AggOp::Count => {
+                self.count += 1;
+            }
+            AggOp::Mean => {
+                // The checker makes the target a float.
+                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
+                self.acc = Some((acc + f64::from_bits(value)).to_bits());
                 self.count += 1;
             }
             AggOp::Sum => {
@@ -551,6 +587,7 @@ fn aggregate(
         span: ag.span,
         count: 0,
         acc: None,
+        distinct: ag.distinct.as_deref().map(|v| (v, Default::default())),
     };
     run(ctx, &ag.steps, regs, sc, &mut sink)?;
     Ok(match ag.op {
@@ -561,5 +598,8 @@ fn aggregate(
             0
         })),
         AggOp::Min | AggOp::Max => sink.acc,
+        AggOp::Mean => sink
+            .acc
+            .map(|sum| (f64::from_bits(sum) / sink.count as f64).to_bits()),
     })
 }

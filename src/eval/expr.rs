@@ -1,14 +1,15 @@
 //! This module defines the evaluation of compiled expressions and comparisons
-//! on packed words: checked `i64` arithmetic, float arithmetic, the string
-//! and date functors, and the runtime errors they raise
-//! (`division-by-zero`, `arithmetic-overflow`, `bad-number`).
+//! on packed words: checked `i64` arithmetic, Soufflé's bitwise and logical
+//! operators, float arithmetic, the string, conversion and date functors, and
+//! the runtime errors they raise (`division-by-zero`, `arithmetic-overflow`,
+//! `bad-number`).
 
 use super::exec::{Scratch, Stop};
-use super::intern::Interner;
+use super::intern::{Interner, TEMP_BIT};
 use super::plan::CExpr;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{BinOp, CmpOp, Functor};
-use crate::value::{Date, Type, Value};
+use crate::value::{Date, Type};
 use std::cmp::Ordering;
 
 fn stop(d: Diagnostic) -> Stop {
@@ -83,6 +84,16 @@ fn int_op(op: BinOp, a: i64, b: i64, span: Span) -> Result<i64, Stop> {
                 u32::try_from(b).ok().and_then(|e| a.checked_pow(e))
             }
         }
+        // Shift amounts are taken modulo the width, as Soufflé masks them.
+        BinOp::BAnd => Some(a & b),
+        BinOp::BOr => Some(a | b),
+        BinOp::BXor => Some(a ^ b),
+        BinOp::BShl => Some(((a as u64) << (b & 63)) as i64),
+        BinOp::BShr => Some(a >> (b & 63)),
+        BinOp::BShrU => Some(((a as u64) >> (b & 63)) as i64),
+        BinOp::LAnd => Some(i64::from(a != 0 && b != 0)),
+        BinOp::LOr => Some(i64::from(a != 0 || b != 0)),
+        BinOp::LXor => Some(i64::from((a != 0) != (b != 0))),
     };
     r.ok_or_else(|| overflow(span, format!("{a} {} {b}", op.symbol())))
 }
@@ -96,6 +107,13 @@ fn float_op(op: BinOp, a: f64, b: f64, span: Span) -> Result<u64, Stop> {
         BinOp::Div => a / b,
         BinOp::Mod => a % b,
         BinOp::Pow => a.powf(b),
+        op => {
+            return Err(stop(Diagnostic::new(
+                "internal",
+                format!("`{}` applied to floats", op.symbol()),
+                Some(span),
+            )));
+        }
     };
     Ok(r.to_bits())
 }
@@ -135,42 +153,65 @@ fn call(
         }
         Functor::Strlen => sc.sym(ix, vals[0]).chars().count() as u64,
         Functor::Substr => {
-            let start = (vals[1] as i64).max(0) as usize;
-            let n = (vals[2] as i64).max(0) as usize;
-            let s: String = sc.sym(ix, vals[0]).chars().skip(start).take(n).collect();
+            // As Soufflé: a start outside the string gives "", a negative
+            // length takes the rest of the string.
+            let text = sc.sym(ix, vals[0]);
+            let (start, n) = (vals[1] as i64, vals[2] as i64);
+            let len = text.chars().count();
+            let s: String = match usize::try_from(start) {
+                Ok(start) if start <= len => text
+                    .chars()
+                    .skip(start)
+                    .take(usize::try_from(n).unwrap_or(usize::MAX))
+                    .collect(),
+                _ => String::new(),
+            };
             sc.make_sym(ix, &s)
         }
-        Functor::ToNumber => {
-            let s = sc.sym(ix, vals[0]);
-            match s.trim().parse::<i64>() {
-                Ok(n) => n as u64,
-                Err(_) => {
-                    return Err(stop(
-                        Diagnostic::new(
-                            "bad-number",
-                            format!("to_number: `{s}` is not a number"),
-                            Some(span),
-                        )
-                        .with_help(
-                            "filter the symbols first, or fix the data so this column holds digits",
-                        ),
-                    ));
-                }
-            }
-        }
+        Functor::ToNumber | Functor::ToUnsigned => match arg_ty(0) {
+            Type::Symbol => parse_number(sc.sym(ix, vals[0]), f, span)? as u64,
+            // Truncation toward zero (saturating), as a C++ cast does.
+            Type::Float => f64::from_bits(vals[0]) as i64 as u64,
+            _ => vals[0],
+        },
         Functor::ToString => {
             let s = match arg_ty(0) {
                 Type::Symbol => return Ok(vals[0]),
                 Type::Number => (vals[0] as i64).to_string(),
-                Type::Float => Value::Float(f64::from_bits(vals[0])).to_string(),
+                // Soufflé prints with C++'s `std::to_string`: six decimals.
+                Type::Float => format!("{:.6}", f64::from_bits(vals[0])),
                 Type::Date => date(vals[0]).to_string(),
             };
             sc.make_sym(ix, &s)
         }
         Functor::ToFloat => match arg_ty(0) {
             Type::Float => vals[0],
+            Type::Symbol => {
+                let s = sc.sym(ix, vals[0]);
+                match s.trim().parse::<f64>() {
+                    Ok(x) => x.to_bits(),
+                    Err(_) => return Err(bad_number(s, f, span)),
+                }
+            }
             _ => (vals[0] as i64 as f64).to_bits(),
         },
+        Functor::Ord => {
+            if vals[0] as u32 & TEMP_BIT != 0 {
+                return Err(stop(
+                    Diagnostic::new(
+                        "unsupported",
+                        "`ord` of a symbol made in the same rule is not supported",
+                        Some(span),
+                    )
+                    .with_help(
+                        "derive the symbol into a relation first, and take `ord` in another rule",
+                    ),
+                ));
+            }
+            u64::from(vals[0] as u32)
+        }
+        Functor::BNot => !vals[0],
+        Functor::LNot => u64::from(vals[0] == 0),
         Functor::Min | Functor::Max => {
             let ord = compare_words(vals[0], vals[1], ty, ix, sc);
             let a_first = (ord != Ordering::Greater) == (f == Functor::Min);
@@ -189,6 +230,39 @@ fn call(
         Functor::Year => date(vals[0]).year() as u64,
         Functor::Month => date(vals[0]).month_of_year() as u64,
     })
+}
+
+fn bad_number(s: &str, f: Functor, span: Span) -> Stop {
+    stop(
+        Diagnostic::new(
+            "bad-number",
+            format!("{}: `{s}` is not a number", f.name()),
+            Some(span),
+        )
+        .with_help("filter the symbols first, or fix the data so this column holds digits"),
+    )
+}
+
+/// A symbol read as a number: decimal, or `0x` hexadecimal or `0b` binary,
+/// with an optional sign, surrounding spaces allowed.
+fn parse_number(s: &str, f: Functor, span: Span) -> Result<i64, Stop> {
+    let t = s.trim();
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (digits, radix) = match digits.get(..2) {
+        Some("0x" | "0X") => (&digits[2..], 16),
+        Some("0b" | "0B") => (&digits[2..], 2),
+        _ => (digits, 10),
+    };
+    let magnitude = (!digits.starts_with(['+', '-']))
+        .then(|| i128::from_str_radix(digits, radix).ok())
+        .flatten();
+    magnitude
+        .map(|m| if negative { -m } else { m })
+        .and_then(|v| i64::try_from(v).ok())
+        .ok_or_else(|| bad_number(s, f, span))
 }
 
 /// Orders two words of type `ty` (symbols as text, temporary ones included).

@@ -10,6 +10,7 @@ use super::intern::Interner;
 use super::pack::pack;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{self, AggOp, BinOp, CmpOp, Expr, Functor, Literal, RelId, Rule, Term};
+use crate::syntax::regex::Regex;
 use crate::value::Type;
 
 /// Which rows of a relation an atom reads, in semi-naive terms.
@@ -141,12 +142,27 @@ pub enum Step {
         /// The value.
         expr: CExpr,
     },
-    /// `contains(sub, s)`.
+    /// `contains(sub, s)`, or `!contains(sub, s)` when `negated`.
     Contains {
         /// The needle.
         sub: CExpr,
         /// The haystack.
         s: CExpr,
+        /// Whether the test must fail.
+        negated: bool,
+    },
+    /// `match(pattern, s)`, or `!match(pattern, s)` when `negated`.
+    Match {
+        /// The compiled pattern when it is a constant.
+        regex: Option<Regex>,
+        /// The pattern (compiled on each test when not a constant).
+        pattern: CExpr,
+        /// The text.
+        s: CExpr,
+        /// Whether the test must fail.
+        negated: bool,
+        /// Where the test is written (a bad computed pattern is reported here).
+        span: Span,
     },
     /// An aggregate evaluated for the current binding of its outer variables.
     Aggregate(Box<AggStep>),
@@ -167,6 +183,10 @@ pub struct AggStep {
     pub ty: Type,
     /// The body's join.
     pub steps: Vec<Step>,
+    /// For `sum` and `mean` over a body Soufflé materializes: the registers
+    /// of the body's variables, whose distinct bindings are aggregated
+    /// (rather than the matching tuples).
+    pub distinct: Option<Vec<usize>>,
     /// Where it is written.
     pub span: Span,
 }
@@ -283,6 +303,69 @@ fn internal(rule: &Rule, what: &str) -> Diagnostic {
     .with_help("this is a bug in sleuth's checker or evaluator; please report it with the rule")
 }
 
+/// The variables whose distinct bindings a `sum` or `mean` aggregates, as
+/// in Soufflé: it materializes an aggregate's body into a relation of the
+/// body's variables when the body has more than one atom or one atom with a
+/// repeated variable, and then aggregates that relation's rows, so tuples
+/// that differ only under a wildcard count once. `None` when every match
+/// counts (a body without wildcards has one binding per match anyway).
+pub fn distinct_bindings(ag: &ir::Aggregate) -> Option<Vec<usize>> {
+    if !matches!(ag.op, AggOp::Sum | AggOp::Mean) {
+        return None;
+    }
+    let atoms: Vec<&ir::Atom> = ag
+        .body
+        .iter()
+        .filter_map(|l| match l {
+            Literal::Atom(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    let term_vars = |a: &ir::Atom| -> Vec<usize> {
+        a.args
+            .iter()
+            .filter_map(|t| match t {
+                Term::Var(v) => Some(*v),
+                _ => None,
+            })
+            .collect()
+    };
+    let repeated = match atoms.as_slice() {
+        [one] => {
+            let mut vars = term_vars(one);
+            let n = vars.len();
+            vars.sort_unstable();
+            vars.dedup();
+            vars.len() < n
+        }
+        _ => false,
+    };
+    let wildcard = atoms
+        .iter()
+        .any(|a| a.args.iter().any(|t| matches!(t, Term::Wildcard)));
+    if !(atoms.len() > 1 || repeated) || !wildcard {
+        return None;
+    }
+    let mut vars: Vec<usize> = atoms.iter().flat_map(|a| term_vars(a)).collect();
+    for l in &ag.body {
+        match l {
+            Literal::Negated(a) => vars.extend(term_vars(a)),
+            Literal::Compare(c) => {
+                expr_vars(&c.left, &mut vars);
+                expr_vars(&c.right, &mut vars);
+            }
+            Literal::Test(t) => t.args.iter().for_each(|e| expr_vars(e, &mut vars)),
+            _ => {}
+        }
+    }
+    if let Some(t) = &ag.target {
+        expr_vars(t, &mut vars);
+    }
+    vars.sort_unstable();
+    vars.dedup();
+    Some(vars)
+}
+
 /// Variables an expression reads.
 pub fn expr_vars(e: &Expr, out: &mut Vec<usize>) {
     match e {
@@ -307,6 +390,10 @@ pub fn expr_type(e: &Expr, rule: &Rule) -> Type {
             Functor::Cat | Functor::Substr | Functor::ToString => Type::Symbol,
             Functor::Strlen
             | Functor::ToNumber
+            | Functor::ToUnsigned
+            | Functor::Ord
+            | Functor::BNot
+            | Functor::LNot
             | Functor::MonthsBetween
             | Functor::Year
             | Functor::Month => Type::Number,
@@ -628,6 +715,25 @@ impl Planner<'_, '_> {
                         Some(Step::Contains {
                             sub: self.expr(sub)?,
                             s: self.expr(s)?,
+                            negated: t.negated,
+                        })
+                    }
+                    ir::Predicate::Match => {
+                        let [pattern, s] = t.args.as_slice() else {
+                            return Err(internal(self.rule, "match takes two arguments"));
+                        };
+                        // A constant pattern compiles once (the checker
+                        // reported it if it does not compile).
+                        let regex = match pattern {
+                            Expr::Const(crate::value::Value::Symbol(p)) => Regex::new(p).ok(),
+                            _ => None,
+                        };
+                        Some(Step::Match {
+                            regex,
+                            pattern: self.expr(pattern)?,
+                            s: self.expr(s)?,
+                            negated: t.negated,
+                            span: t.span,
                         })
                     }
                 }
@@ -652,6 +758,7 @@ impl Planner<'_, '_> {
                     target,
                     ty: ag.ty,
                     steps,
+                    distinct: distinct_bindings(ag),
                     span: ag.span,
                 })))
             }

@@ -254,8 +254,20 @@ impl Show<'_> {
                     self.var(*var),
                     self.cexpr(expr, self.rule.vars[*var].ty)
                 ),
-                Step::Contains { sub, s } => format!(
-                    "filter contains({}, {})",
+                Step::Match {
+                    pattern,
+                    s,
+                    negated,
+                    ..
+                } => format!(
+                    "filter {}match({}, {})",
+                    if *negated { "!" } else { "" },
+                    self.cexpr(pattern, Type::Symbol),
+                    self.cexpr(s, Type::Symbol)
+                ),
+                Step::Contains { sub, s, negated } => format!(
+                    "filter {}contains({}, {})",
+                    if *negated { "!" } else { "" },
                     self.cexpr(sub, Type::Symbol),
                     self.cexpr(s, Type::Symbol)
                 ),

@@ -249,25 +249,57 @@ fn parse_i64(b: &[u8]) -> Option<i64> {
 /// Where [`write_outputs`] writes.
 pub enum OutputTarget<'a> {
     /// One file per `.output` relation in this directory (`name.csv` unless
-    /// the directive names another), each written atomically.
-    Dir(PathBuf),
+    /// the directive names another), each written atomically; relations
+    /// output with `IO=stdout` go to the stream, under a header.
+    Dir(PathBuf, &'a mut dyn Write),
     /// Every relation to one stream, each under a header (Soufflé's `-D -`).
     Writer(&'a mut dyn Write),
 }
 
-fn write_rows(db: &Database, rel: RelId, w: &mut dyn Write) -> io::Result<()> {
+/// Writes the rows, fields separated by `delimiter`; a nullary relation's
+/// one tuple prints as `()`, as Soufflé does.
+fn write_rows(db: &Database, rel: RelId, delimiter: char, w: &mut dyn Write) -> io::Result<()> {
+    let mut buf = [0u8; 4];
+    let delimiter = delimiter.encode_utf8(&mut buf).as_bytes();
     for row in db.sorted_rows(rel) {
         let mut first = true;
         for f in row.fields() {
             if !first {
-                w.write_all(b"\t")?;
+                w.write_all(delimiter)?;
             }
             first = false;
             write!(w, "{f}")?;
         }
+        if first {
+            w.write_all(b"()")?;
+        }
         w.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// Writes the relations to one stream, each under Soufflé's header.
+fn write_stream<'o>(
+    program: &ir::Program,
+    db: &Database,
+    outputs: impl Iterator<Item = &'o ir::Output>,
+    w: &mut dyn Write,
+) -> Result<(), Diagnostic> {
+    let stdout = Path::new("<stdout>");
+    let mut w = BufWriter::new(w);
+    for o in outputs {
+        let write = |w: &mut dyn Write| -> io::Result<()> {
+            writeln!(
+                w,
+                "---------------\n{}\n===============",
+                program.relations[o.rel].name
+            )?;
+            write_rows(db, o.rel, o.delimiter, w)?;
+            writeln!(w, "===============")
+        };
+        write(&mut w).map_err(|e| write_error(stdout, &e))?;
+    }
+    w.flush().map_err(|e| write_error(stdout, &e))
 }
 
 fn write_error(what: &Path, e: &io::Error) -> Diagnostic {
@@ -286,13 +318,13 @@ pub fn write_outputs(
     out: OutputTarget,
 ) -> Result<(), Diagnostic> {
     match out {
-        OutputTarget::Dir(dir) => {
-            for o in &program.outputs {
+        OutputTarget::Dir(dir, stdout) => {
+            for o in program.outputs.iter().filter(|o| !o.stdout) {
                 let path = dir.join(&o.filename);
                 let tmp = dir.join(format!(".{}.tmp", o.filename));
                 let write = || -> io::Result<()> {
                     let mut w = BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
-                    write_rows(db, o.rel, &mut w)?;
+                    write_rows(db, o.rel, o.delimiter, &mut w)?;
                     w.flush()?;
                     drop(w);
                     fs::rename(&tmp, &path)
@@ -302,26 +334,15 @@ pub fn write_outputs(
                     write_error(&path, &e)
                 })?;
             }
+            write_stream(
+                program,
+                db,
+                program.outputs.iter().filter(|o| o.stdout),
+                stdout,
+            )
         }
-        OutputTarget::Writer(w) => {
-            let stdout = Path::new("<stdout>");
-            let mut w = BufWriter::new(w);
-            for o in &program.outputs {
-                let write = |w: &mut dyn Write| -> io::Result<()> {
-                    writeln!(
-                        w,
-                        "---------------\n{}\n===============",
-                        program.relations[o.rel].name
-                    )?;
-                    write_rows(db, o.rel, w)?;
-                    writeln!(w, "===============")
-                };
-                write(&mut w).map_err(|e| write_error(stdout, &e))?;
-            }
-            w.flush().map_err(|e| write_error(stdout, &e))?;
-        }
+        OutputTarget::Writer(w) => write_stream(program, db, program.outputs.iter(), w),
     }
-    Ok(())
 }
 
 /// Writes each `.printsize` relation as `name<TAB>count`, as Soufflé does.

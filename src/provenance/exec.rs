@@ -141,6 +141,36 @@ fn key_words(key: &[Key], regs: &[u64]) -> Vec<u64> {
         .collect()
 }
 
+/// The rows of `rel` that can match an atom whose key columns are bound.
+fn candidates<'a>(
+    db: &'a Database,
+    indexes: &'a Indexes,
+    rel: RelId,
+    ops: &[Op],
+    key_cols: &[usize],
+    key: &[Key],
+    regs: &[u64],
+) -> Candidates<'a> {
+    let r = &db.rels[rel];
+    if ops.is_empty() || key_cols.is_empty() {
+        return Candidates::Range(0, r.len() as u32);
+    }
+    let words = key_words(key, regs);
+    if key_cols.len() == ops.len() {
+        return match r.find(&words) {
+            Some(id) => Candidates::Range(id, id + 1),
+            None => Candidates::Range(0, 0),
+        };
+    }
+    match indexes.get(rel, key_cols) {
+        Some(ix) => {
+            let (a, b) = ix.lookup(&words);
+            Candidates::Ids(&ix.ids[a..b])
+        }
+        None => Candidates::Range(0, r.len() as u32),
+    }
+}
+
 /// Collects an aggregate's matches.
 struct AggSink<'p> {
     plan: &'p AggPlan,
@@ -149,6 +179,8 @@ struct AggSink<'p> {
     keep: usize,
     matches: Vec<Vec<(usize, RowId)>>,
     weakest: u16,
+    /// Bindings of `plan.distinct` already aggregated.
+    seen: std::collections::HashSet<Vec<u64>>,
 }
 
 impl Exec<'_> {
@@ -159,35 +191,6 @@ impl Exec<'_> {
         }
         self.budget -= 1;
         true
-    }
-
-    /// The rows of `rel` that can match an atom whose key is bound.
-    fn candidates(
-        &self,
-        rel: RelId,
-        ops: &[Op],
-        key_cols: &[usize],
-        key: &[Key],
-        regs: &[u64],
-    ) -> Candidates<'_> {
-        let r = &self.db.rels[rel];
-        if ops.is_empty() || key_cols.is_empty() {
-            return Candidates::Range(0, r.len() as u32);
-        }
-        let words = key_words(key, regs);
-        if key_cols.len() == ops.len() {
-            return match r.find(&words) {
-                Some(id) => Candidates::Range(id, id + 1),
-                None => Candidates::Range(0, 0),
-            };
-        }
-        match self.indexes.get(rel, key_cols) {
-            Some(ix) => {
-                let (a, b) = ix.lookup(&words);
-                Candidates::Ids(&ix.ids[a..b])
-            }
-            None => Candidates::Range(0, r.len() as u32),
-        }
     }
 
     /// Runs `steps[k..]` from the frame's bindings. `outer` says whether the
@@ -212,12 +215,10 @@ impl Exec<'_> {
                 key_cols,
                 key,
             } => {
-                let ids: Vec<u32> = match self.candidates(*rel, ops, key_cols, key, &frame.regs) {
-                    Candidates::Range(a, b) => (a..b).collect(),
-                    Candidates::Ids(ids) => ids.to_vec(),
-                };
-                let r = &self.db.rels[*rel];
-                for id in ids {
+                let (db, indexes) = (self.db, self.indexes);
+                let found = candidates(db, indexes, *rel, ops, key_cols, key, &frame.regs);
+                let r = &db.rels[*rel];
+                for id in found {
                     if !self.tick() {
                         return Ok(Flow::Stop);
                     }
@@ -313,13 +314,9 @@ impl Exec<'_> {
                 None => Op::Skip,
             })
             .collect();
-        let found = match self.candidates(rel, &ops, cols, key, regs) {
-            Candidates::Range(a, b) => (a..b).collect::<Vec<u32>>(),
-            Candidates::Ids(ids) => ids.to_vec(),
-        };
+        let found = candidates(self.db, self.indexes, rel, &ops, cols, key, regs);
         let mut scratch = regs.to_vec();
         found
-            .into_iter()
             .filter(|&id| apply(&ops, r.row(id as usize), &mut scratch))
             .take(limit)
             .collect()
@@ -339,6 +336,7 @@ impl Exec<'_> {
             keep: self.keep,
             matches: Vec::new(),
             weakest: 1000,
+            seen: std::collections::HashSet::new(),
         };
         let mut inner = Frame {
             regs: std::mem::take(regs),
@@ -360,6 +358,9 @@ impl Exec<'_> {
                 0
             })),
             AggOp::Min | AggOp::Max => sink.acc,
+            AggOp::Mean => sink
+                .acc
+                .map(|sum| (f64::from_bits(sum) / sink.count as f64).to_bits()),
         };
         Ok(value.map(|value| AggMatch {
             value,
@@ -382,6 +383,11 @@ impl Exec<'_> {
 impl Visitor for AggSink<'_> {
     fn complete(&mut self, exec: &mut Exec<'_>, inst: &Frame) -> Result<Flow, Diagnostic> {
         let plan = self.plan;
+        if let Some(vars) = &plan.distinct
+            && !self.seen.insert(vars.iter().map(|&v| inst.regs[v]).collect())
+        {
+            return Ok(Flow::Continue);
+        }
         let ix = &exec.db.interner;
         let value = match &plan.target {
             Some(t) => eval(t, &inst.regs, ix, exec.scratch).map_err(|d| *d)?,
@@ -390,6 +396,11 @@ impl Visitor for AggSink<'_> {
         self.count += 1;
         match plan.op {
             AggOp::Count => {}
+            AggOp::Mean => {
+                // The checker makes the target a float.
+                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
+                self.acc = Some((acc + f64::from_bits(value)).to_bits());
+            }
             AggOp::Sum => {
                 let acc = self.acc.unwrap_or(if plan.ty == Type::Float {
                     0f64.to_bits()
@@ -445,6 +456,29 @@ impl Visitor for AggSink<'_> {
 
 /// The rows an atom may match.
 enum Candidates<'a> {
+    /// Row ids `a..b`.
     Range(u32, u32),
+    /// Row ids from an index.
     Ids(&'a [u32]),
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            Candidates::Range(a, b) => {
+                let id = *a;
+                (id < *b).then(|| {
+                    *a += 1;
+                    id
+                })
+            }
+            Candidates::Ids(ids) => {
+                let (first, rest) = ids.split_first()?;
+                *ids = rest;
+                Some(*first)
+            }
+        }
+    }
 }

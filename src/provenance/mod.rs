@@ -27,6 +27,31 @@
 //! A workspace records rounds by default. Everything here reads the
 //! workspace and never changes it; an [`Explainer`] keeps what it computed
 //! (indexes, confidences) for the explanations that follow.
+//!
+//! ```
+//! use sleuth::provenance::{self, ExplainOptions, Format};
+//! use sleuth::session::Workspace;
+//!
+//! let mut ws = Workspace::embedded()?;
+//! let opts = ExplainOptions::default();
+//!
+//! // `:why`
+//! let proof = provenance::why(&ws, r#"recurring_hotspot("Tangier")"#, &opts)?;
+//! assert_eq!(proof.confidence().to_string(), "likely (0.71)");
+//! assert_eq!(proof.cited_paragraphs()[0].1, vec![5, 6]);
+//! print!("{}", provenance::render(&proof, Format::Text));
+//!
+//! // `:whynot`
+//! let w = provenance::whynot(&ws, r#"recurring_hotspot("Casablanca")"#, &opts)?;
+//! print!("{}", provenance::render_whynot(&w, Format::Text));
+//!
+//! // A confidence column beside a query's answers.
+//! let query = "?- recruitment_pipeline(C, T).";
+//! let answers = ws.query(query)?;
+//! let column = provenance::answer_confidences(&ws, query, &answers)?;
+//! assert_eq!(column.len(), answers.rows.len());
+//! # Ok::<(), sleuth::session::Error>(())
+//! ```
 
 // Diagnostic is the crate's error type by contract and is returned by value.
 #![allow(clippy::result_large_err)]
@@ -186,7 +211,8 @@ impl<'w> Explainer<'w> {
                 )),
             ));
         };
-        if !opts.strongest && self.cx.db.rels[rel].rounds.is_none() {
+        let derived = !self.cx.rules_of[rel].is_empty();
+        if derived && !opts.strongest && self.cx.db.rels[rel].rounds.is_none() {
             return Err(target.error(
                 Diagnostic::new(
                     "no-provenance",

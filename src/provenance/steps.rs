@@ -148,6 +148,10 @@ pub(crate) struct AggPlan {
     pub steps: Vec<Step>,
     /// Number of literals in the aggregate's body.
     pub body_len: usize,
+    /// For `sum` and `mean` over a body Soufflé materializes: the variables
+    /// whose distinct bindings are aggregated (the evaluator's rule, see
+    /// `eval::plan::distinct_bindings`).
+    pub distinct: Option<Vec<VarId>>,
 }
 
 /// A body compiled for one set of initially bound variables.
@@ -493,6 +497,7 @@ impl Compiler<'_> {
                     ty: ag.ty,
                     steps,
                     body_len: ag.body.len(),
+                    distinct: crate::eval::plan::distinct_bindings(ag),
                 }))
             }
         })

@@ -54,4 +54,4 @@ impl PartialEq for Extension {
 }
 
 /// The commands added to the built-ins, in the order `:help` lists them.
-pub static EXTENSIONS: &[Extension] = &[];
+pub static EXTENSIONS: &[Extension] = super::analysis::ANALYSIS;

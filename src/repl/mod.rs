@@ -18,6 +18,7 @@
 //! Every input either runs to the end or is rejected with diagnostics and
 //! leaves the session exactly as it was.
 
+pub mod analysis;
 pub mod command;
 pub mod complete;
 pub mod error;

@@ -172,17 +172,30 @@ pub enum Literal {
     },
     /// `left op right`.
     Compare(Compare),
-    /// A boolean built-in such as `contains(sub, s)`.
+    /// A boolean built-in such as `contains(sub, s)` or `match(re, s)`.
     Test(Atom),
+    /// `!contains(sub, s)`: a boolean built-in that must fail.
+    NegatedTest {
+        /// The test.
+        atom: Atom,
+        /// From the `!` to the closing parenthesis.
+        span: Span,
+    },
+    /// `true` or `false`.
+    Bool(bool, Span),
 }
+
+/// The names of the boolean built-ins written like atoms.
+pub const TESTS: [&str; 2] = ["contains", "match"];
 
 impl Literal {
     /// Where the literal is written.
     pub fn span(&self) -> Span {
         match self {
             Literal::Atom(a) | Literal::Test(a) => a.span,
-            Literal::Negated { span, .. } => *span,
+            Literal::Negated { span, .. } | Literal::NegatedTest { span, .. } => *span,
             Literal::Compare(c) => c.span,
+            Literal::Bool(_, span) => *span,
         }
     }
 }

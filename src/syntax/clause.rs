@@ -2,7 +2,7 @@
 //! heads and `;` disjunctions, expanded into alternatives), queries, body
 //! literals and atoms.
 
-use super::ast::{Atom, Body, Clause, Compare, Expr, Item, Literal, Query};
+use super::ast::{Atom, Body, Clause, Compare, Expr, Item, Literal, Query, TESTS};
 use super::parser::{MAX_ALTERNATIVES, PResult, Parser};
 use super::token::Tok;
 use crate::ir::CmpOp;
@@ -23,6 +23,14 @@ impl Parser {
             Tok::Turnstile => {
                 self.bump();
                 Some(self.body()?)
+            }
+            Tok::Le if heads.len() == 1 => {
+                let span = self.span();
+                return Err(self.unsupported(
+                    span,
+                    "subsumptive clauses (`a(...) <= b(...) :- ...`) are not supported".into(),
+                    "keep every tuple, and select the dominating ones with a rule using negation",
+                ));
             }
             _ => {
                 return Err(self.fail(
@@ -149,7 +157,8 @@ impl Parser {
         }
     }
 
-    /// One body literal: `!atom`, `not atom`, an atom, a test or a comparison.
+    /// One body literal: `!literal`, `not atom`, an atom, a test, a
+    /// comparison, `true` or `false`.
     pub(super) fn literal(&mut self) -> PResult<Literal> {
         let start = self.span();
         let negated = match (self.peek(), self.peek_at(1)) {
@@ -159,16 +168,31 @@ impl Parser {
         };
         if negated {
             self.bump();
-            let atom = self.atom()?;
+            let inner = self.nested(|p| {
+                if *p.peek() != Tok::LParen {
+                    return p.literal();
+                }
+                // `!(X < Y)`: one parenthesised literal.
+                p.bump();
+                let inner = p.literal()?;
+                p.expect(
+                    &Tok::RParen,
+                    "`)`",
+                    "after a negated literal",
+                    "negate one literal: `!(X < Y)`, `!rel(X)` or `!contains(a, b)`",
+                )?;
+                Ok(inner)
+            })?;
             let span = self.since(start);
-            if atom.name.name == "contains" {
-                return Err(self.unsupported(
-                    span,
-                    "a negated `contains` test is not supported".into(),
-                    "derive the matching pairs in a helper relation with `contains(...)` and negate that relation",
-                ));
-            }
-            return Ok(Literal::Negated { atom, span });
+            return Ok(negate(inner, span));
+        }
+        if let Tok::Ident(word) = self.peek()
+            && (word == "true" || word == "false")
+            && ends_literal(self.peek_at(1))
+        {
+            let value = word == "true";
+            self.bump();
+            return Ok(Literal::Bool(value, start));
         }
         let left = self.expr()?;
         if let Some(op) = comparison(self.peek()) {
@@ -190,7 +214,7 @@ impl Parser {
             )),
             Expr::Call { name, args, span } if !name.name.starts_with('@') => {
                 let atom = Atom { name, args, span };
-                Ok(if atom.name.name == "contains" {
+                Ok(if TESTS.contains(&atom.name.name.as_str()) {
                     Literal::Test(atom)
                 } else {
                     Literal::Atom(atom)
@@ -268,10 +292,43 @@ pub(super) fn comparison(tok: &Tok) -> Option<CmpOp> {
     })
 }
 
+/// The negation of a literal: `!atom` is a negated atom, `!(X < Y)` is
+/// `X >= Y`, `!contains(...)` a negated test, and a double negation cancels.
+fn negate(inner: Literal, span: crate::diag::Span) -> Literal {
+    match inner {
+        Literal::Atom(atom) => Literal::Negated { atom, span },
+        Literal::Negated { atom, .. } => Literal::Atom(atom),
+        Literal::Test(atom) => Literal::NegatedTest { atom, span },
+        Literal::NegatedTest { atom, .. } => Literal::Test(atom),
+        Literal::Bool(b, _) => Literal::Bool(!b, span),
+        Literal::Compare(c) => Literal::Compare(Compare {
+            op: match c.op {
+                CmpOp::Eq => CmpOp::Ne,
+                CmpOp::Ne => CmpOp::Eq,
+                CmpOp::Lt => CmpOp::Ge,
+                CmpOp::Le => CmpOp::Gt,
+                CmpOp::Gt => CmpOp::Le,
+                CmpOp::Ge => CmpOp::Lt,
+            },
+            span,
+            ..c
+        }),
+    }
+}
+
+/// Whether a token can follow a complete body literal.
+fn ends_literal(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Comma | Tok::Dot | Tok::Semi | Tok::RParen | Tok::RBrace
+    )
+}
+
 fn is_operator(tok: &Tok) -> bool {
     comparison(tok).is_some()
         || matches!(
             tok,
             Tok::Plus | Tok::Minus | Tok::Star | Tok::Slash | Tok::Percent | Tok::Caret
         )
+        || matches!(tok, Tok::Ident(word) if super::expr::word_operator(word).is_some())
 }

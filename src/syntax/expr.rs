@@ -1,7 +1,10 @@
 //! This module defines the grammar of expressions: constants, variables,
-//! `_`, functor calls, arithmetic with the usual precedence (`^` binds
-//! tighter than unary `-`, which binds tighter than `* / %`, then `+ -`), and
-//! aggregates (`count : { ... }`, `sum X : { ... }`, `min X : atom(...)`).
+//! `_`, functor calls, arithmetic with Soufflé's precedence (`^` binds
+//! tighter than unary `-`, `bnot` and `lnot`, which bind tighter than
+//! `* / %`, then `+ -`, then the shifts `bshl bshr bshru`, then `band`,
+//! `bxor`, `bor`, `land`, `lxor` and loosest `lor`), and aggregates
+//! (`count : { ... }`, `sum X : { ... }`, `mean X : { ... }`,
+//! `min X : atom(...)`).
 
 use super::ast::{Aggregate, Expr, Ident, Literal};
 use super::parser::{PResult, Parser};
@@ -118,11 +121,18 @@ impl Parser {
         }
     }
 
-    /// A variable, `_`, a functor call or an aggregate.
+    /// A variable, `_`, a functor call, a prefix operator or an aggregate.
     fn named(&mut self, name: String, start: Span) -> PResult<Expr> {
-        if name == "mean" && starts_target(self.peek_at(1)) {
+        if (name == "bnot" || name == "lnot") && starts_operand(self.peek_at(1)) {
             self.bump();
-            return Err(self.mean(start));
+            let arg = self.expr_bp(PREFIX_BP)?;
+            let span = start.to(arg.span());
+            let name = Ident { name, span: start };
+            return Ok(Expr::Call {
+                name,
+                args: vec![arg],
+                span,
+            });
         }
         if let Some(op) = self.aggregate_follows(&name) {
             self.bump();
@@ -142,13 +152,11 @@ impl Parser {
         }
         self.bump();
         let mut args = self.args()?;
-        if *self.peek() == Tok::Colon && args.len() == 1 {
-            if let Some(op) = aggregate_op(&name.name).filter(|op| *op != AggOp::Count) {
-                return self.aggregate(op, args.pop(), start);
-            }
-            if name.name == "mean" {
-                return Err(self.mean(start));
-            }
+        if *self.peek() == Tok::Colon
+            && args.len() == 1
+            && let Some(op) = aggregate_op(&name.name).filter(|op| *op != AggOp::Count)
+        {
+            return self.aggregate(op, args.pop(), start);
         }
         let span = self.since(start);
         Ok(Expr::Call { name, args, span })
@@ -218,15 +226,6 @@ impl Parser {
         }
     }
 
-    fn mean(&mut self, start: Span) -> super::parser::Failed {
-        let span = self.since(start);
-        self.unsupported(
-            span,
-            "the `mean` aggregate is not supported".into(),
-            "compute `S = sum X : {...}` and `N = count : {...}` and divide with `to_float`",
-        )
-    }
-
     /// An integer literal's value, negated when a `-` preceded it.
     fn integer(&mut self, text: &str, negative: bool, span: Span) -> PResult<Expr> {
         match parse_integer(text, negative) {
@@ -258,6 +257,11 @@ fn starts_target(tok: &Tok) -> bool {
     )
 }
 
+/// Whether a token can start the operand of a prefix operator (`bnot X`).
+fn starts_operand(tok: &Tok) -> bool {
+    starts_target(tok) || *tok == Tok::LParen
+}
+
 /// The aggregate a keyword names.
 fn aggregate_op(name: &str) -> Option<AggOp> {
     Some(match name {
@@ -265,13 +269,35 @@ fn aggregate_op(name: &str) -> Option<AggOp> {
         "sum" => AggOp::Sum,
         "min" => AggOp::Min,
         "max" => AggOp::Max,
+        "mean" => AggOp::Mean,
         _ => return None,
     })
 }
 
-/// Binary operators with their left and right binding powers.
+/// The binary operators written as words, with their left binding power.
+pub(super) fn word_operator(word: &str) -> Option<(BinOp, u8)> {
+    Some(match word {
+        "lor" => (BinOp::LOr, 1),
+        "lxor" => (BinOp::LXor, 2),
+        "land" => (BinOp::LAnd, 3),
+        "bor" => (BinOp::BOr, 4),
+        "bxor" => (BinOp::BXor, 5),
+        "band" => (BinOp::BAnd, 6),
+        "bshl" => (BinOp::BShl, 7),
+        "bshr" => (BinOp::BShr, 7),
+        "bshru" => (BinOp::BShrU, 7),
+        _ => return None,
+    })
+}
+
+/// Binary operators with their left and right binding powers (all left
+/// associative but `^`).
 fn infix(tok: &Tok) -> Option<(BinOp, u8, u8)> {
     Some(match tok {
+        Tok::Ident(word) => {
+            let (op, bp) = word_operator(word)?;
+            (op, bp, bp + 1)
+        }
         Tok::Plus => (BinOp::Add, 10, 11),
         Tok::Minus => (BinOp::Sub, 10, 11),
         Tok::Star => (BinOp::Mul, 20, 21),

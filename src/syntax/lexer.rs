@@ -145,6 +145,10 @@ impl Lexer<'_> {
                         't' => value.push('\t'),
                         'r' => value.push('\r'),
                         '\'' => value.push('\''),
+                        'a' => value.push('\x07'),
+                        'b' => value.push('\x08'),
+                        'f' => value.push('\x0C'),
+                        'v' => value.push('\x0B'),
                         '\n' => return self.unterminated_string(start),
                         other => {
                             bad_escape.get_or_insert((escape_start, other));
@@ -169,7 +173,7 @@ impl Lexer<'_> {
                         Some(self.span(at)),
                     )
                     .with_help(
-                        "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\r`; write `\\\\` for a backslash",
+                        "the escapes are `\\\"`, `\\'`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\a`, `\\b`, `\\f` and `\\v`; write `\\\\` for a backslash",
                     ),
                 );
                 self.pos = end;
@@ -202,6 +206,26 @@ impl Lexer<'_> {
         let radix_prefix = bytes[self.pos] == b'0'
             && matches!(self.peek_at(1), Some('x' | 'X' | 'b' | 'B'))
             && self.peek_at(2).is_some_and(|c| c.is_ascii_hexdigit());
+        if let Some(end) = self.ip_address() {
+            let text = &self.text[start..end];
+            self.pos = end;
+            // Soufflé reads `a.b.c.d` as the 32-bit number of the address.
+            let mut n: i32 = 0;
+            for part in text.split('.') {
+                match part.parse::<u8>() {
+                    Ok(b) => n = n.wrapping_shl(8).wrapping_add(i32::from(b)),
+                    Err(_) => {
+                        return self.error(
+                            "syntax",
+                            start,
+                            format!("`{text}` is not an IP address: each part is 0 to 255"),
+                            "write an IP address as four numbers from 0 to 255, e.g. `10.0.0.1`",
+                        );
+                    }
+                }
+            }
+            return self.push(Tok::Int(n.to_string()), start);
+        }
         let mut float = false;
         if radix_prefix {
             self.pos += 2;
@@ -252,6 +276,31 @@ impl Lexer<'_> {
                 "write a float within about ±1.8e308",
             ),
         }
+    }
+
+    /// The end of an IP address literal `a.b.c.d` starting here, if one does.
+    fn ip_address(&self) -> Option<usize> {
+        let b = self.text.as_bytes();
+        let mut i = self.pos;
+        for part in 0..4 {
+            let from = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == from {
+                return None;
+            }
+            if part < 3 {
+                if b.get(i) != Some(&b'.') {
+                    return None;
+                }
+                i += 1;
+            }
+        }
+        let ends = b
+            .get(i)
+            .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_');
+        ends.then_some(i)
     }
 
     fn ident(&mut self, start: usize) {
@@ -352,6 +401,16 @@ mod tests {
         assert!(toks.contains(&Tok::Int("0b11".into())));
         assert!(toks.contains(&Tok::Int("7".into())));
         assert!(toks.contains(&Tok::Float(2000.0)));
+    }
+
+    #[test]
+    fn ip_addresses_are_numbers_as_in_souffle() {
+        let toks = kinds("a(10.0.0.1). b(192.168.1.1). c(1.5).");
+        assert_eq!(toks[2], Tok::Int("167772161".into()));
+        assert_eq!(toks[7], Tok::Int((-1062731519i64).to_string()));
+        assert_eq!(toks[12], Tok::Float(1.5));
+        let (_, errors) = lex(SourceId(0), "a(1.2.3.256).");
+        assert!(errors[0].message.contains("not an IP address"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod directive;
 mod expr;
 pub mod lexer;
 mod parser;
+pub mod regex;
 pub mod token;
 
 #[cfg(test)]

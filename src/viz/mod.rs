@@ -40,7 +40,9 @@ pub use chart::{
 pub use escape::escape_xml;
 pub use kinds::Kind;
 pub use output::{ChartFormat, write_atomic};
-pub use report::{CONCLUSIONS, Conclusion, ExplainFn, ReportOptions, RowExplanation, report_html};
+pub use report::{
+    CONCLUSIONS, Conclusion, ExplainFn, ReportOptions, RowExplanation, proof_explainer, report_html,
+};
 pub use timeline::{
     Actor, Arrested, Event, EventKind, Month, TextOptions, Timeline, TimelineArgs, TimelineFilter,
     render_text, render_text_with, timeline,

@@ -210,8 +210,14 @@ pub fn render_json(proof: &Proof) -> String {
                 out.push_str(&format!(",\n{indent}  \"children\": [\n"));
                 stack.push(Ev::Close(indent.clone(), last));
                 let k = node.children.len();
+                // Deep proofs stop indenting further, so lines stay short.
+                let inner = if indent.len() < 4 * 40 {
+                    format!("{indent}    ")
+                } else {
+                    indent.clone()
+                };
                 for (i, &ch) in node.children.iter().enumerate().rev() {
-                    stack.push(Ev::Open(ch, format!("{indent}    "), i + 1 == k));
+                    stack.push(Ev::Open(ch, inner.clone(), i + 1 == k));
                 }
             }
             Ev::Close(indent, last) => {

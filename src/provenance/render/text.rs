@@ -15,6 +15,10 @@
 use crate::provenance::citations::Citation;
 use crate::provenance::proof::{CutReason, Node, NodeKind, Proof, absent_text};
 
+/// Levels drawn before the tree restarts at the left margin (a deeper proof
+/// would otherwise print lines that grow with its depth).
+const MAX_LEVELS: usize = 24;
+
 /// The node's line and its detail lines.
 pub(super) fn describe(node: &Node) -> (String, Vec<String>) {
     let conf = node
@@ -91,6 +95,7 @@ pub(super) fn describe(node: &Node) -> (String, Vec<String>) {
                     String::new()
                 },
                 node.confidence
+                    .filter(|c| c.is_graded())
                     .map(|c| format!(", the weakest {c}"))
                     .unwrap_or_default()
             ));
@@ -141,6 +146,12 @@ pub fn render_text(proof: &Proof) -> String {
         for d in details {
             out.push_str(&format!("{below}{bar}{d}\n"));
         }
+        let below = if below.chars().count() > 3 * MAX_LEVELS && !node.children.is_empty() {
+            out.push_str(&format!("{below}┆ (continued at the left margin)\n"));
+            String::new()
+        } else {
+            below
+        };
         let k = node.children.len();
         for (i, &c) in node.children.iter().enumerate().rev() {
             stack.push((c, below.clone(), false, i + 1 == k));

@@ -13,9 +13,11 @@
 
 mod conclusions;
 mod page;
+mod proofs;
 mod timeline_html;
 
 pub use conclusions::{CONCLUSIONS, Conclusion};
+pub use proofs::proof_explainer;
 
 use crate::session::Workspace;
 use crate::value::Value;

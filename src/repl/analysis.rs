@@ -1,0 +1,178 @@
+//! This module defines the REPL's analysis commands, each a thin shell over
+//! a library module: `:why` and `:whynot` (provenance), `:confidence`
+//! (answers with how far each can be trusted), `:timeline` and `:graph`
+//! (viz). They read the session and never change what it holds.
+
+use std::io::{IsTerminal, Write};
+
+use super::command::{ArgKind, CommandSpec};
+use super::extensions::Extension;
+use super::{Repl, ReplError};
+use crate::diag::Diagnostic;
+use crate::io::format;
+use crate::provenance::{self, ExplainOptions};
+use crate::session;
+use crate::viz;
+
+/// The analysis commands, in the order `:help` lists them.
+pub static ANALYSIS: &[Extension] = &[
+    Extension {
+        spec: CommandSpec {
+            name: "why",
+            aliases: &["explain"],
+            args: "FACT",
+            summary: "why a fact holds: the proof down to the report's paragraphs, with its confidence",
+            example: ":why recurring_hotspot(\"Tangier\")",
+            arg: ArgKind::Relation,
+        },
+        run: why,
+    },
+    Extension {
+        spec: CommandSpec {
+            name: "whynot",
+            aliases: &[],
+            args: "FACT",
+            summary: "why a fact does not hold: for each rule, the first body atom that fails",
+            example: ":whynot recurring_hotspot(\"Sale\")",
+            arg: ArgKind::Relation,
+        },
+        run: whynot,
+    },
+    Extension {
+        spec: CommandSpec {
+            name: "confidence",
+            aliases: &["conf"],
+            args: "QUERY",
+            summary: "a query's answers with the confidence of each, in ICD 203 words",
+            example: ":confidence ?- recruitment_pipeline(C, T).",
+            arg: ArgKind::Text,
+        },
+        run: confidence,
+    },
+    Extension {
+        spec: CommandSpec {
+            name: "timeline",
+            aliases: &[],
+            args: "[--place P] [--country C] [--theater T] [--from D] [--to D] [--notes]",
+            summary: "the dated events month by month, with their paragraphs; ~ marks inferred dates",
+            example: ":timeline --country Morocco",
+            arg: ArgKind::Text,
+        },
+        run: timeline,
+    },
+    Extension {
+        spec: CommandSpec {
+            name: "graph",
+            aliases: &[],
+            args: "[--out FILE] [--format dot|graphml|svg] QUERY",
+            summary: "a query's answers as a link chart (Graphviz DOT, GraphML or SVG)",
+            example: ":graph --out pipelines.graphml recruitment_pipeline",
+            arg: ArgKind::Text,
+        },
+        run: graph,
+    },
+];
+
+/// A rejected command line, as a diagnostic over the session's texts.
+fn usage(repl: &Repl, code: &'static str, message: String, help: &str) -> ReplError {
+    ReplError::Rejected(session::Error {
+        diagnostics: Diagnostic::new(code, message, None).with_help(help).into(),
+        sources: repl.workspace().sources().clone(),
+    })
+}
+
+fn fact_argument<'a>(repl: &Repl, arg: &'a str, command: &str) -> Result<&'a str, ReplError> {
+    if arg.is_empty() {
+        return Err(usage(
+            repl,
+            "missing-argument",
+            format!("`:{command}` needs a fact"),
+            &format!("for example `:{command} recurring_hotspot(\"Tangier\")`"),
+        ));
+    }
+    Ok(arg)
+}
+
+fn why(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
+    let fact = fact_argument(repl, arg, "why")?;
+    let proof = provenance::why(repl.workspace(), fact, &ExplainOptions::default())?;
+    write!(out, "{}", provenance::render_text(&proof))?;
+    Ok(())
+}
+
+fn whynot(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
+    let fact = fact_argument(repl, arg, "whynot")?;
+    let answer = provenance::whynot(repl.workspace(), fact, &ExplainOptions::default())?;
+    write!(
+        out,
+        "{}",
+        provenance::render_whynot(&answer, provenance::Format::Text)
+    )?;
+    Ok(())
+}
+
+fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
+    if !arg.trim_start().starts_with("?-") {
+        return Err(usage(
+            repl,
+            "missing-argument",
+            "`:confidence` needs a query".to_string(),
+            "for example `:confidence ?- recruitment_pipeline(C, T).`",
+        ));
+    }
+    let answers = repl.workspace_mut().query(arg)?;
+    let ws = repl.workspace();
+    let confidences = provenance::answer_confidences(ws, arg, &answers)?;
+    let mut columns = answers.columns.clone();
+    columns.push("confidence".to_string());
+    let rows: Vec<Vec<crate::Value>> = answers
+        .rows
+        .iter()
+        .zip(&confidences)
+        .map(|(row, c)| {
+            let mut row = row.clone();
+            row.push(crate::Value::Symbol(c.to_string()));
+            row
+        })
+        .collect();
+    write!(out, "{}", format::table(&columns, &rows))?;
+    Ok(())
+}
+
+fn timeline(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
+    let args = viz::TimelineArgs::parse_line(arg)
+        .map_err(|m| usage(repl, "bad-argument", m, viz::TimelineArgs::USAGE))?;
+    let timeline = viz::timeline(repl.workspace(), &args.filter)?;
+    let options = viz::TextOptions {
+        bars: args.bars.unwrap_or_else(|| std::io::stdout().is_terminal()),
+        notes: args.notes,
+    };
+    write!(out, "{}", viz::render_text_with(&timeline, options))?;
+    Ok(())
+}
+
+fn graph(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
+    let args = viz::GraphArgs::parse_line(arg)
+        .map_err(|m| usage(repl, "bad-argument", m, viz::GraphArgs::USAGE))?;
+    let chart = viz::graph(repl.workspace_mut(), &args.query, &args.options())?;
+    let text = viz::chart_text(&chart, args.format)
+        .map_err(|e| usage(repl, e.code(), e.to_string(), e.help()))?;
+    match &args.out {
+        Some(path) => {
+            viz::write_atomic(path, text.as_bytes()).map_err(|d| {
+                ReplError::Rejected(session::Error {
+                    diagnostics: d.into(),
+                    sources: repl.workspace().sources().clone(),
+                })
+            })?;
+            writeln!(out, "{} written to {}", chart.describe(), path.display())?;
+        }
+        None => {
+            write!(out, "{text}")?;
+            if chart.is_empty() {
+                writeln!(out, "// the query has no answers: the chart is empty")?;
+            }
+        }
+    }
+    Ok(())
+}
