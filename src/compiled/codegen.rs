@@ -313,7 +313,8 @@ impl<'a> Gen<'a> {
                     let args: Vec<String> = t.args.iter().map(|a| w.expr(a)).collect();
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
-                    clauses.push(format!("(rt::contains({}))", args.join(", ")));
+                    let not = if t.negated { "!" } else { "" };
+                    clauses.push(format!("({not}rt::contains({}))", args.join(", ")));
                 }
                 Step::Not { rel, args } => {
                     let args: Vec<String> = args.iter().map(|t| self.term(vars, t)).collect();
@@ -517,6 +518,10 @@ impl<'a> Gen<'a> {
             .unwrap_or(self.program.rules[agg.origin].span);
         let update = match agg.op {
             AggOp::Count => format!("        *groups.entry({key}).or_insert(0) += 1;\n"),
+            // The planner leaves `mean` to the interpreter.
+            AggOp::Mean => {
+                "        compile_error!(\"`mean` is left to the interpreter\");\n".into()
+            }
             AggOp::Sum => {
                 let site = self.site(span);
                 format!(

@@ -499,3 +499,47 @@ fn sum_and_min_over_typed_targets() {
     // `min` over an empty group gives no value: no empty-group variant.
     assert_eq!(code.matches("over an empty group").count(), 1, "{code}");
 }
+
+#[test]
+fn constructs_defined_only_in_the_interpreter_are_left_to_it() {
+    let mut b = Builder::new();
+    let w = b.rel("weight", &[S, N]);
+    let avg = b.rel("average", &[Type::Float]);
+    let masked = b.rel("masked", &[S, N]);
+    b.rule(
+        "average(A) :- A = mean X : { weight(_, X) }.",
+        &[("A", Type::Float), ("X", Type::Float)],
+        (avg, vec![ev(0)]),
+        vec![agg(
+            0,
+            AggOp::Mean,
+            Some(ev(1)),
+            vec![atom(w, vec![Term::Wildcard, v(1)])],
+            vec![],
+            Type::Float,
+        )],
+    );
+    let band = Expr::Binary {
+        op: BinOp::BAnd,
+        left: Box::new(ev(1)),
+        right: Box::new(ec(Value::Number(3))),
+        ty: N,
+        span: Span::new(SourceId(0), 0, 0),
+    };
+    b.rule(
+        "masked(K, M) :- weight(K, X), M = X band 3.",
+        &[("K", S), ("X", N), ("M", N)],
+        (masked, vec![ev(0), ev(2)]),
+        vec![atom(w, vec![v(0), v(1)]), cmp(CmpOp::Eq, ev(2), band, N)],
+    );
+    let (program, sources) = b.finish();
+    let out = generate(&program, &sources, 0, &Options::in_crate());
+    let reasons: Vec<&str> = out.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].contains("`mean`"), "{reasons:?}");
+    assert!(reasons[1].contains("`band`"), "{reasons:?}");
+    assert!(
+        !out.code.contains("compile_error!"),
+        "nothing unsupported is generated"
+    );
+}

@@ -27,6 +27,15 @@ fn cmp_symbol(op: CmpOp) -> &'static str {
     }
 }
 
+/// Code for a construct the planner leaves to the interpreter: it never
+/// reaches a compiled rule, and would not compile if it did.
+fn left_to_interpreter(what: &str) -> String {
+    format!(
+        "compile_error!({:?})",
+        format!("`{what}` is left to the interpreter")
+    )
+}
+
 /// A fallible operation bound to a temporary before use.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fallible {
@@ -155,6 +164,8 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                     BinOp::Div => "div",
                     BinOp::Mod => "rem",
                     BinOp::Pow => "pow",
+                    // The planner leaves these to the interpreter.
+                    other => return left_to_interpreter(other.symbol()),
                 };
                 if *ty == Type::Float && matches!(op, BinOp::Div | BinOp::Mod) {
                     let site = self.host.site(*span);
@@ -179,9 +190,17 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                     Functor::Cat => format!("rt::cat(&[{}])", a.join(", ")),
                     Functor::Strlen => format!("rt::strlen({})", arg(0)),
                     Functor::Substr => format!("rt::substr({}, {}, {})", arg(0), arg(1), arg(2)),
-                    Functor::ToNumber => {
-                        let site = self.host.site(*span);
-                        self.fallible(format!("rt::to_number({}, {site})", arg(0)), site)
+                    Functor::ToNumber | Functor::ToUnsigned => match types.first() {
+                        Some(Type::Symbol) => {
+                            let site = self.host.site(*span);
+                            self.fallible(format!("rt::to_number({}, {site})", arg(0)), site)
+                        }
+                        // Truncation toward zero (saturating), as the interpreter.
+                        Some(Type::Float) => format!("({}.get() as i64)", arg(0)),
+                        _ => arg(0),
+                    },
+                    Functor::Ord | Functor::BNot | Functor::LNot => {
+                        left_to_interpreter(functor.name())
                     }
                     Functor::ToString => match types.first() {
                         Some(Type::Number) => format!("rt::number_to_string({})", arg(0)),

@@ -3,7 +3,7 @@
 //! compiled program calls, and that any other back end can call, so both
 //! paths give the same answer and fail on the same inputs.
 
-use crate::value::{Date, Value};
+use crate::value::Date;
 
 /// Why an operation has no value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,22 +119,29 @@ pub fn strlen(s: &str) -> i64 {
     s.chars().count() as i64
 }
 
-/// `substr(s, i, n)`: `n` characters from character index `i`, both clamped
-/// to the string (a negative index or length counts as 0).
+/// `substr(s, i, n)`: `n` characters from character index `i`; as in
+/// Soufflé, a start outside the string gives `""` and a negative length
+/// takes the rest of the string.
 pub fn substr(s: &str, i: i64, n: i64) -> &str {
-    let skip = usize::try_from(i.max(0)).unwrap_or(usize::MAX);
-    let take = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
+    let len = s.chars().count();
+    let Ok(start) = usize::try_from(i) else {
+        return "";
+    };
+    if start > len {
+        return "";
+    }
+    let take = usize::try_from(n).unwrap_or(usize::MAX);
     let mut indices = s
         .char_indices()
         .map(|(b, _)| b)
         .chain(std::iter::once(s.len()));
-    let start = indices.by_ref().nth(skip).unwrap_or(s.len());
-    let end = if take == 0 {
-        start
+    let from = indices.by_ref().nth(start).unwrap_or(s.len());
+    let to = if take == 0 {
+        from
     } else {
         indices.nth(take - 1).unwrap_or(s.len())
     };
-    &s[start..end]
+    &s[from..to]
 }
 
 /// `contains(sub, s)`: whether `sub` occurs in `s`.
@@ -154,9 +161,9 @@ pub fn number_to_string(n: i64) -> String {
     n.to_string()
 }
 
-/// `to_string(x)` of a float, printed as sleuth prints floats.
+/// `to_string(x)` of a float: six decimals, as Soufflé's `to_string`.
 pub fn float_to_string(x: f64) -> String {
-    Value::Float(x).to_string()
+    format!("{x:.6}")
 }
 
 /// `to_string(d)` of a date, in ISO form.
@@ -202,7 +209,9 @@ mod tests {
         assert_eq!(substr("Tétouan", 1, 3), "éto");
         assert_eq!(substr("Ofin", 2, 100), "in");
         assert_eq!(substr("Ofin", 9, 2), "");
-        assert_eq!(substr("Ofin", -3, 2), "Of");
+        assert_eq!(substr("Ofin", -3, 2), "");
+        assert_eq!(substr("Ofin", 1, -1), "fin");
+        assert_eq!(substr("Ofin", 4, 2), "");
         assert_eq!(substr("Ofin", 1, 0), "");
         assert_eq!(strlen("Tétouan"), 7);
     }
@@ -220,6 +229,6 @@ mod tests {
             3
         );
         assert!(add_months(nov, 200_000).is_err());
-        assert_eq!(float_to_string(2.0), "2.0");
+        assert_eq!(float_to_string(2.0), "2.000000");
     }
 }

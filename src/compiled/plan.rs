@@ -16,7 +16,8 @@
 use super::lowered::{Lit, LoweredRule, PlanRel, Purpose, expr_vars, is_compound};
 use super::order::order;
 use crate::ir::{
-    AggOp, Aggregate, CmpOp, Compare, Expr, Literal, Program, RelId, Rule, RuleId, Term, Var, VarId,
+    AggOp, Aggregate, CmpOp, Compare, Expr, Functor, Literal, Program, RelId, Rule, RuleId, Term,
+    Var, VarId,
 };
 use crate::value::{Type, Value};
 
@@ -249,8 +250,91 @@ fn key_literals(rule: &Rule) -> (Vec<Lit>, Vec<bool>) {
     (lits, bound)
 }
 
+/// Why an expression cannot be compiled, if it cannot: operators and
+/// functors whose meaning lives only in the interpreter are left to it
+/// rather than written twice.
+fn unsupported_expr(e: &Expr, vars: &[Var]) -> Option<String> {
+    match e {
+        Expr::Var(_) | Expr::Const(_) => None,
+        Expr::Neg { arg, .. } => unsupported_expr(arg, vars),
+        Expr::Binary {
+            op, left, right, ..
+        } => {
+            if op.integral() {
+                return Some(format!(
+                    "the operator `{}` is left to the interpreter",
+                    op.symbol()
+                ));
+            }
+            unsupported_expr(left, vars).or_else(|| unsupported_expr(right, vars))
+        }
+        Expr::Call { functor, args, .. } => {
+            let arg_ty = args.first().map(|a| super::emit_expr::expr_type(a, vars));
+            let unsupported = match functor {
+                Functor::ToNumber | Functor::ToUnsigned | Functor::ToFloat => {
+                    arg_ty == Some(Type::Symbol)
+                }
+                Functor::Ord | Functor::BNot | Functor::LNot => true,
+                _ => false,
+            };
+            if unsupported {
+                return Some(format!(
+                    "`{}` of {} is left to the interpreter (one definition of its parsing)",
+                    functor.name(),
+                    arg_ty.map_or("this argument", |t| t.name())
+                ));
+            }
+            args.iter().find_map(|a| unsupported_expr(a, vars))
+        }
+    }
+}
+
+fn unsupported_literal(l: &Literal, vars: &[Var]) -> Option<String> {
+    match l {
+        Literal::Atom(_) | Literal::Negated(_) => None,
+        Literal::Compare(c) => {
+            unsupported_expr(&c.left, vars).or_else(|| unsupported_expr(&c.right, vars))
+        }
+        Literal::Test(t) => {
+            if t.predicate != crate::ir::Predicate::Contains {
+                return Some(format!(
+                    "`{}` is left to the interpreter",
+                    t.predicate.name()
+                ));
+            }
+            t.args.iter().find_map(|a| unsupported_expr(a, vars))
+        }
+        Literal::Aggregate(g) => {
+            if g.op == AggOp::Mean {
+                return Some(
+                    "a `mean` adds floats, whose result depends on the order of the additions; \
+                     the interpreter's order is the reference"
+                        .into(),
+                );
+            }
+            g.target
+                .as_ref()
+                .and_then(|t| unsupported_expr(t, vars))
+                .or_else(|| g.body.iter().find_map(|b| unsupported_literal(b, vars)))
+        }
+    }
+}
+
 /// Why a rule cannot be compiled, if it cannot.
 fn check_rule(program: &Program, rule: &Rule, stratum_of: &[Option<usize>]) -> Option<String> {
+    if let Some(why) = rule
+        .head
+        .args
+        .iter()
+        .find_map(|e| unsupported_expr(e, &rule.vars))
+        .or_else(|| {
+            rule.body
+                .iter()
+                .find_map(|l| unsupported_literal(l, &rule.vars))
+        })
+    {
+        return Some(why);
+    }
     let head_stratum = stratum_of[rule.head.rel];
     let recursive = head_stratum.is_some_and(|s| program.strata[s].recursive);
     for l in &rule.body {
@@ -588,9 +672,42 @@ fn lower_aggregate(
 ) -> (LoweredRule, AggregatePlan) {
     let mut vars = rule.vars.clone();
     let mut body = Vec::new();
-    // A wildcard in a positive atom of the body distinguishes matches like a variable.
+    // A wildcard in a positive atom of the body distinguishes matches like a
+    // variable, except for a `sum` over a body Soufflé materializes (more
+    // than one atom, or one with a repeated variable): that sums over the
+    // distinct bindings of the body's variables.
+    let atoms: Vec<&crate::ir::Atom> = g
+        .body
+        .iter()
+        .filter_map(|l| match l {
+            Literal::Atom(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    let repeated = match atoms.as_slice() {
+        [one] => {
+            let mut vs: Vec<VarId> = one
+                .args
+                .iter()
+                .filter_map(|t| match t {
+                    Term::Var(v) => Some(*v),
+                    _ => None,
+                })
+                .collect();
+            let n = vs.len();
+            vs.sort_unstable();
+            vs.dedup();
+            vs.len() < n
+        }
+        _ => false,
+    };
+    let wildcards_are_matches = !(g.op == AggOp::Sum && (atoms.len() > 1 || repeated));
     for l in &g.body {
         match l {
+            Literal::Atom(a) if !wildcards_are_matches => body.push(Lit::Atom {
+                rel: a.rel,
+                args: a.args.clone(),
+            }),
             Literal::Atom(a) => {
                 let mut args = Vec::with_capacity(a.args.len());
                 for (i, t) in a.args.iter().enumerate() {

@@ -384,7 +384,9 @@ impl Visitor for AggSink<'_> {
     fn complete(&mut self, exec: &mut Exec<'_>, inst: &Frame) -> Result<Flow, Diagnostic> {
         let plan = self.plan;
         if let Some(vars) = &plan.distinct
-            && !self.seen.insert(vars.iter().map(|&v| inst.regs[v]).collect())
+            && !self
+                .seen
+                .insert(vars.iter().map(|&v| inst.regs[v]).collect())
         {
             return Ok(Flow::Continue);
         }
