@@ -486,6 +486,7 @@ fn contains_test_and_strings_made_by_rules_join_with_stored_ones() {
     let test = Literal::Test(Test {
         predicate: Predicate::Contains,
         args: vec![e(sym("an")), v(x)],
+        negated: false,
         span,
     });
     p.rule(r.head(hit, vec![v(x)]).lit(a).lit(test));

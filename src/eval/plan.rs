@@ -309,7 +309,9 @@ fn internal(rule: &Rule, what: &str) -> Diagnostic {
 /// repeated variable, and then aggregates that relation's rows, so tuples
 /// that differ only under a wildcard count once. `None` when every match
 /// counts (a body without wildcards has one binding per match anyway).
-pub fn distinct_bindings(ag: &ir::Aggregate) -> Option<Vec<usize>> {
+/// The checker turns a `_` inside the braces into a `$`-named variable; one
+/// that occurs only once in the aggregate is a wildcard here.
+pub fn distinct_bindings(ag: &ir::Aggregate, rule_vars: &[ir::Var]) -> Option<Vec<usize>> {
     if !matches!(ag.op, AggOp::Sum | AggOp::Mean) {
         return None;
     }
@@ -340,13 +342,43 @@ pub fn distinct_bindings(ag: &ir::Aggregate) -> Option<Vec<usize>> {
         }
         _ => false,
     };
-    let wildcard = atoms
-        .iter()
-        .any(|a| a.args.iter().any(|t| matches!(t, Term::Wildcard)));
+    let mut occurrences: Vec<usize> = atoms.iter().flat_map(|a| term_vars(a)).collect();
+    for l in &ag.body {
+        match l {
+            Literal::Negated(a) => occurrences.extend(term_vars(a)),
+            Literal::Compare(c) => {
+                expr_vars(&c.left, &mut occurrences);
+                expr_vars(&c.right, &mut occurrences);
+            }
+            Literal::Test(t) => t.args.iter().for_each(|e| expr_vars(e, &mut occurrences)),
+            _ => {}
+        }
+    }
+    if let Some(t) = &ag.target {
+        expr_vars(t, &mut occurrences);
+    }
+    let is_wildcard = |v: usize| {
+        rule_vars
+            .get(v)
+            .is_some_and(|var| var.name.starts_with('$'))
+            && !ag.outer.contains(&v)
+            && occurrences.iter().filter(|&&o| o == v).count() == 1
+    };
+    let wildcard = atoms.iter().any(|a| {
+        a.args.iter().any(|t| match t {
+            Term::Wildcard => true,
+            Term::Var(v) => is_wildcard(*v),
+            Term::Const(_) => false,
+        })
+    });
     if !(atoms.len() > 1 || repeated) || !wildcard {
         return None;
     }
-    let mut vars: Vec<usize> = atoms.iter().flat_map(|a| term_vars(a)).collect();
+    let mut vars: Vec<usize> = atoms
+        .iter()
+        .flat_map(|a| term_vars(a))
+        .filter(|&v| !is_wildcard(v))
+        .collect();
     for l in &ag.body {
         match l {
             Literal::Negated(a) => vars.extend(term_vars(a)),
@@ -758,7 +790,7 @@ impl Planner<'_, '_> {
                     target,
                     ty: ag.ty,
                     steps,
-                    distinct: distinct_bindings(ag),
+                    distinct: distinct_bindings(ag, &self.rule.vars),
                     span: ag.span,
                 })))
             }

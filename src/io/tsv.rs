@@ -391,6 +391,8 @@ mod tests {
             outputs: vec![Output {
                 rel: 0,
                 filename: "ev.csv".into(),
+                stdout: false,
+                delimiter: '\t',
                 span,
             }],
             printsize: vec![0],
@@ -428,7 +430,12 @@ mod tests {
         ));
         let out = dir.join("out");
         fs::create_dir_all(&out).expect("out dir");
-        write_outputs(&prog, &db, OutputTarget::Dir(out.clone())).expect("writes");
+        write_outputs(
+            &prog,
+            &db,
+            OutputTarget::Dir(out.clone(), &mut std::io::sink()),
+        )
+        .expect("writes");
         let text = fs::read_to_string(out.join("ev.csv")).expect("written");
         assert_eq!(text, "Gao\t7\t2023-11-05\t2.0\nTangier\t-3\t2024-02\t1.5\n");
         let mut buf = Vec::new();
@@ -492,8 +499,12 @@ mod tests {
             long.message
         );
 
-        let nowhere = write_outputs(&prog, &db, OutputTarget::Dir(dir.join("no/such/dir")))
-            .expect_err("no dir");
+        let nowhere = write_outputs(
+            &prog,
+            &db,
+            OutputTarget::Dir(dir.join("no/such/dir"), &mut std::io::sink()),
+        )
+        .expect_err("no dir");
         assert_eq!(nowhere.code, "io-error");
         let _ = fs::remove_dir_all(&dir);
     }

@@ -497,7 +497,7 @@ impl Compiler<'_> {
                     ty: ag.ty,
                     steps,
                     body_len: ag.body.len(),
-                    distinct: crate::eval::plan::distinct_bindings(ag),
+                    distinct: crate::eval::plan::distinct_bindings(ag, &self.rule.vars),
                 }))
             }
         })

@@ -207,11 +207,6 @@ impl Parser {
             }));
         }
         match left {
-            Expr::Call { name, span, .. } if name.name == "match" => Err(self.unsupported(
-                span,
-                "the `match` test (regular expressions) is not supported".into(),
-                "test a fixed part of the text with `contains(part, text)`",
-            )),
             Expr::Call { name, args, span } if !name.name.starts_with('@') => {
                 let atom = Atom { name, args, span };
                 Ok(if TESTS.contains(&atom.name.name.as_str()) {
