@@ -865,3 +865,88 @@ fn facts_added_to_a_derived_relation_between_evaluations_take_effect() {
         .collect();
     assert_eq!(rows, vec!["0 1", "0 2"]);
 }
+
+#[test]
+fn matching_filters_by_pattern() {
+    let mut p = P::new();
+    let (_, path) = tc(&mut p, &[(1, 2), (2, 3)], true);
+    let db = run(&mut p);
+    assert_eq!(
+        db.matching(path, &[Some(num(1)), None]),
+        vec![vec![num(1), num(2)], vec![num(1), num(3)]]
+    );
+    assert!(
+        db.matching(path, &[Some(sym("x")), None]).is_empty(),
+        "wrong type matches nothing"
+    );
+    assert!(
+        db.matching(path, &[None]).is_empty(),
+        "wrong arity matches nothing"
+    );
+}
+
+#[test]
+fn a_grown_program_is_adopted_without_reloading_data() {
+    let mut p = P::new();
+    let (edge, path) = tc(&mut p, &[(1, 2), (2, 3)], true);
+    let first = p.stratify().clone();
+    let mut db = Database::new(&first);
+    db.load_program_facts(&first).expect("facts");
+    db.insert(edge, &[num(3), num(4)]).expect("typed");
+    evaluate(&first, &mut db, &EvalOptions::default()).expect("first run");
+    // A session adds: from_one(y) :- path(1, y).  and  path(x, x) :- edge(x, _).
+    let from_one = p.rel("from_one", &[N]);
+    let mut r = R::new();
+    let y = r.var("y", N);
+    let a = p.atom(path, vec![c(num(1)), t(y)]);
+    p.rule(r.head(from_one, vec![v(y)]).lit(a));
+    let mut r = R::new();
+    let x = r.var("x", N);
+    let a = p.atom(edge, vec![t(x), Term::Wildcard]);
+    p.rule(r.head(path, vec![v(x), v(x)]).lit(a));
+    let grown = p.stratify().clone();
+    db.adopt(&grown).expect("same columns");
+    evaluate(&grown, &mut db, &EvalOptions::default()).expect("second run");
+    let mut fresh = Database::new(&grown);
+    fresh.load_program_facts(&grown).expect("facts");
+    fresh.insert(edge, &[num(3), num(4)]).expect("typed");
+    evaluate(&grown, &mut fresh, &EvalOptions::default()).expect("fresh run");
+    for rel in [path, from_one] {
+        assert_eq!(db.tuples(rel), fresh.tuples(rel));
+    }
+    assert_eq!(
+        nums(&db, from_one),
+        vec![vec![1], vec![2], vec![3], vec![4]]
+    );
+    // A program whose relation changed its columns is refused.
+    let mut other = grown.clone();
+    other.relations[edge].columns[0].ty = S;
+    assert_eq!(db.adopt(&other).expect_err("changed").code, "type-mismatch");
+}
+
+#[test]
+fn tuples_sort_by_value_for_every_type() {
+    let mut p = P::new();
+    let r = p.rel("r", &[N, Type::Float, S, Type::Date]);
+    let date = |s: &str| Value::Date(Date::parse(s).expect("valid date"));
+    for (n, x, s, d) in [
+        (3, 2.0, "b", "2024-02"),
+        (-5, -1.5, "c", "2024-01-31"),
+        (-5, -1.5, "a", "2024-01-31"),
+        (10, -0.5, "a", "2023-12"),
+        (-5, -7.25, "z", "2025-01"),
+    ] {
+        p.fact(r, vec![num(n), Value::Float(x), sym(s), date(d)]);
+    }
+    let db = run(&mut p);
+    assert_eq!(
+        syms(&db, r),
+        vec![
+            vec!["-5", "-7.25", "z", "2025-01"],
+            vec!["-5", "-1.5", "a", "2024-01-31"],
+            vec!["-5", "-1.5", "c", "2024-01-31"],
+            vec!["3", "2.0", "b", "2024-02"],
+            vec!["10", "-0.5", "a", "2023-12"],
+        ]
+    );
+}

@@ -140,6 +140,48 @@ fn gen_rule(
             .collect();
         body.push(p.neg(rel, args));
     }
+    // An aggregate over a lower relation, grouped by variables bound here.
+    let mut pool = bound.clone();
+    if rng.chance(30) && !lower.is_empty() {
+        let &&(rel, _, a) = &lower[rng.below(lower.len())];
+        let local = r.var("loc", Type::Number);
+        let result = r.var("agg", Type::Number);
+        let mut outer = Vec::new();
+        let args = (0..a)
+            .map(|_| match rng.below(5) {
+                0 => Term::Wildcard,
+                1 => c(num(rng.below(VALUES as usize) as i64)),
+                2 => t(local),
+                _ => {
+                    let x = pick(rng);
+                    if !outer.contains(&x) {
+                        outer.push(x);
+                    }
+                    t(x)
+                }
+            })
+            .collect();
+        let op = [AggOp::Count, AggOp::Sum, AggOp::Min, AggOp::Max][rng.below(4)];
+        let inner = p.atom(rel, args);
+        let uses_local = matches!(&inner, Literal::Atom(at) if at.args.contains(&t(local)));
+        let target = match op {
+            AggOp::Count => None,
+            _ if uses_local => Some(v(local)),
+            _ => Some(e(num(2))),
+        };
+        let span = p.span();
+        body.push(Literal::Aggregate(Aggregate {
+            result,
+            op,
+            target,
+            body: vec![inner],
+            outer,
+            ty: Type::Number,
+            span,
+        }));
+        pool.push(result);
+    }
+    let pick = |rng: &mut Rng| pool[rng.below(pool.len())];
     // Shuffle the body so the planner, not the generator, picks the order.
     for i in (1..body.len()).rev() {
         body.swap(i, rng.below(i + 1));
@@ -203,6 +245,38 @@ fn naive(prog: &Program, facts: &[(RelId, Vec<i64>)]) -> BTreeMap<RelId, Tuples>
     db
 }
 
+/// An aggregate's value for the bindings in `env`, or `None` when `min` or
+/// `max` sees no match.
+fn aggregate(db: &BTreeMap<RelId, Tuples>, ag: &Aggregate, env: &[Option<i64>]) -> Option<i64> {
+    let Literal::Atom(a) = &ag.body[0] else {
+        panic!("generated aggregates have one atom")
+    };
+    let mut values = Vec::new();
+    for t in &db[&a.rel] {
+        let mut local = env.to_vec();
+        let ok = a.args.iter().zip(t).all(|(arg, &w)| match arg {
+            Term::Var(x) => match local[*x] {
+                Some(b) => b == w,
+                None => {
+                    local[*x] = Some(w);
+                    true
+                }
+            },
+            Term::Const(Value::Number(c)) => *c == w,
+            _ => true,
+        });
+        if ok {
+            values.push(ag.target.as_ref().map_or(0, |e| value(e, &local)));
+        }
+    }
+    match ag.op {
+        AggOp::Count => Some(values.len() as i64),
+        AggOp::Sum => Some(values.iter().sum()),
+        AggOp::Min => values.into_iter().min(),
+        AggOp::Max => values.into_iter().max(),
+    }
+}
+
 fn value(e: &Expr, env: &[Option<i64>]) -> i64 {
     match e {
         Expr::Var(x) => env[*x].expect("bound"),
@@ -219,8 +293,20 @@ fn join(
     out: &mut Vec<Vec<i64>>,
 ) {
     let Some((a, rest)) = atoms.split_first() else {
+        // Aggregates first: comparisons and the head may read their results.
+        let mut env = env.clone();
+        for l in &rule.body {
+            if let Literal::Aggregate(ag) = l {
+                match aggregate(db, ag, &env) {
+                    Some(n) => env[ag.result] = Some(n),
+                    None => return,
+                }
+            }
+        }
+        let env = &env;
         for l in &rule.body {
             let ok = match l {
+                Literal::Aggregate(_) => true,
                 Literal::Atom(_) => true,
                 Literal::Compare(c) => {
                     let (x, y) = (value(&c.left, env), value(&c.right, env));
@@ -289,7 +375,7 @@ fn engine_tuples(db: &Database, rel: RelId) -> Tuples {
 #[test]
 fn semi_naive_agrees_with_naive_on_random_programs() {
     let mut rng = Rng(0x5eed_1234_abcd_0001);
-    let (mut recursive, mut negated, mut derived) = (0, 0, 0usize);
+    let (mut recursive, mut negated, mut aggregated, mut derived) = (0, 0, 0, 0usize);
     for case_no in 0..300 {
         let mut case = gen_case(&mut rng);
         let prog = case.p.stratify().clone();
@@ -315,6 +401,11 @@ fn semi_naive_agrees_with_naive_on_random_programs() {
         evaluate(&prog, &mut db, &opts).expect("evaluates");
         let expected = naive(&prog, &facts);
         recursive += usize::from(prog.strata.iter().any(|s| s.recursive));
+        aggregated += usize::from(
+            prog.rules
+                .iter()
+                .any(|r| r.body.iter().any(|l| matches!(l, Literal::Aggregate(_)))),
+        );
         negated += usize::from(
             prog.rules
                 .iter()
@@ -361,7 +452,7 @@ fn semi_naive_agrees_with_naive_on_random_programs() {
     }
     // The generator must exercise what the test claims to test.
     assert!(
-        recursive > 100 && negated > 50 && derived > 1000,
-        "{recursive} {negated} {derived}"
+        recursive > 100 && negated > 50 && aggregated > 50 && derived > 1000,
+        "{recursive} {negated} {aggregated} {derived}"
     );
 }

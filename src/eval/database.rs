@@ -35,6 +35,9 @@ pub struct Database {
     pub(crate) evaluated: bool,
     /// Whether rounds are being recorded for every row.
     pub(crate) rounds_on: bool,
+    /// Rules of the program already evaluated; a stratum holding a later
+    /// (new) rule is recomputed from scratch.
+    pub(crate) rules_seen: usize,
 }
 
 /// A borrowed row of a relation, read without copying it out.
@@ -150,7 +153,56 @@ impl Database {
             round: 0,
             evaluated: false,
             rounds_on: false,
+            rules_seen: 0,
         }
+    }
+
+    /// Follows a program that grew (relations and rules appended, as a REPL
+    /// session adds them): new relations start empty, data is kept, and the
+    /// next [`evaluate`](super::evaluate) runs the strata with new rules from
+    /// scratch. Fails when an existing relation's columns changed.
+    pub fn adopt(&mut self, program: &ir::Program) -> Result<(), Diagnostic> {
+        if program.relations.len() < self.rels.len() {
+            return Err(Diagnostic::new(
+                "internal",
+                "the program has fewer relations than the database",
+                None,
+            )
+            .with_help("adopt only a program that grew from the one the database was made for"));
+        }
+        for (rel, r) in self.rels.iter().zip(&program.relations) {
+            if rel.types != r.types() {
+                return Err(Diagnostic::new(
+                    "type-mismatch",
+                    format!(
+                        "relation `{}` changed its columns since the data was loaded",
+                        r.name
+                    ),
+                    r.span,
+                )
+                .with_help("keep a relation's declaration unchanged, or start a new session"));
+            }
+        }
+        for r in &program.relations[self.rels.len()..] {
+            self.rels.push(Relation::new(r.types()));
+            self.names.push(r.name.clone());
+            self.complete.push(false);
+            self.derived.push(false);
+            if let (true, Some(last)) = (self.rounds_on, self.rels.last_mut()) {
+                last.rounds = Some(Vec::new());
+            }
+        }
+        for rule in &program.rules {
+            let h = rule.head.rel;
+            if !self.derived[h] {
+                // Rows so far were all base facts: keep them as such.
+                self.derived[h] = true;
+                let rel = &mut self.rels[h];
+                rel.base = rel.data().to_vec();
+                rel.base_rows = rel.len();
+            }
+        }
+        Ok(())
     }
 
     /// Number of relations.
@@ -297,10 +349,67 @@ impl Database {
         let Some(r) = self.rels.get(rel) else {
             return Vec::new();
         };
+        // Words rewritten so that plain unsigned order is value order
+        // (symbols by the rank of their text), then one sort of row ids.
+        let k = r.arity;
+        let ranks = r.types.contains(&Type::Symbol).then(|| self.symbol_ranks());
+        let mut keys: Vec<u64> = Vec::with_capacity(r.len() * k);
+        for id in 0..r.len() {
+            for (c, &w) in r.row(id).iter().enumerate() {
+                keys.push(match r.types[c] {
+                    Type::Symbol => u64::from(ranks.as_ref().map_or(0, |rk| rk[w as usize])),
+                    Type::Number => w ^ (1 << 63),
+                    Type::Float if w >> 63 == 1 => !w,
+                    Type::Float => w ^ (1 << 63),
+                    Type::Date => w,
+                });
+            }
+        }
         let mut ids: Vec<usize> = (0..r.len()).collect();
-        ids.sort_unstable_by(|&a, &b| cmp_rows(r.row(a), r.row(b), &r.types, &self.interner));
+        ids.sort_unstable_by(|&a, &b| keys[a * k..a * k + k].cmp(&keys[b * k..b * k + k]));
         ids.into_iter()
             .map(|id| RowRef { db: self, rel, id })
+            .collect()
+    }
+
+    /// The rank of every interned symbol in text order.
+    fn symbol_ranks(&self) -> Vec<u32> {
+        let mut by_text: Vec<u32> = (0..self.interner.len() as u32).collect();
+        by_text.sort_unstable_by(|&a, &b| self.interner.resolve(a).cmp(self.interner.resolve(b)));
+        let mut ranks = vec![0u32; by_text.len()];
+        for (rank, &id) in by_text.iter().enumerate() {
+            ranks[id as usize] = rank as u32;
+        }
+        ranks
+    }
+
+    /// The tuples of a relation that match a pattern (`None` matches
+    /// anything), sorted. A scan: meant for explanations and small answers.
+    pub fn matching(&self, rel: RelId, pattern: &[Option<Value>]) -> Vec<Vec<Value>> {
+        let Some(r) = self.rels.get(rel) else {
+            return Vec::new();
+        };
+        if pattern.len() != r.arity {
+            return Vec::new();
+        }
+        let mut want: Vec<(usize, u64)> = Vec::new();
+        for (c, p) in pattern.iter().enumerate() {
+            if let Some(v) = p {
+                if v.ty() != r.types[c] {
+                    return Vec::new();
+                }
+                match pack_existing(v, &self.interner) {
+                    Some(w) => want.push((c, w)),
+                    None => return Vec::new(),
+                }
+            }
+        }
+        let mut ids: Vec<usize> = (0..r.len())
+            .filter(|&id| want.iter().all(|&(c, w)| r.row(id)[c] == w))
+            .collect();
+        ids.sort_unstable_by(|&a, &b| cmp_rows(r.row(a), r.row(b), &r.types, &self.interner));
+        ids.into_iter()
+            .map(|id| RowRef { db: self, rel, id }.values())
             .collect()
     }
 

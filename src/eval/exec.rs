@@ -9,7 +9,6 @@
 //! ids (with [`TEMP_BIT`] set) in the [`Scratch`]; the merge interns them.
 
 use super::expr::{compare, compare_words, eval};
-use super::hash::hash_bytes;
 use super::index::{DynIndex, NIL, StaticIndex};
 use super::intern::{Interner, TEMP_BIT};
 use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
@@ -18,8 +17,8 @@ use crate::diag::Diagnostic;
 use crate::ir::AggOp;
 use crate::syntax::regex::Regex;
 use crate::value::Type;
-use hashbrown::HashTable;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 /// A runtime error on its way out of a join (boxed to keep results small).
@@ -56,7 +55,7 @@ pub struct Ctx<'a> {
 pub struct Scratch {
     /// Strings made during the join that are not interned yet.
     pub temps: Vec<String>,
-    temp_table: HashTable<u32>,
+    temp_ids: HashMap<String, u32>,
     ticks: u32,
     key: Vec<u64>,
     /// Per static index: the last key looked up and its position range
@@ -89,16 +88,12 @@ impl Scratch {
         if let Some(id) = ix.get(s) {
             return u64::from(id);
         }
-        let h = hash_bytes(s.as_bytes());
-        let temps = &self.temps;
-        if let Some(&t) = self.temp_table.find(h, |&t| temps[t as usize] == s) {
+        if let Some(&t) = self.temp_ids.get(s) {
             return u64::from(t | TEMP_BIT);
         }
         let t = self.temps.len() as u32;
         self.temps.push(s.to_string());
-        let temps = &self.temps;
-        self.temp_table
-            .insert_unique(h, t, |&t| hash_bytes(temps[t as usize].as_bytes()));
+        self.temp_ids.insert(s.to_string(), t);
         u64::from(t | TEMP_BIT)
     }
 
@@ -110,7 +105,7 @@ impl Scratch {
     /// Forgets the temporary symbols (after a merge interned them).
     pub fn clear_temps(&mut self) {
         self.temps.clear();
-        self.temp_table.clear();
+        self.temp_ids.clear();
     }
 
     #[inline]
@@ -484,7 +479,29 @@ pub fn scan_outer(
         return Ok(hi);
     }
     let data = r.data();
+    let ahead = prefetch_plan(ctx, cols, rest);
     for id in lo..hi {
+        if let Some((ix, recipe)) = &ahead {
+            // Fetch the slot the lookup of a later row will read, and the
+            // values of a nearer row's key (whose slot is cached by now).
+            let key_of = |at: usize| -> [u64; 2] {
+                let row = &data[at * k..at * k + k];
+                let mut key = [0u64; 2];
+                for (j, src) in recipe.iter().enumerate() {
+                    key[j] = match *src {
+                        Operand::Var(c) => row[c],
+                        Operand::Const(w) => w,
+                    };
+                }
+                key
+            };
+            if id + PREFETCH_ROWS < hi {
+                ix.prefetch_slot(&key_of(id + PREFETCH_ROWS)[..recipe.len()]);
+            }
+            if id + PREFETCH_ROWS / 2 < hi {
+                ix.prefetch_values(&key_of(id + PREFETCH_ROWS / 2)[..recipe.len()]);
+            }
+        }
         let row = &data[id * k..id * k + k];
         if apply(cols, row, regs) {
             run(ctx, rest, regs, sc, sink)?;
@@ -495,6 +512,38 @@ pub fn scan_outer(
         sc.tick(ctx)?;
     }
     Ok(hi)
+}
+
+/// How many outer rows ahead a scan prefetches for the lookup after it.
+const PREFETCH_ROWS: usize = 16;
+
+/// When the step after an outer scan looks a large static index up by a key
+/// made of the scanned row's columns (and constants), the index and, per key
+/// word, where it comes from (`Var` holds a column of the scanned row here).
+fn prefetch_plan<'a>(
+    ctx: &Ctx<'a>,
+    cols: &[ColOp],
+    rest: &[Step],
+) -> Option<(&'a StaticIndex, Vec<Operand>)> {
+    let Some(Step::Lookup { index, key, .. }) = rest.first() else {
+        return None;
+    };
+    let IndexView::Static(ix) = ctx.indexes[*index] else {
+        return None;
+    };
+    if key.len() > 2 || ix.groups() < 1 << 15 {
+        return None;
+    }
+    key.iter()
+        .map(|o| match *o {
+            Operand::Const(w) => Some(Operand::Const(w)),
+            Operand::Var(v) => cols
+                .iter()
+                .position(|op| *op == ColOp::Bind(v))
+                .map(Operand::Var),
+        })
+        .collect::<Option<Vec<Operand>>>()
+        .map(|recipe| (ix, recipe))
 }
 
 /// Accumulates an aggregate over the bindings of its body.

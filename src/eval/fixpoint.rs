@@ -81,6 +81,7 @@ pub fn evaluate(
         r.delta_end = r.len();
     }
     db.evaluated = true;
+    db.rules_seen = program.rules.len();
     run.stats.rounds = db.round - start_round;
     run.stats.total_time = t0.elapsed();
     run.stats.tuples = run.derived;
@@ -154,6 +155,7 @@ impl Run<'_> {
         neg.retain(|r| !own.contains(r));
         let changed = |db: &Database, r: &RelId| db.rels[*r].len() > db.rels[*r].stable_end;
         let scratch = self.scratch_all
+            || rules.iter().any(|&r| r >= db.rules_seen)
             || neg.iter().any(|r| self.reset[*r] || changed(db, r))
             || pos.iter().any(|r| self.reset[*r]);
         let mut stat = StratumStats {
@@ -317,8 +319,11 @@ impl Run<'_> {
                 if let Some(c) = pending.pop() {
                     chunks.push(c);
                 } else if next < hi {
+                    // Several workers take bigger chunks, to spread the cost
+                    // of starting threads over more work.
+                    let chunk = if workers.len() > 1 { CHUNK * 4 } else { CHUNK };
                     let end = if outer.is_some() {
-                        (next + CHUNK).min(hi)
+                        (next + chunk).min(hi)
                     } else {
                         hi
                     };

@@ -12,7 +12,16 @@
 
 use super::hash::{hash_cols, hash_words};
 use super::prefetch::prefetch;
-use hashbrown::HashTable;
+
+/// `n` zero words, written rather than left to the allocator's zeroed pages:
+/// a table that is read before it is written would otherwise take two page
+/// faults per page (the shared zero page, then its copy).
+#[allow(clippy::slow_vector_initialization)] // on purpose: `vec![0; n]` maps zero pages
+fn written_zeros(n: usize) -> Vec<u64> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0);
+    v
+}
 
 /// A sentinel row id meaning "end of chain".
 pub const NIL: u32 = u32::MAX;
@@ -65,7 +74,7 @@ impl StaticIndex {
         let row = |id: usize| &data[id * arity..id * arity + arity];
         let mut cap = (len * 2).next_power_of_two().max(2);
         let mut mask = cap - 1;
-        let mut slots = vec![0u64; cap * stride];
+        let mut slots = written_zeros(cap * stride);
         let mut slot_of: Vec<u32> = Vec::with_capacity(len);
         let mut groups = 0usize;
         // Pass 1: find or add each row's key, counting rows per key.
@@ -131,7 +140,7 @@ impl StaticIndex {
         // Few keys: move them to a table that fits them (at most half full).
         let fit = (groups * 2).next_power_of_two().max(2);
         if fit < cap {
-            let old = std::mem::replace(&mut slots, vec![0u64; fit * stride]);
+            let old = std::mem::replace(&mut slots, written_zeros(fit * stride));
             cap = fit;
             mask = cap - 1;
             for e in old.chunks_exact(stride).filter(|e| e[kk] != 0) {
@@ -182,16 +191,48 @@ impl StaticIndex {
     pub fn groups(&self) -> usize {
         self.groups
     }
+
+    /// Prefetches the slot a lookup of `key` starts at.
+    #[inline]
+    pub fn prefetch_slot(&self, key: &[u64]) {
+        let stride = self.cols.len() + 1;
+        let i = hash_words(key) as usize & self.mask;
+        prefetch(&self.slots[i * stride]);
+    }
+
+    /// Prefetches the first values of `key`'s group (its slot should be
+    /// cached already, see [`StaticIndex::prefetch_slot`]).
+    #[inline]
+    pub fn prefetch_values(&self, key: &[u64]) {
+        let (a, b) = self.lookup(key);
+        if a < b {
+            let vk = self.val_cols.len();
+            prefetch(self.vals.as_ptr().wrapping_add(a * vk));
+        }
+    }
 }
 
 /// A key index over a growing relation: newest-first chains per key.
+///
+/// The key table is open-addressed; a slot holds 32 bits of the key's hash
+/// and the newest row with that key (whose columns are the key).
 #[derive(Clone, Debug)]
 pub struct DynIndex {
     /// The key columns.
     pub cols: Vec<usize>,
-    heads: HashTable<u32>,
+    /// `hash bits << 32 | newest row`, or [`EMPTY_SLOT`].
+    slots: Vec<u64>,
+    keys: usize,
     /// `next[id]`: the previous row with the same key, or [`NIL`].
     pub next: Vec<u32>,
+}
+
+/// An empty slot of a [`DynIndex`].
+const EMPTY_SLOT: u64 = u64::MAX;
+
+#[inline]
+fn hash_bits(h: u64) -> u64 {
+    h & 0xffff_ffff_0000_0000
 }
 
 impl DynIndex {
@@ -199,8 +240,54 @@ impl DynIndex {
     pub fn new(cols: &[usize]) -> DynIndex {
         DynIndex {
             cols: cols.to_vec(),
-            heads: HashTable::new(),
+            slots: Vec::new(),
+            keys: 0,
             next: Vec::new(),
+        }
+    }
+
+    /// The slot of the key of `row` (hash `h`), or the empty slot where it goes.
+    #[inline]
+    fn probe(&self, data: &[u64], arity: usize, h: u64, key_of: impl Fn(usize) -> u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let e = self.slots[i];
+            if e == EMPTY_SLOT {
+                return i;
+            }
+            if hash_bits(e) == hash_bits(h) {
+                let head = (e as u32) as usize;
+                let row = &data[head * arity..head * arity + arity];
+                if self
+                    .cols
+                    .iter()
+                    .enumerate()
+                    .all(|(j, &c)| row[c] == key_of(j))
+                {
+                    return i;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the table when it is three quarters full.
+    fn grow(&mut self, data: &[u64], arity: usize) {
+        if (self.keys + 1) * 4 <= self.slots.len() * 3 {
+            return;
+        }
+        let cap = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; cap]);
+        let mask = cap - 1;
+        for e in old.into_iter().filter(|&e| e != EMPTY_SLOT) {
+            let head = (e as u32) as usize;
+            let h = hash_cols(&data[head * arity..head * arity + arity], &self.cols);
+            let mut i = h as usize & mask;
+            while self.slots[i] != EMPTY_SLOT {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = e;
         }
     }
 
@@ -208,21 +295,17 @@ impl DynIndex {
     /// earlier row.
     #[inline]
     pub fn add(&mut self, data: &[u64], arity: usize, id: u32, row: &[u64]) {
-        let cols = &self.cols;
-        let h = hash_cols(row, cols);
-        let at = |r: u32| &data[r as usize * arity..r as usize * arity + arity];
-        let entry = self.heads.entry(
-            h,
-            |&head| cols.iter().all(|&c| at(head)[c] == row[c]),
-            |&head| hash_cols(at(head), cols),
-        );
-        let prev = match entry {
-            hashbrown::hash_table::Entry::Occupied(mut o) => std::mem::replace(o.get_mut(), id),
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(id);
+        self.grow(data, arity);
+        let h = hash_cols(row, &self.cols);
+        let i = self.probe(data, arity, h, |j| row[self.cols[j]]);
+        let prev = match self.slots[i] {
+            EMPTY_SLOT => {
+                self.keys += 1;
                 NIL
             }
+            e => e as u32,
         };
+        self.slots[i] = hash_bits(h) | u64::from(id);
         debug_assert_eq!(self.next.len(), id as usize);
         self.next.push(prev);
     }
@@ -230,14 +313,13 @@ impl DynIndex {
     /// The newest row whose key is `key`, or [`NIL`].
     #[inline]
     pub fn head(&self, data: &[u64], arity: usize, key: &[u64]) -> u32 {
+        if self.slots.is_empty() {
+            return NIL;
+        }
         let h = hash_words(key);
-        let cols = &self.cols;
-        match self.heads.find(h, |&head| {
-            let row = &data[head as usize * arity..head as usize * arity + arity];
-            key_matches(row, cols, key)
-        }) {
-            Some(&head) => head,
-            None => NIL,
+        match self.slots[self.probe(data, arity, h, |j| key[j])] {
+            EMPTY_SLOT => NIL,
+            e => e as u32,
         }
     }
 }

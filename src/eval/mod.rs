@@ -16,6 +16,23 @@
 //! version ([`plan`]) and executed by [`exec`]; the driver ([`fixpoint`])
 //! merges each round's candidate rows, deduplicating against what is known.
 //!
+//! # API
+//!
+//! - [`Database::new`], [`Database::insert`] (type-checked, returns whether
+//!   new), [`Database::load_program_facts`], `io::tsv::read_inputs`.
+//! - [`evaluate`] with [`EvalOptions`] (`max_tuples`, `cancel`,
+//!   `record_rounds`, `profile`, `threads`) returns [`EvalStats`] (per stratum
+//!   and, when profiling, per rule; [`EvalStats::render`] prints the table).
+//! - Reading: [`Database::len`], [`Database::contains`], [`Database::tuples`]
+//!   (owned, sorted), [`Database::rows`] / [`Database::sorted_rows`] (borrowed
+//!   [`RowRef`]s whose [`Field`]s print without allocating),
+//!   [`Database::matching`] (a pattern with wildcards), and
+//!   [`Database::round_of`] (provenance rounds when recorded).
+//! - [`Database::mark_complete`]: rules deriving that relation are skipped.
+//! - [`Database::adopt`]: follow a program that grew (a REPL session's new
+//!   relations and rules) without reloading data.
+//! - [`plan_text`]: every rule's versions, join order and indexes.
+//!
 //! A second [`evaluate`] after more base facts were inserted continues
 //! semi-naively from the new facts, except for strata that read a changed
 //! relation under negation or aggregation (or a relation that was recomputed),
@@ -66,7 +83,10 @@ pub struct EvalOptions {
     pub record_rounds: bool,
     /// Collect per-rule timings ([`EvalStats::rules`]); strata are always timed.
     pub profile: bool,
-    /// Worker threads for joins (1 = no extra thread; 0 = all cores).
+    /// Threads joining chunks of a rule's outer loop side by side (merging
+    /// stays on one thread); 0 means one per core. The default is 1: on a
+    /// machine whose cores are busy with other work, a second thread waiting
+    /// for a core slows the rounds down more than it helps.
     pub threads: usize,
 }
 
@@ -77,7 +97,7 @@ impl Default for EvalOptions {
             cancel: None,
             record_rounds: false,
             profile: false,
-            threads: 0,
+            threads: 1,
         }
     }
 }

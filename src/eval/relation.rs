@@ -11,6 +11,7 @@
 
 use super::hash::hash_words;
 use super::index::DynIndex;
+use super::prefetch::prefetch;
 use super::rowset::RowSet;
 use crate::value::Type;
 
@@ -153,6 +154,12 @@ impl Relation {
         for i in 0..n {
             if let Some(&h) = hashes.get(i + AHEAD) {
                 self.set.prefetch(h);
+            }
+            if let Some(&h) = hashes.get(i + AHEAD / 2) {
+                // Its slot is probably cached by now: fetch the row it names.
+                if let Some(id) = self.set.peek(h) {
+                    prefetch(self.data.as_ptr().wrapping_add(id * k));
+                }
             }
             self.insert_reserved(&rows[i * k..i * k + k], hashes[i], round);
         }

@@ -152,6 +152,16 @@ impl<S: Slot> Table<S> {
             prefetch(&self.slots[h as usize & (self.slots.len() - 1)]);
         }
     }
+
+    /// The id in the home slot of hash `h` when its hash bits match.
+    #[inline]
+    fn peek(&self, h: u64) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let e = self.slots[h as usize & (self.slots.len() - 1)];
+        (e != S::EMPTY && e.same_tag(h)).then(|| e.id())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -242,6 +252,16 @@ impl RowSet {
         match &self.slots {
             Slots::Narrow(t) => t.prefetch(h),
             Slots::Wide(t) => t.prefetch(h),
+        }
+    }
+
+    /// The id of the row in the home slot of hash `h` if its hash bits
+    /// match: the row a probe will probably compare against (to prefetch it).
+    #[inline]
+    pub fn peek(&self, h: u64) -> Option<usize> {
+        match &self.slots {
+            Slots::Narrow(t) => t.peek(h),
+            Slots::Wide(t) => t.peek(h),
         }
     }
 

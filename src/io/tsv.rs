@@ -115,8 +115,6 @@ fn read_file(
     let mut strs: Vec<&str> = Vec::with_capacity(BATCH * sym_cols.len());
     let (mut ids, mut hashes): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
     let (mut lines, mut new) = (0u64, 0u64);
-    let mut dbuf = [0u8; 4];
-    let delim: &str = delimiter.encode_utf8(&mut dbuf);
     // Interns the batch's symbols in one go, fills them in, inserts the rows.
     let mut flush = |db: &mut Database,
                      batch: &mut Vec<u64>,
@@ -148,8 +146,11 @@ fn read_file(
             continue;
         }
         lines += 1;
-        let mut fields = line.split(delim);
-        let mut col_start = 1;
+        let mut fields = line.split(delimiter);
+        // Byte offset of the field; its column (in characters) is only
+        // worked out for an error message.
+        let mut at = 0;
+        let col = |at: usize| line[..at].chars().count() + 1;
         for (c, ty) in types.iter().enumerate() {
             let Some(field) = fields.next() else {
                 return Err(bad_input(
@@ -168,23 +169,23 @@ fn read_file(
                     bad_input(
                         path,
                         ln + 1,
-                        col_start,
+                        col(at),
                         m,
                         &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
                     )
                 })?
             };
             batch.push(word);
-            col_start += field.chars().count() + 1;
+            at += field.len() + delimiter.len_utf8();
         }
         if fields.next().is_some() {
             return Err(bad_input(
                 path,
                 ln + 1,
-                col_start,
+                col(at),
                 format!(
                     "expected {arity} fields, found {}",
-                    arity + 1 + line.split(delim).skip(arity + 1).count()
+                    arity + 1 + line.split(delimiter).skip(arity + 1).count()
                 ),
                 "give one field per column of the relation, separated by tabs",
             ));
