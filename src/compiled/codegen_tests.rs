@@ -543,3 +543,56 @@ fn constructs_defined_only_in_the_interpreter_are_left_to_it() {
         "nothing unsupported is generated"
     );
 }
+
+#[test]
+fn a_sum_over_several_atoms_adds_distinct_bindings_not_wildcard_matches() {
+    // total(T) :- T = sum X : { weight(K, X), tag(K, _) }.
+    // The checker names the `_` `$_3`; Soufflé sums over distinct (K, X).
+    let mut b = Builder::new();
+    let w = b.rel("weight", &[S, N]);
+    let tag = b.rel("tag", &[S, S]);
+    let total = b.rel("total", &[N]);
+    b.rule(
+        "total(T) :- T = sum X : { weight(K, X), tag(K, _) }.",
+        &[("T", N), ("X", N), ("K", S), ("$_3", S)],
+        (total, vec![ev(0)]),
+        vec![agg(
+            0,
+            AggOp::Sum,
+            Some(ev(1)),
+            vec![atom(w, vec![v(2), v(1)]), atom(tag, vec![v(2), v(3)])],
+            vec![],
+            N,
+        )],
+    );
+    let (program, sources) = b.finish();
+    let code = generate(&program, &sources, 0, &Options::in_crate()).code;
+    assert!(
+        code.contains("pub struct Aggregate0Body(pub i64, pub Sym);"),
+        "{code}"
+    );
+    // A count keeps counting matches: the `_` is a column of its body.
+    let mut b = Builder::new();
+    let w = b.rel("weight", &[S, N]);
+    let tag = b.rel("tag", &[S, S]);
+    let n = b.rel("n", &[N]);
+    b.rule(
+        "n(C) :- C = count : { weight(K, _), tag(K, _) }.",
+        &[("C", N), ("K", S), ("$_2", N), ("$_3", S)],
+        (n, vec![ev(0)]),
+        vec![agg(
+            0,
+            AggOp::Count,
+            None,
+            vec![atom(w, vec![v(1), v(2)]), atom(tag, vec![v(1), v(3)])],
+            vec![],
+            N,
+        )],
+    );
+    let (program, sources) = b.finish();
+    let code = generate(&program, &sources, 0, &Options::in_crate()).code;
+    assert!(
+        code.contains("pub struct Aggregate0Body(pub Sym, pub i64, pub Sym);"),
+        "{code}"
+    );
+}

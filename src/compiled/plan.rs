@@ -702,11 +702,32 @@ fn lower_aggregate(
         _ => false,
     };
     let wildcards_are_matches = !(g.op == AggOp::Sum && (atoms.len() > 1 || repeated));
+    // The checker names a `_` inside the braces `$...`; one that occurs once
+    // in the aggregate is a wildcard.
+    let mut occurrences = Vec::new();
+    for b in &g.body {
+        literal_vars(b, &mut occurrences);
+    }
+    if let Some(t) = &g.target {
+        expr_vars(t, &mut occurrences);
+    }
+    let is_wildcard = |v: VarId| {
+        rule.vars[v].name.starts_with('$')
+            && !g.outer.contains(&v)
+            && occurrences.iter().filter(|&&o| o == v).count() == 1
+    };
     for l in &g.body {
         match l {
             Literal::Atom(a) if !wildcards_are_matches => body.push(Lit::Atom {
                 rel: a.rel,
-                args: a.args.clone(),
+                args: a
+                    .args
+                    .iter()
+                    .map(|t| match t {
+                        Term::Var(v) if is_wildcard(*v) => Term::Wildcard,
+                        other => other.clone(),
+                    })
+                    .collect(),
             }),
             Literal::Atom(a) => {
                 let mut args = Vec::with_capacity(a.args.len());
