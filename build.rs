@@ -1,10 +1,60 @@
 //! Build script: embeds data/*.json and rules/*.dl into the binary, so that
-//! `sleuth` with no flags works from any folder.
+//! `sleuth` with no flags works from any folder, and compiles the rule
+//! library (rules/*.dl) into a crepe program. The library is parsed and
+//! checked with the same front end the interpreter uses (the modules are
+//! included below, not copied); a rule error fails the build with the rule
+//! file's own line and column; the generated program goes to
+//! `$OUT_DIR/compiled_rules.rs`, which `src/compiled/mod.rs` includes.
+
+// The build script uses only part of each shared module.
+#[allow(dead_code, unused_imports)]
+#[path = "src/check/mod.rs"]
+mod check;
+#[allow(dead_code, unused_imports)]
+#[path = "src/diag.rs"]
+mod diag;
+#[allow(dead_code, unused_imports)]
+#[path = "src/ir.rs"]
+mod ir;
+#[allow(dead_code, unused_imports)]
+#[path = "src/syntax/mod.rs"]
+mod syntax;
+#[allow(dead_code, unused_imports)]
+#[path = "src/value.rs"]
+mod value;
+
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/codegen.rs"]
+mod codegen;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/emit_expr.rs"]
+mod emit_expr;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/hash.rs"]
+mod hash;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/library.rs"]
+mod library;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/lowered.rs"]
+mod lowered;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/names.rs"]
+mod names;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/order.rs"]
+mod order;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/plan.rs"]
+mod plan;
+#[allow(dead_code, unused_imports)]
+#[path = "src/compiled/signature.rs"]
+mod signature;
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-fn main() {
+fn embed() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let mut code = String::new();
@@ -49,4 +99,55 @@ fn list(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+/// The rule files, sorted by name, as (name shown in diagnostics, text).
+fn read_rules(dir: &Path) -> Vec<(String, String)> {
+    list(dir, "dl")
+        .into_iter()
+        .map(|path| {
+            let name = format!(
+                "rules/{}",
+                path.file_name()
+                    .expect("listed files have names")
+                    .to_string_lossy()
+            );
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                eprintln!("error: cannot read {name}: {e}");
+                std::process::exit(1)
+            });
+            (name, text)
+        })
+        .collect()
+}
+
+fn compile_rules() {
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let files = read_rules(&root.join("rules"));
+    let generated = match library::compile_library(&files, &codegen::Options::in_crate()) {
+        Ok(g) => g,
+        Err(rendered) => {
+            eprintln!("{rendered}");
+            eprintln!("error: the rule library in rules/ does not check; fix the rule above");
+            std::process::exit(1);
+        }
+    };
+    for s in &generated.skipped {
+        println!(
+            "cargo:warning=the rule at {} is left to the interpreter: {}",
+            s.location, s.reason
+        );
+    }
+    let path = out.join("compiled_rules.rs");
+    if let Err(e) = std::fs::write(&path, generated.code) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        std::process::exit(1);
+    }
+}
+
+fn main() {
+    embed();
+    compile_rules();
 }

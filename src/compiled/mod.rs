@@ -1,1 +1,114 @@
-//! This module defines the library's rule program compiled to native code with crepe at build time.
+//! This module defines the library's rule program compiled to native code
+//! with crepe at build time: the code generator build.rs runs over
+//! rules/*.dl, and the runtime the generated program calls.
+//!
+//! - [`plan`]: splits the library into crepe stages and aggregate steps,
+//!   and finds what must stay with the interpreter;
+//! - [`codegen`]: writes the Rust text of the compiled program;
+//! - [`symbols`], [`column`], [`ops`], [`functors`], [`fault`], [`frame`]:
+//!   what the generated code runs on;
+//! - [`hash`]: the rule library's content hash.
+
+// Errors are the crate's `Diagnostic`, returned whole as everywhere else.
+#![allow(clippy::result_large_err)]
+
+pub mod codegen;
+#[cfg(test)]
+mod codegen_tests;
+pub mod column;
+pub mod emit_expr;
+pub mod engine;
+pub mod fault;
+pub mod frame;
+pub mod functors;
+pub mod fxhash;
+pub mod hash;
+pub mod info;
+pub mod library;
+pub mod lowered;
+pub mod names;
+pub mod ops;
+pub mod order;
+pub mod plan;
+pub mod run;
+pub mod signature;
+pub mod symbols;
+pub mod table;
+#[cfg(test)]
+pub mod testkit;
+
+mod generated_program {
+    include!(concat!(env!("OUT_DIR"), "/compiled_rules.rs"));
+
+    /// The generated library's tables and entry point.
+    pub(super) fn library() -> super::run::Compiled {
+        super::run::Compiled {
+            rules_hash: generated::RULES_HASH,
+            relations: generated::RELATIONS,
+            rules: generated::RULES,
+            sites: generated::SITES,
+            constants: generated::CONSTANTS,
+            interpreted: generated::INTERPRETED,
+            unsupported: generated::UNSUPPORTED,
+            stages: generated::STAGES,
+            run_stages: generated::run_stages,
+        }
+    }
+}
+
+pub use engine::{Engine, EngineRun, evaluate};
+pub use run::CompiledRun;
+
+use crate::diag::Diagnostic;
+use crate::eval::Database;
+use crate::ir::Program;
+
+/// The content hash of the rule library sleuth was built with (see [`hash`]).
+pub fn rules_hash() -> u64 {
+    generated_program::library().rules_hash
+}
+
+/// Whether these rule files (name or path, text) are the library sleuth was
+/// built with, so the compiled program may stand in for them.
+pub fn matches<N: AsRef<str>, T: AsRef<str>>(rule_files: &[(N, T)]) -> bool {
+    hash::library_hash(rule_files) == rules_hash()
+}
+
+/// Runs the compiled library over `db`, made for `program` (the library's
+/// rules plus any others): fills every library relation it compiles and
+/// marks it complete, so [`eval::evaluate`](crate::eval::evaluate) then runs
+/// only the rest. Fails with `compiled-mismatch` when `program` does not hold
+/// the library as built, or with the interpreter's error for a failing
+/// operation (`division-by-zero`, `arithmetic-overflow`, `bad-number`).
+pub fn run(program: &Program, db: &mut Database) -> Result<CompiledRun, Diagnostic> {
+    run::run_compiled(&generated_program::library(), program, db)
+}
+
+/// Library relations the compiled program leaves to the interpreter, with
+/// the reason (empty when the whole library compiles).
+pub fn left_to_interpreter() -> Vec<(&'static str, &'static str)> {
+    generated_program::library()
+        .interpreted
+        .iter()
+        .map(|i| (i.relation, i.reason))
+        .collect()
+}
+
+/// Library rules that could not be compiled: `file:line` and the reason.
+pub fn unsupported_rules() -> Vec<(&'static str, &'static str)> {
+    generated_program::library()
+        .unsupported
+        .iter()
+        .map(|u| (u.location, u.reason))
+        .collect()
+}
+
+/// Names of the library relations the compiled program computes.
+pub fn compiled_relations() -> Vec<&'static str> {
+    generated_program::library()
+        .relations
+        .iter()
+        .filter(|r| r.role == info::RelationRole::Derived)
+        .map(|r| r.name)
+        .collect()
+}

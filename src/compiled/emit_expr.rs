@@ -1,0 +1,269 @@
+//! This module defines how expressions, comparisons and constants of a
+//! rule are written as Rust for the generated program. Infallible
+//! operations are written inline; operations that can fail (integer
+//! arithmetic, `to_number`, `add_months`) are bound first with
+//! `let Some(t) = ...`, and carry a site number so a failure points at its
+//! expression.
+
+use super::names::{constant_name, var_name};
+use crate::ir::{BinOp, CmpOp, Compare, Expr, Functor, Var, VarId};
+use crate::value::{Type, Value};
+use std::collections::BTreeMap;
+
+/// The Rust type of a column type.
+pub fn rust_type(ty: Type) -> &'static str {
+    match ty {
+        Type::Symbol => "Sym",
+        Type::Number => "i64",
+        Type::Float => "Flt",
+        Type::Date => "Date",
+    }
+}
+
+fn cmp_symbol(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "==",
+        other => other.symbol(),
+    }
+}
+
+/// Code for a construct the planner leaves to the interpreter: it never
+/// reaches a compiled rule, and would not compile if it did.
+fn left_to_interpreter(what: &str) -> String {
+    format!(
+        "compile_error!({:?})",
+        format!("`{what}` is left to the interpreter")
+    )
+}
+
+/// A fallible operation bound to a temporary before use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fallible {
+    /// The temporary's name.
+    pub temp: String,
+    /// The call returning `Option`.
+    pub call: String,
+    /// Its site.
+    pub site: u32,
+}
+
+/// What expression writing needs from the generator.
+pub trait ExprHost {
+    /// The site number of an expression at `span` in the current rule.
+    fn site(&mut self, span: crate::diag::Span) -> u32;
+    /// The Rust name of a string constant.
+    fn constant(&mut self, text: &str) -> String;
+}
+
+/// The library's string constants, sorted, with their Rust names.
+#[derive(Clone, Debug, Default)]
+pub struct Constants {
+    /// Sorted texts.
+    pub texts: Vec<String>,
+    index: BTreeMap<String, usize>,
+}
+
+impl Constants {
+    /// The constants of these texts.
+    pub fn new(mut texts: Vec<String>) -> Constants {
+        texts.sort();
+        texts.dedup();
+        let index = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i))
+            .collect();
+        Constants { texts, index }
+    }
+
+    /// The Rust name of a constant, if it is one of them.
+    pub fn name(&self, text: &str) -> Option<String> {
+        self.index.get(text).map(|&k| constant_name(text, k))
+    }
+}
+
+/// Writes expressions of one rule.
+pub struct ExprWriter<'a, H: ExprHost> {
+    /// The generator.
+    pub host: &'a mut H,
+    /// The rule's variables.
+    pub vars: &'a [Var],
+    /// Fallible operations to bind before the expression is used.
+    pub pending: Vec<Fallible>,
+    /// Counter for temporaries (shared by the whole rule).
+    pub temps: &'a mut usize,
+}
+
+/// The Rust name of variable `v` of a rule (fresh ones past the table included).
+pub fn var_ident(vars: &[Var], v: VarId) -> String {
+    match vars.get(v) {
+        Some(var) => var_name(&var.name, v),
+        None => var_name("$", v),
+    }
+}
+
+/// The type of an expression.
+pub fn expr_type(e: &Expr, vars: &[Var]) -> Type {
+    match e {
+        Expr::Var(v) => vars.get(*v).map(|x| x.ty).unwrap_or(Type::Symbol),
+        Expr::Const(c) => c.ty(),
+        Expr::Neg { ty, .. } | Expr::Binary { ty, .. } | Expr::Call { ty, .. } => *ty,
+    }
+}
+
+impl<'a, H: ExprHost> ExprWriter<'a, H> {
+    fn fallible(&mut self, call: String, site: u32) -> String {
+        let temp = format!("t__{}", *self.temps);
+        *self.temps += 1;
+        self.pending.push(Fallible {
+            temp: temp.clone(),
+            call,
+            site,
+        });
+        temp
+    }
+
+    /// A constant as a Rust expression.
+    pub fn constant(&mut self, c: &Value) -> String {
+        match c {
+            Value::Symbol(s) => self.host.constant(s),
+            Value::Number(n) if *n == i64::MIN => "i64::MIN".into(),
+            Value::Number(n) => format!("{n}i64"),
+            Value::Float(x) => format!("Flt({}u64)", x.to_bits()),
+            Value::Date(d) => format!("Date::from_packed({})", d.packed()),
+        }
+    }
+
+    /// An expression as Rust.
+    pub fn expr(&mut self, e: &Expr) -> String {
+        match e {
+            Expr::Var(v) => var_ident(self.vars, *v),
+            Expr::Const(c) => self.constant(c),
+            Expr::Neg { arg, ty, span } => {
+                let a = self.expr(arg);
+                if *ty == Type::Float {
+                    format!("rt::fneg({a})")
+                } else {
+                    let site = self.host.site(*span);
+                    self.fallible(format!("rt::neg({a}, {site})"), site)
+                }
+            }
+            Expr::Binary {
+                op,
+                left,
+                right,
+                ty,
+                span,
+            } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let name = match op {
+                    BinOp::Add => "add",
+                    BinOp::Sub => "sub",
+                    BinOp::Mul => "mul",
+                    BinOp::Div => "div",
+                    BinOp::Mod => "rem",
+                    BinOp::Pow => "pow",
+                    // The planner leaves these to the interpreter.
+                    other => return left_to_interpreter(other.symbol()),
+                };
+                if *ty == Type::Float && matches!(op, BinOp::Div | BinOp::Mod) {
+                    let site = self.host.site(*span);
+                    self.fallible(format!("rt::f{name}({l}, {r}, {site})"), site)
+                } else if *ty == Type::Float {
+                    format!("rt::f{name}({l}, {r})")
+                } else {
+                    let site = self.host.site(*span);
+                    self.fallible(format!("rt::{name}({l}, {r}, {site})"), site)
+                }
+            }
+            Expr::Call {
+                functor,
+                args,
+                ty,
+                span,
+            } => {
+                let types: Vec<Type> = args.iter().map(|a| expr_type(a, self.vars)).collect();
+                let a: Vec<String> = args.iter().map(|x| self.expr(x)).collect();
+                let arg = |i: usize| a.get(i).cloned().unwrap_or_default();
+                match functor {
+                    Functor::Cat => format!("rt::cat(&[{}])", a.join(", ")),
+                    Functor::Strlen => format!("rt::strlen({})", arg(0)),
+                    Functor::Substr => format!("rt::substr({}, {}, {})", arg(0), arg(1), arg(2)),
+                    Functor::ToNumber | Functor::ToUnsigned => match types.first() {
+                        Some(Type::Symbol) => {
+                            let site = self.host.site(*span);
+                            self.fallible(format!("rt::to_number({}, {site})", arg(0)), site)
+                        }
+                        // Truncation toward zero (saturating), as the interpreter.
+                        Some(Type::Float) => format!("({}.get() as i64)", arg(0)),
+                        _ => arg(0),
+                    },
+                    Functor::Ord | Functor::BNot | Functor::LNot => {
+                        left_to_interpreter(functor.name())
+                    }
+                    Functor::ToString => match types.first() {
+                        Some(Type::Number) => format!("rt::number_to_string({})", arg(0)),
+                        Some(Type::Float) => format!("rt::float_to_string({})", arg(0)),
+                        Some(Type::Date) => format!("rt::date_to_string({})", arg(0)),
+                        _ => arg(0),
+                    },
+                    Functor::ToFloat => match types.first() {
+                        Some(Type::Number) => format!("rt::to_float({})", arg(0)),
+                        _ => arg(0),
+                    },
+                    Functor::Min | Functor::Max => {
+                        let f = match (functor, ty) {
+                            (Functor::Min, Type::Symbol) => "rt::sym_min",
+                            (Functor::Max, Type::Symbol) => "rt::sym_max",
+                            (Functor::Min, Type::Float) => "rt::fmin",
+                            (Functor::Max, Type::Float) => "rt::fmax",
+                            (Functor::Min, _) => "::std::cmp::min",
+                            _ => "::std::cmp::max",
+                        };
+                        let mut acc = arg(0);
+                        for x in a.iter().skip(1) {
+                            acc = format!("{f}({acc}, {x})");
+                        }
+                        acc
+                    }
+                    Functor::AddMonths => {
+                        let site = self.host.site(*span);
+                        self.fallible(
+                            format!("rt::add_months({}, {}, {site})", arg(0), arg(1)),
+                            site,
+                        )
+                    }
+                    Functor::MonthsBetween => {
+                        format!("rt::months_between({}, {})", arg(0), arg(1))
+                    }
+                    Functor::Year => format!("rt::year({})", arg(0)),
+                    Functor::Month => format!("rt::month({})", arg(0)),
+                }
+            }
+        }
+    }
+
+    /// A comparison as a Rust boolean expression (in parentheses).
+    pub fn compare(&mut self, c: &Compare) -> String {
+        let l = self.expr(&c.left);
+        let r = self.expr(&c.right);
+        let text = match (c.op, c.ty) {
+            // Floats compare as IEEE numbers (0.0 = -0.0), as in the interpreter.
+            (op, Type::Float) => format!("{l}.get() {} {r}.get()", cmp_symbol(op)),
+            (CmpOp::Eq, _) => format!("{l} == {r}"),
+            (CmpOp::Ne, _) => format!("{l} != {r}"),
+            (op, Type::Symbol) => {
+                let m = match op {
+                    CmpOp::Lt => "is_lt",
+                    CmpOp::Le => "is_le",
+                    CmpOp::Gt => "is_gt",
+                    _ => "is_ge",
+                };
+                format!("rt::sym_cmp({l}, {r}).{m}()")
+            }
+            (op, _) => format!("{l} {} {r}", op.symbol()),
+        };
+        format!("({text})")
+    }
+}
