@@ -290,7 +290,14 @@ pub fn write_outputs(
         OutputTarget::Dir(dir) => {
             for o in &program.outputs {
                 let path = dir.join(&o.filename);
-                let tmp = dir.join(format!(".{}.tmp", o.filename));
+                let name = path
+                    .file_name()
+                    .map_or_else(|| o.filename.clone().into(), |n| n.to_os_string());
+                let mut tmp_name = std::ffi::OsString::from(".");
+                tmp_name.push(&name);
+                tmp_name.push(".tmp");
+                // Beside the target, so the rename stays on one file system.
+                let tmp = path.with_file_name(tmp_name);
                 let write = || -> io::Result<()> {
                     let mut w = BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
                     write_rows(db, o.rel, &mut w)?;
