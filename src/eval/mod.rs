@@ -84,9 +84,8 @@ pub struct EvalOptions {
     /// Collect per-rule timings ([`EvalStats::rules`]); strata are always timed.
     pub profile: bool,
     /// Threads joining chunks of a rule's outer loop side by side (merging
-    /// stays on one thread); 0 means one per core. The default is 1: on a
-    /// machine whose cores are busy with other work, a second thread waiting
-    /// for a core slows the rounds down more than it helps.
+    /// stays on one thread); 0, the default, means one per core (at most 8).
+    /// 1 keeps everything on the calling thread.
     pub threads: usize,
 }
 
@@ -97,7 +96,7 @@ impl Default for EvalOptions {
             cancel: None,
             record_rounds: false,
             profile: false,
-            threads: 1,
+            threads: 0,
         }
     }
 }

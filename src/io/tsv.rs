@@ -76,6 +76,38 @@ pub fn read_inputs(
     Ok(stats)
 }
 
+/// The fields of a line. Fields are short, so a plain byte loop finds an
+/// ASCII delimiter faster than a general substring search.
+struct Fields<'a> {
+    rest: Option<&'a str>,
+    delimiter: char,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        let at = if self.delimiter.is_ascii() {
+            let d = self.delimiter as u8;
+            rest.bytes().position(|b| b == d)
+        } else {
+            rest.find(self.delimiter)
+        };
+        match at {
+            Some(i) => {
+                self.rest = Some(&rest[i + self.delimiter.len_utf8()..]);
+                Some(&rest[..i])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file".to_string(),
@@ -146,7 +178,10 @@ fn read_file(
             continue;
         }
         lines += 1;
-        let mut fields = line.split(delimiter);
+        let mut fields = Fields {
+            rest: Some(line),
+            delimiter,
+        };
         // Byte offset of the field; its column (in characters) is only
         // worked out for an error message.
         let mut at = 0;
@@ -322,7 +357,14 @@ pub fn write_outputs(
         OutputTarget::Dir(dir, stdout) => {
             for o in program.outputs.iter().filter(|o| !o.stdout) {
                 let path = dir.join(&o.filename);
-                let tmp = dir.join(format!(".{}.tmp", o.filename));
+                let name = path
+                    .file_name()
+                    .map_or_else(|| o.filename.clone().into(), |n| n.to_os_string());
+                let mut tmp_name = std::ffi::OsString::from(".");
+                tmp_name.push(&name);
+                tmp_name.push(".tmp");
+                // Beside the target, so the rename stays on one file system.
+                let tmp = path.with_file_name(tmp_name);
                 let write = || -> io::Result<()> {
                     let mut w = BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
                     write_rows(db, o.rel, o.delimiter, &mut w)?;
