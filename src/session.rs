@@ -136,6 +136,18 @@ struct Evaluated {
     /// Whether it was reached by continuing the previous evaluation from new
     /// facts rather than by evaluating from scratch.
     incremental: bool,
+    /// What evaluated the rule library: whether the compiled program ran,
+    /// and why not when the automatic choice fell back to the interpreter.
+    engine: EngineReport,
+}
+
+/// Which path evaluated the rule library in the state in force.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EngineReport {
+    /// Whether the crepe-compiled library filled the library's relations.
+    pub compiled: bool,
+    /// Why the interpreter evaluated the library instead, when it did.
+    pub note: Option<String>,
 }
 
 /// The rule library, the data and the analyst's additions, checked and
@@ -151,6 +163,7 @@ pub struct Workspace {
     opening_facts: usize,
     documents: Vec<SourceDoc>,
     options: EvalOptions,
+    engine: crate::compiled::Engine,
     state: Evaluated,
 }
 
@@ -226,11 +239,13 @@ impl Workspace {
                 record_rounds: true,
                 ..EvalOptions::default()
             },
+            engine: crate::compiled::Engine::Auto,
             state: Evaluated {
                 program,
                 db,
                 stats: EvalStats::default(),
                 incremental: false,
+                engine: EngineReport::default(),
             },
         }
     }
@@ -242,8 +257,18 @@ impl Workspace {
 
     /// [`Workspace::embedded`] with evaluation options.
     pub fn embedded_with(options: EvalOptions) -> Result<Workspace, Error> {
+        Workspace::embedded_on(options, crate::compiled::Engine::Auto)
+    }
+
+    /// [`Workspace::embedded_with`] with a choice of engine for the rule
+    /// library (`--engine`).
+    pub fn embedded_on(
+        options: EvalOptions,
+        engine: crate::compiled::Engine,
+    ) -> Result<Workspace, Error> {
         let mut ws = Workspace::empty();
         ws.options = options;
+        ws.engine = engine;
         ws.load_texts(
             &embedded_texts(crate::io::data::embedded()),
             &embedded_texts(crate::embedded::RULES),
@@ -263,8 +288,20 @@ impl Workspace {
         rules: &[PathBuf],
         options: EvalOptions,
     ) -> Result<Workspace, Error> {
+        Workspace::open_on(data, rules, options, crate::compiled::Engine::Auto)
+    }
+
+    /// [`Workspace::open_with`] with a choice of engine for the rule library
+    /// (`--engine`).
+    pub fn open_on(
+        data: &[PathBuf],
+        rules: &[PathBuf],
+        options: EvalOptions,
+        engine: crate::compiled::Engine,
+    ) -> Result<Workspace, Error> {
         let mut ws = Workspace::empty();
         ws.options = options;
+        ws.engine = engine;
         let data = read_all(data, "json", &ws.sources)?;
         let rules = read_all(rules, "dl", &ws.sources)?;
         ws.load_texts(&data, &rules)?;
@@ -409,6 +446,12 @@ impl Workspace {
     /// [`Submission::incremental`]).
     pub fn last_change_incremental(&self) -> bool {
         self.state.incremental
+    }
+
+    /// Which path evaluated the rule library in the state in force, and why
+    /// the interpreter did when the automatic choice fell back to it.
+    pub fn engine_report(&self) -> &EngineReport {
+        &self.state.engine
     }
 
     /// The checked program now in force (library + session).

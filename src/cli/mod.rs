@@ -18,7 +18,7 @@ use sleuth::io::tsv;
 use sleuth::session::Workspace;
 use sleuth::{SourceMap, check, syntax};
 
-use args::{EvalFlags, Inputs};
+use args::{Engine, EvalFlags, Inputs};
 
 /// Evaluation options from the command line's flags.
 pub fn eval_options(flags: &EvalFlags, record_by_default: bool) -> EvalOptions {
@@ -35,17 +35,47 @@ pub fn eval_options(flags: &EvalFlags, record_by_default: bool) -> EvalOptions {
 
 /// Opens the workspace the inputs name: the embedded data/ and rules/ when
 /// neither is given, otherwise exactly the given files.
+///
+/// Derivation rounds are recorded by default (explanations need them), which
+/// leaves the library to the interpreter; [`open_workspace_for_answers`] is
+/// for commands that only answer.
 pub fn open_workspace(
     inputs: &Inputs,
     flags: &EvalFlags,
 ) -> Result<Workspace, sleuth::session::Error> {
-    let mut ws = if inputs.data.is_empty() && inputs.rules.is_empty() {
-        Workspace::embedded_with(eval_options(flags, true))?
-    } else {
-        Workspace::open_with(&inputs.data, &inputs.rules, eval_options(flags, true))?
-    };
-    ws.set_options(eval_options(flags, true));
+    open(inputs, flags, true)
+}
+
+/// Opens the workspace for a command that only answers queries: nothing is
+/// recorded unless `--provenance` asks, so the compiled library can run.
+/// Says once on standard error when the library could not run compiled.
+pub fn open_workspace_for_answers(
+    inputs: &Inputs,
+    flags: &EvalFlags,
+) -> Result<Workspace, sleuth::session::Error> {
+    let ws = open(inputs, flags, false)?;
+    if let Some(note) = &ws.engine_report().note {
+        eprintln!("note: {note}");
+    }
     Ok(ws)
+}
+
+fn open(
+    inputs: &Inputs,
+    flags: &EvalFlags,
+    record_by_default: bool,
+) -> Result<Workspace, sleuth::session::Error> {
+    let options = eval_options(flags, record_by_default);
+    let engine = match flags.engine {
+        Engine::Auto => sleuth::compiled::Engine::Auto,
+        Engine::Compiled => sleuth::compiled::Engine::Compiled,
+        Engine::Interpreted => sleuth::compiled::Engine::Interpreted,
+    };
+    if inputs.data.is_empty() && inputs.rules.is_empty() {
+        Workspace::embedded_on(options, engine)
+    } else {
+        Workspace::open_on(&inputs.data, &inputs.rules, options, engine)
+    }
 }
 
 /// `sleuth run`: a Soufflé-style batch run. Returns false after reporting an
@@ -142,7 +172,7 @@ pub fn run(
 
 /// `sleuth query`: answers the query ending the text over the workspace.
 pub fn query(inputs: &Inputs, format: Format, text: &str, flags: &EvalFlags) -> Result<bool> {
-    let mut ws = match open_workspace(inputs, flags) {
+    let mut ws = match open_workspace_for_answers(inputs, flags) {
         Ok(ws) => ws,
         Err(e) => {
             eprint!("{}", e.render());

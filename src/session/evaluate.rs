@@ -4,9 +4,9 @@
 //! instead of starting over. A query is answered over the state in force
 //! without evaluating the rules again.
 
-use super::{Answers, Clauses, Error, Evaluated, SessionItem, Workspace};
+use super::{Answers, Clauses, EngineReport, Error, Evaluated, SessionItem, Workspace};
 use crate::diag::Diagnostic;
-use crate::eval::{self, Database, EvalOptions};
+use crate::eval::{self, Database, EvalOptions, EvalStats};
 use crate::io::data::GroundFact;
 use crate::ir::{self, RelId};
 use crate::syntax;
@@ -28,7 +28,11 @@ impl Workspace {
     ) -> Result<Evaluated, Error> {
         let program = self.check_modules(&self.modules(session, &[]))?;
         let err = |d: Diagnostic| Error::new(d, &self.sources);
-        if let Some(first_new) = self.extends_state(&program) {
+        // Relations the compiled library filled are complete: new facts
+        // would not reach them, so such a state is evaluated again whole.
+        if let Some(first_new) = self.extends_state(&program)
+            && !self.state.engine.compiled
+        {
             let mut db = self.state.db.clone();
             for fact in &program.facts[first_new..] {
                 db.insert(fact.rel, &fact.values).map_err(|mut d| {
@@ -46,6 +50,7 @@ impl Workspace {
                 db,
                 stats,
                 incremental: true,
+                engine: self.state.engine.clone(),
             });
         }
         let mut db = Database::new(&program);
@@ -54,13 +59,41 @@ impl Workspace {
             let rel = self.fact_relation(&program, fact)?;
             db.insert(rel, &fact.values).map_err(err)?;
         }
-        let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+        let (stats, engine) = self.evaluate_fresh(&program, &mut db).map_err(err)?;
         Ok(Evaluated {
             program,
             db,
             stats,
             incremental: false,
+            engine,
         })
+    }
+
+    /// Evaluates a fresh database: the rule library through the path the
+    /// workspace's engine choice allows (the crepe-compiled program when the
+    /// loaded rules are the ones sleuth was built with), then everything
+    /// else, ad-hoc rules included, through the interpreter.
+    fn evaluate_fresh(
+        &self,
+        program: &ir::Program,
+        db: &mut Database,
+    ) -> Result<(EvalStats, EngineReport), Diagnostic> {
+        let rule_files: Vec<(&str, &str)> = self
+            .library
+            .iter()
+            .map(|c| {
+                let file = self.sources.file(c.id);
+                (file.name.as_str(), file.text.as_str())
+            })
+            .collect();
+        let run = crate::compiled::evaluate(program, db, &self.options, self.engine, &rule_files)?;
+        Ok((
+            run.stats,
+            EngineReport {
+                compiled: run.compiled.is_some(),
+                note: run.note,
+            },
+        ))
     }
 
     /// When `program` is the program in force plus facts only, the index of
@@ -86,12 +119,13 @@ impl Workspace {
             let rel = self.fact_relation(&program, fact)?;
             db.insert(rel, &fact.values).map_err(err)?;
         }
-        let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
+        let (stats, engine) = self.evaluate_fresh(&program, &mut db).map_err(err)?;
         Ok(Evaluated {
             program,
             db,
             stats,
             incremental: false,
+            engine,
         })
     }
 
