@@ -59,7 +59,7 @@ impl Workspace {
             let rel = self.fact_relation(&program, fact)?;
             db.insert(rel, &fact.values).map_err(err)?;
         }
-        let (stats, engine) = self.evaluate_fresh(&program, &mut db).map_err(err)?;
+        let (stats, engine) = self.evaluate_fresh(&program, &mut db)?;
         Ok(Evaluated {
             program,
             db,
@@ -77,7 +77,7 @@ impl Workspace {
         &self,
         program: &ir::Program,
         db: &mut Database,
-    ) -> Result<(EvalStats, EngineReport), Diagnostic> {
+    ) -> Result<(EvalStats, EngineReport), Error> {
         let rule_files: Vec<(&str, &str)> = self
             .library
             .iter()
@@ -86,7 +86,8 @@ impl Workspace {
                 (file.name.as_str(), file.text.as_str())
             })
             .collect();
-        let run = crate::compiled::evaluate(program, db, &self.options, self.engine, &rule_files)?;
+        let run = crate::compiled::evaluate(program, db, &self.options, self.engine, &rule_files)
+            .map_err(|d| Error::new(d, &self.sources))?;
         Ok((
             run.stats,
             EngineReport {
@@ -119,7 +120,7 @@ impl Workspace {
             let rel = self.fact_relation(&program, fact)?;
             db.insert(rel, &fact.values).map_err(err)?;
         }
-        let (stats, engine) = self.evaluate_fresh(&program, &mut db).map_err(err)?;
+        let (stats, engine) = self.evaluate_fresh(&program, &mut db)?;
         Ok(Evaluated {
             program,
             db,
