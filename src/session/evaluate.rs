@@ -53,6 +53,17 @@ impl Workspace {
                 engine: self.state.engine.clone(),
             });
         }
+        self.evaluate_from_scratch(program, new_data)
+    }
+
+    /// A fresh database for `program` with its facts and the data (plus
+    /// `new_data`), evaluated.
+    fn evaluate_from_scratch(
+        &self,
+        program: ir::Program,
+        new_data: &[GroundFact],
+    ) -> Result<Evaluated, Error> {
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
         let mut db = Database::new(&program);
         db.load_program_facts(&program).map_err(err)?;
         for fact in self.facts.iter().chain(new_data) {
@@ -113,21 +124,7 @@ impl Workspace {
     fn build_with(&self, session: &[SessionItem], extra: &Clauses) -> Result<Evaluated, Error> {
         let program =
             self.check_modules(&self.modules(session, std::slice::from_ref(&extra.module)))?;
-        let err = |d: Diagnostic| Error::new(d, &self.sources);
-        let mut db = Database::new(&program);
-        db.load_program_facts(&program).map_err(err)?;
-        for fact in &self.facts {
-            let rel = self.fact_relation(&program, fact)?;
-            db.insert(rel, &fact.values).map_err(err)?;
-        }
-        let (stats, engine) = self.evaluate_fresh(&program, &mut db)?;
-        Ok(Evaluated {
-            program,
-            db,
-            stats,
-            incremental: false,
-            engine,
-        })
+        self.evaluate_from_scratch(program, &[])
     }
 
     /// Answers a text holding zero or more facts and rules followed by one
