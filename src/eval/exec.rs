@@ -8,16 +8,14 @@
 //! Strings a functor makes that the interner does not know yet get temporary
 //! ids (with [`TEMP_BIT`] set) in the [`Scratch`]; the merge interns them.
 
-use super::expr::{compare, compare_words, eval};
+use super::aggregate::Accumulator;
+use super::expr::{compare, eval};
 use super::index::{DynIndex, NIL, StaticIndex};
 use super::intern::{Interner, TEMP_BIT};
 use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
 use super::relation::Relation;
 use crate::diag::Diagnostic;
-use crate::ir::AggOp;
 use crate::syntax::regex::Regex;
-use crate::value::Type;
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
@@ -548,81 +546,25 @@ fn prefetch_plan<'a>(
 
 /// Accumulates an aggregate over the bindings of its body.
 struct AggSink<'p> {
-    op: AggOp,
-    ty: Type,
     target: Option<&'p CExpr>,
-    span: crate::diag::Span,
-    count: i64,
-    acc: Option<u64>,
-    /// Registers whose distinct bindings are aggregated, and those seen.
-    distinct: Option<(&'p [usize], std::collections::HashSet<Vec<u64>>)>,
+    acc: Accumulator<'p>,
 }
 
 impl Sink for AggSink<'_> {
     fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
-        if let Some((vars, seen)) = &mut self.distinct
-            && !seen.insert(vars.iter().map(|&v| regs[v]).collect())
-        {
+        if !self.acc.admits(regs) {
             return Ok(());
         }
         let value = match self.target {
             Some(t) => eval(t, regs, ctx.interner, sc)?,
             None => 0,
         };
-        match self.op {
-            AggOp::Count => {
-                self.count += 1;
-            }
-            AggOp::Mean => {
-                // The checker makes the target a float.
-                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
-                self.acc = Some((acc + f64::from_bits(value)).to_bits());
-                self.count += 1;
-            }
-            AggOp::Sum => {
-                let acc = self.acc.unwrap_or(if self.ty == Type::Float {
-                    0f64.to_bits()
-                } else {
-                    0
-                });
-                self.acc = Some(if self.ty == Type::Float {
-                    (f64::from_bits(acc) + f64::from_bits(value)).to_bits()
-                } else {
-                    (acc as i64).checked_add(value as i64).ok_or_else(|| {
-                        Box::new(
-                            Diagnostic::new(
-                                "arithmetic-overflow",
-                                "arithmetic overflow: the sum does not fit in a 64-bit number",
-                                Some(self.span),
-                            )
-                            .with_help("numbers are 64-bit integers; sum smaller values"),
-                        )
-                    })? as u64
-                });
-            }
-            AggOp::Min | AggOp::Max => {
-                let better = match self.acc {
-                    None => true,
-                    Some(cur) => {
-                        let o = compare_words(value, cur, self.ty, ctx.interner, sc);
-                        if self.op == AggOp::Min {
-                            o == Ordering::Less
-                        } else {
-                            o == Ordering::Greater
-                        }
-                    }
-                };
-                if better {
-                    self.acc = Some(value);
-                }
-            }
-        }
-        Ok(())
+        self.acc.add(value, ctx.interner, sc)
     }
 }
 
-/// The aggregate's value for the current outer binding; `None` when `min` or
-/// `max` sees an empty group.
+/// The aggregate's value for the current outer binding; `None` when `min`,
+/// `max` or `mean` sees an empty group.
 fn aggregate(
     ctx: &Ctx,
     ag: &AggStep,
@@ -630,25 +572,9 @@ fn aggregate(
     sc: &mut Scratch,
 ) -> Result<Option<u64>, Stop> {
     let mut sink = AggSink {
-        op: ag.op,
-        ty: ag.ty,
         target: ag.target.as_ref(),
-        span: ag.span,
-        count: 0,
-        acc: None,
-        distinct: ag.distinct.as_deref().map(|v| (v, Default::default())),
+        acc: Accumulator::new(ag.op, ag.ty, ag.distinct.as_deref(), ag.span),
     };
     run(ctx, &ag.steps, regs, sc, &mut sink)?;
-    Ok(match ag.op {
-        AggOp::Count => Some(sink.count as u64),
-        AggOp::Sum => Some(sink.acc.unwrap_or(if ag.ty == Type::Float {
-            0f64.to_bits()
-        } else {
-            0
-        })),
-        AggOp::Min | AggOp::Max => sink.acc,
-        AggOp::Mean => sink
-            .acc
-            .map(|sum| (f64::from_bits(sum) / sink.count as f64).to_bits()),
-    })
+    Ok(sink.acc.finish())
 }

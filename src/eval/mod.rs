@@ -47,6 +47,7 @@
 // the hot paths through a boxed `exec::Stop`.
 #![allow(clippy::result_large_err)]
 
+pub mod aggregate;
 pub mod database;
 pub mod exec;
 pub mod expr;

@@ -10,12 +10,11 @@ use std::collections::HashMap;
 use super::steps::{AggPlan, Key, Op, Step};
 use crate::diag::Diagnostic;
 use crate::eval::Database;
+use crate::eval::aggregate::Accumulator;
 use crate::eval::exec::Scratch;
-use crate::eval::expr::{compare, compare_words, eval};
+use crate::eval::expr::{compare, eval};
 use crate::eval::index::StaticIndex;
-use crate::ir::{AggOp, RelId};
-use crate::value::Type;
-use std::cmp::Ordering;
+use crate::ir::RelId;
 
 /// Indexes over the evaluated relations, keyed by relation and key columns.
 #[derive(Default)]
@@ -174,13 +173,11 @@ fn candidates<'a>(
 /// Collects an aggregate's matches.
 struct AggSink<'p> {
     plan: &'p AggPlan,
-    count: usize,
-    acc: Option<u64>,
+    /// The value, folded as the evaluator folds it.
+    acc: Accumulator<'p>,
     keep: usize,
     matches: Vec<Vec<(usize, RowId)>>,
     weakest: u16,
-    /// Bindings of `plan.distinct` already aggregated.
-    seen: std::collections::HashSet<Vec<u64>>,
 }
 
 impl Exec<'_> {
@@ -331,12 +328,10 @@ impl Exec<'_> {
     ) -> Result<Option<AggMatch>, Diagnostic> {
         let mut sink = AggSink {
             plan,
-            count: 0,
-            acc: None,
+            acc: Accumulator::new(plan.op, plan.ty, plan.distinct.as_deref(), plan.span),
             keep: self.keep,
             matches: Vec::new(),
             weakest: 1000,
-            seen: std::collections::HashSet::new(),
         };
         let mut inner = Frame {
             regs: std::mem::take(regs),
@@ -350,21 +345,10 @@ impl Exec<'_> {
         self.admit = saved_admit;
         *regs = inner.regs;
         result?;
-        let value = match plan.op {
-            AggOp::Count => Some(sink.count as u64),
-            AggOp::Sum => Some(sink.acc.unwrap_or(if plan.ty == Type::Float {
-                0f64.to_bits()
-            } else {
-                0
-            })),
-            AggOp::Min | AggOp::Max => sink.acc,
-            AggOp::Mean => sink
-                .acc
-                .map(|sum| (f64::from_bits(sum) / sink.count as f64).to_bits()),
-        };
+        let value = sink.acc.finish();
         Ok(value.map(|value| AggMatch {
             value,
-            total: sink.count,
+            total: sink.acc.count() as usize,
             matches: sink.matches,
             weakest: sink.weakest,
         }))
@@ -383,11 +367,7 @@ impl Exec<'_> {
 impl Visitor for AggSink<'_> {
     fn complete(&mut self, exec: &mut Exec<'_>, inst: &Frame) -> Result<Flow, Diagnostic> {
         let plan = self.plan;
-        if let Some(vars) = &plan.distinct
-            && !self
-                .seen
-                .insert(vars.iter().map(|&v| inst.regs[v]).collect())
-        {
+        if !self.acc.admits(&inst.regs) {
             return Ok(Flow::Continue);
         }
         let ix = &exec.db.interner;
@@ -395,50 +375,7 @@ impl Visitor for AggSink<'_> {
             Some(t) => eval(t, &inst.regs, ix, exec.scratch).map_err(|d| *d)?,
             None => 0,
         };
-        self.count += 1;
-        match plan.op {
-            AggOp::Count => {}
-            AggOp::Mean => {
-                // The checker makes the target a float.
-                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
-                self.acc = Some((acc + f64::from_bits(value)).to_bits());
-            }
-            AggOp::Sum => {
-                let acc = self.acc.unwrap_or(if plan.ty == Type::Float {
-                    0f64.to_bits()
-                } else {
-                    0
-                });
-                self.acc = Some(if plan.ty == Type::Float {
-                    (f64::from_bits(acc) + f64::from_bits(value)).to_bits()
-                } else {
-                    (acc as i64).checked_add(value as i64).ok_or_else(|| {
-                        Diagnostic::new(
-                            "arithmetic-overflow",
-                            "arithmetic overflow: the sum does not fit in a 64-bit number",
-                            None,
-                        )
-                        .with_help("numbers are 64-bit integers; sum smaller values")
-                    })? as u64
-                });
-            }
-            AggOp::Min | AggOp::Max => {
-                let better = match self.acc {
-                    None => true,
-                    Some(cur) => {
-                        let o = compare_words(value, cur, plan.ty, ix, exec.scratch);
-                        if plan.op == AggOp::Min {
-                            o == Ordering::Less
-                        } else {
-                            o == Ordering::Greater
-                        }
-                    }
-                };
-                if better {
-                    self.acc = Some(value);
-                }
-            }
-        }
+        self.acc.add(value, ix, exec.scratch).map_err(|d| *d)?;
         let rows = inst
             .rows
             .iter()

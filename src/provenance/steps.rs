@@ -152,6 +152,8 @@ pub(crate) struct AggPlan {
     /// whose distinct bindings are aggregated (the evaluator's rule, see
     /// `eval::plan::distinct_bindings`).
     pub distinct: Option<Vec<VarId>>,
+    /// The aggregate in its source.
+    pub span: crate::diag::Span,
 }
 
 /// A body compiled for one set of initially bound variables.
@@ -498,6 +500,7 @@ impl Compiler<'_> {
                     steps,
                     body_len: ag.body.len(),
                     distinct: crate::eval::plan::distinct_bindings(ag, &self.rule.vars),
+                    span: ag.span,
                 }))
             }
         })

@@ -1,0 +1,122 @@
+//! This module defines how an aggregate's value is accumulated over the
+//! matches of its body: `count`, `sum`, `min`, `max` and `mean`, and the
+//! distinct bindings a materialized `sum`/`mean` adds once. The interpreter
+//! and the explainer both fold matches through one [`Accumulator`], so a
+//! proof always shows the value the evaluator computed.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use super::exec::{Scratch, Stop};
+use super::expr::compare_words;
+use super::intern::Interner;
+use crate::diag::{Diagnostic, Span};
+use crate::ir::AggOp;
+use crate::value::Type;
+
+/// An aggregate's running value for one group.
+pub struct Accumulator<'p> {
+    op: AggOp,
+    ty: Type,
+    span: Span,
+    count: u64,
+    acc: Option<u64>,
+    /// Registers whose distinct bindings are aggregated, and those seen.
+    distinct: Option<(&'p [usize], HashSet<Vec<u64>>)>,
+}
+
+impl<'p> Accumulator<'p> {
+    /// An empty accumulator for `op` over values of type `ty`; `distinct`
+    /// names the registers whose distinct bindings count once (see
+    /// `plan::distinct_bindings`); `span` locates an overflow.
+    pub fn new(op: AggOp, ty: Type, distinct: Option<&'p [usize]>, span: Span) -> Accumulator<'p> {
+        Accumulator {
+            op,
+            ty,
+            span,
+            count: 0,
+            acc: None,
+            distinct: distinct.map(|v| (v, HashSet::new())),
+        }
+    }
+
+    /// Whether a match with these registers is aggregated: false for a
+    /// binding of the distinct registers already seen.
+    pub fn admits(&mut self, regs: &[u64]) -> bool {
+        match &mut self.distinct {
+            Some((vars, seen)) => seen.insert(vars.iter().map(|&v| regs[v]).collect()),
+            None => true,
+        }
+    }
+
+    /// Adds one admitted match whose target evaluated to `value` (0 for
+    /// `count`).
+    pub fn add(&mut self, value: u64, ix: &Interner, sc: &Scratch) -> Result<(), Stop> {
+        self.count += 1;
+        match self.op {
+            AggOp::Count => {}
+            AggOp::Mean => {
+                // The checker makes the target a float.
+                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
+                self.acc = Some((acc + f64::from_bits(value)).to_bits());
+            }
+            AggOp::Sum if self.ty == Type::Float => {
+                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
+                self.acc = Some((acc + f64::from_bits(value)).to_bits());
+            }
+            AggOp::Sum => {
+                let acc = self.acc.unwrap_or(0) as i64;
+                let sum = acc.checked_add(value as i64).ok_or_else(|| {
+                    Box::new(
+                        Diagnostic::new(
+                            "arithmetic-overflow",
+                            "arithmetic overflow: the sum does not fit in a 64-bit number",
+                            Some(self.span),
+                        )
+                        .with_help("numbers are 64-bit integers; sum smaller values"),
+                    )
+                })?;
+                self.acc = Some(sum as u64);
+            }
+            AggOp::Min | AggOp::Max => {
+                let better = match self.acc {
+                    None => true,
+                    Some(cur) => {
+                        let wanted = if self.op == AggOp::Min {
+                            Ordering::Less
+                        } else {
+                            Ordering::Greater
+                        };
+                        compare_words(value, cur, self.ty, ix, sc) == wanted
+                    }
+                };
+                if better {
+                    self.acc = Some(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// How many matches were added.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The aggregate's value: `count` and `sum` of an empty group are 0;
+    /// `min`, `max` and `mean` of an empty group have none.
+    pub fn finish(&self) -> Option<u64> {
+        match self.op {
+            AggOp::Count => Some(self.count),
+            AggOp::Sum => Some(self.acc.unwrap_or(if self.ty == Type::Float {
+                0f64.to_bits()
+            } else {
+                0
+            })),
+            AggOp::Min | AggOp::Max => self.acc,
+            AggOp::Mean => self
+                .acc
+                .map(|sum| (f64::from_bits(sum) / self.count as f64).to_bits()),
+        }
+    }
+}
