@@ -20,6 +20,7 @@
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
 //! - [`viz`]: the timeline, link charts and the HTML report.
+//! - [`memory`]: the binary's allocator (huge pages for the large tables).
 #![deny(missing_docs)]
 
 pub mod check;
@@ -30,6 +31,7 @@ pub mod eval;
 pub mod grade;
 pub mod io;
 pub mod ir;
+pub mod memory;
 pub mod provenance;
 pub mod repl;
 pub mod session;

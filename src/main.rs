@@ -2,6 +2,10 @@
 
 mod cli;
 
+/// Large tables get transparent huge pages (see `sleuth::memory`).
+#[global_allocator]
+static ALLOC: sleuth::memory::HugePageAlloc = sleuth::memory::HugePageAlloc;
+
 use std::process::ExitCode;
 
 use cli::args::{self, Command};

@@ -59,6 +59,14 @@ pub struct Scratch {
     /// Per static index: the last key looked up and its position range
     /// (consecutive outer rows often share a key).
     cache: Vec<LookupCache>,
+    /// Aggregate values by `[aggregate id, group values...]`: an aggregate
+    /// reads only lower strata, which do not change while a version runs,
+    /// so each group is evaluated once however many outer bindings share it.
+    memo: HashMap<Vec<u64>, Option<u64>>,
+    /// Whether some memoized group or value holds a temporary symbol.
+    memo_temps: bool,
+    /// Per aggregate id: how its groups are being worked out.
+    agg_states: HashMap<usize, AggState>,
 }
 
 /// The last lookup of one static index.
@@ -95,15 +103,25 @@ impl Scratch {
         u64::from(t | TEMP_BIT)
     }
 
-    /// Forgets cached lookups (the indexes are about to change).
+    /// Forgets cached lookups and memoized aggregates (the indexes and
+    /// relations are about to change).
     pub fn clear_cache(&mut self) {
         self.cache.clear();
+        self.memo.clear();
+        self.agg_states.clear();
+        self.memo_temps = false;
     }
 
-    /// Forgets the temporary symbols (after a merge interned them).
+    /// Forgets the temporary symbols (after a merge interned them), and any
+    /// memoized aggregate whose group or value held one.
     pub fn clear_temps(&mut self) {
         self.temps.clear();
         self.temp_ids.clear();
+        if self.memo_temps {
+            self.memo.clear();
+            self.agg_states.clear();
+            self.memo_temps = false;
+        }
     }
 
     #[inline]
@@ -563,18 +581,155 @@ impl Sink for AggSink<'_> {
     }
 }
 
+/// Distinct groups an aggregate evaluates one by one in a version before
+/// it folds all of its groups in one pass over its body instead.
+const GROUPS_ONE_BY_ONE: u32 = 16;
+
+/// Where an aggregate stands in the running version.
+#[derive(Clone, Copy, Default)]
+struct AggState {
+    /// Groups evaluated one by one.
+    evaluated: u32,
+    /// Every group's value is in the memo: a group missing from it is empty.
+    complete: bool,
+    /// The one-pass fold failed (a runtime error in some group): stay with
+    /// one group at a time, so only a group that is asked for can fail.
+    one_by_one: bool,
+}
+
+/// Folds the matches of an aggregate's body into one accumulator per group.
+struct GroupSink<'p> {
+    ag: &'p AggStep,
+    groups: HashMap<Vec<u64>, Accumulator<'p>>,
+    key: Vec<u64>,
+}
+
+impl Sink for GroupSink<'_> {
+    fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
+        self.key.clear();
+        self.key.extend(self.ag.group.iter().map(|&r| regs[r]));
+        let ag = self.ag;
+        let acc = match self.groups.get_mut(self.key.as_slice()) {
+            Some(acc) => acc,
+            None => self
+                .groups
+                .entry(self.key.clone())
+                .or_insert_with(|| Accumulator::new(ag.op, ag.ty, ag.distinct.as_deref(), ag.span)),
+        };
+        if !acc.admits(regs) {
+            return Ok(());
+        }
+        let value = match &ag.target {
+            Some(t) => eval(t, regs, ctx.interner, sc)?,
+            None => 0,
+        };
+        acc.add(value, ctx.interner, sc)
+    }
+}
+
+/// Whether a word may be a temporary symbol (numbers with bit 31 set are
+/// counted too, which only makes the memo forget more often).
+#[inline]
+fn maybe_temp(w: u64) -> bool {
+    w as u32 & TEMP_BIT != 0
+}
+
 /// The aggregate's value for the current outer binding; `None` when `min`,
 /// `max` or `mean` sees an empty group.
+///
+/// An aggregate reads only lower strata, which do not change while a version
+/// runs, so its value per group is memoized. The first groups are evaluated
+/// one at a time; once many outer bindings ask for different groups, the
+/// body runs once with the group unbound and every group's value is kept.
 fn aggregate(
     ctx: &Ctx,
     ag: &AggStep,
     regs: &mut [u64],
     sc: &mut Scratch,
 ) -> Result<Option<u64>, Stop> {
+    let mut key = std::mem::take(&mut sc.key);
+    key.clear();
+    key.push(ag.id as u64);
+    key.extend(ag.group.iter().map(|&r| regs[r]));
+    let found = sc.memo.get(key.as_slice()).copied();
+    let result = match found {
+        Some(value) => Ok(value),
+        None => aggregate_miss(ctx, ag, regs, sc, &key),
+    };
+    sc.key = key;
+    result
+}
+
+/// Works out a group's value that is not memoized yet (see [`aggregate`]).
+fn aggregate_miss(
+    ctx: &Ctx,
+    ag: &AggStep,
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    key: &[u64],
+) -> Result<Option<u64>, Stop> {
+    let mut state = sc.agg_states.get(&ag.id).copied().unwrap_or_default();
+    let empty = || Accumulator::new(ag.op, ag.ty, None, ag.span).finish();
+    if state.complete {
+        let value = empty();
+        sc.memo.insert(key.to_vec(), value);
+        return Ok(value);
+    }
+    if let Some(grouped) = &ag.grouped
+        && !state.one_by_one
+        && state.evaluated >= GROUPS_ONE_BY_ONE
+    {
+        let mut sink = GroupSink {
+            ag,
+            groups: HashMap::new(),
+            key: Vec::new(),
+        };
+        let saved: Vec<u64> = ag.group.iter().map(|&r| regs[r]).collect();
+        let folded = run(ctx, grouped, regs, sc, &mut sink);
+        for (&r, &w) in ag.group.iter().zip(&saved) {
+            regs[r] = w;
+        }
+        match folded {
+            Ok(()) => {
+                let mut temps = false;
+                for (group, acc) in sink.groups {
+                    let value = acc.finish();
+                    temps |= group.iter().any(|&w| maybe_temp(w))
+                        || (ag.ty == crate::value::Type::Symbol && value.is_some_and(maybe_temp));
+                    let mut k = Vec::with_capacity(group.len() + 1);
+                    k.push(ag.id as u64);
+                    k.extend(group);
+                    sc.memo.insert(k, value);
+                }
+                sc.memo_temps |= temps;
+                state.complete = true;
+                sc.agg_states.insert(ag.id, state);
+                let value = match sc.memo.get(key) {
+                    Some(&v) => v,
+                    None => {
+                        let v = empty();
+                        sc.memo.insert(key.to_vec(), v);
+                        v
+                    }
+                };
+                return Ok(value);
+            }
+            // Check for interruption; any other failure may belong to a
+            // group nobody asks for.
+            Err(e) if e.code == "interrupted" => return Err(e),
+            Err(_) => state.one_by_one = true,
+        }
+    }
     let mut sink = AggSink {
         target: ag.target.as_ref(),
         acc: Accumulator::new(ag.op, ag.ty, ag.distinct.as_deref(), ag.span),
     };
     run(ctx, &ag.steps, regs, sc, &mut sink)?;
-    Ok(sink.acc.finish())
+    let value = sink.acc.finish();
+    sc.memo_temps |= key[1..].iter().any(|&w| maybe_temp(w))
+        || (ag.ty == crate::value::Type::Symbol && value.is_some_and(maybe_temp));
+    sc.memo.insert(key.to_vec(), value);
+    state.evaluated += 1;
+    sc.agg_states.insert(ag.id, state);
+    Ok(value)
 }

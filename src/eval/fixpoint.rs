@@ -12,7 +12,7 @@ use super::index::StaticIndex;
 use super::intern::TEMP_BIT;
 use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
 use super::show::rule_text;
-use super::stats::{EvalStats, RuleStats, StratumMode, StratumStats};
+use super::stats::{EvalStats, IndexStats, RuleStats, StratumMode, StratumStats};
 use crate::diag::Diagnostic;
 use crate::ir::{self, Literal, RelId};
 use crate::value::Type;
@@ -201,9 +201,16 @@ impl Run<'_> {
         // Plan every rule and build the indexes the plans need.
         let sizes: Vec<usize> = db.rels.iter().map(|r| r.len()).collect();
         let in_stratum = |r: RelId| own.contains(&r);
+        let (rels, static_indexes) = (&db.rels, &db.static_indexes);
+        let indexed = |r: RelId, cols: &[usize]| {
+            static_indexes
+                .get(&(r, cols.to_vec()))
+                .is_some_and(|ix| ix.version == rels[r].version)
+        };
         let env = PlanEnv {
             in_stratum: &in_stratum,
             sizes: Some(&sizes),
+            indexed: &indexed,
         };
         let mut reqs: Vec<IndexReq> = Vec::new();
         let mut plans = Vec::with_capacity(rules.len());
@@ -222,7 +229,7 @@ impl Run<'_> {
                 }
             }
         }
-        let slots = prepare_indexes(db, &reqs, &used);
+        let slots = prepare_indexes(program, db, &reqs, &used, si, &mut self.stats.indexes);
         let mut rule_stats: Vec<RuleStats> = plans
             .iter()
             .map(|p| RuleStats {
@@ -495,9 +502,17 @@ fn versions_to_run<'p>(
         .collect()
 }
 
-/// Creates dynamic indexes and (re)builds stale static ones; returns, per
-/// request, the dynamic index's slot in its relation (unused for static).
-fn prepare_indexes(db: &mut Database, reqs: &[IndexReq], used: &[bool]) -> Vec<usize> {
+/// Creates dynamic indexes and (re)builds stale static ones (noting each
+/// build in `built`); returns, per request, the dynamic index's slot in its
+/// relation (unused for static).
+fn prepare_indexes(
+    program: &ir::Program,
+    db: &mut Database,
+    reqs: &[IndexReq],
+    used: &[bool],
+    stratum: usize,
+    built: &mut Vec<IndexStats>,
+) -> Vec<usize> {
     let mut slots = Vec::with_capacity(reqs.len());
     for (req, &used) in reqs.iter().zip(used) {
         if !used {
@@ -512,8 +527,22 @@ fn prepare_indexes(db: &mut Database, reqs: &[IndexReq], used: &[bool]) -> Vec<u
                 .get(&key)
                 .is_some_and(|ix| ix.version == rel.version);
             if !fresh {
+                let t0 = Instant::now();
                 let ix =
                     StaticIndex::build(rel.data(), rel.arity, rel.len(), &req.cols, rel.version);
+                let decl = &program.relations[req.rel];
+                let cols: Vec<&str> = req
+                    .cols
+                    .iter()
+                    .map(|&c| decl.columns.get(c).map_or("?", |a| a.name.as_str()))
+                    .collect();
+                built.push(IndexStats {
+                    stratum,
+                    on: format!("{}({})", decl.name, cols.join(", ")),
+                    rows: rel.len(),
+                    keys: ix.groups(),
+                    time: t0.elapsed(),
+                });
                 db.static_indexes.insert(key, ix);
             }
             slots.push(0);
@@ -547,7 +576,12 @@ fn mark_used(steps: &[Step], used: &mut [bool]) {
         match s {
             Step::Lookup { index, .. } => used[*index] = true,
             Step::NotExists { index: Some(i), .. } => used[*i] = true,
-            Step::Aggregate(a) => mark_used(&a.steps, used),
+            Step::Aggregate(a) => {
+                mark_used(&a.steps, used);
+                if let Some(g) = &a.grouped {
+                    mark_used(g, used);
+                }
+            }
             _ => {}
         }
     }

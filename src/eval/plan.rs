@@ -5,6 +5,12 @@
 //! product while some atom has a bound column), and for each atom the access
 //! path: a scan, a lookup through an index on its bound columns, or a
 //! membership test when every column is bound.
+//!
+//! Where a new outer loop must be chosen and the relations' sizes are known,
+//! each candidate's whole greedy order is costed (see [`plan_cost`]): rows
+//! scanned, lookups made, and the rows of every index the order would have to
+//! build. Building an index on a large relation to scan a small one costs
+//! more than scanning the large one through an index that exists.
 
 use super::intern::Interner;
 use super::pack::pack;
@@ -55,6 +61,9 @@ pub struct IndexReq {
     pub cols: Vec<usize>,
     /// Maintained on insert (the relation belongs to the running stratum).
     pub dynamic: bool,
+    /// Read by a version that runs every round (one whose delta is a
+    /// relation of the running stratum): it is built whatever else is chosen.
+    pub recurring: bool,
 }
 
 /// A compiled expression over registers.
@@ -171,6 +180,15 @@ pub enum Step {
 /// A compiled aggregate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AggStep {
+    /// Tells the aggregates of one rule apart (its value is memoized per
+    /// group while a version runs).
+    pub id: usize,
+    /// The registers bound before the aggregate that its value depends on,
+    /// ascending: the group key.
+    pub group: Vec<usize>,
+    /// The body's join with the group's registers unbound (it binds them),
+    /// when it can be ordered so: one run of it folds every group at once.
+    pub grouped: Option<Vec<Step>>,
     /// Register receiving the value.
     pub result: usize,
     /// Whether `result` is already bound (then the aggregate is a filter).
@@ -227,6 +245,72 @@ pub struct PlanEnv<'a> {
     pub in_stratum: &'a dyn Fn(RelId) -> bool,
     /// Current sizes (to pick the outer loop among unbound atoms), if known.
     pub sizes: Option<&'a [usize]>,
+    /// Whether a static index on these columns of a relation is built and
+    /// current (using it costs nothing to build).
+    pub indexed: &'a dyn Fn(RelId, &[usize]) -> bool,
+}
+
+/// No static index is built yet.
+pub fn no_indexes(_: RelId, _: &[usize]) -> bool {
+    false
+}
+
+/// Cost units of the planner's estimate, per row: reading a row in a scan,
+/// probing an index (a random access), and building an index (three passes
+/// over the relation, two of them random).
+const SCAN_COST: f64 = 0.1;
+const PROBE_COST: f64 = 1.0;
+const BUILD_COST: f64 = 3.0;
+
+/// Estimated cost of running `steps` once: the outer scan's rows, one probe
+/// per outer row at every later lookup or test (a crude fan-out of one), and
+/// the rows of each index that is neither built nor [`IndexReq::recurring`]
+/// (built anyway). An index on a relation of the running stratum is kept up
+/// to date as the relation grows: it is charged as a build over `grows_to`
+/// rows.
+pub fn plan_cost(steps: &[Step], reqs: &[IndexReq], grows_to: usize, env: &PlanEnv) -> f64 {
+    let Some(sizes) = env.sizes else {
+        return 0.0;
+    };
+    let mut rows: f64 = 1.0;
+    let mut cost = 0.0;
+    let build = |index: usize, cost: &mut f64| {
+        let req = &reqs[index];
+        if req.recurring {
+            return;
+        }
+        if req.dynamic {
+            *cost += BUILD_COST * sizes[req.rel].max(grows_to) as f64;
+        } else if !(env.indexed)(req.rel, &req.cols) {
+            *cost += BUILD_COST * sizes[req.rel] as f64;
+        }
+    };
+    for s in steps {
+        match s {
+            Step::Scan { rel, .. } => {
+                let n = sizes[*rel] as f64;
+                cost += rows * n * SCAN_COST;
+                rows *= n.max(1.0);
+            }
+            Step::Lookup { index, .. } => {
+                cost += rows * PROBE_COST;
+                build(*index, &mut cost);
+            }
+            Step::NotExists { index, .. } => {
+                cost += rows * PROBE_COST;
+                if let Some(i) = index {
+                    build(*i, &mut cost);
+                }
+            }
+            Step::Member { .. } | Step::NotMember { .. } => cost += rows * PROBE_COST,
+            Step::Aggregate(ag) => {
+                let each = plan_cost(&ag.steps, reqs, grows_to, env);
+                cost += rows * each.max(1.0);
+            }
+            _ => {}
+        }
+    }
+    cost
 }
 
 /// Compiles a rule; `reqs` collects the indexes it needs.
@@ -243,6 +327,9 @@ pub fn plan_rule(
         env,
         interner,
         reqs,
+        costing: false,
+        recurring: false,
+        aggregates: 0,
     };
     let atoms: Vec<(usize, RelId)> = rule
         .body
@@ -255,21 +342,26 @@ pub fn plan_rule(
         .collect();
     let all: Vec<usize> = (0..rule.body.len()).collect();
     let nvars = rule.vars.len();
-    let full = Version {
-        delta: None,
-        old_atoms: Vec::new(),
-        steps: p.order(&all, None, &[], vec![false; nvars])?,
-    };
+    // The delta versions first: the indexes of those that run every round
+    // (see `IndexReq::recurring`) are then free to the full version's order.
     let mut deltas = Vec::new();
-    for (k, &(pos, _)) in atoms.iter().enumerate() {
+    for (k, &(pos, rel)) in atoms.iter().enumerate() {
         let old_atoms: Vec<usize> = atoms[..k].iter().map(|a| a.0).collect();
-        let steps = p.order(&all, Some(pos), &old_atoms, vec![false; nvars])?;
+        p.recurring = (env.in_stratum)(rel);
+        let steps = p.order(&all, Some(pos), &old_atoms, vec![false; nvars]);
+        p.recurring = false;
+        let steps = steps?;
         deltas.push(Version {
             delta: Some(pos),
             old_atoms,
             steps,
         });
     }
+    let full = Version {
+        delta: None,
+        old_atoms: Vec::new(),
+        steps: p.order(&all, None, &[], vec![false; nvars])?,
+    };
     let head_args = rule
         .head
         .args
@@ -292,6 +384,12 @@ struct Planner<'a, 'e> {
     env: &'a PlanEnv<'e>,
     interner: &'a mut Interner,
     reqs: &'a mut Vec<IndexReq>,
+    /// Set while a candidate order is costed (which then stays greedy).
+    costing: bool,
+    /// Set while a version that runs every round is planned.
+    recurring: bool,
+    /// Aggregates compiled so far (their ids).
+    aggregates: usize,
 }
 
 fn internal(rule: &Rule, what: &str) -> Diagnostic {
@@ -480,10 +578,20 @@ impl Planner<'_, '_> {
 
     fn index(&mut self, rel: RelId, cols: Vec<usize>) -> usize {
         let dynamic = (self.env.in_stratum)(rel);
-        let req = IndexReq { rel, cols, dynamic };
-        match self.reqs.iter().position(|r| *r == req) {
-            Some(i) => i,
+        let recurring = self.recurring && !self.costing;
+        let same = |r: &IndexReq| r.rel == rel && r.cols == cols && r.dynamic == dynamic;
+        match self.reqs.iter().position(same) {
+            Some(i) => {
+                self.reqs[i].recurring |= recurring;
+                i
+            }
             None => {
+                let req = IndexReq {
+                    rel,
+                    cols,
+                    dynamic,
+                    recurring,
+                };
                 self.reqs.push(req);
                 self.reqs.len() - 1
             }
@@ -578,6 +686,13 @@ impl Planner<'_, '_> {
                     best = Some((i, score));
                 }
             }
+            // A new outer loop: cost each unbound candidate's whole order.
+            if let Some((_, (0, false, _, _))) = best
+                && self.env.sizes.is_some()
+                && !self.costing
+            {
+                best = self.cheapest_outer(body, &left, old_atoms, bound)?.or(best);
+            }
             match best {
                 Some((i, _)) => {
                     let pos = left.remove(i);
@@ -596,6 +711,59 @@ impl Planner<'_, '_> {
             }
         }
         Ok(steps)
+    }
+
+    /// Among the unbound atoms of `left`, the one whose greedy order costs
+    /// least (see [`plan_cost`]); ties go to the earliest. The candidates'
+    /// index requests are dropped again.
+    #[allow(clippy::type_complexity)] // the same score tuple as `order_in`'s
+    fn cheapest_outer(
+        &mut self,
+        body: &[Literal],
+        left: &[usize],
+        old_atoms: &[usize],
+        bound: &[bool],
+    ) -> Result<Option<(usize, (usize, bool, usize, usize))>, Diagnostic> {
+        // A relation derived here is guessed to grow as large as the largest
+        // relation the rule reads.
+        let grows_to = body
+            .iter()
+            .filter_map(|l| match l {
+                Literal::Atom(a) => self.env.sizes.map(|s| s[a.rel]),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let mut best: Option<(usize, f64)> = None;
+        for (i, &pos) in left.iter().enumerate() {
+            let Literal::Atom(a) = &body[pos] else {
+                continue;
+            };
+            let mut b = bound.to_vec();
+            let saved = self.reqs.len();
+            self.costing = true;
+            let source = if old_atoms.contains(&pos) {
+                Source::Old
+            } else {
+                Source::All
+            };
+            let mut steps = vec![self.atom_step(a, source, &mut b)?];
+            let rest: Vec<usize> = left.iter().copied().filter(|&p| p != pos).collect();
+            let tail = self.order_in(body, &rest, None, old_atoms, &mut b);
+            self.costing = false;
+            let cost = match tail {
+                Ok(tail) => {
+                    steps.extend(tail);
+                    plan_cost(&steps, self.reqs, grows_to, self.env)
+                }
+                Err(_) => f64::INFINITY,
+            };
+            self.reqs.truncate(saved);
+            if best.is_none_or(|(_, c)| cost < c) {
+                best = Some((i, cost));
+            }
+        }
+        Ok(best.map(|(i, _)| (i, (0, false, 0, 0))))
     }
 
     fn atom_step(
@@ -781,9 +949,36 @@ impl Planner<'_, '_> {
                     Some(t) => Some(self.expr(t)?),
                     None => None,
                 };
+                // The registers bound outside that decide the value: the
+                // group's variables, and any the target reads from outside.
+                let mut group = ag.outer.clone();
+                if let Some(t) = &ag.target {
+                    expr_vars(t, &mut group);
+                }
+                group.retain(|&v| bound[v]);
+                group.sort_unstable();
+                group.dedup();
+                // The same body with the group's variables left for it to
+                // bind: one pass then yields every group's value.
+                let grouped = if !group.is_empty() && group.iter().all(|v| ag.outer.contains(v)) {
+                    let mut g = bound.to_vec();
+                    for &v in &group {
+                        g[v] = false;
+                    }
+                    // Only when the body binds every variable of the group.
+                    self.order_in(&ag.body, &lits, None, &[], &mut g)
+                        .ok()
+                        .filter(|_| group.iter().all(|&v| g[v]))
+                } else {
+                    None
+                };
                 let result_bound = bound[ag.result];
                 bound[ag.result] = true;
+                self.aggregates += 1;
                 Some(Step::Aggregate(Box::new(AggStep {
+                    id: self.aggregates,
+                    group,
+                    grouped,
                     result: ag.result,
                     result_bound,
                     op: ag.op,

@@ -5,7 +5,9 @@
 
 use super::intern::Interner;
 use super::pack::unpack;
-use super::plan::{CExpr, ColOp, IndexReq, Operand, PlanEnv, Source, Step, Version, plan_rule};
+use super::plan::{
+    CExpr, ColOp, IndexReq, Operand, PlanEnv, Source, Step, Version, no_indexes, plan_rule,
+};
 use crate::ir::{self, Expr, Literal, Rule, Term};
 use crate::value::Type;
 use std::fmt::Write as _;
@@ -326,6 +328,7 @@ pub fn plan_text(program: &ir::Program) -> String {
         let env = PlanEnv {
             in_stratum: &own,
             sizes: None,
+            indexed: &no_indexes,
         };
         for &rid in &stratum.rules {
             let rule = &program.rules[rid];

@@ -52,6 +52,21 @@ pub struct RuleStats {
     pub tuples: u64,
 }
 
+/// One index built on a relation that does not change while it is read.
+#[derive(Clone, Debug)]
+pub struct IndexStats {
+    /// The stratum that needed it.
+    pub stratum: usize,
+    /// The relation and its key columns, as `name(col, ...)`.
+    pub on: String,
+    /// Rows indexed.
+    pub rows: usize,
+    /// Distinct keys.
+    pub keys: usize,
+    /// Wall time to build it.
+    pub time: Duration,
+}
+
 /// What [`evaluate`](super::evaluate) reports.
 #[derive(Clone, Debug, Default)]
 pub struct EvalStats {
@@ -65,6 +80,9 @@ pub struct EvalStats {
     pub strata: Vec<StratumStats>,
     /// Per rule that ran, in rule order within each stratum.
     pub rules: Vec<RuleStats>,
+    /// Indexes built, in build order (the time is part of the stratum's,
+    /// not of any rule's).
+    pub indexes: Vec<IndexStats>,
     /// Worker threads used for joins.
     pub threads: usize,
 }
@@ -124,6 +142,26 @@ impl EvalStats {
                 r.text
             );
         }
+        if !self.indexes.is_empty() {
+            let mut indexes: Vec<&IndexStats> = self.indexes.iter().collect();
+            indexes.sort_by_key(|x| std::cmp::Reverse(x.time));
+            let _ = writeln!(
+                out,
+                "\n{:>9} {:>12} {:>12}  index built (stratum)",
+                "time(s)", "rows", "keys"
+            );
+            for x in indexes {
+                let _ = writeln!(
+                    out,
+                    "{:>9.3} {:>12} {:>12}  {} (#{})",
+                    x.time.as_secs_f64(),
+                    x.rows,
+                    x.keys,
+                    x.on,
+                    x.stratum
+                );
+            }
+        }
         out
     }
 }
@@ -156,10 +194,18 @@ mod tests {
                 candidates: 4,
                 tuples: 3,
             }],
+            indexes: vec![IndexStats {
+                stratum: 0,
+                on: "edge(y)".into(),
+                rows: 4,
+                keys: 3,
+                time: Duration::from_millis(20),
+            }],
         };
         let text = s.render();
         assert!(text.contains("total 1.500 s, 3 new tuples"), "{text}");
         assert!(text.contains("#0 path"), "{text}");
+        assert!(text.contains("edge(y) (#0)"), "{text}");
         assert!(
             text.contains("path(x, z) :- path(x, y), edge(y, z)."),
             "{text}"
