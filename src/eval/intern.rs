@@ -86,7 +86,7 @@ impl Interner {
         if self.slots.is_empty() {
             return None;
         }
-        let e = self.slots[self.probe(s, table_hash(hash_bytes(s.as_bytes())))];
+        let e = self.slots[self.probe(s, symbol_hash(s))];
         (e != EMPTY).then_some(e as u32)
     }
 
@@ -127,7 +127,7 @@ impl Interner {
     /// would pass 4 GiB or 2^31 strings.
     pub fn intern(&mut self, s: &str) -> Result<u32, &'static str> {
         self.grow_for(1);
-        let h = table_hash(hash_bytes(s.as_bytes()));
+        let h = symbol_hash(s);
         let slot = self.probe(s, h);
         match self.slots[slot] {
             EMPTY => self.insert_at(slot, s, h),
@@ -142,11 +142,23 @@ impl Interner {
         ids: &mut Vec<u32>,
         hashes: &mut Vec<u64>,
     ) -> Result<(), &'static str> {
+        hashes.clear();
+        hashes.extend(strs.iter().map(|s| symbol_hash(s)));
+        self.intern_hashed(strs, hashes, ids)
+    }
+
+    /// Interns every string of `strs` into `ids`, given each one's
+    /// [`symbol_hash`] (worked out elsewhere, say on another thread).
+    pub fn intern_hashed(
+        &mut self,
+        strs: &[&str],
+        hashes: &[u64],
+        ids: &mut Vec<u32>,
+    ) -> Result<(), &'static str> {
         const AHEAD: usize = 16;
+        debug_assert_eq!(strs.len(), hashes.len());
         self.grow_for(strs.len());
         ids.clear();
-        hashes.clear();
-        hashes.extend(strs.iter().map(|s| table_hash(hash_bytes(s.as_bytes()))));
         let mask = self.slots.len() - 1;
         for &h in hashes.iter().take(AHEAD) {
             prefetch(&self.slots[h as usize & mask]);
@@ -184,6 +196,12 @@ impl Interner {
             self.resolve(a).cmp(self.resolve(b))
         }
     }
+}
+
+/// The hash the interner files a string under (see [`Interner::intern_hashed`]).
+#[inline]
+pub fn symbol_hash(s: &str) -> u64 {
+    table_hash(hash_bytes(s.as_bytes()))
 }
 
 /// A string's table hash: its upper 32 bits (stored in the slot) copied into

@@ -3,4 +3,5 @@
 
 pub mod data;
 pub mod format;
+pub mod read;
 pub mod tsv;

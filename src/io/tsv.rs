@@ -1,286 +1,20 @@
-//! This module defines reading `.input` TSV fact files and writing `.output`
-//! relations, in Soufflé's convention: one fact per line, fields separated by
-//! a tab (or the directive's delimiter), no header, symbols written as they
-//! are. Reading parses each field straight from the file's bytes by its
-//! column's type and interns symbols without building a `String` per field.
+//! This module defines Soufflé's TSV convention for facts, one fact per line,
+//! fields separated by a tab (or the directive's delimiter), no header,
+//! symbols written as they are: writing `.output` relations here, reading
+//! `.input` files in [`super::read`] (re-exported here).
 
 // Diagnostic is the crate's error type by contract; errors here are cold.
 #![allow(clippy::result_large_err)]
 
+pub use super::read::{LoadStats, read_inputs};
+
+use super::read::io_reason;
 use crate::diag::Diagnostic;
 use crate::eval::Database;
 use crate::ir::{self, RelId};
-use crate::value::{Date, Type};
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-/// What [`read_inputs`] read.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LoadStats {
-    /// Files read.
-    pub files: usize,
-    /// Non-empty lines read.
-    pub lines: u64,
-    /// New tuples (duplicates not counted).
-    pub tuples: u64,
-    /// Bytes read.
-    pub bytes: u64,
-    /// Wall time.
-    pub time: Duration,
-}
-
-fn bad_input(file: &Path, line: usize, col: usize, message: String, help: &str) -> Diagnostic {
-    Diagnostic::new(
-        "bad-input",
-        format!("{}:{line}:{col}: {message}", file.display()),
-        None,
-    )
-    .with_help(help.to_string())
-}
-
-/// Reads every `.input` relation's file from `fact_dir` into `db`.
-pub fn read_inputs(
-    program: &ir::Program,
-    db: &mut Database,
-    fact_dir: &Path,
-) -> Result<LoadStats, Diagnostic> {
-    let t0 = Instant::now();
-    let mut stats = LoadStats::default();
-    for input in &program.inputs {
-        let path = fact_dir.join(&input.filename);
-        let bytes = fs::read(&path).map_err(|e| {
-            Diagnostic::new(
-                "missing-input",
-                format!(
-                    "cannot read the facts of `{}` from {}: {}",
-                    program.relations[input.rel].name,
-                    path.display(),
-                    io_reason(&e)
-                ),
-                Some(input.span),
-            )
-            .with_help(format!(
-                "create {} (one tab-separated fact per line), or pass the directory that holds it with -F",
-                path.display()
-            ))
-        })?;
-        stats.files += 1;
-        stats.bytes += bytes.len() as u64;
-        let (lines, new) = read_file(db, input.rel, &bytes, input.delimiter, &path)?;
-        stats.lines += lines;
-        stats.tuples += new;
-    }
-    stats.time = t0.elapsed();
-    Ok(stats)
-}
-
-/// The fields of a line. Fields are short, so a plain byte loop finds an
-/// ASCII delimiter faster than a general substring search.
-struct Fields<'a> {
-    rest: Option<&'a str>,
-    delimiter: char,
-}
-
-impl<'a> Iterator for Fields<'a> {
-    type Item = &'a str;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        let rest = self.rest?;
-        let at = if self.delimiter.is_ascii() {
-            let d = self.delimiter as u8;
-            rest.bytes().position(|b| b == d)
-        } else {
-            rest.find(self.delimiter)
-        };
-        match at {
-            Some(i) => {
-                self.rest = Some(&rest[i + self.delimiter.len_utf8()..]);
-                Some(&rest[..i])
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
-        }
-    }
-}
-
-fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_string(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-/// Parses one file's bytes into `rel`; returns (lines, new tuples).
-fn read_file(
-    db: &mut Database,
-    rel: RelId,
-    bytes: &[u8],
-    delimiter: char,
-    path: &Path,
-) -> Result<(u64, u64), Diagnostic> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let upto = &bytes[..e.valid_up_to()];
-        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = upto.len() - upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-        bad_input(
-            path,
-            line,
-            col,
-            "the file is not valid UTF-8".into(),
-            "save the file as UTF-8 text",
-        )
-    })?;
-    let types = db.rels[rel].types.clone();
-    let arity = types.len();
-    let sym_cols: Vec<usize> = (0..arity).filter(|&c| types[c] == Type::Symbol).collect();
-    let expected_lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-    db.rels[rel].reserve(expected_lines);
-    const BATCH: usize = 4096;
-    let mut batch: Vec<u64> = Vec::with_capacity(BATCH * arity);
-    let mut in_batch = 0usize;
-    let mut strs: Vec<&str> = Vec::with_capacity(BATCH * sym_cols.len());
-    let (mut ids, mut hashes): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
-    let (mut lines, mut new) = (0u64, 0u64);
-    // Interns the batch's symbols in one go, fills them in, inserts the rows.
-    let mut flush = |db: &mut Database,
-                     batch: &mut Vec<u64>,
-                     strs: &mut Vec<&str>,
-                     n: usize|
-     -> Result<u64, Diagnostic> {
-        if !sym_cols.is_empty() {
-            db.interner
-                .intern_batch(strs, &mut ids, &mut hashes)
-                .map_err(|m| {
-                    Diagnostic::new("symbol-table-full", m, None)
-                        .with_help("use fewer distinct symbols")
-                })?;
-            let mut next = ids.iter();
-            for row in batch.chunks_exact_mut(arity) {
-                for &c in &sym_cols {
-                    row[c] = u64::from(*next.next().expect("one id per symbol field"));
-                }
-            }
-        }
-        let added = db.insert_packed_batch(rel, batch, n, &mut hashes) as u64;
-        batch.clear();
-        strs.clear();
-        Ok(added)
-    };
-    for (ln, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
-        lines += 1;
-        let mut fields = Fields {
-            rest: Some(line),
-            delimiter,
-        };
-        // Byte offset of the field; its column (in characters) is only
-        // worked out for an error message.
-        let mut at = 0;
-        let col = |at: usize| line[..at].chars().count() + 1;
-        for (c, ty) in types.iter().enumerate() {
-            let Some(field) = fields.next() else {
-                return Err(bad_input(
-                    path,
-                    ln + 1,
-                    line.chars().count() + 1,
-                    format!("expected {arity} fields, found {c}"),
-                    "give one field per column of the relation, separated by tabs",
-                ));
-            };
-            let word = if *ty == Type::Symbol {
-                strs.push(field);
-                0
-            } else {
-                parse_field(field, *ty).map_err(|m| {
-                    bad_input(
-                        path,
-                        ln + 1,
-                        col(at),
-                        m,
-                        &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
-                    )
-                })?
-            };
-            batch.push(word);
-            at += field.len() + delimiter.len_utf8();
-        }
-        if fields.next().is_some() {
-            return Err(bad_input(
-                path,
-                ln + 1,
-                col(at),
-                format!(
-                    "expected {arity} fields, found {}",
-                    arity + 1 + line.split(delimiter).skip(arity + 1).count()
-                ),
-                "give one field per column of the relation, separated by tabs",
-            ));
-        }
-        in_batch += 1;
-        if in_batch == BATCH {
-            new += flush(db, &mut batch, &mut strs, in_batch)?;
-            in_batch = 0;
-        }
-    }
-    if arity == 0 && lines > 0 {
-        in_batch = 1;
-    }
-    new += flush(db, &mut batch, &mut strs, in_batch)?;
-    Ok((lines, new))
-}
-
-/// Parses a non-symbol field (symbols are interned by the batch).
-fn parse_field(field: &str, ty: Type) -> Result<u64, String> {
-    match ty {
-        Type::Symbol => Err("symbols are interned in batches".to_string()),
-        Type::Number => parse_i64(field.trim().as_bytes())
-            .map(|n| n as u64)
-            .ok_or_else(|| format!("`{field}` is not a number")),
-        Type::Float => field
-            .trim()
-            .parse::<f64>()
-            .map(f64::to_bits)
-            .map_err(|_| format!("`{field}` is not a float")),
-        Type::Date => Date::parse(field.trim())
-            .map(|d| u64::from(d.packed()))
-            .map_err(|e| e.0),
-    }
-}
-
-/// Parses a decimal `i64` (optional sign), rejecting overflow.
-fn parse_i64(b: &[u8]) -> Option<i64> {
-    let (neg, digits) = match b.first()? {
-        b'-' => (true, &b[1..]),
-        b'+' => (false, &b[1..]),
-        _ => (false, b),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut n: i64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        let v = i64::from(d - b'0');
-        n = n.checked_mul(10)?;
-        n = if neg {
-            n.checked_sub(v)?
-        } else {
-            n.checked_add(v)?
-        };
-    }
-    Some(n)
-}
 
 /// Where [`write_outputs`] writes.
 pub enum OutputTarget<'a> {
@@ -403,9 +137,11 @@ pub fn write_printsize(
 
 #[cfg(test)]
 mod tests {
+    use super::super::read::parse_i64;
     use super::*;
     use crate::diag::{SourceId, Span};
     use crate::ir::{Column, Input, Output, Program, Relation};
+    use crate::value::Type;
     use crate::value::Value;
 
     fn program(types: &[Type], delimiter: char) -> Program {
