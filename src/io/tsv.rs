@@ -141,8 +141,8 @@ mod tests {
     use super::*;
     use crate::diag::{SourceId, Span};
     use crate::ir::{Column, Input, Output, Program, Relation};
-    use crate::value::Type;
     use crate::value::Value;
+    use crate::value::{Date, Type};
 
     fn program(types: &[Type], delimiter: char) -> Program {
         let span = Span::new(SourceId(0), 0, 1);
