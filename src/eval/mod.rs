@@ -65,7 +65,7 @@ pub mod stats;
 
 pub use database::{Database, Field, RowRef};
 pub use fixpoint::evaluate;
-pub use show::{plan_text, rule_text};
+pub use show::{plan_text, plan_text_over, rule_text};
 pub use stats::{EvalStats, RuleStats, StratumMode, StratumStats};
 
 use std::sync::Arc;

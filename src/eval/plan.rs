@@ -250,11 +250,6 @@ pub struct PlanEnv<'a> {
     pub indexed: &'a dyn Fn(RelId, &[usize]) -> bool,
 }
 
-/// No static index is built yet.
-pub fn no_indexes(_: RelId, _: &[usize]) -> bool {
-    false
-}
-
 /// Cost units of the planner's estimate, per row: reading a row in a scan,
 /// probing an index (a random access), and building an index (three passes
 /// over the relation, two of them random).

@@ -3,11 +3,10 @@
 //! semi-naive versions, their join order and the index (bound columns) each
 //! atom is read through.
 
+use super::database::Database;
 use super::intern::Interner;
 use super::pack::unpack;
-use super::plan::{
-    CExpr, ColOp, IndexReq, Operand, PlanEnv, Source, Step, Version, no_indexes, plan_rule,
-};
+use super::plan::{CExpr, ColOp, IndexReq, Operand, PlanEnv, Source, Step, Version, plan_rule};
 use crate::ir::{self, Expr, Literal, Rule, Term};
 use crate::value::Type;
 use std::fmt::Write as _;
@@ -301,10 +300,31 @@ impl Show<'_> {
 
 /// The evaluation plan of every rule, stratum by stratum: the full version
 /// used on a first pass, one semi-naive version per body atom read as the
-/// last round's delta, the join order, and the index each atom uses.
+/// last round's delta, the join order, and the index each atom uses. Without
+/// facts the outer loops are chosen greedily by boundness alone; see
+/// [`plan_text_over`] for the order an evaluation over facts would take.
 pub fn plan_text(program: &ir::Program) -> String {
+    plan_text_over(program, None)
+}
+
+/// [`plan_text`] as planned over the facts of `db`: outer loops are chosen
+/// by the relations' current sizes and the indexes already built, as an
+/// evaluation continuing from `db` would.
+pub fn plan_text_over(program: &ir::Program, db: Option<&Database>) -> String {
     let mut out = String::new();
-    let mut ix = Interner::new();
+    let mut ix = db.map_or_else(Interner::new, |db| db.interner.clone());
+    let sizes: Option<Vec<usize>> = db.map(|db| {
+        (0..program.relations.len())
+            .map(|r| db.rels.get(r).map_or(0, |rel| rel.len()))
+            .collect()
+    });
+    let indexed = |r: ir::RelId, cols: &[usize]| {
+        db.is_some_and(|db| {
+            db.static_indexes
+                .get(&(r, cols.to_vec()))
+                .is_some_and(|x| db.rels.get(r).is_some_and(|rel| x.version == rel.version))
+        })
+    };
     for (si, stratum) in program.strata.iter().enumerate() {
         if stratum.rules.is_empty() {
             continue;
@@ -325,15 +345,25 @@ pub fn plan_text(program: &ir::Program) -> String {
             }
         );
         let own = |rel: usize| stratum.relations.contains(&rel);
+        // The full version runs on a first pass, when the stratum's own
+        // relations are still empty.
+        let sizes: Option<Vec<usize>> = sizes.as_ref().map(|s| {
+            let mut s = s.clone();
+            for &r in &stratum.relations {
+                s[r] = 0;
+            }
+            s
+        });
         let env = PlanEnv {
             in_stratum: &own,
-            sizes: None,
-            indexed: &no_indexes,
+            sizes: sizes.as_deref(),
+            indexed: &indexed,
         };
+        // One list of index requests per stratum, as an evaluation keeps.
+        let mut reqs = Vec::new();
         for &rid in &stratum.rules {
             let rule = &program.rules[rid];
             let _ = writeln!(out, "  rule {rid}: {}", rule_text(program, rule));
-            let mut reqs = Vec::new();
             match plan_rule(program, rid, &env, &mut ix, &mut reqs) {
                 Ok(plan) => {
                     let show = Show {

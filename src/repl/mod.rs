@@ -296,7 +296,11 @@ impl Repl {
                 show::sources(self.ws.documents(), self.ws.facts())
             )?,
             Command::Profile => write!(out, "{}", self.ws.stats().render())?,
-            Command::Plan => write!(out, "{}", eval::plan_text(self.ws.program()))?,
+            Command::Plan => write!(
+                out,
+                "{}",
+                eval::plan_text_over(self.ws.program(), Some(self.ws.database()))
+            )?,
             Command::Quit => return Ok(Outcome::Quit),
             Command::Extension(ext, arg) => (ext.run)(self, &arg, out)?,
         }
