@@ -14,8 +14,13 @@ use sleuth::eval::{self, Database, EvalOptions};
 use sleuth::value::Value;
 use sleuth::{SourceMap, check, syntax};
 
-/// Runs `text` and returns its relations by name, or the rendered error.
-fn run(text: &str, threads: usize) -> Result<BTreeMap<String, BTreeSet<Vec<String>>>, String> {
+/// Runs `text` and returns its relations by name, or the rendered error;
+/// aggregates fold all their groups after `fold_groups_after` one by one.
+fn run(
+    text: &str,
+    threads: usize,
+    fold_groups_after: u32,
+) -> Result<BTreeMap<String, BTreeSet<Vec<String>>>, String> {
     let mut sources = SourceMap::new();
     let id = sources.add("groups.dl", text);
     let program = syntax::parse(&sources, id)
@@ -26,6 +31,7 @@ fn run(text: &str, threads: usize) -> Result<BTreeMap<String, BTreeSet<Vec<Strin
         .map_err(|d| d.render(&sources))?;
     let opts = EvalOptions {
         threads,
+        fold_groups_after,
         ..EvalOptions::default()
     };
     eval::evaluate(&program, &mut db, &opts).map_err(|d| d.render(&sources))?;
@@ -131,14 +137,38 @@ fn every_function_agrees_with_plain_loops_over_many_groups() {
             busy.insert(vec![g.to_string()]);
         }
     }
-    for threads in [1, 2] {
-        let got = run(&text, threads).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(rows(&got, "n"), n, "count, {threads} thread(s)");
-        assert_eq!(rows(&got, "total"), total, "sum, {threads} thread(s)");
-        assert_eq!(rows(&got, "low"), low, "min, {threads} thread(s)");
-        assert_eq!(rows(&got, "high"), high, "max, {threads} thread(s)");
-        assert_eq!(rows(&got, "avg"), avg, "mean, {threads} thread(s)");
-        assert_eq!(rows(&got, "busy"), busy, "filter, {threads} thread(s)");
+    for (threads, fold) in [(1, 16), (2, 16), (1, 0), (2, 1000)] {
+        let got = run(&text, threads, fold).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            rows(&got, "n"),
+            n,
+            "count, {threads} thread(s), fold after {fold}"
+        );
+        assert_eq!(
+            rows(&got, "total"),
+            total,
+            "sum, {threads} thread(s), fold after {fold}"
+        );
+        assert_eq!(
+            rows(&got, "low"),
+            low,
+            "min, {threads} thread(s), fold after {fold}"
+        );
+        assert_eq!(
+            rows(&got, "high"),
+            high,
+            "max, {threads} thread(s), fold after {fold}"
+        );
+        assert_eq!(
+            rows(&got, "avg"),
+            avg,
+            "mean, {threads} thread(s), fold after {fold}"
+        );
+        assert_eq!(
+            rows(&got, "busy"),
+            busy,
+            "filter, {threads} thread(s), fold after {fold}"
+        );
         assert!(
             !busy.is_empty() && busy.len() < groups,
             "the filter keeps some groups"
@@ -174,7 +204,7 @@ fn a_group_of_two_variables_and_a_target_from_outside() {
          .decl scaled(a: number, k: number, s: number)\n\
          scaled(a, k, s) :- v(a), w(k), s = sum c * k : { e(a, _, c) }.\n",
     );
-    let got = run(&text, 2).unwrap_or_else(|e| panic!("{e}"));
+    let got = run(&text, 2, 0).unwrap_or_else(|e| panic!("{e}"));
     let mut pair = BTreeSet::new();
     let mut scaled = BTreeSet::new();
     for a in 0..30i64 {
@@ -210,11 +240,15 @@ fn an_error_in_a_group_nobody_asks_for_is_not_raised() {
     }
     let max = i64::MAX;
     text.push_str(&format!("big(999, 0, {max}).\nbig(999, 1, {max}).\n"));
-    let got = run(&text, 2).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(rows(&got, "s"), expected);
+    for fold in [0, 16] {
+        let got = run(&text, 2, fold).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rows(&got, "s"), expected, "fold after {fold}");
+    }
 
     // Asked for, the same group fails with its error.
     text.push_str("ask(999).\n");
-    let err = run(&text, 2).expect_err("the sum overflows");
-    assert!(err.contains("arithmetic-overflow"), "{err}");
+    for fold in [0, 16] {
+        let err = run(&text, 2, fold).expect_err("the sum overflows");
+        assert!(err.contains("arithmetic-overflow"), "{err}");
+    }
 }

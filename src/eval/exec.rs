@@ -46,6 +46,8 @@ pub struct Ctx<'a> {
     pub interner: &'a Interner,
     /// Set by the caller to interrupt.
     pub cancel: Option<&'a AtomicBool>,
+    /// See [`EvalOptions::fold_groups_after`](super::EvalOptions::fold_groups_after).
+    pub fold_groups_after: u32,
 }
 
 /// Per-thread mutable state of a join.
@@ -581,10 +583,6 @@ impl Sink for AggSink<'_> {
     }
 }
 
-/// Distinct groups an aggregate evaluates one by one in a version before
-/// it folds all of its groups in one pass over its body instead.
-const GROUPS_ONE_BY_ONE: u32 = 16;
-
 /// Where an aggregate stands in the running version.
 #[derive(Clone, Copy, Default)]
 struct AggState {
@@ -639,8 +637,9 @@ fn maybe_temp(w: u64) -> bool {
 ///
 /// An aggregate reads only lower strata, which do not change while a version
 /// runs, so its value per group is memoized. The first groups are evaluated
-/// one at a time; once many outer bindings ask for different groups, the
-/// body runs once with the group unbound and every group's value is kept.
+/// one at a time; once outer bindings have asked for more different groups
+/// than [`Ctx::fold_groups_after`], the body runs once with the group unbound
+/// and every group's value is kept.
 fn aggregate(
     ctx: &Ctx,
     ag: &AggStep,
@@ -677,7 +676,7 @@ fn aggregate_miss(
     }
     if let Some(grouped) = &ag.grouped
         && !state.one_by_one
-        && state.evaluated >= GROUPS_ONE_BY_ONE
+        && state.evaluated >= ctx.fold_groups_after
     {
         let mut sink = GroupSink {
             ag,

@@ -347,6 +347,7 @@ impl Run<'_> {
                     indexes: &views,
                     interner: &db.interner,
                     cancel: self.opts.cancel.as_deref(),
+                    fold_groups_after: self.opts.fold_groups_after,
                 };
                 let job = |w: &mut Worker, (a, b): (usize, usize)| -> Result<usize, Stop> {
                     w.buf.clear();

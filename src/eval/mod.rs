@@ -88,6 +88,10 @@ pub struct EvalOptions {
     /// stays on one thread); 0, the default, means one per core (at most 8).
     /// 1 keeps everything on the calling thread.
     pub threads: usize,
+    /// Distinct groups an aggregate works out one at a time while a rule
+    /// version runs, before it folds all of its groups in one pass over its
+    /// body (16 by default; 0 folds at the first group).
+    pub fold_groups_after: u32,
 }
 
 impl Default for EvalOptions {
@@ -98,6 +102,7 @@ impl Default for EvalOptions {
             record_rounds: false,
             profile: false,
             threads: 0,
+            fold_groups_after: 16,
         }
     }
 }
