@@ -625,11 +625,15 @@ impl Sink for GroupSink<'_> {
     }
 }
 
-/// Whether a word may be a temporary symbol (numbers with bit 31 set are
-/// counted too, which only makes the memo forget more often).
-#[inline]
-fn maybe_temp(w: u64) -> bool {
-    w as u32 & TEMP_BIT != 0
+/// Whether a memoized group or its value holds a temporary symbol (which
+/// means something else once the temporaries are interned).
+fn holds_temp(ag: &AggStep, group: &[u64], value: Option<u64>) -> bool {
+    let temp = |w: u64| w as u32 & TEMP_BIT != 0;
+    group
+        .iter()
+        .zip(&ag.group_symbols)
+        .any(|(&w, &symbol)| symbol && temp(w))
+        || (ag.ty == crate::value::Type::Symbol && value.is_some_and(temp))
 }
 
 /// The aggregate's value for the current outer binding; `None` when `min`,
@@ -693,8 +697,7 @@ fn aggregate_miss(
                 let mut temps = false;
                 for (group, acc) in sink.groups {
                     let value = acc.finish();
-                    temps |= group.iter().any(|&w| maybe_temp(w))
-                        || (ag.ty == crate::value::Type::Symbol && value.is_some_and(maybe_temp));
+                    temps |= holds_temp(ag, &group, value);
                     let mut k = Vec::with_capacity(group.len() + 1);
                     k.push(ag.id as u64);
                     k.extend(group);
@@ -725,8 +728,7 @@ fn aggregate_miss(
     };
     run(ctx, &ag.steps, regs, sc, &mut sink)?;
     let value = sink.acc.finish();
-    sc.memo_temps |= key[1..].iter().any(|&w| maybe_temp(w))
-        || (ag.ty == crate::value::Type::Symbol && value.is_some_and(maybe_temp));
+    sc.memo_temps |= holds_temp(ag, &key[1..], value);
     sc.memo.insert(key.to_vec(), value);
     state.evaluated += 1;
     sc.agg_states.insert(ag.id, state);

@@ -186,6 +186,8 @@ pub struct AggStep {
     /// The registers bound before the aggregate that its value depends on,
     /// ascending: the group key.
     pub group: Vec<usize>,
+    /// Which of `group` hold symbols (which may be temporary ones).
+    pub group_symbols: Vec<bool>,
     /// The body's join with the group's registers unbound (it binds them),
     /// when it can be ordered so: one run of it folds every group at once.
     pub grouped: Option<Vec<Step>>,
@@ -972,6 +974,10 @@ impl Planner<'_, '_> {
                 self.aggregates += 1;
                 Some(Step::Aggregate(Box::new(AggStep {
                     id: self.aggregates,
+                    group_symbols: group
+                        .iter()
+                        .map(|&v| self.rule.vars[v].ty == Type::Symbol)
+                        .collect(),
                     group,
                     grouped,
                     result: ag.result,
