@@ -139,36 +139,20 @@ fn every_function_agrees_with_plain_loops_over_many_groups() {
     }
     for (threads, fold) in [(1, 16), (2, 16), (1, 0), (2, 1000)] {
         let got = run(&text, threads, fold).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            rows(&got, "n"),
-            n,
-            "count, {threads} thread(s), fold after {fold}"
-        );
-        assert_eq!(
-            rows(&got, "total"),
-            total,
-            "sum, {threads} thread(s), fold after {fold}"
-        );
-        assert_eq!(
-            rows(&got, "low"),
-            low,
-            "min, {threads} thread(s), fold after {fold}"
-        );
-        assert_eq!(
-            rows(&got, "high"),
-            high,
-            "max, {threads} thread(s), fold after {fold}"
-        );
-        assert_eq!(
-            rows(&got, "avg"),
-            avg,
-            "mean, {threads} thread(s), fold after {fold}"
-        );
-        assert_eq!(
-            rows(&got, "busy"),
-            busy,
-            "filter, {threads} thread(s), fold after {fold}"
-        );
+        for (rel, function, want) in [
+            ("n", "count", &n),
+            ("total", "sum", &total),
+            ("low", "min", &low),
+            ("high", "max", &high),
+            ("avg", "mean", &avg),
+            ("busy", "filter", &busy),
+        ] {
+            assert_eq!(
+                &rows(&got, rel),
+                want,
+                "{function}, {threads} thread(s), fold after {fold}"
+            );
+        }
         assert!(
             !busy.is_empty() && busy.len() < groups,
             "the filter keeps some groups"
