@@ -289,6 +289,47 @@ mod tests {
     }
 
     #[test]
+    fn many_batches_keep_their_order_and_the_first_error() {
+        // 10,000 lines cross several of the reader's batches; symbols repeat
+        // across batches, and every line appears twice.
+        let dir = temp_dir("batches");
+        let prog = program(&[Type::Symbol, Type::Number, Type::Symbol], '\t');
+        let mut text = String::new();
+        for i in 0..10_000 {
+            text.push_str(&format!("p{}\t{i}\tcity{}\n", i % 997, i % 13));
+        }
+        text.push_str(&text.clone());
+        fs::write(dir.join("ev.tsv"), &text).expect("write");
+        let mut db = Database::new(&prog);
+        let stats = read_inputs(&prog, &mut db, &dir).expect("reads");
+        assert_eq!((stats.lines, stats.tuples), (20_000, 10_000));
+        assert_eq!(db.interner.len(), 997 + 13);
+        let rows = db.tuples(0);
+        assert_eq!(rows.len(), 10_000);
+        assert!(rows.contains(&vec![
+            Value::Symbol("p5".into()),
+            Value::Number(9975),
+            Value::Symbol("city4".into()),
+        ]));
+
+        // An error on line 15,001 is the one reported, whatever came before.
+        text.push_str("late\tnot-a-number\tcity\n");
+        text.push_str("later\t\n");
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.swap(15_000, 20_000);
+        fs::write(dir.join("ev.tsv"), lines.join("\n")).expect("write");
+        let mut db = Database::new(&prog);
+        let bad = read_inputs(&prog, &mut db, &dir).expect_err("bad number");
+        assert!(
+            bad.message
+                .contains("ev.tsv:15001:6: `not-a-number` is not a number"),
+            "{}",
+            bad.message
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn parses_numbers_strictly() {
         assert_eq!(parse_i64(b"42"), Some(42));
         assert_eq!(parse_i64(b"-7"), Some(-7));
