@@ -229,7 +229,15 @@ impl Run<'_> {
                 }
             }
         }
-        let slots = prepare_indexes(program, db, &reqs, &used, si, &mut self.stats.indexes);
+        let slots = prepare_indexes(
+            program,
+            db,
+            &reqs,
+            &used,
+            si,
+            self.threads,
+            &mut self.stats.indexes,
+        );
         let mut rule_stats: Vec<RuleStats> = plans
             .iter()
             .map(|p| RuleStats {
@@ -512,6 +520,7 @@ fn prepare_indexes(
     reqs: &[IndexReq],
     used: &[bool],
     stratum: usize,
+    threads: usize,
     built: &mut Vec<IndexStats>,
 ) -> Vec<usize> {
     let mut slots = Vec::with_capacity(reqs.len());
@@ -529,8 +538,14 @@ fn prepare_indexes(
                 .is_some_and(|ix| ix.version == rel.version);
             if !fresh {
                 let t0 = Instant::now();
-                let ix =
-                    StaticIndex::build(rel.data(), rel.arity, rel.len(), &req.cols, rel.version);
+                let ix = StaticIndex::build_with(
+                    rel.data(),
+                    rel.arity,
+                    rel.len(),
+                    &req.cols,
+                    rel.version,
+                    threads,
+                );
                 let decl = &program.relations[req.rel];
                 let cols: Vec<&str> = req
                     .cols

@@ -36,17 +36,17 @@ pub fn key_matches(row: &[u64], cols: &[usize], key: &[u64]) -> bool {
 ///
 /// The key table is open-addressed with the key words stored inline beside
 /// the group's position range, so a lookup touches one slot (usually one
-/// cache line) and then the group's contiguous values.
+/// cache line) and then the group's contiguous values. It is split in two
+/// by the top bit of the key's hash, so that two threads can build the two
+/// halves side by side.
 #[derive(Clone, Debug)]
 pub struct StaticIndex {
     /// The key columns, in key order.
     pub cols: Vec<usize>,
     /// The other columns, in the order their values are stored in `vals`.
     pub val_cols: Vec<usize>,
-    /// Slots of `cols.len() + 1` words: the key, then `start << 32 | end`
-    /// (`0` marks an empty slot; no group is empty).
-    slots: Vec<u64>,
-    mask: usize,
+    /// The two halves of the key table.
+    parts: [Part; 2],
     /// Row ids by position (ascending within a group).
     pub ids: Vec<u32>,
     /// Non-key values by position (`val_cols.len()` words each).
@@ -56,10 +56,38 @@ pub struct StaticIndex {
     pub version: u64,
 }
 
+/// One half of a [`StaticIndex`]'s key table.
+#[derive(Clone, Debug, Default)]
+struct Part {
+    /// Slots of `cols.len() + 1` words: the key, then `start << 32 | end`
+    /// (`0` marks an empty slot; no group is empty).
+    slots: Vec<u64>,
+    mask: usize,
+}
+
+/// The half of the key table a key's hash belongs to.
+#[inline]
+fn part_of(h: u64) -> usize {
+    (h >> 63) as usize
+}
+
+/// Relations from this many rows on have their index built on two threads
+/// (when the evaluation may use two).
+const PARALLEL_FROM: usize = 1 << 16;
+
+/// One half of the key table while it is built: the table (the range word
+/// counts rows until positions are assigned), and each of its rows with
+/// its slot, in row order.
+struct Counted {
+    slots: Vec<u64>,
+    cap: usize,
+    groups: usize,
+    rows: Vec<(u32, u32)>,
+}
+
 impl StaticIndex {
-    /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`: one
-    /// pass counts rows per key in the inline table (prefetching slots ahead),
-    /// one assigns each key its position range, one places the rows.
+    /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`, on the
+    /// calling thread.
     pub fn build(
         data: &[u64],
         arity: usize,
@@ -67,95 +95,64 @@ impl StaticIndex {
         cols: &[usize],
         version: u64,
     ) -> StaticIndex {
-        const AHEAD: usize = 16;
+        StaticIndex::build_with(data, arity, len, cols, version, 1)
+    }
+
+    /// Groups the rows `data` by `cols`, on two threads when `threads` allows
+    /// and the relation is large: per half of the key table, one pass counts
+    /// rows per key (prefetching slots ahead), one assigns each key its
+    /// position range, one places the rows.
+    pub fn build_with(
+        data: &[u64],
+        arity: usize,
+        len: usize,
+        cols: &[usize],
+        version: u64,
+        threads: usize,
+    ) -> StaticIndex {
         let kk = cols.len();
         let stride = kk + 1;
         let val_cols: Vec<usize> = (0..arity).filter(|c| !cols.contains(c)).collect();
-        let row = |id: usize| &data[id * arity..id * arity + arity];
-        let mut cap = (len * 2).next_power_of_two().max(2);
-        let mut mask = cap - 1;
-        let mut slots = written_zeros(cap * stride);
-        let mut slot_of: Vec<u32> = Vec::with_capacity(len);
-        let mut groups = 0usize;
-        // Pass 1: find or add each row's key, counting rows per key.
-        let mut ahead = [0u64; AHEAD];
-        for (id, a) in ahead.iter_mut().enumerate().take(len) {
-            *a = hash_cols(row(id), cols);
-            prefetch(&slots[(*a as usize & mask) * stride]);
-        }
-        for id in 0..len {
-            let h = ahead[id % AHEAD];
-            if id + AHEAD < len {
-                let next = hash_cols(row(id + AHEAD), cols);
-                ahead[id % AHEAD] = next;
-                prefetch(&slots[(next as usize & mask) * stride]);
-            }
-            let r = row(id);
-            let mut i = h as usize & mask;
-            loop {
-                let slot = &mut slots[i * stride..i * stride + stride];
-                if slot[kk] == 0 {
-                    for (j, &c) in cols.iter().enumerate() {
-                        slot[j] = r[c];
-                    }
-                    slot[kk] = 1;
-                    groups += 1;
-                    break;
-                }
-                if key_matches(r, cols, &slot[..kk]) {
-                    slot[kk] += 1;
-                    break;
-                }
-                i = (i + 1) & mask;
-            }
-            slot_of.push(i as u32);
-        }
-        // Pass 2: each key's range; the low half counts up as rows are placed.
-        let mut acc = 0u64;
-        for i in 0..cap {
-            let count = slots[i * stride + kk];
-            if count != 0 {
-                slots[i * stride + kk] = (acc << 32) | acc;
-                acc += count;
-            }
-        }
-        // Pass 3: place each row's id and non-key values.
         let vk = val_cols.len();
+        let count = |part: usize| count_part(data, arity, len, cols, part);
+        let parallel = threads > 1 && len >= PARALLEL_FROM;
+        let (c0, c1) = if parallel {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| count(1));
+                let c0 = count(0);
+                let c1 = other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (c0, c1)
+            })
+        } else {
+            (count(0), count(1))
+        };
+        let n0 = c0.rows.len();
         let mut ids = vec![0u32; len];
         let mut vals = vec![0u64; len * vk];
-        for id in 0..len {
-            if let Some(&s) = slot_of.get(id + AHEAD) {
-                prefetch(&slots[s as usize * stride]);
-            }
-            let w = &mut slots[slot_of[id] as usize * stride + kk];
-            let pos = (*w as u32) as usize;
-            *w += 1;
-            ids[pos] = id as u32;
-            let r = row(id);
-            for (j, &c) in val_cols.iter().enumerate() {
-                vals[pos * vk + j] = r[c];
-            }
-        }
-        drop(slot_of);
-        // Few keys: move them to a table that fits them (at most half full).
-        let fit = (groups * 2).next_power_of_two().max(2);
-        if fit < cap {
-            let old = std::mem::replace(&mut slots, written_zeros(fit * stride));
-            cap = fit;
-            mask = cap - 1;
-            for e in old.chunks_exact(stride).filter(|e| e[kk] != 0) {
-                let mut i = hash_words(&e[..kk]) as usize & mask;
-                while slots[i * stride + kk] != 0 {
-                    i = (i + 1) & mask;
-                }
-                slots[i * stride..i * stride + stride].copy_from_slice(e);
-            }
-        }
+        let place = |c: Counted, base: usize, ids: &mut [u32], vals: &mut [u64]| {
+            place_part(c, base, data, arity, stride, &val_cols, ids, vals)
+        };
+        let (ids0, ids1) = ids.split_at_mut(n0);
+        let (vals0, vals1) = vals.split_at_mut(n0 * vk);
+        let groups = c0.groups + c1.groups;
+        let (p0, p1) = if parallel {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| place(c1, n0, ids1, vals1));
+                let p0 = place(c0, 0, ids0, vals0);
+                let p1 = other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (p0, p1)
+            })
+        } else {
+            (place(c0, 0, ids0, vals0), place(c1, n0, ids1, vals1))
+        };
         StaticIndex {
             cols: cols.to_vec(),
             val_cols,
-            slots,
-            mask,
+            parts: [p0, p1],
             ids,
             vals,
             groups,
@@ -168,9 +165,11 @@ impl StaticIndex {
     pub fn lookup(&self, key: &[u64]) -> (usize, usize) {
         let kk = self.cols.len();
         let stride = kk + 1;
-        let mut i = hash_words(key) as usize & self.mask;
+        let h = hash_words(key);
+        let part = &self.parts[part_of(h)];
+        let mut i = h as usize & part.mask;
         loop {
-            let slot = &self.slots[i * stride..i * stride + stride];
+            let slot = &part.slots[i * stride..i * stride + stride];
             let range = slot[kk];
             if range == 0 {
                 return (0, 0);
@@ -183,7 +182,7 @@ impl StaticIndex {
             if same {
                 return ((range >> 32) as usize, range as u32 as usize);
             }
-            i = (i + 1) & self.mask;
+            i = (i + 1) & part.mask;
         }
     }
 
@@ -196,8 +195,10 @@ impl StaticIndex {
     #[inline]
     pub fn prefetch_slot(&self, key: &[u64]) {
         let stride = self.cols.len() + 1;
-        let i = hash_words(key) as usize & self.mask;
-        prefetch(&self.slots[i * stride]);
+        let h = hash_words(key);
+        let part = &self.parts[part_of(h)];
+        let i = h as usize & part.mask;
+        prefetch(&part.slots[i * stride]);
     }
 
     /// Prefetches the first values of `key`'s group (its slot should be
@@ -209,6 +210,136 @@ impl StaticIndex {
             let vk = self.val_cols.len();
             prefetch(self.vals.as_ptr().wrapping_add(a * vk));
         }
+    }
+}
+
+/// Pass 1 for one half of the key table: finds or adds the key of every row
+/// whose hash falls in `part`, counting rows per key.
+fn count_part(data: &[u64], arity: usize, len: usize, cols: &[usize], part: usize) -> Counted {
+    const AHEAD: usize = 16;
+    let kk = cols.len();
+    let stride = kk + 1;
+    let row = |id: usize| &data[id * arity..id * arity + arity];
+    // Sized for a little over half the rows at most half full; a part that
+    // holds more (a skewed hash) is fuller but never full, as it has more
+    // slots than the relation has rows.
+    let expect = len / 2 + len / 16 + 16;
+    let cap = (expect * 2).next_power_of_two().max(2);
+    let mask = cap - 1;
+    let mut slots = written_zeros(cap * stride);
+    let mut rows: Vec<(u32, u32)> = Vec::with_capacity(expect.min(len));
+    let mut groups = 0usize;
+    let mut ahead = [0u64; AHEAD];
+    for (id, a) in ahead.iter_mut().enumerate().take(len) {
+        *a = hash_cols(row(id), cols);
+        if part_of(*a) == part {
+            prefetch(&slots[(*a as usize & mask) * stride]);
+        }
+    }
+    for id in 0..len {
+        let h = ahead[id % AHEAD];
+        if id + AHEAD < len {
+            let next = hash_cols(row(id + AHEAD), cols);
+            ahead[id % AHEAD] = next;
+            if part_of(next) == part {
+                prefetch(&slots[(next as usize & mask) * stride]);
+            }
+        }
+        if part_of(h) != part {
+            continue;
+        }
+        let r = row(id);
+        let mut i = h as usize & mask;
+        loop {
+            let slot = &mut slots[i * stride..i * stride + stride];
+            if slot[kk] == 0 {
+                for (j, &c) in cols.iter().enumerate() {
+                    slot[j] = r[c];
+                }
+                slot[kk] = 1;
+                groups += 1;
+                break;
+            }
+            if key_matches(r, cols, &slot[..kk]) {
+                slot[kk] += 1;
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        rows.push((id as u32, i as u32));
+    }
+    Counted {
+        slots,
+        cap,
+        groups,
+        rows,
+    }
+}
+
+/// Passes 2 and 3 for one half: gives each key its position range (from
+/// `base` on), places the half's row ids and non-key values into `ids` and
+/// `vals` (which start at position `base`), and shrinks the table to fit.
+#[allow(clippy::too_many_arguments)] // one half's share of the build
+fn place_part(
+    c: Counted,
+    base: usize,
+    data: &[u64],
+    arity: usize,
+    stride: usize,
+    val_cols: &[usize],
+    ids: &mut [u32],
+    vals: &mut [u64],
+) -> Part {
+    const AHEAD: usize = 16;
+    let kk = stride - 1;
+    let vk = val_cols.len();
+    let Counted {
+        mut slots,
+        cap,
+        groups,
+        rows,
+    } = c;
+    // Pass 2: each key's range; the low half counts up as rows are placed.
+    let mut acc = base as u64;
+    for i in 0..cap {
+        let count = slots[i * stride + kk];
+        if count != 0 {
+            slots[i * stride + kk] = (acc << 32) | acc;
+            acc += count;
+        }
+    }
+    // Pass 3: place each row's id and non-key values.
+    for (k, &(id, slot)) in rows.iter().enumerate() {
+        if let Some(&(_, s)) = rows.get(k + AHEAD) {
+            prefetch(&slots[s as usize * stride]);
+        }
+        let w = &mut slots[slot as usize * stride + kk];
+        let pos = (*w as u32) as usize - base;
+        *w += 1;
+        ids[pos] = id;
+        let r = &data[id as usize * arity..id as usize * arity + arity];
+        for (j, &c) in val_cols.iter().enumerate() {
+            vals[pos * vk + j] = r[c];
+        }
+    }
+    drop(rows);
+    // Few keys: move them to a table that fits them (at most half full).
+    let fit = (groups * 2).next_power_of_two().max(2);
+    if fit < cap {
+        let old = std::mem::replace(&mut slots, written_zeros(fit * stride));
+        let mask = fit - 1;
+        for e in old.chunks_exact(stride).filter(|e| e[kk] != 0) {
+            let mut i = hash_words(&e[..kk]) as usize & mask;
+            while slots[i * stride + kk] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i * stride..i * stride + stride].copy_from_slice(e);
+        }
+        return Part { slots, mask };
+    }
+    Part {
+        slots,
+        mask: cap - 1,
     }
 }
 
@@ -341,6 +472,35 @@ mod tests {
         let by_second = StaticIndex::build(&data, 2, 5, &[1], 0);
         let (lo, hi) = by_second.lookup(&[20]);
         assert_eq!(&by_second.vals[lo..hi], &[2]);
+    }
+
+    #[test]
+    fn both_halves_built_on_two_threads_agree_with_one() {
+        // 200,000 rows over 50,000 keys, built sequentially and in parallel.
+        let len = 200_000usize;
+        let mut data = Vec::with_capacity(len * 3);
+        for i in 0..len as u64 {
+            data.extend_from_slice(&[i % 50_000, i, i % 7]);
+        }
+        let one = StaticIndex::build_with(&data, 3, len, &[0, 2], 4, 1);
+        let two = StaticIndex::build_with(&data, 3, len, &[0, 2], 4, 2);
+        assert_eq!(one.groups(), two.groups());
+        for k in [0u64, 1, 6, 49_999, 50_000] {
+            for m in 0..7 {
+                let (a, b) = one.lookup(&[k, m]);
+                let (c, d) = two.lookup(&[k, m]);
+                assert_eq!(&one.ids[a..b], &two.ids[c..d], "key ({k}, {m})");
+                assert_eq!(&one.vals[a..b], &two.vals[c..d]);
+                for &id in &one.ids[a..b] {
+                    let row = &data[id as usize * 3..id as usize * 3 + 3];
+                    assert_eq!((row[0], row[2]), (k, m));
+                }
+            }
+        }
+        // Every row is placed exactly once.
+        let mut seen = two.ids.clone();
+        seen.sort_unstable();
+        assert!(seen.iter().enumerate().all(|(i, &id)| id as usize == i));
     }
 
     #[test]
