@@ -132,6 +132,20 @@ fn relation_error(db: &Database, rel: RelId) -> Option<Diagnostic> {
     })
 }
 
+/// Whether `indexes` holds a static index on `cols` of relation `rel` built
+/// from the relation as it is now (taking the two fields apart, so that a
+/// planner can ask while it interns constants).
+pub(crate) fn index_is_current(
+    indexes: &HashMap<(RelId, Vec<usize>), StaticIndex>,
+    rels: &[Relation],
+    rel: RelId,
+    cols: &[usize],
+) -> bool {
+    indexes
+        .get(&(rel, cols.to_vec()))
+        .is_some_and(|ix| rels.get(rel).is_some_and(|r| ix.version == r.version))
+}
+
 impl Database {
     /// An empty database with one relation per relation of `program`.
     pub fn new(program: &ir::Program) -> Database {

@@ -6,7 +6,7 @@
 //! candidate buffer small.
 
 use super::EvalOptions;
-use super::database::Database;
+use super::database::{Database, index_is_current};
 use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan_outer};
 use super::index::StaticIndex;
 use super::intern::TEMP_BIT;
@@ -202,11 +202,7 @@ impl Run<'_> {
         let sizes: Vec<usize> = db.rels.iter().map(|r| r.len()).collect();
         let in_stratum = |r: RelId| own.contains(&r);
         let (rels, static_indexes) = (&db.rels, &db.static_indexes);
-        let indexed = |r: RelId, cols: &[usize]| {
-            static_indexes
-                .get(&(r, cols.to_vec()))
-                .is_some_and(|ix| ix.version == rels[r].version)
-        };
+        let indexed = |r: RelId, cols: &[usize]| index_is_current(static_indexes, rels, r, cols);
         let env = PlanEnv {
             in_stratum: &in_stratum,
             sizes: Some(&sizes),
@@ -532,11 +528,7 @@ fn prepare_indexes(
         } else {
             let rel = &db.rels[req.rel];
             let key = (req.rel, req.cols.clone());
-            let fresh = db
-                .static_indexes
-                .get(&key)
-                .is_some_and(|ix| ix.version == rel.version);
-            if !fresh {
+            if !index_is_current(&db.static_indexes, &db.rels, req.rel, &req.cols) {
                 let t0 = Instant::now();
                 let ix = StaticIndex::build_with(
                     rel.data(),

@@ -3,7 +3,7 @@
 //! semi-naive versions, their join order and the index (bound columns) each
 //! atom is read through.
 
-use super::database::Database;
+use super::database::{Database, index_is_current};
 use super::intern::Interner;
 use super::pack::unpack;
 use super::plan::{CExpr, ColOp, IndexReq, Operand, PlanEnv, Source, Step, Version, plan_rule};
@@ -319,11 +319,7 @@ pub fn plan_text_over(program: &ir::Program, db: Option<&Database>) -> String {
             .collect()
     });
     let indexed = |r: ir::RelId, cols: &[usize]| {
-        db.is_some_and(|db| {
-            db.static_indexes
-                .get(&(r, cols.to_vec()))
-                .is_some_and(|x| db.rels.get(r).is_some_and(|rel| x.version == rel.version))
-        })
+        db.is_some_and(|db| index_is_current(&db.static_indexes, &db.rels, r, cols))
     };
     for (si, stratum) in program.strata.iter().enumerate() {
         if stratum.rules.is_empty() {
