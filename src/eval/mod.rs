@@ -69,6 +69,7 @@ pub use show::{plan_text, plan_text_over, rule_text};
 pub use stats::{EvalStats, RuleStats, StratumMode, StratumStats};
 
 use std::sync::Arc;
+use std::time::Duration;
 use std::sync::atomic::AtomicBool;
 
 /// How [`evaluate`] runs.
@@ -92,6 +93,12 @@ pub struct EvalOptions {
     /// version runs, before it folds all of its groups in one pass over its
     /// body (16 by default; 0 folds at the first group).
     pub fold_groups_after: u32,
+    /// Stop with `memory-limit` once the evaluation's relations and indexes
+    /// hold about this many bytes (the CLI's `--max-memory`); 0 means no bound.
+    pub max_memory: u64,
+    /// Stop with `time-limit` once one evaluation has run this long (the CLI's
+    /// `--timeout`); `None` means no bound.
+    pub time_limit: Option<Duration>,
 }
 
 impl Default for EvalOptions {
@@ -103,6 +110,8 @@ impl Default for EvalOptions {
             profile: false,
             threads: 0,
             fold_groups_after: 16,
+            max_memory: 0,
+            time_limit: None,
         }
     }
 }
