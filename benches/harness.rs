@@ -388,18 +388,7 @@ fn compare(ctx: &Context, options: &cli::Options) -> (String, bool) {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match cli::parse(&args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}\n\n{}", cli::USAGE);
-            return ExitCode::from(2);
-        }
-    };
-    if options.help {
-        print!("{}", cli::USAGE);
-        return ExitCode::SUCCESS;
-    }
+    let options = cli::parse();
     let ctx = Context::new(&options);
     if options.gen_only {
         let mut ok = true;

@@ -8,15 +8,26 @@ static ALLOC: sleuth::memory::HugePageAlloc = sleuth::memory::HugePageAlloc;
 
 use std::process::ExitCode;
 
-use cli::args::{self, Command};
+use clap::Parser;
+use cli::args::{Cli, Command};
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    let command = match args::parse(&argv) {
-        Ok(c) => c,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
+    // Arguments are read as OS strings: one that is not UTF-8 is a usage
+    // error where text is expected, and a path otherwise.
+    let command = match Cli::try_parse_from(std::env::args_os()) {
+        Ok(cli) => cli.command,
+        Err(e) => {
+            // `--help` and `--version` print to standard output and succeed;
+            // a usage error exits 1, like every other error.
+            let usage_error = e.use_stderr();
+            if let Err(io) = e.print() {
+                eprintln!("error: cannot print: {io}");
+            }
+            return if usage_error {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match dispatch(command) {
@@ -29,30 +40,38 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(command: Command) -> anyhow::Result<bool> {
+fn dispatch(command: Option<Command>) -> anyhow::Result<bool> {
+    let Some(command) = command else {
+        return cli::repl(&Default::default(), &Default::default());
+    };
     match command {
-        Command::Help => {
-            print!("{}", args::USAGE);
-            Ok(true)
-        }
-        Command::Version => {
-            println!("sleuth {}", env!("CARGO_PKG_VERSION"));
-            Ok(true)
-        }
         Command::Run {
             program,
             facts,
             output,
             format,
             eval,
-        } => cli::run(&program, &facts, output.as_deref(), format, &eval),
+        } => cli::run(
+            &program,
+            &facts,
+            cli::args::output_dir(&output),
+            format,
+            &eval,
+        ),
         Command::Query {
             inputs,
             format,
             text,
             eval,
         } => cli::query(&inputs, format, &text, &eval),
-        Command::Check { inputs, plan } => cli::check_rules(&inputs, plan),
+        Command::Check {
+            mut inputs,
+            plan,
+            files,
+        } => {
+            inputs.rules.extend(files);
+            cli::check_rules(&inputs, plan)
+        }
         Command::Explain {
             inputs,
             explain,

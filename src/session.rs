@@ -18,9 +18,11 @@ use crate::{check, syntax};
 mod change;
 mod edit;
 mod evaluate;
+mod inputs;
 mod schema;
 
 pub use edit::{EntryKind, SessionEntry};
+pub use inputs::Inputs;
 pub use schema::{RuleSource, Schema};
 
 /// Why a workspace operation failed: diagnostics over the workspace's texts.
@@ -312,29 +314,37 @@ impl Workspace {
     /// when given, loads data files against them, without evaluating.
     /// Reports every error found.
     pub fn check_only(data: &[PathBuf], rules: &[PathBuf]) -> Result<ir::Program, Error> {
-        let mut ws = Workspace::empty();
-        let rules = if rules.is_empty() {
-            embedded_texts(crate::embedded::RULES)
-        } else {
-            read_all(rules, "dl", &ws.sources)?
-        };
-        let data = read_all(data, "json", &ws.sources)?;
-        for (name, text) in &data {
-            ws.add_data(name, text)?;
+        Workspace::check_inputs(&Inputs {
+            data: data.to_vec(),
+            rules: rules.to_vec(),
+            builtin_data: false,
+            builtin_rules: rules.is_empty(),
+        })
+    }
+
+    /// Checks rule texts and loads data texts against them, collecting
+    /// every parse error before reporting.
+    fn check_texts(
+        &mut self,
+        data: &[(String, String)],
+        rules: &[(String, String)],
+    ) -> Result<ir::Program, Error> {
+        for (name, text) in data {
+            self.add_data(name, text)?;
         }
         let mut diagnostics = Diagnostics::default();
-        for (name, text) in &rules {
-            match ws.parse_text(name, text) {
-                Ok(c) => ws.library.push(c),
+        for (name, text) in rules {
+            match self.parse_text(name, text) {
+                Ok(c) => self.library.push(c),
                 Err(e) => diagnostics.0.extend(e.diagnostics.0),
             }
         }
         if !diagnostics.is_empty() {
-            return Err(Error::new(diagnostics, &ws.sources));
+            return Err(Error::new(diagnostics, &self.sources));
         }
-        let program = ws.check_modules(&ws.modules(&[], &[]))?;
-        for fact in &ws.facts {
-            ws.fact_relation(&program, fact)?;
+        let program = self.check_modules(&self.modules(&[], &[]))?;
+        for fact in &self.facts {
+            self.fact_relation(&program, fact)?;
         }
         Ok(program)
     }

@@ -323,7 +323,16 @@ fn sleuth_query(args: &[&str]) -> serde_json::Value {
 
 fn cli(query: &str) -> serde_json::Value {
     sleuth_query(&[
-        "query", "--data", "data", "--rules", "rules", "--format", "json", query,
+        "query",
+        "--no-builtin-data",
+        "--no-builtin-rules",
+        "--data",
+        "data",
+        "--rules",
+        "rules",
+        "--format",
+        "json",
+        query,
     ])
 }
 

@@ -131,7 +131,16 @@ fn sleuth_explain_prints_each_main_conclusion_with_its_paragraphs() {
             let out = Command::new(env!("CARGO_BIN_EXE_sleuth"))
                 .current_dir(root)
                 .args([
-                    "explain", "--data", "data", "--rules", "rules", "--format", format, fact,
+                    "explain",
+                    "--no-builtin-data",
+                    "--no-builtin-rules",
+                    "--data",
+                    "data",
+                    "--rules",
+                    "rules",
+                    "--format",
+                    format,
+                    fact,
                 ])
                 .output()
                 .expect("sleuth runs");

@@ -307,7 +307,9 @@ fn the_command_line_reports_errors_with_a_failing_status() {
     let (ok, err) = run(&["explain", r#"recurring_hotspot("Casablanca")"#]);
     assert!(!ok);
     assert!(
-        err.contains("error[not-derived]") && err.contains(":whynot"),
+        err.contains("error[not-derived]")
+            && err.contains(r#"ask `sleuth explain --whynot 'recurring_hotspot("Casablanca")'`"#)
+            && !err.contains(":whynot"),
         "{err}"
     );
     let (ok, err) = run(&[
@@ -331,5 +333,5 @@ fn the_command_line_reports_errors_with_a_failing_status() {
         r#"recurring_hotspot("Tangier")"#,
     ]);
     assert!(!ok);
-    assert!(err.contains("text, json or dot"), "{err}");
+    assert!(err.contains("possible values: text, json, dot"), "{err}");
 }

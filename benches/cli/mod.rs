@@ -1,47 +1,10 @@
-//! This module defines the harness's command line: `cargo bench --bench harness -- [OPTIONS]`.
+//! This module defines the harness's command line, parsed with clap:
+//! `cargo bench --bench harness -- [OPTIONS]`.
 
 use crate::datagen::spec::{Size, Workload};
+use clap::Parser;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use std::path::PathBuf;
-
-/// Usage text printed by `--help` and after a bad argument.
-pub const USAGE: &str = "\
-usage: cargo bench --bench harness -- [OPTIONS]
-
-Runs sleuth (and the peers that are present) on the benchmark workloads and prints markdown tables.
-
-selection:
-  --workload tc|sg|events|all   workloads to run (default all)
-  --size small|medium|large|xlarge|all
-                                sizes to run (default large; all = small..xlarge, xlarge is events only)
-  --runs N                      runs per engine and data set (default 3); the median is reported
-  --scaling                     events at every size, small to xlarge (sleuth and the peers)
-  --smoke                       small size of each workload, 1 run, no peers; fails on a wrong answer
-
-data:
-  --data DIR                    read DIR/<workload>-<size>/*.tsv (as written by gen.py --out DIR);
-                                also taken from $SLEUTH_BENCH_DATA. Sets missing there are generated.
-  --gen-only                    only generate (or find) the selected data sets and print their folders
-
-peers:
-  --shared DIR                  the shared benchmark folder with crepe-ref/ and run_nemo.py
-                                (default: $SLEUTH_BENCH_SHARED, else ../shared/bench beside the repository)
-  --peers LIST                  comma-separated subset of crepe,ascent,nemo,souffle (default all)
-  --no-peers                    sleuth only
-
-sleuth measurement modes (sleuth only; each replaces the peer comparison):
-  --compare-engines             sleuth run --engine compiled vs --engine interpreted
-      --library-program FILE    program to run (default benches/programs/events.dl)
-      --library-data DIR        facts to run it on (default the events set of the chosen size)
-  --provenance-overhead         recording on (--provenance) vs off (--no-provenance)
-  --load-only                   fact loading time (from sleuth run --profile) against the whole run
-
-other:
-  --sleuth PATH                 the sleuth binary to measure (default: the one cargo bench built;
-                                also $SLEUTH_BIN), e.g. an older build for before/after figures
-  --timeout SECS                kill a run after SECS seconds (default 1800)
-  --out FILE                    also write the report to FILE
-  --help                        this text
-";
 
 /// A sleuth-only measurement mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +17,7 @@ pub enum Mode {
     LoadOnly,
 }
 
-/// Everything the command line says.
+/// Everything the command line says, settled.
 #[derive(Debug)]
 pub struct Options {
     /// Workloads to run.
@@ -83,110 +46,173 @@ pub struct Options {
     pub sleuth: Option<PathBuf>,
     /// Per-run time limit in seconds.
     pub timeout_s: u64,
-    /// Also write the report here.
+    /// Also write the report to this file.
     pub out: Option<PathBuf>,
-    /// Print usage and stop.
-    pub help: bool,
 }
 
 /// Every peer the harness knows.
 pub const ALL_PEERS: [&str; 4] = ["crepe", "ascent", "nemo", "souffle"];
 
-fn value<'a>(
-    args: &mut impl Iterator<Item = &'a String>,
-    flag: &str,
-) -> Result<&'a String, String> {
-    args.next().ok_or_else(|| format!("{flag} needs a value"))
+/// The flags as written.
+#[derive(Parser, Debug)]
+#[command(
+    name = "harness",
+    override_usage = "cargo bench --bench harness -- [OPTIONS]",
+    args_override_self = true,
+    about = "Runs sleuth (and the peers that are present) on the benchmark workloads and prints markdown tables."
+)]
+struct Flags {
+    /// Workloads to run
+    #[arg(long, value_name = "tc|sg|events|all", default_value = "all",
+          value_parser = PossibleValuesParser::new(["tc", "sg", "events", "all"]).map(workloads),
+          help_heading = "Selection")]
+    workload: Workloads,
+    /// Sizes to run (all = small..xlarge; xlarge is events only)
+    #[arg(long, value_name = "small|medium|large|xlarge|all", default_value = "large",
+          value_parser = PossibleValuesParser::new(["small", "medium", "large", "xlarge", "all"]).map(sizes),
+          help_heading = "Selection")]
+    size: Sizes,
+    /// Runs per engine and data set; the median is reported
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(1..), help_heading = "Selection")]
+    runs: u64,
+    /// Events at every size, small to xlarge (sleuth and the peers)
+    #[arg(long, conflicts_with_all = ["workload", "size"], help_heading = "Selection")]
+    scaling: bool,
+    /// Small size of each workload, 1 run, no peers; fails on a wrong answer
+    #[arg(long, help_heading = "Selection")]
+    smoke: bool,
+    /// Read DIR/<workload>-<size>/*.tsv (as written by gen.py --out DIR; also $SLEUTH_BENCH_DATA); sets missing there are generated
+    #[arg(long, value_name = "DIR", help_heading = "Data")]
+    data: Option<PathBuf>,
+    /// Only generate (or find) the selected data sets and print their folders
+    #[arg(long, help_heading = "Data")]
+    gen_only: bool,
+    /// The shared benchmark folder with crepe-ref/ and run_nemo.py (default: $SLEUTH_BENCH_SHARED, else ../shared/bench beside the repository)
+    #[arg(long, value_name = "DIR", help_heading = "Peers")]
+    shared: Option<PathBuf>,
+    /// Comma-separated subset of crepe,ascent,nemo,souffle (default all)
+    #[arg(long, value_name = "LIST", value_delimiter = ',',
+          value_parser = PossibleValuesParser::new(ALL_PEERS), help_heading = "Peers")]
+    peers: Option<Vec<String>>,
+    /// Sleuth only
+    #[arg(long, conflicts_with = "peers", help_heading = "Peers")]
+    no_peers: bool,
+    /// sleuth run --engine compiled vs --engine interpreted
+    #[arg(
+        long,
+        help_heading = "Sleuth measurement modes (each replaces the peer comparison)"
+    )]
+    compare_engines: bool,
+    /// Program for --compare-engines (default benches/programs/events.dl)
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Sleuth measurement modes (each replaces the peer comparison)"
+    )]
+    library_program: Option<PathBuf>,
+    /// Facts for --compare-engines (default the events set of the chosen size)
+    #[arg(
+        long,
+        value_name = "DIR",
+        help_heading = "Sleuth measurement modes (each replaces the peer comparison)"
+    )]
+    library_data: Option<PathBuf>,
+    /// Recording on (--provenance) vs off (--no-provenance)
+    #[arg(
+        long,
+        help_heading = "Sleuth measurement modes (each replaces the peer comparison)"
+    )]
+    provenance_overhead: bool,
+    /// Fact loading time (from sleuth run --profile) against the whole run
+    #[arg(
+        long,
+        help_heading = "Sleuth measurement modes (each replaces the peer comparison)"
+    )]
+    load_only: bool,
+    /// The sleuth binary to measure (default: $SLEUTH_BIN, else the one cargo bench built), e.g. an older build
+    #[arg(long, value_name = "PATH")]
+    sleuth: Option<PathBuf>,
+    /// Kill a run after SECS seconds
+    #[arg(long, value_name = "SECS", default_value_t = 1800,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+    /// Also write the report to FILE
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Passed by `cargo bench`; ignored
+    #[arg(long, hide = true)]
+    bench: bool,
 }
 
-/// Parses the arguments after `--` (cargo's own `--bench` is accepted and ignored).
-pub fn parse(args: &[String]) -> Result<Options, String> {
+/// The workloads one `--workload` names (`all`: every one).
+#[derive(Clone, Debug)]
+struct Workloads(Vec<Workload>);
+
+/// The sizes one `--size` names (`all`: every one).
+#[derive(Clone, Debug)]
+struct Sizes(Vec<Size>);
+
+fn workloads(name: String) -> Workloads {
+    Workloads(match Workload::parse(&name) {
+        Some(w) => vec![w],
+        None => Workload::ALL.to_vec(),
+    })
+}
+
+fn sizes(name: String) -> Sizes {
+    Sizes(match Size::parse(&name) {
+        Some(s) => vec![s],
+        None => Size::ALL.to_vec(),
+    })
+}
+
+/// A path from the environment, when the flag is not given.
+fn from_env(flag: Option<PathBuf>, var: &str) -> Option<PathBuf> {
+    flag.or_else(|| std::env::var_os(var).map(PathBuf::from))
+}
+
+/// Parses the process's arguments; prints help or a usage error and exits
+/// when asked to or when they are wrong.
+pub fn parse() -> Options {
+    settle(Flags::parse())
+}
+
+/// Settles the flags: a later `--workload` or `--size` replaces an earlier
+/// one; `--scaling` and `--smoke` fix the selection.
+fn settle(f: Flags) -> Options {
     let mut o = Options {
-        workloads: Workload::ALL.to_vec(),
-        sizes: vec![Size::Large],
-        runs: 3,
-        data: std::env::var_os("SLEUTH_BENCH_DATA").map(PathBuf::from),
-        shared: std::env::var_os("SLEUTH_BENCH_SHARED").map(PathBuf::from),
-        peers: ALL_PEERS.iter().map(|p| p.to_string()).collect(),
-        smoke: false,
-        gen_only: false,
-        modes: Vec::new(),
-        library_program: None,
-        library_data: None,
-        sleuth: std::env::var_os("SLEUTH_BIN").map(PathBuf::from),
-        timeout_s: 1800,
-        out: None,
-        help: false,
+        workloads: f.workload.0,
+        sizes: f.size.0,
+        runs: usize::try_from(f.runs).unwrap_or(usize::MAX),
+        data: from_env(f.data, "SLEUTH_BENCH_DATA"),
+        shared: from_env(f.shared, "SLEUTH_BENCH_SHARED"),
+        peers: match f.peers {
+            Some(list) => list,
+            None => ALL_PEERS.iter().map(|p| p.to_string()).collect(),
+        },
+        smoke: f.smoke,
+        gen_only: f.gen_only,
+        modes: [
+            (f.compare_engines, Mode::CompareEngines),
+            (f.provenance_overhead, Mode::ProvenanceOverhead),
+            (f.load_only, Mode::LoadOnly),
+        ]
+        .into_iter()
+        .filter_map(|(on, mode)| on.then_some(mode))
+        .collect(),
+        library_program: f.library_program,
+        library_data: f.library_data,
+        sleuth: from_env(f.sleuth, "SLEUTH_BIN"),
+        timeout_s: f.timeout,
+        out: f.out,
     };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--bench" => {}
-            "--workload" => {
-                let v = value(&mut args, arg)?;
-                o.workloads = match v.as_str() {
-                    "all" => Workload::ALL.to_vec(),
-                    name => {
-                        vec![Workload::parse(name).ok_or(format!("unknown workload {name:?}"))?]
-                    }
-                };
-            }
-            "--size" => {
-                let v = value(&mut args, arg)?;
-                o.sizes = match v.as_str() {
-                    "all" => Size::ALL.to_vec(),
-                    name => vec![Size::parse(name).ok_or(format!("unknown size {name:?}"))?],
-                };
-            }
-            "--runs" => {
-                let v = value(&mut args, arg)?;
-                o.runs = v
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(format!("--runs {v:?}: need N >= 1"))?;
-            }
-            "--scaling" => {
-                o.workloads = vec![Workload::Events];
-                o.sizes = Size::ALL.to_vec();
-            }
-            "--smoke" => o.smoke = true,
-            "--data" => o.data = Some(value(&mut args, arg)?.into()),
-            "--gen-only" => o.gen_only = true,
-            "--shared" => o.shared = Some(value(&mut args, arg)?.into()),
-            "--peers" => {
-                let v = value(&mut args, arg)?;
-                o.peers = v
-                    .split(',')
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                if let Some(bad) = o.peers.iter().find(|p| !ALL_PEERS.contains(&p.as_str())) {
-                    return Err(format!(
-                        "unknown peer {bad:?} (known: {})",
-                        ALL_PEERS.join(", ")
-                    ));
-                }
-            }
-            "--no-peers" => o.peers.clear(),
-            "--compare-engines" => o.modes.push(Mode::CompareEngines),
-            "--provenance-overhead" => o.modes.push(Mode::ProvenanceOverhead),
-            "--load-only" => o.modes.push(Mode::LoadOnly),
-            "--library-program" => o.library_program = Some(value(&mut args, arg)?.into()),
-            "--library-data" => o.library_data = Some(value(&mut args, arg)?.into()),
-            "--sleuth" => o.sleuth = Some(value(&mut args, arg)?.into()),
-            "--timeout" => {
-                let v = value(&mut args, arg)?;
-                o.timeout_s = v
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(format!("--timeout {v:?}"))?;
-            }
-            "--out" => o.out = Some(value(&mut args, arg)?.into()),
-            "--help" | "-h" => o.help = true,
-            other => return Err(format!("unknown argument {other:?}")),
-        }
+    if f.no_peers {
+        o.peers.clear();
+    }
+    if f.scaling {
+        o.workloads = vec![Workload::Events];
+        o.sizes = Size::ALL.to_vec();
     }
     if o.smoke {
         o.sizes = vec![Size::Small];
@@ -195,5 +221,5 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
         o.peers.clear();
         o.modes.clear();
     }
-    Ok(o)
+    o
 }

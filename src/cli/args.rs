@@ -1,480 +1,653 @@
-//! This module defines the command line's grammar: a plain function from
-//! arguments to a [`Command`], tested with a table.
+//! This module defines the command line's grammar, with clap's derive API:
+//! one [`Command`] per subcommand, the flags the commands share
+//! ([`Inputs`], [`EvalFlags`]) and the usage line of each command, which
+//! `--help` and the README both show.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use clap::builder::{OsStringValueParser, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use sleuth::compiled::Engine;
 use sleuth::io::format::Format;
+use sleuth::value::Date;
+use sleuth::viz::ChartFormat;
 
-/// Which evaluation path to use for the rule library.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Engine {
-    /// Compiled when the library matches the build, interpreted otherwise.
-    Auto,
-    /// Force the crepe-compiled library.
-    Compiled,
-    /// Force the interpreter.
-    Interpreted,
+use super::bounds;
+
+/// The flags naming the data and rules, as they appear in usage lines.
+macro_rules! inputs_usage {
+    () => {
+        "[--data P]... [--rules P]... [--no-builtin-data] [--no-builtin-rules]"
+    };
 }
 
-/// Options shared by the commands that evaluate.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EvalFlags {
-    /// Bound on derived tuples.
-    pub max_tuples: Option<u64>,
-    /// Print a profile after evaluating.
-    pub profile: bool,
-    /// Which path evaluates the library.
-    pub engine: Engine,
-    /// `--provenance` / `--no-provenance`: record derivation rounds for
-    /// explanations. `None` takes the command's default (on for the
-    /// workspace commands, off for `run`).
-    pub provenance: Option<bool>,
+/// The resource-bound flags, as they appear in usage lines.
+macro_rules! bounds_usage {
+    () => {
+        "[--max-tuples N] [--max-memory SIZE] [--timeout DURATION]"
+    };
 }
 
-impl Default for EvalFlags {
-    fn default() -> EvalFlags {
-        EvalFlags {
-            max_tuples: None,
-            profile: false,
-            engine: Engine::Auto,
-            provenance: None,
-        }
+/// The usage line of each command (`--help` prints it; the README's
+/// command-line section shows the same lines, which a test checks).
+pub mod usage {
+    /// `sleuth repl`.
+    pub const REPL: &str = concat!("sleuth repl ", inputs_usage!(), " ", bounds_usage!());
+    /// `sleuth run`.
+    pub const RUN: &str = concat!(
+        "sleuth run PROGRAM.dl [-F DIR] [-D DIR|-] [--format tsv|json] [--profile] ",
+        bounds_usage!()
+    );
+    /// `sleuth query`.
+    pub const QUERY: &str = concat!(
+        "sleuth query ",
+        inputs_usage!(),
+        " [--format table|json|csv] ",
+        bounds_usage!(),
+        " 'TEXT'"
+    );
+    /// `sleuth check`.
+    pub const CHECK: &str = concat!("sleuth check ", inputs_usage!(), " [--plan] [RULES.dl]...");
+    /// `sleuth explain`.
+    pub const EXPLAIN: &str = concat!(
+        "sleuth explain ",
+        inputs_usage!(),
+        " [--format text|json|dot] [--whynot] [--strongest] [--depth N] ",
+        bounds_usage!(),
+        " 'FACT'"
+    );
+    /// `sleuth timeline`.
+    pub const TIMELINE: &str = concat!(
+        "sleuth timeline ",
+        inputs_usage!(),
+        " [--place P] [--country C] [--theater T] [--from YYYY-MM] [--to YYYY-MM] [--notes] [--bars|--no-bars] ",
+        bounds_usage!()
+    );
+    /// `sleuth graph`.
+    pub const GRAPH: &str = concat!(
+        "sleuth graph ",
+        inputs_usage!(),
+        " [--out FILE] [--format dot|graphml|svg] [--svg] [--max-nodes N] ",
+        bounds_usage!(),
+        " 'QUERY'"
+    );
+    /// `sleuth report`.
+    pub const REPORT: &str = concat!(
+        "sleuth report ",
+        inputs_usage!(),
+        " [--out FILE.html] [--no-graphviz] ",
+        bounds_usage!()
+    );
+    /// Every command's line, in the order `--help` lists them.
+    pub const ALL: [&str; 8] = [REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT];
+}
+
+const TOP_USAGE: &str = "sleuth                open the REPL over the built-in data/ and rules/
+       sleuth COMMAND ...    (sleuth COMMAND --help for its flags)";
+
+/// `sleuth --help` after the list of commands: each command's usage line,
+/// what the built-ins are, and the exit status.
+fn top_after_help() -> String {
+    let mut text = String::from("Usage of each command:\n");
+    for line in usage::ALL {
+        text.push_str(&format!("  {line}\n"));
     }
+    text.push_str(
+        "\nThe built-in data/ and rules/ are loaded first, then any --data and --rules files;\n\
+         --no-builtin-data and --no-builtin-rules leave the built-ins out.\n\
+         Exit status: 0 on success, 1 on any error (usage errors included).",
+    );
+    text
 }
 
-/// Data and rule files (none given: the embedded data/ and rules/).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Inputs {
-    /// `--data PATH` (repeatable).
-    pub data: Vec<PathBuf>,
-    /// `--rules PATH` (repeatable).
-    pub rules: Vec<PathBuf>,
+/// The whole command line.
+#[derive(Parser, Debug, PartialEq)]
+#[command(
+    name = "sleuth",
+    version,
+    about = "sleuth: a Datalog engine for analysts",
+    override_usage = TOP_USAGE,
+    after_help = top_after_help()
+)]
+pub struct Cli {
+    /// What to do; none opens the REPL over the built-in data/ and rules/.
+    #[command(subcommand)]
+    pub command: Option<Command>,
 }
 
 /// What the command line asks for.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Subcommand, Clone, Debug, PartialEq)]
 pub enum Command {
-    /// `sleuth run PROGRAM.dl [-F DIR] [-D DIR|-] [--format tsv|json]`.
-    Run {
-        /// The program.
-        program: PathBuf,
-        /// `-F`: where `.input` files are read.
-        facts: PathBuf,
-        /// `-D`: where `.output` files go; `None` means standard output.
-        output: Option<PathBuf>,
-        /// tsv or json.
-        format: Format,
-        /// Evaluation flags.
-        eval: EvalFlags,
-    },
-    /// `sleuth query [--data P]... [--rules P]... [--format F] 'TEXT'`.
-    Query {
-        /// Data and rules.
-        inputs: Inputs,
-        /// table, json or csv.
-        format: Format,
-        /// The facts, rules and query.
-        text: String,
-        /// Evaluation flags.
-        eval: EvalFlags,
-    },
-    /// `sleuth check [--rules P]... [--plan]`.
-    Check {
-        /// Rule files (data is not needed to check).
-        inputs: Inputs,
-        /// Print the evaluation plan.
-        plan: bool,
-    },
-    /// `sleuth repl [--data P]... [--rules P]...` (also: no arguments).
+    /// Open the REPL (also `sleuth` alone)
+    #[command(override_usage = usage::REPL)]
     Repl {
         /// Data and rules.
+        #[command(flatten)]
         inputs: Inputs,
         /// Evaluation flags.
+        #[command(flatten)]
         eval: EvalFlags,
     },
-    /// `sleuth explain [--data P]... [--rules P]... [--format text|json|dot]
-    /// [--whynot] [--strongest] [--depth N] 'FACT'`.
+    /// Run a Soufflé-style program
+    #[command(override_usage = usage::RUN)]
+    Run {
+        /// The program
+        #[arg(value_name = "PROGRAM.dl")]
+        program: PathBuf,
+        /// Where `.input` files are read
+        #[arg(short = 'F', long = "facts", value_name = "DIR", default_value = ".")]
+        facts: PathBuf,
+        /// Where `.output` files go; `-` for standard output
+        #[arg(short = 'D', long = "output", value_name = "DIR|-", default_value = ".",
+              value_parser = any_path())]
+        output: PathBuf,
+        /// How outputs are written: tsv files, or one JSON document on standard output
+        #[arg(long, value_name = "tsv|json", default_value = "tsv",
+              value_parser = named(&["tsv", "json"], Format::parse))]
+        format: Format,
+        /// Evaluation flags.
+        #[command(flatten)]
+        eval: EvalFlags,
+    },
+    /// Answer the `?-` query ending TEXT
+    #[command(override_usage = usage::QUERY)]
+    Query {
+        /// Data and rules.
+        #[command(flatten)]
+        inputs: Inputs,
+        /// How answers are printed
+        #[arg(long, value_name = "table|json|csv", default_value = "table",
+              value_parser = named(&["table", "json", "csv"], Format::parse))]
+        format: Format,
+        /// Facts and rules for this query, then one `?-` query
+        #[arg(value_name = "TEXT")]
+        text: String,
+        /// Evaluation flags.
+        #[command(flatten)]
+        eval: EvalFlags,
+    },
+    /// Check rules (and data) without running them
+    #[command(override_usage = usage::CHECK)]
+    Check {
+        /// Data and rules.
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Print the evaluation plan
+        #[arg(long)]
+        plan: bool,
+        /// More rule files (as with --rules)
+        #[arg(value_name = "RULES.dl")]
+        files: Vec<PathBuf>,
+    },
+    /// Why FACT holds (or not), down to the report paragraphs
+    #[command(override_usage = usage::EXPLAIN)]
     Explain {
         /// Data and rules.
+        #[command(flatten)]
         inputs: Inputs,
         /// What to print and how.
+        #[command(flatten)]
         explain: ExplainFlags,
-        /// The fact.
+        /// The fact, e.g. 'recurring_hotspot("Tangier")'
+        #[arg(value_name = "FACT")]
         fact: String,
         /// Evaluation flags.
+        #[command(flatten)]
         eval: EvalFlags,
     },
-    /// `sleuth timeline [--data P]... [filters]`.
-    Timeline(super::viz::TimelineCommand),
-    /// `sleuth graph [--data P]... [--out FILE] [--format F] 'QUERY'`.
-    Graph(super::viz::GraphCommand),
-    /// `sleuth report [--data P]... [--out FILE.html]`.
-    Report(super::viz::ReportCommand),
-    /// `sleuth help` or `--help`.
-    Help,
-    /// `sleuth --version`.
-    Version,
+    /// The dated events month by month, with their sources
+    #[command(override_usage = usage::TIMELINE)]
+    Timeline(TimelineCommand),
+    /// Draw a query's answers as a link chart
+    #[command(override_usage = usage::GRAPH)]
+    Graph(GraphCommand),
+    /// The one-page HTML report
+    #[command(override_usage = usage::REPORT)]
+    Report(ReportCommand),
+}
+
+/// Data and rule files: added to the built-in data/ and rules/ unless
+/// these are left out.
+#[derive(Args, Clone, Debug, Default, PartialEq)]
+pub struct Inputs {
+    /// A JSON data file or a folder of them, loaded after the built-in data (repeatable)
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// A .dl rule file or a folder of them, loaded after the built-in rules (repeatable)
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Leave out the built-in data/: only the --data files are loaded
+    #[arg(long)]
+    pub no_builtin_data: bool,
+    /// Leave out the built-in rules/: only the --rules files are loaded
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+}
+
+impl Inputs {
+    /// The library's view of these flags (the one place they map onto it).
+    pub fn to_library(&self) -> sleuth::session::Inputs {
+        sleuth::session::Inputs {
+            data: self.data.clone(),
+            rules: self.rules.clone(),
+            builtin_data: !self.no_builtin_data,
+            builtin_rules: !self.no_builtin_rules,
+        }
+    }
+}
+
+/// Options shared by the commands that evaluate.
+#[derive(Args, Clone, Debug, Default, PartialEq)]
+pub struct EvalFlags {
+    /// Stop an evaluation that derives more than N tuples (default 200 million)
+    #[arg(long, value_name = "N", value_parser = count::<u64>)]
+    pub max_tuples: Option<u64>,
+    /// Stop an evaluation whose relations and indexes outgrow SIZE (512M, 4G, 1024K, bytes; 0: no bound)
+    #[arg(long, value_name = "SIZE", value_parser = bounds::parse_size)]
+    pub max_memory: Option<u64>,
+    /// Stop an evaluation that runs longer than DURATION (10s, 2m, 500ms, seconds; 0: no bound)
+    #[arg(long, value_name = "DURATION", value_parser = bounds::parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Print time, rounds and tuples per stratum and rule
+    #[arg(long)]
+    pub profile: bool,
+    /// Which path evaluates the rule library (default: compiled when the rules match the build)
+    #[arg(long, value_name = "auto|compiled|interpreted", default_value = "auto",
+          value_parser = named(&["auto", "compiled", "interpreted"], Engine::from_name))]
+    pub engine: Engine,
+    /// Record derivation rounds, which explanations need (the default, except for `run`)
+    #[arg(long, overrides_with = "no_provenance")]
+    pub provenance: bool,
+    /// Do not record derivation rounds
+    #[arg(long, overrides_with = "provenance")]
+    pub no_provenance: bool,
+}
+
+impl EvalFlags {
+    /// `--provenance` / `--no-provenance` (the last one given wins); `None`
+    /// takes the command's default.
+    pub fn recording(&self) -> Option<bool> {
+        match (self.provenance, self.no_provenance) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// Options of `sleuth explain`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Args, Clone, Debug, PartialEq)]
 pub struct ExplainFlags {
-    /// text, json or dot.
+    /// How the explanation is printed
+    #[arg(long, value_name = "text|json|dot", default_value = "text",
+          value_parser = named(&["text", "json", "dot"], sleuth::provenance::Format::parse))]
     pub format: sleuth::provenance::Format,
-    /// Explain why the fact does not hold.
+    /// Explain why the fact does not hold
+    #[arg(long)]
     pub whynot: bool,
-    /// Show the derivation behind the confidence, not the shortest proof.
+    /// Show the derivation behind the confidence, not the shortest proof
+    #[arg(long)]
     pub strongest: bool,
-    /// Rule steps shown before the proof is cut.
+    /// Rule steps shown before the proof is cut
+    #[arg(long, value_name = "N", value_parser = count::<usize>)]
     pub depth: Option<usize>,
 }
 
-impl Default for ExplainFlags {
-    fn default() -> ExplainFlags {
-        ExplainFlags {
-            format: sleuth::provenance::Format::Text,
-            whynot: false,
-            strongest: false,
-            depth: None,
+/// `sleuth timeline`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct TimelineCommand {
+    /// Data and rules.
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Events at P or anywhere within it
+    #[arg(long, value_name = "P")]
+    pub place: Option<String>,
+    /// Events in C, operations C conducted, arrests of C's nationals
+    #[arg(long, value_name = "C")]
+    pub country: Option<String>,
+    /// Events in T's areas
+    #[arg(long, value_name = "T")]
+    pub theater: Option<String>,
+    /// Events on or after this month or day
+    #[arg(long, value_name = "YYYY-MM", value_parser = date)]
+    pub from: Option<Date>,
+    /// Events on or before this month or day
+    #[arg(long, value_name = "YYYY-MM", value_parser = date)]
+    pub to: Option<Date>,
+    /// Print what was inferred and why under each inferred event
+    #[arg(long)]
+    pub notes: bool,
+    /// Draw the tempo bars (the default in a terminal)
+    #[arg(long, overrides_with = "no_bars")]
+    pub bars: bool,
+    /// Do not draw the tempo bars
+    #[arg(long, overrides_with = "bars")]
+    pub no_bars: bool,
+    /// Evaluation flags.
+    #[command(flatten)]
+    pub eval: EvalFlags,
+}
+
+impl TimelineCommand {
+    /// The library's timeline arguments.
+    pub fn args(&self) -> sleuth::viz::TimelineArgs {
+        sleuth::viz::TimelineArgs {
+            filter: sleuth::viz::TimelineFilter {
+                place: self.place.clone(),
+                country: self.country.clone(),
+                theater: self.theater.clone(),
+                from: self.from,
+                to: self.to,
+            },
+            notes: self.notes,
+            bars: match (self.bars, self.no_bars) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         }
     }
 }
 
-/// The usage text.
-pub const USAGE: &str = "\
-sleuth: a Datalog engine for analysts
+/// `sleuth graph`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct GraphCommand {
+    /// Data and rules.
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Write the chart to FILE (its extension can give the format)
+    #[arg(short = 'o', long, value_name = "FILE", value_parser = any_path())]
+    pub out: Option<PathBuf>,
+    /// The chart's format (default: from --out's extension, else dot)
+    #[arg(long, value_name = "dot|graphml|svg",
+          value_parser = named(&["dot", "graphml", "svg"], ChartFormat::parse))]
+    pub format: Option<ChartFormat>,
+    /// SVG rendered by Graphviz
+    #[arg(long)]
+    pub svg: bool,
+    /// Bound the chart at N nodes (default 500)
+    #[arg(long, value_name = "N", value_parser = count::<usize>)]
+    pub max_nodes: Option<usize>,
+    /// A `?- ...` query, or a relation's name for all its tuples
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Evaluation flags.
+    #[command(flatten)]
+    pub eval: EvalFlags,
+}
 
-USAGE:
-    sleuth                                   open the REPL over the built-in data/ and rules/
-    sleuth repl [--data P]... [--rules P]...  open the REPL over other files
-    sleuth run PROGRAM.dl [-F DIR] [-D DIR|-] [--format tsv|json] [--profile]
-                                             run a Soufflé-style program
-    sleuth query [--data P]... [--rules P]... [--format table|json|csv] 'TEXT'
-                                             answer the `?-` query ending TEXT
-    sleuth check [--rules P]... [--plan]     check rules without running them
-    sleuth explain [--data P]... [--rules P]... [--format text|json|dot] [--whynot] [--strongest] [--depth N] 'FACT'
-                                             why FACT holds (or not), down to the report paragraphs
-    sleuth timeline [--data P]... [--place P] [--country C] [--theater T] [--from YYYY-MM] [--to YYYY-MM] [--notes] [--bars|--no-bars]
-                                             the dated events month by month, with their sources
-    sleuth graph [--data P]... [--out FILE] [--format dot|graphml|svg] [--svg] [--max-nodes N] 'QUERY'
-                                             draw a query's answers as a link chart
-    sleuth report [--data P]... [--out FILE.html] [--no-graphviz]
-                                             the one-page HTML report
-
-OPTIONS:
-    --data PATH        a JSON data file or a directory of them (repeatable)
-    --rules PATH       a .dl rule file or a directory of them (repeatable)
-    --max-tuples N     stop a run that derives more than N tuples
-    --engine E         compiled | interpreted (default: compiled when the rules match the build)
-    --profile          print time, iterations and tuples per stratum and rule
-    --no-provenance    do not record derivations (explanations need them; `run` records only with --provenance)
-";
-
-/// Parses the arguments after the program name.
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let Some(first) = args.first() else {
-        return Ok(Command::Repl {
-            inputs: Inputs::default(),
-            eval: EvalFlags::default(),
-        });
-    };
-    let rest = &args[1..];
-    match first.as_str() {
-        "-h" | "--help" | "help" => Ok(Command::Help),
-        "-V" | "--version" => Ok(Command::Version),
-        "run" => parse_run(rest),
-        "query" => parse_query(rest),
-        "check" => parse_check(rest),
-        "explain" => parse_explain(rest),
-        "timeline" => super::viz::parse_timeline(rest),
-        "graph" => super::viz::parse_graph(rest),
-        "report" => super::viz::parse_report(rest),
-        "repl" => {
-            let mut inputs = Inputs::default();
-            let mut eval = EvalFlags::default();
-            let mut it = Flags::new(rest);
-            while let Some(arg) = it.next() {
-                if !(inputs_flag(&mut it, arg, &mut inputs)? || eval_flag(&mut it, arg, &mut eval)?)
-                {
-                    return Err(unexpected(arg, "repl"));
-                }
-            }
-            Ok(Command::Repl { inputs, eval })
-        }
-        other => Err(format!(
-            "unknown command `{other}`: expected run, query, check, explain, repl, timeline, graph or report (see `sleuth --help`)"
-        )),
+impl GraphCommand {
+    /// The library's chart arguments; an error when the flags contradict
+    /// each other or the format cannot be told.
+    pub fn args(&self) -> Result<sleuth::viz::GraphArgs, String> {
+        sleuth::viz::GraphArgs::from_flags(
+            self.query.clone(),
+            self.out.clone(),
+            self.format,
+            self.svg,
+            self.max_nodes,
+        )
     }
 }
 
-fn parse_run(args: &[String]) -> Result<Command, String> {
-    let mut program = None;
-    let mut facts = PathBuf::from(".");
-    let mut output = Some(PathBuf::from("."));
-    let mut format = Format::Tsv;
-    let mut eval = EvalFlags::default();
-    let mut it = Flags::new(args);
-    while let Some(arg) = it.next() {
-        match arg {
-            "-F" | "--facts" => facts = PathBuf::from(it.value(arg)?),
-            "-D" | "--output" => {
-                let v = it.value(arg)?;
-                output = (v != "-").then(|| PathBuf::from(v));
-            }
-            "--format" => {
-                format = match it.value(arg)? {
-                    "tsv" => Format::Tsv,
-                    "json" => Format::Json,
-                    other => return Err(format!("`--format {other}`: run writes tsv or json")),
-                }
-            }
-            _ if eval_flag(&mut it, arg, &mut eval)? => {}
-            _ if !arg.starts_with('-') && program.is_none() => program = Some(PathBuf::from(arg)),
-            _ => return Err(unexpected(arg, "run")),
-        }
-    }
-    let program = program.ok_or("`sleuth run` needs a program: sleuth run PROGRAM.dl [-F DIR]")?;
-    Ok(Command::Run {
-        program,
-        facts,
-        output,
-        format,
-        eval,
-    })
+/// `sleuth report`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct ReportCommand {
+    /// Data and rules.
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Write the page to FILE.html (default: standard output)
+    #[arg(short = 'o', long, value_name = "FILE.html", value_parser = any_path())]
+    pub out: Option<PathBuf>,
+    /// Draw the chart with sleuth's own layout even when Graphviz is installed
+    #[arg(long)]
+    pub no_graphviz: bool,
+    /// Evaluation flags.
+    #[command(flatten)]
+    pub eval: EvalFlags,
 }
 
-fn parse_query(args: &[String]) -> Result<Command, String> {
-    let mut inputs = Inputs::default();
-    let mut format = Format::Table;
-    let mut eval = EvalFlags::default();
-    let mut text: Option<String> = None;
-    let mut it = Flags::new(args);
-    while let Some(arg) = it.next() {
-        match arg {
-            "--format" => {
-                format = match Format::parse(it.value(arg)?) {
-                    Some(Format::Tsv) | None => {
-                        return Err("`--format` takes table, json or csv".to_string());
-                    }
-                    Some(f) => f,
-                }
-            }
-            _ if inputs_flag(&mut it, arg, &mut inputs)? || eval_flag(&mut it, arg, &mut eval)? => {
-            }
-            _ if text.is_none() && !arg.starts_with("--") => text = Some(arg.to_string()),
-            _ => return Err(unexpected(arg, "query")),
-        }
-    }
-    let text =
-        text.ok_or("`sleuth query` needs a query, e.g. sleuth query '?- recurring_hotspot(P).'")?;
-    Ok(Command::Query {
-        inputs,
-        format,
-        text,
-        eval,
-    })
+/// A value out of a fixed list of names, mapped onto the library's type by
+/// its own parser (so each name means one thing, in one place).
+fn named<T: Clone + Send + Sync + 'static>(
+    names: &'static [&'static str],
+    parse: fn(&str) -> Option<T>,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(names.iter().copied())
+        .map(move |name| parse(&name).expect("clap admits only the listed names"))
 }
 
-fn parse_check(args: &[String]) -> Result<Command, String> {
-    let mut inputs = Inputs::default();
-    let mut plan = false;
-    let mut it = Flags::new(args);
-    while let Some(arg) = it.next() {
-        match arg {
-            "--plan" => plan = true,
-            _ if inputs_flag(&mut it, arg, &mut inputs)? => {}
-            _ if !arg.starts_with('-') => inputs.rules.push(PathBuf::from(arg)),
-            _ => return Err(unexpected(arg, "check")),
-        }
-    }
-    Ok(Command::Check { inputs, plan })
+/// A whole number; underscores group digits (`200_000_000`).
+fn count<T: std::str::FromStr>(text: &str) -> Result<T, String> {
+    text.replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))
 }
 
-fn parse_explain(args: &[String]) -> Result<Command, String> {
-    let mut inputs = Inputs::default();
-    let mut explain = ExplainFlags::default();
-    let mut eval = EvalFlags::default();
-    let mut fact: Option<String> = None;
-    let mut it = Flags::new(args);
-    while let Some(arg) = it.next() {
-        match arg {
-            "--format" => {
-                let v = it.value(arg)?;
-                explain.format = sleuth::provenance::Format::parse(v)
-                    .ok_or_else(|| format!("`--format {v}`: explain prints text, json or dot"))?;
-            }
-            "--whynot" => explain.whynot = true,
-            "--strongest" => explain.strongest = true,
-            "--depth" => {
-                let v = it.value(arg)?;
-                explain.depth = Some(
-                    v.parse()
-                        .map_err(|_| format!("`--depth {v}`: expected a whole number"))?,
-                );
-            }
-            _ if inputs_flag(&mut it, arg, &mut inputs)? || eval_flag(&mut it, arg, &mut eval)? => {
-            }
-            _ if fact.is_none() && !arg.starts_with("--") => fact = Some(arg.to_string()),
-            _ => return Err(unexpected(arg, "explain")),
-        }
-    }
-    let fact = fact.ok_or(
-        "`sleuth explain` needs a fact, e.g. sleuth explain 'recurring_hotspot(\"Tangier\")'",
-    )?;
-    Ok(Command::Explain {
-        inputs,
-        explain,
-        fact,
-        eval,
-    })
+/// Where `run` writes its outputs: `None` (standard output) for `-D -`.
+pub fn output_dir(output: &Path) -> Option<&Path> {
+    (output != Path::new("-")).then_some(output)
 }
 
-fn inputs_flag(it: &mut Flags<'_>, arg: &str, inputs: &mut Inputs) -> Result<bool, String> {
-    match arg {
-        "--data" => inputs.data.push(PathBuf::from(it.value(arg)?)),
-        "--rules" => inputs.rules.push(PathBuf::from(it.value(arg)?)),
-        _ => return Ok(false),
-    }
-    Ok(true)
+/// A path to write, taken as given (even empty): writing it reports what
+/// is wrong with it.
+fn any_path() -> impl TypedValueParser<Value = PathBuf> {
+    OsStringValueParser::new().map(PathBuf::from)
 }
 
-fn eval_flag(it: &mut Flags<'_>, arg: &str, eval: &mut EvalFlags) -> Result<bool, String> {
-    match arg {
-        "--profile" => eval.profile = true,
-        "--provenance" => eval.provenance = Some(true),
-        "--no-provenance" => eval.provenance = Some(false),
-        "--max-tuples" => {
-            let v = it.value(arg)?;
-            eval.max_tuples = Some(
-                v.replace('_', "")
-                    .parse()
-                    .map_err(|_| format!("`--max-tuples {v}`: expected a whole number"))?,
-            );
-        }
-        "--engine" => {
-            eval.engine = match it.value(arg)? {
-                "compiled" => Engine::Compiled,
-                "interpreted" => Engine::Interpreted,
-                "auto" => Engine::Auto,
-                other => {
-                    return Err(format!(
-                        "`--engine {other}`: expected compiled, interpreted or auto"
-                    ));
-                }
-            }
-        }
-        _ => return Ok(false),
-    }
-    Ok(true)
-}
-
-fn unexpected(arg: &str, command: &str) -> String {
-    format!("unexpected argument `{arg}` for `sleuth {command}` (see `sleuth --help`)")
-}
-
-/// Walks arguments, taking flag values.
-struct Flags<'a> {
-    args: &'a [String],
-    next: usize,
-}
-
-impl<'a> Flags<'a> {
-    fn new(args: &'a [String]) -> Flags<'a> {
-        Flags { args, next: 0 }
-    }
-
-    fn next(&mut self) -> Option<&'a str> {
-        let arg = self.args.get(self.next)?;
-        self.next += 1;
-        Some(arg.as_str())
-    }
-
-    fn value(&mut self, flag: &str) -> Result<&'a str, String> {
-        self.next().ok_or_else(|| format!("`{flag}` needs a value"))
-    }
+/// An ISO month or day.
+fn date(text: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    fn parse(line: &str) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("sleuth").chain(line.split_whitespace()))
+    }
+
+    fn command(line: &str) -> Command {
+        parse(line)
+            .unwrap_or_else(|e| panic!("{line}: {e}"))
+            .command
+            .unwrap_or_else(|| panic!("{line}: no command"))
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn table_of_command_lines() {
-        let cases: Vec<(&str, Result<Command, ()>)> = vec![
-            (
-                "",
-                Ok(Command::Repl {
-                    inputs: Inputs::default(),
-                    eval: EvalFlags::default(),
-                }),
-            ),
-            ("--help", Ok(Command::Help)),
-            (
-                "run tc.dl -F facts -D -",
-                Ok(Command::Run {
-                    program: "tc.dl".into(),
-                    facts: "facts".into(),
-                    output: None,
-                    format: Format::Tsv,
-                    eval: EvalFlags::default(),
-                }),
-            ),
-            (
-                "query --data d --rules r --format json ?-p(X).",
-                Ok(Command::Query {
-                    inputs: Inputs {
-                        data: vec!["d".into()],
-                        rules: vec!["r".into()],
-                    },
-                    format: Format::Json,
-                    text: "?-p(X).".into(),
-                    eval: EvalFlags::default(),
-                }),
-            ),
-            (
-                "check --rules r --plan",
-                Ok(Command::Check {
-                    inputs: Inputs {
-                        data: vec![],
-                        rules: vec!["r".into()],
-                    },
-                    plan: true,
-                }),
-            ),
-            (
-                "explain --format dot --whynot --depth 3 p(1)",
-                Ok(Command::Explain {
-                    inputs: Inputs::default(),
-                    explain: ExplainFlags {
-                        format: sleuth::provenance::Format::Dot,
-                        whynot: true,
-                        strongest: false,
-                        depth: Some(3),
-                    },
-                    fact: "p(1)".into(),
-                    eval: EvalFlags::default(),
-                }),
-            ),
-            ("explain", Err(())),
-            ("explain --format table p(1)", Err(())),
-            ("explain --depth x p(1)", Err(())),
-            ("run", Err(())),
-            ("run a.dl --format xml", Err(())),
-            ("query", Err(())),
-            ("query --max-tuples ten ?-p(X).", Err(())),
-            ("frobnicate", Err(())),
-            ("run a.dl -F", Err(())),
-        ];
-        for (line, expected) in cases {
-            let got = parse(&args(line));
-            match expected {
-                Ok(cmd) => assert_eq!(got, Ok(cmd), "{line}"),
-                Err(()) => assert!(got.is_err(), "{line} should be rejected, got {got:?}"),
+        assert_eq!(parse("").expect("no arguments").command, None);
+        assert_eq!(
+            command("run tc.dl -F facts -D -"),
+            Command::Run {
+                program: "tc.dl".into(),
+                facts: "facts".into(),
+                output: "-".into(),
+                format: Format::Tsv,
+                eval: EvalFlags::default(),
             }
+        );
+        assert_eq!(
+            command("query --data d --rules=r --format json ?-p(X)."),
+            Command::Query {
+                inputs: Inputs {
+                    data: vec!["d".into()],
+                    rules: vec!["r".into()],
+                    ..Inputs::default()
+                },
+                format: Format::Json,
+                text: "?-p(X).".into(),
+                eval: EvalFlags::default(),
+            }
+        );
+        assert_eq!(
+            command("check --rules r --plan"),
+            Command::Check {
+                inputs: Inputs {
+                    rules: vec!["r".into()],
+                    ..Inputs::default()
+                },
+                plan: true,
+                files: vec![],
+            }
+        );
+        assert_eq!(
+            command("explain --format=dot --whynot --depth 3 p(1)"),
+            Command::Explain {
+                inputs: Inputs::default(),
+                explain: ExplainFlags {
+                    format: sleuth::provenance::Format::Dot,
+                    whynot: true,
+                    strongest: false,
+                    depth: Some(3),
+                },
+                fact: "p(1)".into(),
+                eval: EvalFlags::default(),
+            }
+        );
+        for bad in [
+            "explain",
+            "explain --format table p(1)",
+            "explain --depth x p(1)",
+            "run",
+            "run a.dl --format xml",
+            "query",
+            "query --format tsv ?-p(X).",
+            "query --max-tuples ten ?-p(X).",
+            "query --timeout 10x ?-p(X).",
+            "query --max-memory lots ?-p(X).",
+            "frobnicate",
+            "run a.dl -F",
+            "report --colour",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn shared_flags_parse_on_every_evaluating_command() {
+        let eval = EvalFlags {
+            max_tuples: Some(1000),
+            max_memory: Some(512 << 20),
+            timeout: Some(Duration::from_secs(10)),
+            profile: false,
+            engine: Engine::Interpreted,
+            provenance: false,
+            no_provenance: true,
+        };
+        let flags = "--max-tuples 1_000 --max-memory=512M --timeout 10s --engine interpreted --provenance --no-provenance";
+        let inputs = "--data d --no-builtin-data --no-builtin-rules";
+        let expected_inputs = Inputs {
+            data: vec!["d".into()],
+            rules: vec![],
+            no_builtin_data: true,
+            no_builtin_rules: true,
+        };
+        for line in [
+            format!("repl {inputs} {flags}"),
+            format!("query {inputs} {flags} ?-p(X)."),
+            format!("explain {inputs} {flags} p(1)"),
+            format!("timeline {inputs} {flags}"),
+            format!("graph {inputs} {flags} p"),
+            format!("report {inputs} {flags}"),
+        ] {
+            let (got_inputs, got_eval) = match command(&line) {
+                Command::Repl { inputs, eval }
+                | Command::Query { inputs, eval, .. }
+                | Command::Explain { inputs, eval, .. } => (inputs, eval),
+                Command::Timeline(c) => (c.inputs, c.eval),
+                Command::Graph(c) => (c.inputs, c.eval),
+                Command::Report(c) => (c.inputs, c.eval),
+                other => panic!("{line}: {other:?}"),
+            };
+            assert_eq!(got_inputs, expected_inputs, "{line}");
+            assert_eq!(got_eval, eval, "{line}");
+            assert_eq!(got_eval.recording(), Some(false), "{line}");
+        }
+        let Command::Run { eval, .. } = command(&format!("run p.dl {flags}")) else {
+            panic!("not run");
+        };
+        assert_eq!(eval, eval.clone());
+        assert_eq!(eval.timeout, Some(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn picture_commands_build_the_library_arguments() {
+        let Command::Graph(g) = command("graph --rules r q --out c.graphml") else {
+            panic!("not graph");
+        };
+        assert_eq!(g.inputs.rules, vec![PathBuf::from("r")]);
+        let args = g.args().expect("settles");
+        assert_eq!(args.query, "q");
+        assert_eq!(args.format, ChartFormat::GraphMl);
+        let Command::Graph(g) = command("graph --out c.png q") else {
+            panic!("not graph");
+        };
+        assert!(g.args().is_err());
+        let Command::Timeline(t) =
+            command("timeline --data d --place Morocco --to 2024-01 --no-bars")
+        else {
+            panic!("not timeline");
+        };
+        let args = t.args();
+        assert_eq!(args.filter.place.as_deref(), Some("Morocco"));
+        assert_eq!(args.bars, Some(false));
+        assert!(parse("timeline --from 2023-13").is_err());
+        let Command::Report(r) = command("report --out r.html --no-graphviz") else {
+            panic!("not report");
+        };
+        assert_eq!(r.out, Some(PathBuf::from("r.html")));
+        assert!(r.no_graphviz);
+    }
+
+    #[test]
+    fn every_command_has_help_and_mistypes_get_suggestions() {
+        for name in [
+            "repl", "run", "query", "check", "explain", "timeline", "graph", "report",
+        ] {
+            let e = parse(&format!("{name} --help")).expect_err("help is an early exit");
+            assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp, "{name}");
+            let text = e.to_string();
+            assert!(text.contains(&format!("Usage: sleuth {name}")), "{text}");
+        }
+        let e = parse("qurey ?-p(X).").expect_err("mistyped command");
+        assert!(e.to_string().contains("query"), "{e}");
+        let e = parse("query --fromat json ?-p(X).").expect_err("mistyped flag");
+        assert!(e.to_string().contains("--format"), "{e}");
+    }
+
+    #[test]
+    fn usage_lines_show_the_inputs_and_the_bounds() {
+        for line in usage::ALL {
+            assert!(
+                line.contains("[--max-tuples N]") || line.starts_with("sleuth check"),
+                "{line}"
+            );
+            if !line.starts_with("sleuth run") {
+                assert!(
+                    line.contains("[--no-builtin-data] [--no-builtin-rules]"),
+                    "{line}"
+                );
+            }
+            assert!(top_after_help().contains(line), "{line}");
+        }
+    }
+
+    /// The README's command-line section shows each command's usage line as
+    /// `--help` prints it.
+    #[test]
+    fn readme_shows_every_usage_line() {
+        let readme = include_str!("../../README.md");
+        for line in usage::ALL {
+            assert!(readme.contains(line), "README lacks `{line}`");
         }
     }
 }

@@ -3,7 +3,7 @@
 //! does not, printed as text, JSON or Graphviz.
 
 use anyhow::Result;
-use sleuth::provenance::{self, ExplainOptions};
+use sleuth::provenance::{self, ExplainOptions, FollowUp};
 
 use super::args::{EvalFlags, ExplainFlags, Inputs};
 use super::open_workspace;
@@ -16,15 +16,13 @@ pub fn explain(
     fact: &str,
     eval: &EvalFlags,
 ) -> Result<bool> {
-    let ws = match open_workspace(inputs, eval) {
-        Ok(ws) => ws,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return Ok(false);
-        }
+    let Some(ws) = open_workspace(inputs, eval) else {
+        return Ok(false);
     };
     let mut opts = ExplainOptions {
         strongest: flags.strongest,
+        // Suggestions name `sleuth explain ...`, not the REPL's `:whynot`.
+        follow_up: FollowUp::CommandLine,
         ..ExplainOptions::default()
     };
     if let Some(d) = flags.depth {

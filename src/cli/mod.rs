@@ -4,6 +4,7 @@
 //! diagnostics on standard error, and returns whether it succeeded.
 
 pub mod args;
+pub mod bounds;
 pub mod explain;
 pub mod repl;
 pub mod viz;
@@ -18,63 +19,77 @@ use sleuth::io::tsv;
 use sleuth::session::Workspace;
 use sleuth::{SourceMap, check, syntax};
 
-use args::{Engine, EvalFlags, Inputs};
+use args::{EvalFlags, Inputs};
 
-/// Evaluation options from the command line's flags.
-pub fn eval_options(flags: &EvalFlags, record_by_default: bool) -> EvalOptions {
+/// Evaluation options: `base` (the command's default bounds) with the
+/// command line's flags applied. The one place the flags map onto
+/// [`EvalOptions`]: `--max-tuples N`, `--max-memory SIZE` (0: no bound),
+/// `--timeout DURATION` (0: no bound), `--profile`, `--provenance`.
+pub fn eval_options(flags: &EvalFlags, base: EvalOptions, record_by_default: bool) -> EvalOptions {
     let mut options = EvalOptions {
         profile: flags.profile,
-        record_rounds: flags.provenance.unwrap_or(record_by_default),
-        ..EvalOptions::default()
+        record_rounds: flags.recording().unwrap_or(record_by_default),
+        ..base
     };
     if let Some(max) = flags.max_tuples {
         options.max_tuples = max;
     }
+    if let Some(bytes) = flags.max_memory {
+        options.max_memory = bytes;
+    }
+    if let Some(limit) = flags.timeout {
+        options.time_limit = (!limit.is_zero()).then_some(limit);
+    }
     options
 }
 
-/// Opens the workspace the inputs name: the embedded data/ and rules/ when
-/// neither is given, otherwise exactly the given files.
+/// Opens the workspace the inputs name: the built-in data/ and rules/
+/// (unless `--no-builtin-data` / `--no-builtin-rules` leave them out),
+/// then the `--data` and `--rules` files. Reports a failure on standard
+/// error and returns `None`.
 ///
 /// Derivation rounds are recorded by default (explanations need them), which
 /// leaves the library to the interpreter; [`open_workspace_for_answers`] is
 /// for commands that only answer.
-pub fn open_workspace(
-    inputs: &Inputs,
-    flags: &EvalFlags,
-) -> Result<Workspace, sleuth::session::Error> {
+pub fn open_workspace(inputs: &Inputs, flags: &EvalFlags) -> Option<Workspace> {
     open(inputs, flags, true)
 }
 
 /// Opens the workspace for a command that only answers queries: nothing is
 /// recorded unless `--provenance` asks, so the compiled library can run.
 /// Says once on standard error when the library could not run compiled.
-pub fn open_workspace_for_answers(
-    inputs: &Inputs,
-    flags: &EvalFlags,
-) -> Result<Workspace, sleuth::session::Error> {
+pub fn open_workspace_for_answers(inputs: &Inputs, flags: &EvalFlags) -> Option<Workspace> {
     let ws = open(inputs, flags, false)?;
     if let Some(note) = &ws.engine_report().note {
         eprintln!("note: {note}");
     }
-    Ok(ws)
+    Some(ws)
 }
 
-fn open(
-    inputs: &Inputs,
-    flags: &EvalFlags,
-    record_by_default: bool,
-) -> Result<Workspace, sleuth::session::Error> {
-    let options = eval_options(flags, record_by_default);
-    let engine = match flags.engine {
-        Engine::Auto => sleuth::compiled::Engine::Auto,
-        Engine::Compiled => sleuth::compiled::Engine::Compiled,
-        Engine::Interpreted => sleuth::compiled::Engine::Interpreted,
-    };
-    if inputs.data.is_empty() && inputs.rules.is_empty() {
-        Workspace::embedded_on(options, engine)
-    } else {
-        Workspace::open_on(&inputs.data, &inputs.rules, options, engine)
+fn open(inputs: &Inputs, flags: &EvalFlags, record_by_default: bool) -> Option<Workspace> {
+    // The commands that open a workspace serve an analyst waiting for the
+    // answer; they start from the library's default bounds.
+    let options = eval_options(flags, EvalOptions::default(), record_by_default);
+    let inputs = inputs.to_library();
+    match Workspace::open_inputs(&inputs, options, flags.engine) {
+        Ok(ws) => Some(ws),
+        Err(e) => {
+            eprint!("{}", e.render());
+            note_builtins(&inputs);
+            None
+        }
+    }
+}
+
+/// After an error, says that the built-ins were loaded beside the files
+/// given, since a clash with them (a relation declared twice, an id given
+/// twice) is then the likely cause.
+fn note_builtins(inputs: &sleuth::session::Inputs) {
+    if inputs.mixes_builtins_with_files() {
+        eprintln!(
+            "note: the built-in data/ and rules/ were loaded before the files given; \
+             --no-builtin-data and --no-builtin-rules leave them out"
+        );
     }
 }
 
@@ -100,7 +115,8 @@ pub fn run(
         }
     };
     let mut db = Database::new(&checked);
-    let options = eval_options(flags, false);
+    // A batch run keeps the library's default bounds.
+    let options = eval_options(flags, EvalOptions::default(), false);
     let started = std::time::Instant::now();
     if let Err(d) = db.load_program_facts(&checked) {
         eprint!("{}", d.render(&sources));
@@ -123,10 +139,10 @@ pub fn run(
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for &rel in &checked.printsize {
-        writeln!(out, "{}\t{}", checked.relations[rel].name, db.len(rel))?;
-    }
     match format {
+        // One JSON document: each `.output` relation's rows under its name,
+        // and the `.printsize` counts under `.printsize`, a key no relation
+        // can have.
         Format::Json => {
             let mut object = serde_json::Map::new();
             for o in &checked.outputs {
@@ -142,6 +158,14 @@ pub fn run(
                     serde_json::Value::Array(rows),
                 );
             }
+            if !checked.printsize.is_empty() {
+                let sizes: serde_json::Map<String, serde_json::Value> = checked
+                    .printsize
+                    .iter()
+                    .map(|&rel| (checked.relations[rel].name.clone(), db.len(rel).into()))
+                    .collect();
+                object.insert(".printsize".to_string(), serde_json::Value::Object(sizes));
+            }
             writeln!(
                 out,
                 "{}",
@@ -149,6 +173,9 @@ pub fn run(
             )?;
         }
         _ => {
+            for &rel in &checked.printsize {
+                writeln!(out, "{}\t{}", checked.relations[rel].name, db.len(rel))?;
+            }
             let written = match output {
                 Some(dir) => tsv::write_outputs(
                     &checked,
@@ -172,12 +199,8 @@ pub fn run(
 
 /// `sleuth query`: answers the query ending the text over the workspace.
 pub fn query(inputs: &Inputs, format: Format, text: &str, flags: &EvalFlags) -> Result<bool> {
-    let mut ws = match open_workspace_for_answers(inputs, flags) {
-        Ok(ws) => ws,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return Ok(false);
-        }
+    let Some(mut ws) = open_workspace_for_answers(inputs, flags) else {
+        return Ok(false);
     };
     match ws.query(text) {
         Ok(answers) => {
@@ -200,7 +223,8 @@ pub fn query(inputs: &Inputs, format: Format, text: &str, flags: &EvalFlags) -> 
 /// `sleuth check`: checks the rules (and the data, when given) without
 /// evaluating; reports every error.
 pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
-    match Workspace::check_only(&inputs.data, &inputs.rules) {
+    let inputs = inputs.to_library();
+    match Workspace::check_inputs(&inputs) {
         Ok(program) => {
             let rules = program.rules.len();
             let relations = program.relations.iter().filter(|r| !r.is_query).count();
@@ -217,6 +241,7 @@ pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
             eprint!("{}", e.render());
             let n = e.diagnostics.0.len();
             eprintln!("{n} error{} found", if n == 1 { "" } else { "s" });
+            note_builtins(&inputs);
             Ok(false)
         }
     }
@@ -225,4 +250,46 @@ pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
 /// `sleuth repl`: the analyst's session (see [`repl`]).
 pub fn repl(inputs: &Inputs, flags: &EvalFlags) -> Result<bool> {
     repl::run(inputs, flags)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn bound_flags_map_onto_the_evaluation_options() {
+        let base = EvalOptions {
+            time_limit: Some(Duration::from_secs(30)),
+            max_memory: 1 << 30,
+            ..EvalOptions::default()
+        };
+        let untouched = eval_options(&EvalFlags::default(), base.clone(), true);
+        assert_eq!(untouched.time_limit, Some(Duration::from_secs(30)));
+        assert_eq!(untouched.max_memory, 1 << 30);
+        assert_eq!(untouched.max_tuples, base.max_tuples);
+        assert!(untouched.record_rounds);
+        let flags = EvalFlags {
+            max_tuples: Some(10),
+            max_memory: Some(0),
+            timeout: Some(Duration::ZERO),
+            no_provenance: true,
+            ..EvalFlags::default()
+        };
+        let none = eval_options(&flags, base.clone(), true);
+        assert_eq!(none.max_tuples, 10);
+        assert_eq!(none.max_memory, 0, "0 means no memory bound");
+        assert_eq!(none.time_limit, None, "0 means no time bound");
+        assert!(!none.record_rounds);
+        let flags = EvalFlags {
+            max_memory: Some(512 << 20),
+            timeout: Some(Duration::from_millis(500)),
+            ..EvalFlags::default()
+        };
+        let set = eval_options(&flags, base, false);
+        assert_eq!(set.max_memory, 512 << 20);
+        assert_eq!(set.time_limit, Some(Duration::from_millis(500)));
+        assert!(!set.record_rounds);
+    }
 }

@@ -29,12 +29,8 @@ const PROMPT: &str = "sleuth> ";
 /// workspace cannot be opened, or when a piped input failed.
 pub fn run(inputs: &Inputs, flags: &EvalFlags) -> Result<bool> {
     let started = Instant::now();
-    let ws = match super::open_workspace(inputs, flags) {
-        Ok(ws) => ws,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return Ok(false);
-        }
+    let Some(ws) = super::open_workspace(inputs, flags) else {
+        return Ok(false);
     };
     let took = started.elapsed();
     let mut repl = Repl::new(ws);

@@ -63,6 +63,7 @@ mod confidence;
 mod context;
 mod exec;
 mod fixpoint;
+mod follow_up;
 mod proof;
 mod render;
 mod steps;
@@ -72,6 +73,7 @@ mod whynot;
 pub use citations::Citation;
 pub use confidence::Confidence;
 pub use fixpoint::Confidences;
+pub use follow_up::FollowUp;
 pub use proof::{Binding, CutReason, Node, NodeKind, Proof, RuleRef, Tuple, absent_text};
 pub use render::{Format, render, render_dot, render_json, render_text, render_whynot};
 pub use whynot::{Attempt, Outcome, WhyNot};
@@ -101,6 +103,9 @@ pub struct ExplainOptions {
     /// Rows one search may visit before it stops (a `whynot` then reports
     /// the closest miss found so far).
     pub search_budget: u64,
+    /// How suggestions of the next question are worded (the REPL's
+    /// `:whynot` or the command line's `sleuth explain --whynot`).
+    pub follow_up: FollowUp,
 }
 
 impl Default for ExplainOptions {
@@ -111,6 +116,7 @@ impl Default for ExplainOptions {
             aggregate_limit: 10,
             strongest: false,
             search_budget: 5_000_000,
+            follow_up: FollowUp::Repl,
         }
     }
 }
@@ -191,7 +197,10 @@ impl<'w> Explainer<'w> {
                     "`why` explains one fact, but this one has variables or `_`",
                     Some(target.span),
                 )
-                .with_help("list the facts that match with a query `?- ...`, then ask `:why` about one of them"),
+                .with_help(format!(
+                    "list the facts that match with a query `?- ...`, then ask `{}` about one of them",
+                    opts.follow_up.why_command()
+                )),
             ));
         };
         let rel = target.rel;
@@ -206,9 +215,16 @@ impl<'w> Explainer<'w> {
                     Some(target.span),
                 )
                 .with_label("no such fact is stored or derived")
-                .with_help(format!(
-                    "ask `:whynot {fact}` (or `sleuth explain --whynot`) to see which premise fails"
-                )),
+                .with_help(match opts.follow_up {
+                    FollowUp::Repl => format!(
+                        "ask `{}` (or `sleuth explain --whynot`) to see which premise fails",
+                        opts.follow_up.whynot(&fact)
+                    ),
+                    FollowUp::CommandLine => format!(
+                        "ask `{}` to see which premise fails",
+                        opts.follow_up.whynot(&fact)
+                    ),
+                }),
             ));
         };
         let derived = !self.cx.rules_of[rel].is_empty();

@@ -29,6 +29,8 @@ pub struct WhyNot {
     /// For a relation no rule derives: the stored facts agreeing with the
     /// most constants of the fact.
     pub closest: Vec<Tuple>,
+    /// How the text form words the next question to ask.
+    pub follow_up: super::FollowUp,
 }
 
 /// How one rule fails to derive the fact.
@@ -179,6 +181,7 @@ pub(crate) fn whynot(
         holds,
         attempts,
         closest,
+        follow_up: opts.follow_up,
     })
 }
 

@@ -131,8 +131,9 @@ impl Workspace {
     /// `?-` query. The facts and rules hold for this query only.
     pub fn query(&mut self, text: &str) -> Result<Answers, Error> {
         let mark = self.sources.len();
-        let name = format!("<query:{}>", mark + 1);
-        let clauses = self.parse_text(&name, text)?;
+        // Named without a number, so that a caret's place reads as
+        // line:col of the text itself.
+        let clauses = self.parse_text("<query>", text)?;
         let only_query = matches!(
             clauses.module.items.as_slice(),
             [syntax::ast::Item::Query(_)]

@@ -21,9 +21,11 @@ pub fn workspace() -> Workspace {
 }
 
 /// `--data DIR` and `--rules DIR` for the repository's data and rules, as
-/// arguments usable from any folder.
+/// arguments usable from any folder (in place of the built-in ones).
 pub fn data_and_rules() -> Vec<String> {
     vec![
+        "--no-builtin-data".to_string(),
+        "--no-builtin-rules".to_string(),
         "--data".to_string(),
         root().join("data").display().to_string(),
         "--rules".to_string(),

@@ -5,9 +5,10 @@
 use serde_json::{Value as Json, json};
 
 use crate::io::format::json_value;
+use crate::provenance::FollowUp;
 use crate::provenance::whynot::{Attempt, Outcome, WhyNot};
 
-fn outcome_line(a: &Attempt) -> Vec<String> {
+fn outcome_line(a: &Attempt, follow_up: FollowUp) -> Vec<String> {
     match &a.outcome {
         Outcome::Head { reason } => vec![format!("cannot derive it: {reason}")],
         Outcome::Fails {
@@ -15,7 +16,7 @@ fn outcome_line(a: &Attempt) -> Vec<String> {
         } => {
             let mut lines = vec![format!("fails at {text}: {reason}")];
             if let Some(n) = next {
-                lines.push(format!("next: :whynot {n}"));
+                lines.push(format!("next: {}", follow_up.whynot(n)));
             }
             lines
         }
@@ -36,7 +37,10 @@ pub(super) fn text(w: &WhyNot) -> String {
         for t in &w.holds {
             out.push_str(&format!("  {t}\n"));
         }
-        out.push_str(&format!("ask `:why {}` for a proof\n", w.holds[0]));
+        out.push_str(&format!(
+            "ask `{}` for a proof\n",
+            w.follow_up.why(&w.holds[0].to_string())
+        ));
         return out;
     }
     out.push_str(&format!("{} does not hold.\n", w.fact));
@@ -61,7 +65,7 @@ pub(super) fn text(w: &WhyNot) -> String {
         for h in &a.held {
             out.push_str(&format!("  holds: {h}\n"));
         }
-        for line in outcome_line(a) {
+        for line in outcome_line(a, w.follow_up) {
             out.push_str(&format!("  {line}\n"));
         }
         if a.exhausted {
@@ -145,7 +149,10 @@ pub(super) fn dot(w: &WhyNot) -> String {
             "  r{i} [label=\"rule {}\"];\n  fact -> r{i};\n",
             escape(&a.rule.location())
         ));
-        let lines: Vec<String> = outcome_line(a).iter().map(|l| escape(l)).collect();
+        let lines: Vec<String> = outcome_line(a, w.follow_up)
+            .iter()
+            .map(|l| escape(l))
+            .collect();
         out.push_str(&format!(
             "  f{i} [label=\"{}\", style=dashed];\n  r{i} -> f{i};\n",
             lines.join("\\n")

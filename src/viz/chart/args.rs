@@ -95,6 +95,24 @@ impl GraphArgs {
     pub const USAGE: &'static str =
         "[--out FILE] [--format dot|graphml|svg] [--svg] [--max-nodes N] 'QUERY'";
 
+    /// Settles flags already parsed (by the command line's own parser):
+    /// the format from `format`, `svg` or the extension of `out`.
+    pub fn from_flags(
+        query: String,
+        out: Option<PathBuf>,
+        format: Option<ChartFormat>,
+        svg: bool,
+        max_nodes: Option<usize>,
+    ) -> Result<GraphArgs, String> {
+        Flags {
+            out,
+            format,
+            svg,
+            max_nodes,
+        }
+        .finish(Some(query))
+    }
+
     /// Parses command-line arguments: flags in any order and one query.
     pub fn parse(args: &[String]) -> Result<GraphArgs, String> {
         let mut flags = Flags::default();

@@ -39,6 +39,7 @@ pub use graphml::to_graphml;
 pub use graphviz::{GraphvizError, render_svg_with_graphviz};
 pub use layout::layout_svg;
 
+use crate::diag::{Diagnostic, SourceMap, Span, did_you_mean};
 use crate::session::{self, Answers, Workspace};
 use crate::value::Value;
 
@@ -157,7 +158,11 @@ pub fn graph(
     query: &str,
     options: &ChartOptions,
 ) -> Result<Chart, session::Error> {
-    let text = expand_relation_name(ws, query).unwrap_or_else(|| query.trim().to_string());
+    let text = match expand_relation_name(ws, query) {
+        Some(text) => text,
+        None if is_bare_name(query) => return Err(unknown_relation(ws, query.trim())),
+        None => query.trim().to_string(),
+    };
     let answers = ws.query(&text)?;
     let shape = QueryShape::parse(&text);
     let kinds = KindIndex::new(ws);
@@ -181,6 +186,40 @@ pub fn relation_chart(ws: &Workspace, relation: &str, options: &ChartOptions) ->
     let shape = QueryShape::single(relation, &columns);
     let kinds = KindIndex::new(ws);
     Some(build::build(&answers, &shape, &kinds, relation, options))
+}
+
+/// Whether the text is a name alone (`recruitment_pipeline`), which stands
+/// for a relation, rather than a query.
+fn is_bare_name(text: &str) -> bool {
+    let name = text.trim();
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The error for a name alone that names no relation: a caret under it and
+/// the closest relation's name.
+fn unknown_relation(ws: &Workspace, name: &str) -> session::Error {
+    let mut sources = SourceMap::new();
+    let id = sources.add("<graph>", name);
+    let program = ws.program();
+    let known = program
+        .relations
+        .iter()
+        .filter(|r| !r.is_query)
+        .map(|r| r.name.as_str());
+    let mut d = Diagnostic::new(
+        "unknown-relation",
+        format!("relation `{name}` is not defined"),
+        Some(Span::new(id, 0, name.len())),
+    )
+    .with_help("give the name of a relation, or a query such as `?- relation(X, Y).`");
+    if let Some(close) = did_you_mean(name, known) {
+        d = d.with_label(format!("did you mean `{close}`?"));
+    }
+    session::Error {
+        diagnostics: d.into(),
+        sources,
+    }
 }
 
 /// `recruitment_pipeline` → `?- recruitment_pipeline(Origin_country, Theater).`
