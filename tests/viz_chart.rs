@@ -265,12 +265,14 @@ fn wide_answers_become_labelled_edges_or_hubs() {
         .filter(|n| n.kind == Kind::Row)
         .map(|n| n.label.as_str())
         .collect();
+    // Each hub says which answer it is: the first entity's value is enough
+    // to tell these apart.
     assert_eq!(
         hubs,
         [
-            "hotspot_revisit (M=3)",
-            "hotspot_revisit (M=3)",
-            "hotspot_revisit (M=7)"
+            "hotspot_revisit: Inezgane (M=3)",
+            "hotspot_revisit: Tangier (M=3)",
+            "hotspot_revisit: Tetouan (M=7)"
         ]
     );
     assert_eq!(revisits.edges.len(), 9);
@@ -288,12 +290,60 @@ fn wide_answers_become_labelled_edges_or_hubs() {
         &ChartOptions::default(),
     )
     .expect("runs");
+    let hubs: Vec<&str> = arrests
+        .nodes
+        .iter()
+        .filter(|n| n.kind == Kind::Row)
+        .map(|n| n.label.as_str())
+        .collect();
+    assert!(hubs.contains(&"nationality, arrest: sale-moroccan-1"));
+    assert!(hubs.iter().all(|h| h.starts_with("nationality, arrest: ")));
+}
+
+#[test]
+fn defect_16_hubs_of_wide_answers_have_distinct_informative_labels() {
+    let mut ws = workspace();
+    // Entities only, the first column repeating: the key grows until every
+    // hub is told apart.
+    let chart = viz::graph(
+        &mut ws,
+        "?- operation_place(O, P), place_country(P, C).",
+        &ChartOptions::default(),
+    )
+    .expect("runs");
+    let hubs: Vec<&str> = chart
+        .nodes
+        .iter()
+        .filter(|n| n.kind == Kind::Row)
+        .map(|n| n.label.as_str())
+        .collect();
+    assert!(hubs.len() > 3);
+    let distinct: std::collections::BTreeSet<&&str> = hubs.iter().collect();
+    assert_eq!(distinct.len(), hubs.len(), "{hubs:?}");
     assert!(
-        arrests
-            .nodes
-            .iter()
-            .any(|n| n.kind == Kind::Row && n.label == "nationality, arrest")
+        hubs.contains(&"operation_place, place_country: op-2023-01, Shata"),
+        "{hubs:?}"
     );
+    // The command line writes the same labels.
+    let dir = scratch("graph-hubs");
+    let out = sleuth_inputs(
+        &[
+            "graph",
+            "--format",
+            "dot",
+            "?- hotspot_revisit(P, E, L, _).",
+        ],
+        &dir,
+        false,
+    );
+    assert!(out.status.success());
+    let dot = String::from_utf8_lossy(&out.stdout);
+    for place in ["Inezgane", "Tangier", "Tetouan"] {
+        assert!(
+            dot.contains(&format!("label=\"hotspot_revisit: {place}\", shape=note")),
+            "{dot}"
+        );
+    }
 }
 
 #[test]

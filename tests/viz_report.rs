@@ -155,10 +155,11 @@ fn the_report_holds_the_timeline_with_inferred_dates_marked() {
         .filter(|r| r.attribute("class") == Some("month"))
         .map(|r| text(*r)[..7].to_string())
         .collect();
-    assert_eq!(months.len(), 14);
     assert_eq!(
-        (months[0].as_str(), months[13].as_str()),
-        ("2023-01", "2024-02")
+        months,
+        [
+            "2023-01", "2023-03", "2023-10", "2023-11", "2024-01", "2024-02"
+        ]
     );
     let dates: Vec<String> = timeline
         .descendants()
@@ -251,7 +252,7 @@ fn an_explanation_provider_adds_why_and_confidence_columns() {
     let rows = table_rows(section(&doc, "recurring_hotspot"));
     assert_eq!(
         rows[1],
-        ["Tangier", "two operations hit Tangier", "likely <0.71>"]
+        ["Tangier", "likely <0.71>", "two operations hit Tangier"]
     );
     assert!(html.contains("<em>two operations hit Tangier</em>"));
     assert!(html.contains("likely &lt;0.71&gt;"));
@@ -326,4 +327,131 @@ fn an_empty_workspace_gives_a_complete_page() {
     let doc = xml(&html);
     assert!(text(section(&doc, "timeline")).contains("No dated events."));
     assert!(text(section(&doc, "pipelines")).contains("no recruitment_pipeline relation"));
+}
+
+/// The class attribute's words of an element.
+fn has_class(node: roxmltree::Node<'_, '_>, class: &str) -> bool {
+    node.attribute("class")
+        .is_some_and(|c| c.split(' ').any(|w| w == class))
+}
+
+#[test]
+fn defect_16_runs_of_empty_months_take_one_line_and_a_strip_shows_the_tempo() {
+    let html = viz::report_html(&workspace(), &own_layout());
+    let doc = xml(&html);
+    let timeline = section(&doc, "timeline");
+    let gaps: Vec<String> = timeline
+        .descendants()
+        .filter(|n| n.has_tag_name("tr") && has_class(*n, "gap"))
+        .map(text)
+        .collect();
+    assert_eq!(
+        gaps,
+        [
+            "2023-02: no events",
+            "2023-04 … 2023-09: no events",
+            "2023-12: no events"
+        ]
+    );
+    assert!(!text(timeline).contains("0 events"));
+    // The strip still has a column for every month, empty ones included.
+    let strip: Vec<String> = timeline
+        .descendants()
+        .filter(|n| has_class(*n, "tm"))
+        .map(|n| n.attribute("title").expect("a title").to_string())
+        .collect();
+    assert_eq!(strip.len(), 14);
+    assert_eq!(strip[0], "2023-01: 1 event");
+    assert_eq!(strip[5], "2023-06: 0 events");
+    assert_eq!(strip[13], "2024-02: 2 events");
+}
+
+#[test]
+fn defect_16_the_pipeline_chart_labels_each_pipeline_with_its_confidence() {
+    let explain = |relation: &str, row: &[Value]| -> Option<RowExplanation> {
+        (relation == "recruitment_pipeline").then(|| RowExplanation {
+            html: String::new(),
+            confidence: if row[0].to_string() == "Spain" {
+                "roughly even chance (0.50)".to_string()
+            } else {
+                "likely (0.71)".to_string()
+            },
+        })
+    };
+    let options = ReportOptions {
+        graphviz: false,
+        explain: Some(&explain),
+        ..ReportOptions::default()
+    };
+    let html = viz::report_html(&workspace(), &options);
+    let doc = xml(&html);
+    let figure = section(&doc, "pipelines");
+    let edges: Vec<String> = figure
+        .descendants()
+        .filter(|n| n.has_tag_name("path") && n.attribute("marker-end").is_some())
+        .map(text)
+        .collect();
+    assert_eq!(edges.len(), 6);
+    assert!(edges.contains(&"Spain → Sahel: roughly even chance (0.50)".to_string()));
+    assert!(edges.contains(&"Morocco → Somalia: likely (0.71)".to_string()));
+    // Written on the chart, not only in the tooltips.
+    let written: Vec<String> = figure
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("font-size") == Some("9"))
+        .map(text)
+        .collect();
+    assert_eq!(written.len(), 6);
+    assert!(written.contains(&"roughly even chance (0.50)".to_string()));
+    assert!(text(figure).contains("each labelled with how sure we are of it"));
+    // Without explanations the chart names the relation, as before.
+    let plain = viz::report_html(&workspace(), &own_layout());
+    assert!(!plain.contains("likely (0.71)"));
+}
+
+#[test]
+fn defect_16_proofs_wrap_to_the_page_and_tables_turn_into_cards_on_a_phone() {
+    let ws = workspace();
+    let explain = viz::proof_explainer(&ws);
+    let options = ReportOptions {
+        explain: Some(&explain),
+        ..own_layout()
+    };
+    let html = viz::report_html(&ws, &options);
+    // No preformatted block: each proof line wraps, hanging past its branches.
+    assert!(!html.contains("<pre"));
+    assert!(html.contains(".pl { white-space: pre-wrap; overflow-wrap: anywhere; }"));
+    let doc = xml(&html);
+    let hotspots = section(&doc, "recurring_hotspot");
+    let lines: Vec<roxmltree::Node<'_, '_>> = hotspots
+        .descendants()
+        .filter(|n| has_class(*n, "pl"))
+        .collect();
+    assert!(lines.len() > 10);
+    let branch = lines
+        .iter()
+        .find(|l| text(**l).starts_with("├─ cell("))
+        .expect("a branch of the proof");
+    assert_eq!(
+        branch.attribute("style"),
+        Some("padding-left: 5ch; text-indent: -5ch")
+    );
+    // The confidence comes before the proof, and every cell says what it
+    // is for the narrow-screen cards.
+    let headers: Vec<String> = hotspots
+        .descendants()
+        .filter(|n| n.has_tag_name("th"))
+        .map(text)
+        .collect();
+    assert_eq!(headers, ["place", "Confidence", "Why"]);
+    let labels: Vec<&str> = hotspots
+        .descendants()
+        .find(|n| n.has_tag_name("tbody"))
+        .expect("a body")
+        .descendants()
+        .filter(|n| n.has_tag_name("td"))
+        .take(3)
+        .map(|n| n.attribute("data-label").expect("a label"))
+        .collect();
+    assert_eq!(labels, ["place", "confidence", "why"]);
+    assert!(html.contains("@media (max-width: 40em)"));
 }

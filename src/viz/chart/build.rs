@@ -46,6 +46,11 @@ pub(crate) fn build(
         omitted_answers: 0,
         omitted_nodes: 0,
     };
+    let hub_key = if width > 2 && entity_columns.len() != 2 {
+        hub_key_length(answers, shape, &entity_columns)
+    } else {
+        0
+    };
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut edges_seen: BTreeSet<(usize, usize, String)> = BTreeSet::new();
     let mut left_out: BTreeSet<String> = BTreeSet::new();
@@ -86,20 +91,10 @@ pub(crate) fn build(
                 }
             }
             _ => {
-                let drawn: Vec<usize> = if entity_columns.is_empty() {
-                    (0..width).collect()
-                } else {
-                    entity_columns.clone()
-                };
-                let extra = attributes(answers, row, |j| !drawn.contains(&j));
-                let label = if extra.is_empty() {
-                    shape.hub()
-                } else {
-                    format!("{} ({extra})", shape.hub())
-                };
+                let drawn = hub_columns(width, &entity_columns);
                 let mut nodes = vec![Node {
                     id: format!("row:{}", i + 1),
-                    label,
+                    label: hub_label(answers, row, shape, &drawn, hub_key),
                     kind: Kind::Row,
                 }];
                 let mut edges = Vec::new();
@@ -147,6 +142,55 @@ pub(crate) fn build(
         .filter(|id| !index.contains_key(*id))
         .count();
     chart
+}
+
+/// The columns an answer's hub is linked to: its entity columns, or every
+/// column when none holds entities.
+fn hub_columns(width: usize, entity_columns: &[usize]) -> Vec<usize> {
+    if entity_columns.is_empty() {
+        (0..width).collect()
+    } else {
+        entity_columns.to_vec()
+    }
+}
+
+/// A hub's label: the query's relations, the values of the first `key`
+/// linked columns and the answer's other values in parentheses
+/// (`hotspot_revisit: Tangier (M=3)`).
+fn hub_label(
+    answers: &Answers,
+    row: &[Value],
+    shape: &QueryShape,
+    drawn: &[usize],
+    key: usize,
+) -> String {
+    let mut label = shape.hub();
+    if key > 0 {
+        let values: Vec<String> = drawn.iter().take(key).map(|&j| label_of(&row[j])).collect();
+        label.push_str(": ");
+        label.push_str(&values.join(", "));
+    }
+    let extra = attributes(answers, row, |j| !drawn.contains(&j));
+    if !extra.is_empty() {
+        label.push_str(&format!(" ({extra})"));
+    }
+    label
+}
+
+/// The fewest linked columns whose values, with the answer's other values,
+/// tell every hub apart: 0 when the other values already do.
+fn hub_key_length(answers: &Answers, shape: &QueryShape, entity_columns: &[usize]) -> usize {
+    let width = answers.columns.len();
+    let drawn = hub_columns(width, entity_columns);
+    (0..drawn.len())
+        .find(|&key| {
+            let mut seen = BTreeSet::new();
+            answers
+                .rows
+                .iter()
+                .all(|row| seen.insert(hub_label(answers, row, shape, &drawn, key)))
+        })
+        .unwrap_or(drawn.len())
 }
 
 /// `n=3, months=7`: the values of the columns `keep` chooses.

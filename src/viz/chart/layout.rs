@@ -3,7 +3,8 @@
 //! hubs) and lone nodes stand on the left, sorted by kind then label; every
 //! other node stands on the right, sorted by kind then by the mean row of
 //! the left nodes pointing to it; edges run left to right (an edge
-//! between two nodes of the right column bends out to the right). A legend
+//! between two nodes of the right column bends out to the right), their
+//! labels written along them where they overlap no other label. A legend
 //! of the kinds drawn closes the picture. For the recruitment pipelines
 //! this is origin countries on the left and theaters on the right.
 
@@ -20,6 +21,8 @@ const MARGIN: i64 = 20;
 const GAP: i64 = 200;
 const TOP: i64 = 56;
 const LEGEND_H: i64 = 40;
+/// The width of a character of an edge's text (9 px type).
+const EDGE_CHAR_W: i64 = 5;
 /// Edge labels are written along the edges up to this many edges.
 const MAX_EDGE_TEXTS: usize = 30;
 
@@ -126,6 +129,7 @@ pub fn layout_svg(chart: &Chart) -> String {
         "<text x=\"{MARGIN}\" y=\"40\" font-size=\"11\" fill=\"#555555\">{}</text>",
         escape_xml(&caption)
     );
+    let mut placed: Vec<[i64; 4]> = Vec::new();
     for e in &chart.edges {
         let (x1, w1, y1) = at[e.from];
         let (x2, w2, y2) = at[e.to];
@@ -148,11 +152,10 @@ pub fn layout_svg(chart: &Chart) -> String {
             ))
         );
         if shared.is_none() && chart.edges.len() <= MAX_EDGE_TEXTS && x1 != x2 {
+            let (x, y) = place_edge_text(&mut placed, (x1 + w1, y1), (x2, y2), &e.label);
             let _ = writeln!(
                 out,
-                "<text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#555555\" text-anchor=\"middle\">{}</text>",
-                (x1 + w1 + x2) / 2,
-                (y1 + y2) / 2 - 3,
+                "<text x=\"{x}\" y=\"{y}\" font-size=\"9\" fill=\"#555555\" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
                 escape_xml(&e.label)
             );
         }
@@ -187,6 +190,37 @@ pub fn layout_svg(chart: &Chart) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Where an edge's text goes: the first point along the edge, from its
+/// middle outwards, where it overlaps no text placed before (the middle
+/// when every point does); the text's box is added to `placed`.
+fn place_edge_text(
+    placed: &mut Vec<[i64; 4]>,
+    (xa, ya): (i64, i64),
+    (xb, yb): (i64, i64),
+    text: &str,
+) -> (i64, i64) {
+    let half = text.chars().count() as i64 * EDGE_CHAR_W / 2;
+    let at = |tenths: i64| {
+        (
+            xa + (xb - xa) * tenths / 10,
+            ya + (yb - ya) * tenths / 10 - 3,
+        )
+    };
+    let bounds = |(x, y): (i64, i64)| [x - half, y - 9, x + half, y + 2];
+    let overlaps = |b: &[i64; 4]| {
+        placed
+            .iter()
+            .any(|p| b[0] < p[2] && p[0] < b[2] && b[1] < p[3] && p[1] < b[3])
+    };
+    let spot = [5, 4, 6, 3, 7, 2, 8]
+        .into_iter()
+        .map(at)
+        .find(|&xy| !overlaps(&bounds(xy)))
+        .unwrap_or_else(|| at(5));
+    placed.push(bounds(spot));
+    spot
 }
 
 /// The outline of a node of a kind in the box at (x, y) of size w × h.

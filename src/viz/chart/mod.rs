@@ -11,8 +11,10 @@
 //!   between the two entities, its label followed by the other values
 //!   (`pipeline_strength (n=3)`);
 //! - otherwise: a hub node per answer (kind `row`), with an edge from the
-//!   hub to each entity of the answer labelled with the column's name; the
-//!   plain values label the hub.
+//!   hub to each entity of the answer labelled with the column's name. The
+//!   hub's label tells the answers apart: the query's relations, the values
+//!   of as few of the linked columns (first ones first) as that takes, and
+//!   the plain values in parentheses (`hotspot_revisit: Tangier (M=3)`).
 //!
 //! A value's kind comes from the base relations it appears in (see
 //! `kinds`); a value known as several kinds takes the one its column

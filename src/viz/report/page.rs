@@ -1,13 +1,18 @@
 //! This module defines the report's page: its frame and style, the sources,
-//! the pipeline chart and a table per conclusion.
+//! the pipeline chart (each pipeline labelled with its confidence) and a
+//! table per conclusion (its values, then the confidence, then the proof).
+//! The style fits the page to the window: proofs wrap inside their cell,
+//! and on a narrow screen (under 40em) each table row becomes a card of
+//! labelled fields.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::session::Workspace;
 
 use super::super::base::tuples;
 use super::super::chart::{
-    ChartOptions, layout_svg, relation_chart, render_svg_with_graphviz, to_dot,
+    Chart, ChartOptions, layout_svg, relation_chart, render_svg_with_graphviz, to_dot,
 };
 use super::super::escape::escape_xml;
 use super::super::timeline::{TimelineFilter, timeline};
@@ -18,23 +23,46 @@ const STYLE: &str = "\
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 60em; padding: 0 1em; color: #222; }
 h1 { margin-bottom: 0.2em; }
 h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
-nav a { margin-right: 1em; }
+h3 code { overflow-wrap: anywhere; }
+nav a { margin-right: 1em; display: inline-block; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 thead th { background: #f3f3f3; }
 tr.month th { background: #fafafa; font-weight: normal; }
+tr.gap th { background: #fff; color: #777; font-weight: normal; font-style: italic; font-size: 0.9em; }
 .bar { display: inline-block; height: 0.8em; background: #4a6fa5; vertical-align: middle; }
+.tempo { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 2px; margin: 0.5em 0 1em; }
+.tm { display: flex; flex-direction: column; align-items: center; justify-content: flex-end; width: 1.9em; height: 5.2em; }
+.tb { width: 1.3em; background: #4a6fa5; }
+.tl { font-size: 0.7em; color: #555; font-family: monospace; }
+.ty { font-size: 0.65em; color: #555; height: 1.2em; }
 td.date { white-space: nowrap; font-family: monospace; }
 td.inferred { color: #a05a00; }
 td.cite { white-space: nowrap; }
+td.short, td.conf { white-space: nowrap; }
 .note { color: #a05a00; font-size: 0.85em; margin-top: 0.2em; }
 .persons { color: #555; font-size: 0.85em; }
 .meaning { color: #444; }
 .none { color: #777; font-style: italic; }
+.proof { font-family: monospace; font-size: 0.8em; margin-top: 0.3em; }
+.pl { white-space: pre-wrap; overflow-wrap: anywhere; }
 figure { margin: 1em 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: 0.9em; }
 code { background: #f3f3f3; padding: 0 0.2em; }
+@media (max-width: 40em) {
+  body { margin: 1em auto; padding: 0 0.6em; }
+  table.rows, table.rows tbody, table.rows tr, table.rows td { display: block; }
+  table.rows thead { display: none; }
+  table.rows tr { border: 1px solid #ddd; margin-bottom: 0.6em; }
+  table.rows td { display: inline-block; border: none; white-space: normal; padding: 0.2em 0.6em; }
+  table.rows td.why, table.rows td.long { display: block; }
+  table.rows td::before { content: attr(data-label) \": \"; color: #555; font-size: 0.85em; }
+}
 ";
+
+/// Values up to this many characters are kept on one line in the tables.
+const SHORT_VALUE: usize = 24;
 
 /// The whole page.
 pub(super) fn page(ws: &Workspace, options: &ReportOptions<'_>) -> String {
@@ -86,11 +114,11 @@ fn sources(out: &mut String, ws: &Workspace) {
         out.push_str("<p class=\"none\">No source report is loaded.</p>\n</section>\n");
         return;
     }
-    out.push_str("<table>\n<thead><tr><th>Id</th><th>Title</th><th>Publisher</th><th>Grade</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table class=\"rows\">\n<thead><tr><th>Id</th><th>Title</th><th>Publisher</th><th>Grade</th></tr></thead>\n<tbody>\n");
     for doc in ws.documents() {
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}<details><summary>About this source</summary>{}</details></td><td>{}</td><td>{} ({})</td></tr>",
+            "<tr><td data-label=\"id\"><code>{}</code></td><td class=\"long\" data-label=\"title\">{}<details><summary>About this source</summary>{}</details></td><td data-label=\"publisher\">{}</td><td data-label=\"grade\">{} ({})</td></tr>",
             escape_xml(&doc.id),
             escape_xml(&doc.title),
             escape_xml(&doc.description),
@@ -104,10 +132,12 @@ fn sources(out: &mut String, ws: &Workspace) {
 
 fn pipelines(out: &mut String, ws: &Workspace, options: &ReportOptions<'_>) {
     out.push_str("<section id=\"pipelines\">\n<h2>Recruitment pipelines</h2>\n");
-    let Some(chart) = relation_chart(ws, "recruitment_pipeline", &ChartOptions::default()) else {
+    let Some(mut chart) = relation_chart(ws, "recruitment_pipeline", &ChartOptions::default())
+    else {
         out.push_str("<p class=\"none\">These rules define no <code>recruitment_pipeline</code> relation.</p>\n</section>\n");
         return;
     };
+    let confident = label_with_confidence(ws, &mut chart, options);
     let graphviz = if options.graphviz {
         render_svg_with_graphviz(&to_dot(&chart))
             .ok()
@@ -121,12 +151,41 @@ fn pipelines(out: &mut String, ws: &Workspace, options: &ReportOptions<'_>) {
     };
     let _ = writeln!(
         out,
-        "<figure>\n{}<figcaption>Origin countries and the theaters they feed ({} pipeline{}), drawn by {by}.</figcaption>\n</figure>",
+        "<figure>\n{}<figcaption>Origin countries and the theaters they feed ({} pipeline{}{}), drawn by {by}.</figcaption>\n</figure>",
         svg.trim_end().to_string() + "\n",
         chart.edges.len(),
-        if chart.edges.len() == 1 { "" } else { "s" }
+        if chart.edges.len() == 1 { "" } else { "s" },
+        if confident {
+            ", each labelled with how sure we are of it"
+        } else {
+            ""
+        }
     );
     out.push_str("</section>\n");
+}
+
+/// Labels each pipeline of the chart with its confidence (`likely
+/// (0.71)`), from the explanation provider; whether there was one.
+fn label_with_confidence(ws: &Workspace, chart: &mut Chart, options: &ReportOptions<'_>) -> bool {
+    let Some(explain) = options.explain else {
+        return false;
+    };
+    let mut confidence: HashMap<(String, String), String> = HashMap::new();
+    for row in tuples(ws, "recruitment_pipeline", chart.columns.len()) {
+        if let (Some(x), [from, to]) = (explain("recruitment_pipeline", &row), row.as_slice()) {
+            confidence.insert((from.to_string(), to.to_string()), x.confidence);
+        }
+    }
+    for edge in &mut chart.edges {
+        let key = (
+            chart.nodes[edge.from].label.clone(),
+            chart.nodes[edge.to].label.clone(),
+        );
+        if let Some(c) = confidence.get(&key) {
+            edge.label = c.clone();
+        }
+    }
+    true
 }
 
 /// Graphviz's SVG without its XML declaration, doctype and comments, to sit
@@ -167,31 +226,40 @@ fn conclusion(out: &mut String, ws: &Workspace, c: &Conclusion, options: &Report
         out.push_str("<p class=\"none\">None found.</p>\n</section>\n");
         return;
     }
-    out.push_str("<table>\n<thead><tr>");
-    for col in &columns {
-        let _ = write!(out, "<th>{}</th>", escape_xml(&col.replace('_', " ")));
+    let headers: Vec<String> = columns.iter().map(|c| c.replace('_', " ")).collect();
+    out.push_str("<table class=\"rows\">\n<thead><tr>");
+    for h in &headers {
+        let _ = write!(out, "<th>{}</th>", escape_xml(h));
     }
     if options.explain.is_some() {
-        out.push_str("<th>Why</th><th>Confidence</th>");
+        out.push_str("<th>Confidence</th><th>Why</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &rows {
         out.push_str("<tr>");
-        for v in row {
-            let _ = write!(out, "<td>{}</td>", escape_xml(&v.to_string()));
+        for (v, h) in row.iter().zip(&headers) {
+            let v = v.to_string();
+            // Short values (ids, names, numbers) stay on one line.
+            let class = if v.chars().count() <= SHORT_VALUE {
+                " class=\"short\""
+            } else {
+                " class=\"long\""
+            };
+            let _ = write!(
+                out,
+                "<td{class} data-label=\"{}\">{}</td>",
+                escape_xml(h),
+                escape_xml(&v)
+            );
         }
         if let Some(explain) = options.explain {
-            match explain(c.relation, row) {
-                Some(x) => {
-                    let _ = write!(
-                        out,
-                        "<td>{}</td><td>{}</td>",
-                        x.html,
-                        escape_xml(&x.confidence)
-                    );
-                }
-                None => out.push_str("<td></td><td></td>"),
-            }
+            let x = explain(c.relation, row).unwrap_or_default();
+            let _ = write!(
+                out,
+                "<td class=\"conf\" data-label=\"confidence\">{}</td><td class=\"why\" data-label=\"why\">{}</td>",
+                escape_xml(&x.confidence),
+                x.html
+            );
         }
         out.push_str("</tr>\n");
     }

@@ -1,6 +1,8 @@
 //! This module defines the report's explanations: for a conclusion's row, a
 //! collapsible proof down to the report's paragraphs and its confidence in
-//! ICD 203 words, from the provenance module.
+//! ICD 203 words, from the provenance module. The proof keeps its tree but
+//! wraps to the page: each line is a block whose continuation lines hang
+//! under the text after the line's tree branches.
 
 use std::cell::RefCell;
 
@@ -24,10 +26,33 @@ pub fn proof_explainer(ws: &Workspace) -> impl Fn(&str, &[Value]) -> Option<RowE
             .ok()?;
         Some(RowExplanation {
             html: format!(
-                "<details><summary>proof</summary><pre>{}</pre></details>",
-                escape_xml(&provenance::render_text(&proof))
+                "<details><summary>proof</summary><div class=\"proof\">{}</div></details>",
+                proof_lines(&provenance::render_text(&proof))
             ),
             confidence: proof.confidence().to_string(),
         })
     }
+}
+
+/// The proof's text as one block per line, each hanging past its indent
+/// and tree branches (`│ ├─ └─`) so that a wrapped line stays in its
+/// branch.
+fn proof_lines(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = line
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '│' | '├' | '└' | '─'))
+            .count()
+            + 2;
+        if line.trim().is_empty() {
+            out.push_str("<div class=\"pl\">&#160;</div>");
+        } else {
+            out.push_str(&format!(
+                "<div class=\"pl\" style=\"padding-left: {indent}ch; text-indent: -{indent}ch\">{}</div>",
+                escape_xml(line)
+            ));
+        }
+    }
+    out
 }

@@ -1,12 +1,14 @@
-//! This module defines the timeline as an HTML table: a row per month with
-//! its tempo bar (every month from the first event to the last), then a row
-//! per event with its date (`~` when inferred, and the note below), its
+//! This module defines the timeline as HTML: a strip of a column per month
+//! (every month from the first event to the last) showing the tempo, then a
+//! table with a row per month with events and its bar (a run of empty
+//! months takes one row: `2023-04 … 2023-09: no events`), then a row per
+//! event with its date (`~` when inferred, and the note below), its
 //! citation and what happened.
 
 use std::fmt::Write as _;
 
 use super::super::escape::escape_xml;
-use super::super::timeline::{EventKind, Timeline};
+use super::super::timeline::{EventKind, Month, Timeline};
 
 /// The timeline's section content.
 pub(super) fn timeline_table(timeline: &Timeline) -> String {
@@ -23,8 +25,31 @@ pub(super) fn timeline_table(timeline: &Timeline) -> String {
         .max()
         .unwrap_or(1)
         .max(1);
+    out.push_str(&tempo_strip(&months, busiest));
     out.push_str("<table class=\"timeline\">\n<thead><tr><th>Date</th><th>Source</th><th>Event</th></tr></thead>\n<tbody>\n");
-    for month in &months {
+    let mut i = 0;
+    while i < months.len() {
+        let month = &months[i];
+        if month.events.is_empty() {
+            // A run of empty months takes one line.
+            let run = months[i..]
+                .iter()
+                .take_while(|m| m.events.is_empty())
+                .count();
+            let last = &months[i + run - 1];
+            let span = if run == 1 {
+                month.month.to_string()
+            } else {
+                format!("{} … {}", month.month, last.month)
+            };
+            let _ = writeln!(
+                out,
+                "<tr class=\"gap\"><th colspan=\"3\">{span}: no events</th></tr>"
+            );
+            i += run;
+            continue;
+        }
+        i += 1;
         let k = month.events.len();
         // Bars up to 12em wide.
         let em = (k * 120).div_ceil(busiest) as f64 / 10.0;
@@ -81,5 +106,32 @@ pub(super) fn timeline_table(timeline: &Timeline) -> String {
         }
     }
     out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+/// The tempo at a glance: a column per month, empty months included, as
+/// tall as its number of events, the month's number below it and the year
+/// under each January and the first month.
+fn tempo_strip(months: &[Month<'_>], busiest: usize) -> String {
+    let mut out =
+        String::from("<div class=\"tempo\" role=\"img\" aria-label=\"events per month\">");
+    for (i, m) in months.iter().enumerate() {
+        let k = m.events.len();
+        // Columns up to 3em tall.
+        let em = (k * 30).div_ceil(busiest) as f64 / 10.0;
+        let year = if i == 0 || m.month.month_of_year() == 1 {
+            m.month.year().to_string()
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            "<span class=\"tm\" title=\"{}: {k} event{}\"><span class=\"tb\" style=\"height: {em}em\"></span><span class=\"tl\">{:02}</span><span class=\"ty\">{year}</span></span>",
+            m.month,
+            if k == 1 { "" } else { "s" },
+            m.month.month_of_year()
+        );
+    }
+    out.push_str("</div>\n");
     out
 }
