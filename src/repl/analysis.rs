@@ -43,7 +43,7 @@ pub static ANALYSIS: &[Extension] = &[
             name: "confidence",
             aliases: &["conf"],
             args: "QUERY",
-            summary: "a query's answers with the confidence of each, in ICD 203 words",
+            summary: "a query's answers with the confidence of each (ICD 203 words), in the :format",
             example: ":confidence ?- recruitment_pipeline(C, T).",
             arg: ArgKind::Text,
         },
@@ -135,7 +135,7 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
             row
         })
         .collect();
-    write!(out, "{}", format::table(&columns, &rows))?;
+    write!(out, "{}", format::render(&columns, &rows, repl.format()))?;
     Ok(())
 }
 
