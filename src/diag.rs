@@ -7,6 +7,13 @@
 
 use std::fmt;
 
+// A path relative to this file, so that build.rs, which includes this file
+// by path, finds it too.
+#[path = "diag/code.rs"]
+mod code;
+
+pub use code::Code;
+
 /// Identifies one text registered in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceId(pub u32);
@@ -87,6 +94,9 @@ impl SourceFile {
     }
 }
 
+/// The byte order mark some editors write at the start of a UTF-8 file.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// All texts sleuth has read, so spans can be turned into `file:line:col`.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
@@ -99,9 +109,15 @@ impl SourceMap {
         SourceMap::default()
     }
 
-    /// Registers a text and returns its id.
+    /// Registers a text and returns its id. A leading byte order mark
+    /// (U+FEFF, which some editors write at the start of UTF-8 files) is
+    /// dropped: it is not part of the text, and columns count from after it.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> SourceId {
-        self.files.push(SourceFile::new(name.into(), text.into()));
+        let mut text = text.into();
+        if text.starts_with(BYTE_ORDER_MARK) {
+            text.drain(..BYTE_ORDER_MARK.len_utf8());
+        }
+        self.files.push(SourceFile::new(name.into(), text));
         SourceId(self.files.len() as u32 - 1)
     }
 
@@ -145,8 +161,8 @@ impl SourceMap {
 /// A problem found in a program, a data file, a command, or at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable kebab-case code, e.g. `arity-mismatch`.
-    pub code: &'static str,
+    /// The kind of failure: a stable kebab-case code, e.g. `arity-mismatch`.
+    pub code: Code,
     /// One sentence saying what is wrong.
     pub message: String,
     /// Where; `None` for errors without a place in a text.
@@ -157,13 +173,14 @@ pub struct Diagnostic {
     pub secondary: Vec<(Span, String)>,
     /// Extra facts, rendered as `= note: ...`.
     pub notes: Vec<String>,
-    /// What to do, rendered as `= help: ...`.
+    /// What to do, rendered as `= help: ...`; when `None`, the code's
+    /// default help is shown.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
     /// A diagnostic with a code, a message and a primary span.
-    pub fn new(code: &'static str, message: impl Into<String>, span: Option<Span>) -> Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>, span: Option<Span>) -> Diagnostic {
         Diagnostic {
             code,
             message: message.into(),
@@ -222,33 +239,56 @@ impl Diagnostic {
         for note in &self.notes {
             out.push_str(&format!("  = note: {note}\n"));
         }
-        if let Some(help) = &self.help {
-            out.push_str(&format!("  = help: {help}\n"));
-        }
+        let help = self.help.as_deref().unwrap_or(self.code.default_help());
+        out.push_str(&format!("  = help: {help}\n"));
         out
     }
 }
+
+/// The most characters of a source line a snippet shows; a longer line is
+/// shown as a window around the span, cut ends marked with `…`.
+const MAX_SHOWN: usize = 100;
+
+/// How many characters before the span a window keeps, when it can.
+const SHOWN_BEFORE: usize = 40;
 
 fn render_snippet(out: &mut String, sources: &SourceMap, span: Span, label: &str) {
     let file = sources.file(span.source);
     let (line, col) = file.line_col(span.start as usize);
     let (end_line, end_col) = file.line_col(span.end as usize);
-    let text = file.line_text(line);
+    let chars: Vec<char> = file.line_text(line).chars().collect();
     let width = line.to_string().len();
     let pad = " ".repeat(width);
+    let first = col - 1;
     let carets = if end_line == line {
         (end_col.saturating_sub(col)).max(1)
     } else {
-        (text.chars().count() + 1).saturating_sub(col).max(1)
+        (chars.len() + 1).saturating_sub(col).max(1)
     };
+    // The window of the line shown: all of it, or MAX_SHOWN characters
+    // starting a little before the span.
+    let (start, end) = if chars.len() <= MAX_SHOWN {
+        (0, chars.len())
+    } else {
+        let start = first
+            .saturating_sub(SHOWN_BEFORE)
+            .min(chars.len() - MAX_SHOWN);
+        (start, start + MAX_SHOWN)
+    };
+    let cut_before = if start > 0 { "…" } else { "" };
+    let cut_after = if end < chars.len() { "…" } else { "" };
+    let shown: String = chars[start..end].iter().collect();
     out.push_str(&format!("{pad}--> {}:{}:{}\n", file.name, line, col));
     out.push_str(&format!("{pad} |\n"));
-    out.push_str(&format!("{line} | {text}\n"));
-    let lead: String = text
+    out.push_str(&format!("{line} | {cut_before}{shown}{cut_after}\n"));
+    let lead: String = cut_before
         .chars()
-        .take(col - 1)
+        .chain(chars[start..first.clamp(start, end)].iter().copied())
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
+    // Carets stop at the window's end (one past it for a span at the end of
+    // the line).
+    let carets = carets.min(end.saturating_sub(first)).max(1);
     let label = if label.is_empty() {
         String::new()
     } else {
@@ -279,7 +319,7 @@ impl Diagnostics {
 
     /// The codes, in order (handy in tests).
     pub fn codes(&self) -> Vec<&'static str> {
-        self.0.iter().map(|d| d.code).collect()
+        self.0.iter().map(|d| d.code.as_str()).collect()
     }
 }
 
@@ -294,6 +334,8 @@ impl fmt::Display for Diagnostic {
         write!(f, "error[{}]: {}", self.code, self.message)
     }
 }
+
+impl std::error::Error for Diagnostic {}
 
 /// Suggests the known name closest to `name` (edit distance at most a third of
 /// its length, at least 1), for did-you-mean hints.
@@ -330,7 +372,7 @@ mod tests {
         let mut map = SourceMap::new();
         let id = map.add("t.dl", "a(X).\np(X) :- edg(X).\n");
         let d = Diagnostic::new(
-            "unknown-relation",
+            Code::UnknownRelation,
             "relation `edg` is not defined",
             Some(Span::new(id, 14, 17)),
         )
@@ -339,6 +381,86 @@ mod tests {
         assert!(text.contains(" --> t.dl:2:9"), "{text}");
         assert!(text.contains("2 | p(X) :- edg(X)."), "{text}");
         assert!(text.contains("  |         ^^^ did you mean"), "{text}");
+    }
+
+    /// An error on a line of 1,870 characters printed the whole line; the
+    /// snippet now shows a window around the span, its cut ends marked.
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_span() {
+        let line = format!("{}edg(X){}", "a(1). ".repeat(150), " b(2).".repeat(160));
+        assert_eq!(line.chars().count(), 1_866);
+        let mut map = SourceMap::new();
+        let id = map.add("long.dl", format!("{line}\n"));
+        let d = Diagnostic::new(
+            Code::UnknownRelation,
+            "no `edg`",
+            Some(Span::new(id, 900, 903)),
+        )
+        .with_label("here");
+        let text = d.render(&map);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], " --> long.dl:1:901");
+        let shown = format!(
+            "{}edg(X){}",
+            &"a(1). ".repeat(7)[2..],
+            &" b(2).".repeat(9)[..54]
+        );
+        assert_eq!(lines[3], format!("1 | …{shown}…"));
+        assert_eq!(shown.chars().count(), MAX_SHOWN);
+        assert_eq!(
+            lines[4],
+            format!("  | {}^^^ here", " ".repeat(1 + SHOWN_BEFORE))
+        );
+        assert_eq!(
+            lines[3].chars().position(|c| c == 'e'),
+            lines[4].chars().position(|c| c == '^')
+        );
+    }
+
+    #[test]
+    fn a_window_at_either_end_of_a_long_line_is_cut_on_one_side() {
+        let line = "x".repeat(300);
+        let mut map = SourceMap::new();
+        let id = map.add("x", line.clone());
+        let at_start = Diagnostic::new(Code::Syntax, "m", Some(Span::new(id, 0, 1))).render(&map);
+        assert!(
+            at_start.contains(&format!("1 | {}…\n  | ^\n", "x".repeat(MAX_SHOWN))),
+            "{at_start}"
+        );
+        let at_end = Diagnostic::new(Code::Syntax, "m", Some(Span::new(id, 300, 300))).render(&map);
+        assert!(
+            at_end.contains(&format!(
+                "1 | …{}\n  | {}^\n",
+                "x".repeat(MAX_SHOWN),
+                " ".repeat(MAX_SHOWN + 1)
+            )),
+            "{at_end}"
+        );
+        let whole = Diagnostic::new(Code::Syntax, "m", Some(Span::new(id, 10, 300))).render(&map);
+        let ends = format!(
+            "1 | {}…\n  | {}{}\n",
+            "x".repeat(MAX_SHOWN),
+            " ".repeat(10),
+            "^".repeat(MAX_SHOWN - 10)
+        );
+        assert!(whole.contains(&ends), "{whole}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_text() {
+        let mut map = SourceMap::new();
+        let id = map.add("bom.dl", "\u{feff}p(1).");
+        assert_eq!(map.file(id).text, "p(1).");
+    }
+
+    #[test]
+    fn a_diagnostic_without_help_shows_its_code_s_default_help() {
+        let map = SourceMap::new();
+        let text = Diagnostic::new(Code::TupleLimit, "too many", None).render(&map);
+        assert!(
+            text.ends_with(&format!("  = help: {}\n", Code::TupleLimit.default_help())),
+            "{text}"
+        );
     }
 
     #[test]

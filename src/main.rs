@@ -34,9 +34,22 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprint!("{}", failure(e).render(&sleuth::SourceMap::new()));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The diagnostic of an error no command reported itself: a diagnostic
+/// passed up as it is, a failed write to standard output, or a fault.
+fn failure(e: anyhow::Error) -> sleuth::Diagnostic {
+    use sleuth::diag::Code;
+    match e.downcast::<sleuth::Diagnostic>() {
+        Ok(d) => d,
+        Err(e) => match e.downcast::<std::io::Error>() {
+            Ok(e) => sleuth::repl::error::output_failure(&e),
+            Err(e) => sleuth::Diagnostic::new(Code::Internal, format!("{e:#}"), None),
+        },
     }
 }
 

@@ -4,6 +4,7 @@
 //! evaluated, and answers queries. Every change is all or nothing: when a new
 //! clause, file or query is rejected, the workspace stays exactly as it was.
 
+use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -439,7 +440,7 @@ impl Workspace {
         program.relation_id(&fact.relation).ok_or_else(|| {
             Error::new(
                 Diagnostic::new(
-                    "unknown-relation",
+                    Code::UnknownRelation,
                     format!(
                         "the data names relation `{}`, which the rules do not declare",
                         fact.relation
@@ -573,8 +574,12 @@ fn embedded_texts(files: &[(&str, &str)]) -> Vec<(String, String)> {
 fn read_text(path: &Path, sources: &SourceMap) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|e| {
         Error::new(
-            Diagnostic::new("io", format!("cannot read `{}`: {e}", path.display()), None)
-                .with_help("check the path and that the file is readable text"),
+            Diagnostic::new(
+                Code::UnreadableFile,
+                format!("cannot read `{}`: {e}", path.display()),
+                None,
+            )
+            .with_help("check the path and that the file is readable text"),
             sources,
         )
     })
@@ -592,7 +597,11 @@ fn read_all(
         if path.is_dir() {
             let entries = std::fs::read_dir(path).map_err(|e| {
                 Error::new(
-                    Diagnostic::new("io", format!("cannot list `{}`: {e}", path.display()), None),
+                    Diagnostic::new(
+                        Code::UnreadableFile,
+                        format!("cannot list `{}`: {e}", path.display()),
+                        None,
+                    ),
                     sources,
                 )
             })?;

@@ -1,6 +1,8 @@
 //! Golden error tests: every `tests/errors/NAME.dl` is parsed and checked,
-//! and its rendered diagnostics must equal `tests/errors/NAME.stderr` byte
-//! for byte. A new `.dl` file is a new case. Run with `SLEUTH_BLESS=1` to
+//! and every `tests/errors/NAME.json` is loaded as a data document (invented
+//! for the test, on its own); the rendered diagnostics must equal
+//! `tests/errors/NAME.stderr` byte for byte. A new `.dl` or `.json` file is
+//! a new case. Run with `SLEUTH_BLESS=1` to
 //! write the expectations from the current output (then review the diff).
 
 use std::fs;
@@ -8,14 +10,15 @@ use std::path::{Path, PathBuf};
 
 use sleuth::SourceMap;
 use sleuth::check::check_sources;
+use sleuth::io::data::DataLoader;
 
-/// The `.dl` files of `tests/errors`, sorted.
+/// The `.dl` and `.json` files of `tests/errors`, sorted.
 fn cases() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .expect("tests/errors exists")
         .map(|e| e.expect("readable directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "dl"))
+        .filter(|p| p.extension().is_some_and(|e| e == "dl" || e == "json"))
         .collect();
     files.sort();
     files
@@ -30,6 +33,14 @@ fn render(path: &Path) -> Result<String, String> {
     let name = format!("tests/errors/{file}");
     let text = fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let mut sources = SourceMap::new();
+    if name.ends_with(".json") {
+        return match DataLoader::new().load_str(&mut sources, &name, &text) {
+            Ok(_) => Err(format!(
+                "{name}: loads without errors, but it is an error case"
+            )),
+            Err(d) => Ok(d.render(&sources)),
+        };
+    }
     let id = sources.add(name.clone(), text);
     match check_sources(&sources, &[id]) {
         Ok(_) => Err(format!(
@@ -87,7 +98,8 @@ fn error_programs_render_their_expected_diagnostics() {
     );
 }
 
-/// Every stable error code of the checker has at least one golden case.
+/// Every stable error code of the checker, and the data codes whose
+/// messages had defects, have at least one golden case.
 #[test]
 fn every_error_code_has_a_golden_case() {
     let seen: String = cases().iter().filter_map(|p| render(p).ok()).collect();
@@ -106,6 +118,8 @@ fn every_error_code_has_a_golden_case() {
         "unknown-type",
         "missing-declaration",
         "bad-parameter",
+        "bad-document",
+        "duplicate-field",
     ];
     for code in codes {
         assert!(

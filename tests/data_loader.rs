@@ -638,6 +638,29 @@ fn the_readme_example_loads() {
     );
 }
 
+/// A document saved with a UTF-8 byte order mark was "expected value" at
+/// 1:1, with no word about the mark; it now loads like the same document
+/// without it.
+#[test]
+fn a_document_starting_with_a_byte_order_mark_loads() {
+    let readme = std::fs::read_to_string(root().join("data/README.md")).expect("data/README.md");
+    let example = readme
+        .split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a JSON example");
+    let load = |text: &str| {
+        let mut sources = SourceMap::new();
+        DataLoader::new()
+            .load_str(&mut sources, "example.json", text)
+            .unwrap_or_else(|d| panic!("{}", d.render(&sources)))
+    };
+    let plain = load(example);
+    let marked = load(&format!("\u{feff}{example}"));
+    assert!(!marked.facts.is_empty());
+    assert!(marked.facts == plain.facts);
+}
+
 #[test]
 fn columns_count_characters_after_non_ascii_names() {
     // serde_json counts columns in bytes; the caret must still sit under the bad token.

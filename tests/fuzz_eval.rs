@@ -302,8 +302,9 @@ enum Outcome {
 }
 
 fn check_diagnostic(d: &Diagnostic, sources: &SourceMap) -> Result<(), String> {
-    let kebab = !d.code.is_empty()
+    let kebab = !d.code.as_str().is_empty()
         && d.code
+            .as_str()
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !kebab {
@@ -369,7 +370,7 @@ fn run(case: &Case) -> Result<Outcome, String> {
         .and_then(|_| tsv::read_inputs(&program, &mut db, &case.facts).map(|_| ()));
     if let Err(d) = loaded.and_then(|_| evaluate_bounded(&program, &mut db)) {
         check_diagnostic(&d, &sources)?;
-        return Ok(Outcome::Rejected(vec![d.code]));
+        return Ok(Outcome::Rejected(vec![d.code.as_str()]));
     }
     for (rel, r) in program.relations.iter().enumerate() {
         let types = r.types();

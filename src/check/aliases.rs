@@ -6,6 +6,7 @@
 //! (`.type T = A | B`) is accepted when its members have one base type;
 //! defining a name twice differently is a `duplicate-declaration`.
 
+use crate::diag::Code;
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, did_you_mean};
@@ -51,7 +52,7 @@ impl<'m> Aliases<'m> {
                 {
                     diags.push(
                         Diagnostic::new(
-                            "duplicate-declaration",
+                            Code::DuplicateDeclaration,
                             format!("type `{}` is defined twice differently", t.name.name),
                             Some(t.name.span),
                         )
@@ -91,9 +92,9 @@ impl<'m> Aliases<'m> {
             _ => return,
         };
         let code = if message.contains("union") {
-            "unsupported"
+            Code::Unsupported
         } else {
-            "unknown-type"
+            Code::UnknownType
         };
         diags.push(
             Diagnostic::new(code, message, Some(t.span)).with_help(
@@ -153,7 +154,7 @@ impl<'m> Aliases<'m> {
             Some(s) => format!("did you mean `{s}`?"),
             None => "not a type".into(),
         };
-        Diagnostic::new("unknown-type", format!("unknown type `{}`", ty.name), Some(ty.span))
+        Diagnostic::new(Code::UnknownType, format!("unknown type `{}`", ty.name), Some(ty.span))
             .with_label(label)
             .with_help("the types are `symbol`, `number`, `unsigned`, `float`, `date` and names defined with `.type`")
     }

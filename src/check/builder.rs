@@ -12,6 +12,7 @@
 //! - `true` is `0 = 0` and `false` is `0 != 0`; a constant pattern of
 //!   `match` must compile (`bad-regex`).
 
+use crate::diag::Code;
 use std::collections::{HashMap, HashSet};
 
 use super::form::{Aggregate, Atom, Const, Expr, Head, Literal, Scalar, Term, Var};
@@ -172,7 +173,7 @@ impl<'a, 's> Builder<'a, 's> {
         if args.len() != 2 {
             self.diags.push(
                 Diagnostic::new(
-                    "arity-mismatch",
+                    Code::ArityMismatch,
                     format!("`{name}` takes 2 arguments, found {}", args.len()),
                     Some(t.span),
                 )
@@ -399,7 +400,7 @@ impl Names {
 
 fn wildcard_in_head(span: Span) -> Diagnostic {
     Diagnostic::new(
-        "wildcard-in-head",
+        Code::WildcardInHead,
         "`_` cannot appear in a head",
         Some(span),
     )

@@ -8,6 +8,7 @@
 use super::form::{self, Const, Expr, Lowered, Origin, Scalar};
 use super::names::{Relation, Table};
 use super::types::Solver;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir;
 use crate::value::{Date, Type, Value};
@@ -261,7 +262,7 @@ impl Emitter<'_, '_> {
                 Err(e) => {
                     if !self.solver.is_poisoned(c.slot) {
                         self.diags.push(
-                            Diagnostic::new("bad-date", format!("\"{}\" is not a valid date", s.escape_debug()), Some(c.span))
+                            Diagnostic::new(Code::BadDate, format!("\"{}\" is not a valid date", s.escape_debug()), Some(c.span))
                                 .with_label(e.to_string())
                                 .with_help("write dates as \"YYYY-MM\" or \"YYYY-MM-DD\", e.g. \"2024-02\" or \"2024-02-15\""),
                         );

@@ -19,6 +19,7 @@ use super::form::{Aggregate, Expr, Literal, Scalar};
 use super::functors;
 use super::lower::constant;
 use super::types::{Slot, TypeSet, Why};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::ir::{AggOp, BinOp, Functor, VarId};
 use crate::syntax::ast;
@@ -162,7 +163,7 @@ impl Builder<'_, '_> {
         if self.aggregate.is_some() {
             self.diags.push(
                 Diagnostic::new(
-                    "unsupported",
+                    Code::Unsupported,
                     "an aggregate inside an aggregate is not supported",
                     Some(a.span),
                 )
@@ -234,7 +235,7 @@ fn add_types(left: &Expr, right: &Expr) -> TypeSet {
 
 fn wildcard_in_expression(span: Span) -> Diagnostic {
     Diagnostic::new(
-        "unbound-variable",
+        Code::UnboundVariable,
         "`_` has no value to compute with",
         Some(span),
     )
@@ -250,7 +251,7 @@ fn unsupported_functor(name: &ast::Ident) -> Diagnostic {
         _ => "convert explicitly with `to_number`, `to_float` or `to_string`",
     };
     Diagnostic::new(
-        "unsupported",
+        Code::Unsupported,
         format!("Soufflé's `{}` functor is not supported", name.name),
         Some(name.span),
     )
@@ -266,7 +267,7 @@ fn unknown_functor(name: &ast::Ident) -> Diagnostic {
             None => "not a built-in functor".to_string(),
         }
     };
-    Diagnostic::new("unknown-functor", format!("unknown functor `{}`", name.name), Some(name.span))
+    Diagnostic::new(Code::UnknownFunctor, format!("unknown functor `{}`", name.name), Some(name.span))
         .with_label(label)
         .with_help("the functors are cat, strlen, substr, ord, to_number, to_unsigned, to_string, to_float, min, max, add_months, months_between, year and month")
 }

@@ -7,6 +7,7 @@
 //! or a float, `to_string` any value.
 
 use super::types::{Slot, Solver, TypeSet, Why};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::Functor;
 use crate::value::Type;
@@ -113,7 +114,7 @@ fn wrong_count(f: Functor, expected: usize, found: usize, span: Span) -> Diagnos
         ""
     };
     Diagnostic::new(
-        "arity-mismatch",
+        Code::ArityMismatch,
         format!(
             "`{}` takes {at_least}{expected} argument{}, found {found}",
             f.name(),

@@ -3,6 +3,7 @@
 //! read or write something other than what the program asks) is an error,
 //! never silently dropped.
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{IoDirective, IoKind, Param};
 
@@ -61,7 +62,7 @@ impl Params {
                     }
                     _ => Err(Box::new(
                         Diagnostic::new(
-                            "bad-parameter",
+                            Code::BadParameter,
                             format!(
                                 "the delimiter must be one character, not `{}`",
                                 p.value.escape_debug()
@@ -73,7 +74,7 @@ impl Params {
                 }
             }
             "filename" if file_io => Err(Box::new(
-                Diagnostic::new("bad-parameter", "the file name is empty", Some(p.span))
+                Diagnostic::new(Code::BadParameter, "the file name is empty", Some(p.span))
                     .with_help("write `filename=\"name.tsv\"` or leave the parameter out"),
             )),
             key => Err(Box::new(unsupported(
@@ -92,5 +93,5 @@ impl Params {
 }
 
 fn unsupported(p: &Param, message: String, help: &str) -> Diagnostic {
-    Diagnostic::new("unsupported", message, Some(p.span)).with_help(help)
+    Diagnostic::new(Code::Unsupported, message, Some(p.span)).with_help(help)
 }

@@ -15,6 +15,7 @@ use super::builder::Builder;
 use super::form::{Const, Expr, Fact, Head, Lowered, Origin, Rule, Scalar};
 use super::names::Table;
 use super::types::{Solver, TypeSet, Why};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::VarId;
 use crate::syntax::ast;
@@ -165,8 +166,12 @@ fn lower_query(
 ) -> Option<Rule> {
     let [body] = q.body.alternatives.as_slice() else {
         diags.push(
-            Diagnostic::new("unsupported", "a query cannot contain `;`", Some(q.span))
-                .with_help("ask one query per alternative"),
+            Diagnostic::new(
+                Code::Unsupported,
+                "a query cannot contain `;`",
+                Some(q.span),
+            )
+            .with_help("ask one query per alternative"),
         );
         return None;
     };

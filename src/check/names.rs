@@ -12,6 +12,7 @@
 //!   `duplicate-declaration` otherwise;
 //! - a relation only named by `.input` has unknown columns: `missing-declaration`.
 
+use crate::diag::Code;
 use std::collections::HashMap;
 
 use super::aliases::Aliases;
@@ -154,7 +155,7 @@ impl Table {
         if eqrel && attrs.len() != 2 {
             diags.push(
                 Diagnostic::new(
-                    "arity-mismatch",
+                    Code::ArityMismatch,
                     format!(
                         "an `eqrel` relation has 2 columns, this one has {}",
                         attrs.len()
@@ -342,7 +343,7 @@ impl Table {
             };
             let name = &rel.name;
             diags.push(
-                Diagnostic::new("unknown-relation", format!("relation `{name}` is not defined"), Some(span))
+                Diagnostic::new(Code::UnknownRelation, format!("relation `{name}` is not defined"), Some(span))
                     .with_label(label)
                     .with_help(format!(
                         "declare it with `.decl {name}(...)`, give it facts or rules, or read it with `.input {name}`"
@@ -412,7 +413,7 @@ fn report_repeated_attributes(decl: &Decl, diags: &mut Vec<Diagnostic>) {
         if let Some(first) = decl.attrs[..i].iter().find(|b| b.name.name == a.name.name) {
             diags.push(
                 Diagnostic::new(
-                    "duplicate-declaration",
+                    Code::DuplicateDeclaration,
                     format!("attribute `{}` is declared twice", a.name.name),
                     Some(a.name.span),
                 )
@@ -425,7 +426,7 @@ fn report_repeated_attributes(decl: &Decl, diags: &mut Vec<Diagnostic>) {
 
 fn duplicate(name: &str, span: Span, first: Span) -> Diagnostic {
     Diagnostic::new(
-        "duplicate-declaration",
+        Code::DuplicateDeclaration,
         format!("relation `{name}` is declared twice with different column types"),
         Some(span),
     )
@@ -476,7 +477,7 @@ fn arity_mismatch(
             format!("first used here with {}", arguments(expected)),
         )
     };
-    Diagnostic::new("arity-mismatch", message, Some(at))
+    Diagnostic::new(Code::ArityMismatch, message, Some(at))
         .with_label(format!("{} here", arguments(found)))
         .with_secondary(first, secondary)
         .with_help(
@@ -486,7 +487,7 @@ fn arity_mismatch(
 
 fn missing_declaration(name: &str, span: Span) -> Diagnostic {
     Diagnostic::new(
-        "missing-declaration",
+        Code::MissingDeclaration,
         format!("relation `{name}` is read with `.input` but its columns are unknown"),
         Some(span),
     )

@@ -9,6 +9,7 @@
 //! bound and its own atoms bind its local variables.
 
 use super::form::{Aggregate, Expr, Literal, Origin, Rule, Term};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{CmpOp, VarId};
 
@@ -156,7 +157,7 @@ fn report(
 fn unbound(rule: &Rule, name: &str, span: crate::diag::Span) -> Diagnostic {
     if rule.origin == Origin::Fact {
         return Diagnostic::new(
-            "unbound-variable",
+            Code::UnboundVariable,
             format!("variable `{name}` in a fact has no value"),
             Some(span),
         )
@@ -165,7 +166,7 @@ fn unbound(rule: &Rule, name: &str, span: crate::diag::Span) -> Diagnostic {
             "write a constant; quote a name to make it a symbol: `\"{name}\"`"
         ));
     }
-    Diagnostic::new("unbound-variable", format!("variable `{name}` is not bound"), Some(span))
+    Diagnostic::new(Code::UnboundVariable, format!("variable `{name}` is not bound"), Some(span))
         .with_label(format!("no positive atom gives `{name}` a value"))
         .with_help(format!(
             "use `{name}` in a positive body atom or bind it with `{name} = ...`; heads, negations, comparisons and arithmetic only read variables"

@@ -8,6 +8,7 @@
 //! least one rule get a stratum; relations filled only by facts or `.input`
 //! are in no stratum (a back end loads them before the first stratum).
 
+use crate::diag::Code;
 use std::collections::VecDeque;
 
 use super::form::{Literal, Rule};
@@ -202,7 +203,7 @@ fn unstratifiable(
         _ => ("a negation", "negated here, inside its own recursion"),
     };
     Diagnostic::new(
-        "unstratifiable",
+        Code::Unstratifiable,
         format!(
             "`{}` depends on itself through {through}: {}",
             table.relations[from].name,

@@ -9,6 +9,7 @@
 //! numbers or floats; whatever stays open at the end takes its default
 //! (`number` for numeric classes, `symbol` otherwise).
 
+use crate::diag::Code;
 use std::collections::HashSet;
 
 use crate::diag::{Diagnostic, SourceMap, Span};
@@ -245,7 +246,7 @@ impl<'s> Solver<'s> {
             format!("this is {}", f.set.describe())
         };
         let mut d = Diagnostic::new(
-            "type-mismatch",
+            Code::TypeMismatch,
             format!(
                 "type mismatch: expected {}, found {}",
                 e.set.describe(),

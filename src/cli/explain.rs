@@ -2,6 +2,8 @@
 //! the report paragraphs, with its confidence) or, with `--whynot`, why it
 //! does not, printed as text, JSON or Graphviz.
 
+use std::io::Write;
+
 use anyhow::Result;
 use sleuth::provenance::{self, ExplainOptions, FollowUp};
 
@@ -40,7 +42,7 @@ pub fn explain(
     };
     match printed {
         Ok(text) => {
-            print!("{text}");
+            write!(std::io::stdout().lock(), "{text}")?;
             Ok(true)
         }
         Err(e) => {

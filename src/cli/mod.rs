@@ -12,7 +12,8 @@ pub mod viz;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use sleuth::diag::{Code, Diagnostic};
 use sleuth::eval::{self, Database, EvalOptions};
 use sleuth::io::format::{self, Format};
 use sleuth::io::tsv;
@@ -102,8 +103,18 @@ pub fn run(
     format: Format,
     flags: &EvalFlags,
 ) -> Result<bool> {
-    let text = std::fs::read_to_string(program)
-        .with_context(|| format!("cannot read program `{}`", program.display()))?;
+    let text = match std::fs::read_to_string(program) {
+        Ok(text) => text,
+        Err(e) => {
+            let d = Diagnostic::new(
+                Code::UnreadableFile,
+                format!("cannot read program `{}`: {e}", program.display()),
+                None,
+            );
+            eprint!("{}", d.render(&SourceMap::new()));
+            return Ok(false);
+        }
+    };
     let mut sources = SourceMap::new();
     let id = sources.add(program.display().to_string(), text);
     let checked = syntax::parse(&sources, id).and_then(|m| check::check(&sources, &[m]));
@@ -204,10 +215,11 @@ pub fn query(inputs: &Inputs, format: Format, text: &str, flags: &EvalFlags) -> 
     };
     match ws.query(text) {
         Ok(answers) => {
-            print!(
+            write!(
+                std::io::stdout().lock(),
                 "{}",
                 format::render(&answers.columns, &answers.rows, format)
-            );
+            )?;
             if flags.profile {
                 eprint!("{}", ws.stats().render());
             }
@@ -228,12 +240,14 @@ pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
         Ok(program) => {
             let rules = program.rules.len();
             let relations = program.relations.iter().filter(|r| !r.is_query).count();
-            println!(
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
                 "ok: {rules} rules over {relations} relations in {} strata",
                 program.strata.len()
-            );
+            )?;
             if plan {
-                print!("{}", eval::plan_text(&program));
+                write!(out, "{}", eval::plan_text(&program))?;
             }
             Ok(true)
         }

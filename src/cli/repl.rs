@@ -18,7 +18,8 @@ use rustyline::hint::HistoryHinter;
 use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Config, Context, Editor, Helper, Hinter};
-use sleuth::repl::{self, InputBuffer, Outcome, Repl, ReplError};
+use sleuth::diag::{Code, Diagnostic, SourceMap};
+use sleuth::repl::{self, InputBuffer, Outcome, Repl, ReplError, error::output_failure};
 
 use super::args::{EvalFlags, Inputs};
 
@@ -54,7 +55,14 @@ fn piped(repl: &mut Repl) -> Result<bool> {
     let mut bytes = Vec::new();
     loop {
         bytes.clear();
-        let input = if stdin.read_until(b'\n', &mut bytes)? > 0 {
+        let read = stdin.read_until(b'\n', &mut bytes).map_err(|e| {
+            Diagnostic::new(
+                Code::UnreadableFile,
+                format!("cannot read standard input: {e}"),
+                None,
+            )
+        })?;
+        let input = if read > 0 {
             number += 1;
             if bytes.ends_with(b"\n") {
                 bytes.pop();
@@ -63,9 +71,12 @@ fn piped(repl: &mut Repl) -> Result<bool> {
                 bytes.pop();
             }
             let Ok(line) = std::str::from_utf8(&bytes) else {
-                eprintln!(
-                    "error[not-utf8]: line {number} of the input is not UTF-8 text; it was skipped"
+                let d = Diagnostic::new(
+                    Code::NotUtf8,
+                    format!("line {number} of the input is not UTF-8 text; it was skipped"),
+                    None,
                 );
+                eprint!("{}", d.render(&SourceMap::new()));
                 ok = false;
                 buffer.push_line("");
                 continue;
@@ -87,7 +98,7 @@ fn piped(repl: &mut Repl) -> Result<bool> {
             (Ok(Outcome::Continue), Ok(())) => {}
             (Ok(Outcome::Quit), Ok(())) => break,
             (Err(ReplError::Output(e)), _) | (_, Err(e)) => {
-                eprintln!("error[io]: cannot write the output: {e}");
+                eprint!("{}", output_failure(&e).render(&SourceMap::new()));
                 return Ok(false);
             }
             (Err(e), Ok(())) => {
@@ -208,7 +219,7 @@ fn interactive(repl: &mut Repl) -> Result<()> {
                     (Ok(Outcome::Continue), Ok(())) => {}
                     (Ok(Outcome::Quit), Ok(())) => break,
                     (Err(ReplError::Output(e)), _) | (_, Err(e)) => {
-                        eprintln!("error[io]: cannot write the output: {e}");
+                        eprint!("{}", output_failure(&e).render(&SourceMap::new()));
                         break;
                     }
                     (Err(e), Ok(())) => eprint!("{}", e.render()),

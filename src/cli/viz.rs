@@ -45,8 +45,12 @@ pub fn graph(cmd: &GraphCommand) -> Result<bool> {
         Ok(args) => args,
         Err(message) => {
             return report_error(
-                Diagnostic::new("bad-argument", format!("`sleuth graph`: {message}"), None)
-                    .with_help("see `sleuth graph --help`"),
+                Diagnostic::new(
+                    sleuth::diag::Code::BadArgument,
+                    format!("`sleuth graph`: {message}"),
+                    None,
+                )
+                .with_help("see `sleuth graph --help`"),
             );
         }
     };

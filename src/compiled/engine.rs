@@ -4,6 +4,7 @@
 //! says which path ran and why.
 
 use super::run::CompiledRun;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::{Database, EvalOptions, EvalStats};
 use crate::ir::Program;
@@ -66,7 +67,7 @@ pub fn evaluate<N: AsRef<str>, T: AsRef<str>>(
         Engine::Compiled => {
             if !super::matches(rule_files) {
                 return Err(Diagnostic::new(
-                    "compiled-mismatch",
+                    Code::CompiledMismatch,
                     "the loaded rules are not the library sleuth was built with",
                     None,
                 )

@@ -5,6 +5,7 @@
 //! stage the runner takes the fault and the run stops with it, as the
 //! interpreter stops with the same error.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 use std::cell::RefCell;
 
@@ -64,26 +65,26 @@ impl Fault {
     pub fn to_diagnostic(&self, span: Option<Span>) -> Diagnostic {
         match &self.kind {
             FaultKind::DivisionByZero => {
-                Diagnostic::new("division-by-zero", "division by zero", span)
+                Diagnostic::new(Code::DivisionByZero, "division by zero", span)
                     .with_label("the divisor is 0 for some binding of the rule")
                     .with_help(
                         "guard the divisor with a comparison such as `Y != 0` before dividing",
                     )
             }
             FaultKind::Overflow(what) => Diagnostic::new(
-                "arithmetic-overflow",
+                Code::ArithmeticOverflow,
                 format!("arithmetic overflow: {what}"),
                 span,
             )
             .with_help("numbers are 64-bit integers; keep intermediate values within ±9.2e18"),
             FaultKind::SumOverflow => Diagnostic::new(
-                "arithmetic-overflow",
+                Code::ArithmeticOverflow,
                 "arithmetic overflow: the sum does not fit in a 64-bit number",
                 span,
             )
             .with_help("numbers are 64-bit integers; sum smaller values"),
             FaultKind::BadNumber(s) => Diagnostic::new(
-                "bad-number",
+                Code::BadNumber,
                 format!("to_number: `{s}` is not a number"),
                 span,
             )

@@ -12,6 +12,7 @@ use super::frame::Frame;
 use super::info::{RelationInfo, RelationRole};
 use super::signature::rule_signature;
 use super::symbols::{self, CONSTANT_BASE, DYNAMIC_BASE, Sym, SymbolTable};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 use crate::eval::Database;
 use crate::ir::{Program, RelId};
@@ -61,7 +62,7 @@ pub struct CompiledRun {
 }
 
 fn mismatch(message: String) -> Diagnostic {
-    Diagnostic::new("compiled-mismatch", message, None).with_help(
+    Diagnostic::new(Code::CompiledMismatch, message, None).with_help(
         "the loaded rules differ from the library sleuth was built with; \
          evaluate with `--engine interpreted`, or rebuild sleuth with these rules",
     )
@@ -135,7 +136,7 @@ pub fn run_compiled(
         for v in &f.values {
             if let Value::Symbol(s) = v {
                 db.interner.intern(s).map_err(|m| {
-                    Diagnostic::new("symbol-table-full", m, None)
+                    Diagnostic::new(Code::SymbolTableFull, m, None)
                         .with_help("use fewer distinct symbols")
                 })?;
             }
@@ -231,7 +232,7 @@ pub fn run_compiled(
             constant_back[(sym.0 - CONSTANT_BASE) as usize].expect("checked")
         } else {
             let id = db.interner.intern(table.text(sym)).map_err(|m| {
-                Diagnostic::new("symbol-table-full", m, None)
+                Diagnostic::new(Code::SymbolTableFull, m, None)
                     .with_help("use fewer distinct symbols")
             })?;
             if sym.0 < DYNAMIC_BASE {

@@ -4,6 +4,7 @@
 //! and the explainer both fold matches through one [`Accumulator`], so a
 //! proof always shows the value the evaluator computed.
 
+use crate::diag::Code;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -69,7 +70,7 @@ impl<'p> Accumulator<'p> {
                 let sum = acc.checked_add(value as i64).ok_or_else(|| {
                     Box::new(
                         Diagnostic::new(
-                            "arithmetic-overflow",
+                            Code::ArithmeticOverflow,
                             "arithmetic overflow: the sum does not fit in a 64-bit number",
                             Some(self.span),
                         )

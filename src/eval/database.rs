@@ -7,6 +7,7 @@ use super::index::StaticIndex;
 use super::intern::Interner;
 use super::pack::{cmp_rows, pack, pack_existing, unpack};
 use super::relation::Relation;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, RelId};
 use crate::value::{Date, Type, Value};
@@ -124,7 +125,7 @@ impl<'a> RowRef<'a> {
 fn relation_error(db: &Database, rel: RelId) -> Option<Diagnostic> {
     (rel >= db.rels.len()).then(|| {
         Diagnostic::new(
-            "unknown-relation",
+            Code::UnknownRelation,
             format!("relation id {rel} is not part of this program"),
             None,
         )
@@ -178,7 +179,7 @@ impl Database {
     pub fn adopt(&mut self, program: &ir::Program) -> Result<(), Diagnostic> {
         if program.relations.len() < self.rels.len() {
             return Err(Diagnostic::new(
-                "internal",
+                Code::Internal,
                 "the program has fewer relations than the database",
                 None,
             )
@@ -187,7 +188,7 @@ impl Database {
         for (rel, r) in self.rels.iter().zip(&program.relations) {
             if rel.types != r.types() {
                 return Err(Diagnostic::new(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     format!(
                         "relation `{}` changed its columns since the data was loaded",
                         r.name
@@ -238,7 +239,7 @@ impl Database {
         let r = &self.rels[rel];
         if tuple.len() != r.arity {
             return Err(Diagnostic::new(
-                "arity-mismatch",
+                Code::ArityMismatch,
                 format!(
                     "`{}` has {} column(s) but the fact has {} value(s)",
                     self.names[rel],
@@ -252,7 +253,7 @@ impl Database {
         for (i, (v, ty)) in tuple.iter().zip(&r.types).enumerate() {
             if v.ty() != *ty {
                 return Err(Diagnostic::new(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     format!(
                         "column {} of `{}` is a {} but the fact gives the {} {}",
                         i + 1,
@@ -269,7 +270,7 @@ impl Database {
         let mut row = Vec::with_capacity(tuple.len());
         for v in tuple {
             row.push(pack(v, &mut self.interner).map_err(|m| {
-                Diagnostic::new("symbol-table-full", m, None)
+                Diagnostic::new(Code::SymbolTableFull, m, None)
                     .with_help("use fewer distinct symbols")
             })?);
         }

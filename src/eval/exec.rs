@@ -14,6 +14,7 @@ use super::index::{DynIndex, NIL, StaticIndex};
 use super::intern::{Interner, TEMP_BIT};
 use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
 use super::relation::Relation;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::regex::Regex;
 use std::collections::HashMap;
@@ -140,7 +141,7 @@ impl Scratch {
 pub fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), Stop> {
     match cancel {
         Some(c) if c.load(AtomicOrdering::Relaxed) => Err(Box::new(
-            Diagnostic::new("interrupted", "evaluation interrupted", None)
+            Diagnostic::new(Code::Interrupted, "evaluation interrupted", None)
                 .with_help("the results computed so far are incomplete; run the evaluation again"),
         )),
         _ => Ok(()),
@@ -312,7 +313,7 @@ pub fn run<S: Sink>(
                 }
                 IndexView::Unused => Err(Box::new(
                     Diagnostic::new(
-                        "internal",
+                        Code::Internal,
                         "the evaluator read an index it did not build",
                         None,
                     )
@@ -357,7 +358,7 @@ pub fn run<S: Sink>(
                         }
                         // Negation reads a lower stratum, whose indexes are static.
                         _ => return Err(Box::new(Diagnostic::new(
-                            "internal",
+                            Code::Internal,
                             "a negated atom reads a relation of its own stratum",
                             None,
                         ).with_help("this is a bug in sleuth's checker; please report it with the program"))),

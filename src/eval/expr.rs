@@ -7,6 +7,7 @@
 use super::exec::{Scratch, Stop};
 use super::intern::{Interner, TEMP_BIT};
 use super::plan::CExpr;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{BinOp, CmpOp, Functor};
 use crate::value::{Date, Type};
@@ -18,7 +19,7 @@ fn stop(d: Diagnostic) -> Stop {
 
 fn division_by_zero(span: Span) -> Stop {
     stop(
-        Diagnostic::new("division-by-zero", "division by zero", Some(span))
+        Diagnostic::new(Code::DivisionByZero, "division by zero", Some(span))
             .with_label("the divisor is 0 for some binding of the rule")
             .with_help("guard the divisor with a comparison such as `Y != 0` before dividing"),
     )
@@ -27,7 +28,7 @@ fn division_by_zero(span: Span) -> Stop {
 fn overflow(span: Span, what: String) -> Stop {
     stop(
         Diagnostic::new(
-            "arithmetic-overflow",
+            Code::ArithmeticOverflow,
             format!("arithmetic overflow: {what}"),
             Some(span),
         )
@@ -109,7 +110,7 @@ fn float_op(op: BinOp, a: f64, b: f64, span: Span) -> Result<u64, Stop> {
         BinOp::Pow => a.powf(b),
         op => {
             return Err(stop(Diagnostic::new(
-                "internal",
+                Code::Internal,
                 format!("`{}` applied to floats", op.symbol()),
                 Some(span),
             )));
@@ -199,7 +200,7 @@ fn call(
             if vals[0] as u32 & TEMP_BIT != 0 {
                 return Err(stop(
                     Diagnostic::new(
-                        "unsupported",
+                        Code::Unsupported,
                         "`ord` of a symbol made in the same rule is not supported",
                         Some(span),
                     )
@@ -235,7 +236,7 @@ fn call(
 fn bad_number(s: &str, f: Functor, span: Span) -> Stop {
     stop(
         Diagnostic::new(
-            "bad-number",
+            Code::BadNumber,
             format!("{}: `{s}` is not a number", f.name()),
             Some(span),
         )

@@ -13,6 +13,7 @@ use super::intern::TEMP_BIT;
 use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
 use super::show::rule_text;
 use super::stats::{EvalStats, IndexStats, RuleStats, StratumMode, StratumStats};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Literal, RelId};
 use crate::value::Type;
@@ -37,7 +38,7 @@ pub fn evaluate(
     let t0 = Instant::now();
     if db.rels.len() != program.relations.len() {
         return Err(Diagnostic::new(
-            "internal",
+            Code::Internal,
             "the database was made for another program",
             None,
         )
@@ -394,7 +395,7 @@ impl Run<'_> {
                         for h in handles {
                             results.push(h.join().unwrap_or_else(|_| {
                                 Err(Box::new(Diagnostic::new(
-                                    "internal",
+                                    Code::Internal,
                                     "a join worker thread panicked",
                                     None,
                                 )))
@@ -443,7 +444,7 @@ impl Run<'_> {
                     if id & TEMP_BIT != 0 {
                         let s = &sc.temps[(id & !TEMP_BIT) as usize];
                         row[c] = u64::from(interner.intern(s).map_err(|m| {
-                            Diagnostic::new("symbol-table-full", m, None)
+                            Diagnostic::new(Code::SymbolTableFull, m, None)
                                 .with_help("use fewer distinct symbols")
                         })?);
                     }
@@ -455,7 +456,7 @@ impl Run<'_> {
         self.derived += new;
         if self.derived > self.opts.max_tuples {
             return Err(Diagnostic::new(
-                "tuple-limit",
+                Code::TupleLimit,
                 format!(
                     "evaluation stopped after deriving {} tuples, over the limit of {}: relation `{}` keeps growing ({} tuples)",
                     self.derived,

@@ -14,6 +14,7 @@
 
 use super::intern::Interner;
 use super::pack::pack;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{self, AggOp, BinOp, CmpOp, Expr, Functor, Literal, RelId, Rule, Term};
 use crate::syntax::regex::Regex;
@@ -391,7 +392,7 @@ struct Planner<'a, 'e> {
 
 fn internal(rule: &Rule, what: &str) -> Diagnostic {
     Diagnostic::new(
-        "internal",
+        Code::Internal,
         format!("the evaluator cannot order this rule: {what}"),
         Some(rule.span),
     )
@@ -534,7 +535,7 @@ pub fn expr_type(e: &Expr, rule: &Rule) -> Type {
 impl Planner<'_, '_> {
     fn constant(&mut self, v: &crate::value::Value) -> Result<u64, Diagnostic> {
         pack(v, self.interner).map_err(|m| {
-            Diagnostic::new("symbol-table-full", m, Some(self.rule.span))
+            Diagnostic::new(Code::SymbolTableFull, m, Some(self.rule.span))
                 .with_help("use fewer distinct symbols")
         })
     }

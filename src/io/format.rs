@@ -53,29 +53,55 @@ pub fn table(columns: &[String], rows: &[Vec<Value>]) -> String {
         .iter()
         .map(|r| r.iter().map(ToString::to_string).collect())
         .collect();
-    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
-    for row in &cells {
+    let mut out = aligned(columns, &cells, &[]);
+    let n = rows.len();
+    out.push_str(&format!("{n} row{}\n", if n == 1 { "" } else { "s" }));
+    out
+}
+
+/// Aligned columns: a header line, a rule of dashes, then one line per row,
+/// columns two spaces apart, trailing spaces trimmed. The columns whose index
+/// is in `right` are aligned right. Cells of any length are padded by hand:
+/// `format!("{s:<w$}")` panics when `w` passes 65,535.
+pub fn aligned<H: AsRef<str>>(headers: &[H], rows: &[Vec<String>], right: &[usize]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.as_ref().chars().count()).collect();
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |items: &[String]| -> String {
-        let padded: Vec<String> = items
-            .iter()
-            .zip(&widths)
-            .map(|(s, w)| format!("{s:<w$}"))
-            .collect();
-        padded.join("  ").trim_end().to_string() + "\n"
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let start = out.len();
+        for (i, (cell, &width)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            let fill = width.saturating_sub(cell.chars().count());
+            if right.contains(&i) {
+                pad(&mut out, fill);
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                pad(&mut out, fill);
+            }
+        }
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
+        out.push('\n');
     };
-    let mut out = line(columns);
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    out.push_str(&line(&rule));
-    for row in &cells {
-        out.push_str(&line(row));
+    line(&mut headers.iter().map(AsRef::as_ref));
+    let dashes: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(&mut dashes.iter().map(String::as_str));
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
     }
-    let n = rows.len();
-    out.push_str(&format!("{n} row{}\n", if n == 1 { "" } else { "s" }));
     out
+}
+
+/// Appends `n` spaces.
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
 }
 
 /// A JSON value for one sleuth value.
@@ -172,6 +198,32 @@ mod tests {
         );
         assert_eq!(table(&cols, &[]), "no answers\n");
         assert_eq!(table(&[], &[vec![]]), "yes\n");
+    }
+
+    /// A cell of 65,536 characters or more panicked the table printer
+    /// ("Formatting argument out of range"): the padding width passed
+    /// `format!`'s limit.
+    #[test]
+    fn table_printer_does_not_panic_on_a_cell_of_65536_characters() {
+        let big = "A".repeat(70_000);
+        let cols = vec!["X".to_string(), "Y".to_string()];
+        let rows = vec![vec![sym(&big), sym("b")], vec![sym("a"), sym("c")]];
+        let text = table(&cols, &rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], format!("X{}  Y", " ".repeat(69_999)));
+        assert_eq!(lines[1], format!("{}  -", "-".repeat(70_000)));
+        assert_eq!(lines[2], format!("{big}  b"));
+        assert_eq!(lines[3], format!("a{}  c", " ".repeat(69_999)));
+        assert_eq!(lines[4], "2 rows");
+    }
+
+    #[test]
+    fn aligned_pads_right_aligned_columns_on_the_left() {
+        let rows = vec![vec!["a".to_string(), "7".to_string()]];
+        assert_eq!(
+            aligned(&["name", "count"], &rows, &[1]),
+            "name  count\n----  -----\na         7\n"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@
 // Diagnostic is the crate's error type by contract; errors here are cold.
 #![allow(clippy::result_large_err)]
 
-use crate::diag::Diagnostic;
+use crate::diag::{BYTE_ORDER_MARK, Code, Diagnostic};
 use crate::eval::Database;
 use crate::eval::intern::symbol_hash;
 use crate::ir::{self, RelId};
@@ -108,7 +108,7 @@ pub fn read_inputs(
                 db.interner
                     .intern_hashed(&strs, &batch.hashes, &mut ids)
                     .map_err(|m| {
-                        Diagnostic::new("symbol-table-full", m, None)
+                        Diagnostic::new(Code::SymbolTableFull, m, None)
                             .with_help("use fewer distinct symbols")
                     })?;
                 fill_symbols(db, &mut batch, &ids);
@@ -176,9 +176,9 @@ fn load_text(
     input: &ir::Input,
     path: &Path,
 ) -> Result<Arc<str>, Diagnostic> {
-    let bytes = fs::read(path).map_err(|e| {
+    let mut bytes = fs::read(path).map_err(|e| {
         Diagnostic::new(
-            "missing-input",
+            Code::MissingInput,
             format!(
                 "cannot read the facts of `{}` from {}: {}",
                 program.relations[input.rel].name,
@@ -188,17 +188,22 @@ fn load_text(
             Some(input.span),
         )
         .with_help(format!(
-            "create {} (one tab-separated fact per line), or pass the directory that holds it with -F",
-            path.display()
+            "create {} (one fact per line, fields separated by {}), or pass the directory that holds it with -F",
+            path.display(),
+            delimiter_name(input.delimiter)
         ))
     })?;
     if bytes.len() > u32::MAX as usize {
         return Err(Diagnostic::new(
-            "input-too-large",
+            Code::InputTooLarge,
             format!("{} is larger than 4 GiB", path.display()),
             Some(input.span),
         )
         .with_help("split the facts over several relations or files"));
+    }
+    // A byte order mark, which some editors write first, is not a field.
+    if bytes.starts_with(BYTE_ORDER_MARK.encode_utf8(&mut [0; 4]).as_bytes()) {
+        bytes.drain(..BYTE_ORDER_MARK.len_utf8());
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
@@ -218,7 +223,7 @@ fn load_text(
 
 fn bad_input(file: &Path, line: usize, col: usize, message: String, help: &str) -> Diagnostic {
     Diagnostic::new(
-        "bad-input",
+        Code::BadInput,
         format!("{}:{line}:{col}: {message}", file.display()),
         None,
     )
@@ -311,7 +316,7 @@ fn parse_file(
                     ln + 1,
                     line.chars().count() + 1,
                     format!("expected {arity} fields, found {c}"),
-                    "give one field per column of the relation, separated by tabs",
+                    &separated_by(delimiter),
                 ));
             };
             let word = if *ty == Type::Symbol {
@@ -344,7 +349,7 @@ fn parse_file(
                     "expected {arity} fields, found {}",
                     arity + 1 + line.split(delimiter).skip(arity + 1).count()
                 ),
-                "give one field per column of the relation, separated by tabs",
+                &separated_by(delimiter),
             ));
         }
         batch.rows += 1;
@@ -357,6 +362,25 @@ fn parse_file(
         batch.rows = 1;
     }
     Ok(send(batch))
+}
+
+/// The help for a line with too few or too many fields.
+fn separated_by(delimiter: char) -> String {
+    format!(
+        "give one field per column of the relation, separated by {}",
+        delimiter_name(delimiter)
+    )
+}
+
+/// How help text names a delimiter: `tabs`, `commas`, or the character.
+fn delimiter_name(delimiter: char) -> String {
+    match delimiter {
+        '\t' => "tabs".to_string(),
+        ',' => "commas".to_string(),
+        ';' => "semicolons".to_string(),
+        ' ' => "spaces".to_string(),
+        c => format!("`{c}`"),
+    }
 }
 
 /// Parses a non-symbol field (symbols are interned in batches).

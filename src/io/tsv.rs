@@ -9,6 +9,7 @@
 pub use super::read::{LoadStats, read_inputs};
 
 use super::read::io_reason;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::Database;
 use crate::ir::{self, RelId};
@@ -74,7 +75,7 @@ fn write_stream<'o>(
 
 fn write_error(what: &Path, e: &io::Error) -> Diagnostic {
     Diagnostic::new(
-        "io-error",
+        Code::UnwritableOutput,
         format!("cannot write {}: {}", what.display(), io_reason(e)),
         None,
     )
@@ -284,7 +285,49 @@ mod tests {
             OutputTarget::Dir(dir.join("no/such/dir"), &mut std::io::sink()),
         )
         .expect_err("no dir");
-        assert_eq!(nowhere.code, "io-error");
+        assert_eq!(nowhere.code, "unwritable-output");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// A fact file starting with a UTF-8 byte order mark read the mark into
+    /// its first field (`\u{feff}1` is not a number).
+    #[test]
+    fn a_byte_order_mark_at_the_start_of_a_fact_file_is_skipped() {
+        let dir = temp_dir("bom");
+        let prog = program(&[Type::Number, Type::Symbol], '\t');
+        fs::write(dir.join("ev.tsv"), "\u{feff}1\ta\n2\tb\n").expect("write");
+        let mut db = Database::new(&prog);
+        read_inputs(&prog, &mut db, &dir).expect("reads");
+        let rows = db.tuples(0);
+        assert_eq!(rows[0], vec![Value::Number(1), Value::Symbol("a".into())]);
+        assert_eq!(rows.len(), 2);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// The help for a line with the wrong number of fields said "separated
+    /// by tabs" whatever delimiter the `.input` directive declared.
+    #[test]
+    fn a_wrong_field_count_names_the_declared_delimiter() {
+        let dir = temp_dir("delimiter-help");
+        let prog = program(&[Type::Symbol, Type::Number], ',');
+        fs::write(dir.join("ev.tsv"), "a\t1\n").expect("write");
+        let mut db = Database::new(&prog);
+        let err = read_inputs(&prog, &mut db, &dir).expect_err("one field");
+        assert_eq!(
+            err.help.as_deref(),
+            Some("give one field per column of the relation, separated by commas")
+        );
+        fs::write(dir.join("ev.tsv"), "a,1,2\n").expect("write");
+        let err = read_inputs(&prog, &mut db, &dir).expect_err("three fields");
+        assert!(
+            err.help
+                .as_deref()
+                .is_some_and(|h| h.ends_with("by commas"))
+        );
+        let prog = program(&[Type::Symbol, Type::Number], '\t');
+        fs::write(dir.join("ev.tsv"), "a\n").expect("write");
+        let err = read_inputs(&prog, &mut db, &dir).expect_err("one field");
+        assert!(err.help.as_deref().is_some_and(|h| h.ends_with("by tabs")));
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -13,6 +13,7 @@ use super::confidence::Confidence;
 use super::exec::{Exec, Flow, Frame, Visitor};
 use super::fixpoint::instance_confidence;
 use super::steps::{Compiler, Strategy};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::ir::{Expr, Literal, RelId, Rule};
 use crate::session::{Answers, Error};
@@ -78,7 +79,7 @@ pub(super) fn confidences(
     ];
     let checked = check::check(&sources, &modules).map_err(|d| fail(d, &sources))?;
     let plain = Diagnostic::new(
-        "plain-query-only",
+        Code::PlainQueryOnly,
         "the confidence of answers is given for a text holding one query and nothing else",
         None,
     )
@@ -93,7 +94,7 @@ pub(super) fn confidences(
     if q.columns != answers.columns {
         return Err(fail(
             Diagnostic::new(
-                "answers-mismatch",
+                Code::AnswersMismatch,
                 "the answers do not come from this query (their columns differ)",
                 Some(q.span),
             )
@@ -162,7 +163,7 @@ pub(super) fn confidences(
         let Some(best) = visitor.best else {
             return Err(fail(
                 Diagnostic::new(
-                    "answers-mismatch",
+                    Code::AnswersMismatch,
                     "an answer does not follow from the query over the workspace",
                     Some(q.span),
                 )

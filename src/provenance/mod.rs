@@ -78,6 +78,7 @@ pub use proof::{Binding, CutReason, Node, NodeKind, Proof, RuleRef, Tuple, absen
 pub use render::{Format, render, render_dot, render_json, render_text, render_whynot};
 pub use whynot::{Attempt, Outcome, WhyNot};
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::pack::pack_existing;
 use crate::ir::RelId;
@@ -193,7 +194,7 @@ impl<'w> Explainer<'w> {
         let Some(values) = target.ground() else {
             return Err(target.error(
                 Diagnostic::new(
-                    "not-ground",
+                    Code::NotGround,
                     "`why` explains one fact, but this one has variables or `_`",
                     Some(target.span),
                 )
@@ -210,7 +211,7 @@ impl<'w> Explainer<'w> {
             let fact = format!("{name}({})", args.join(", "));
             return Err(target.error(
                 Diagnostic::new(
-                    "not-derived",
+                    Code::NotDerived,
                     format!("{fact} does not hold"),
                     Some(target.span),
                 )
@@ -231,7 +232,7 @@ impl<'w> Explainer<'w> {
         if derived && !opts.strongest && self.cx.db.rels[rel].rounds.is_none() {
             return Err(target.error(
                 Diagnostic::new(
-                    "no-provenance",
+                    Code::NoProvenance,
                     "derivation rounds were not recorded, so the proof of least height cannot be rebuilt",
                     Some(target.span),
                 )

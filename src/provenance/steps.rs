@@ -5,6 +5,7 @@
 //! (`exec`) runs against the evaluated database. Expressions are compiled to
 //! the evaluator's [`CExpr`] so they are evaluated by the evaluator's own code.
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::exec::Scratch;
 use crate::eval::intern::Interner;
@@ -278,7 +279,7 @@ pub(crate) struct Compiler<'a> {
 
 fn internal(rule: &Rule, what: &str) -> Diagnostic {
     Diagnostic::new(
-        "internal",
+        Code::Internal,
         format!("the explainer cannot order this rule: {what}"),
         Some(rule.span),
     )

@@ -4,6 +4,7 @@
 //! quoted ISO date in a date column is a date), and a misspelt relation,
 //! a wrong arity or a wrong type gets the checker's own message.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 use crate::ir::{self, CmpOp, Expr, Literal, RelId, Term};
 use crate::session::{Error, Workspace};
@@ -123,7 +124,7 @@ pub(crate) fn parse(ws: &Workspace, text: &str, what: &str) -> Result<Target, Er
     let one_fact = |sources: &SourceMap, found: &str| {
         fail(
             Diagnostic::new(
-                "not-a-fact",
+                Code::NotAFact,
                 format!("`{what}` takes one fact, but this is {found}"),
                 Some(span),
             )
@@ -191,7 +192,7 @@ pub(crate) fn parse(ws: &Workspace, text: &str, what: &str) -> Result<Target, Er
     let rel = ws.program().relation_id(name).ok_or_else(|| {
         fail(
             Diagnostic::new(
-                "unknown-relation",
+                Code::UnknownRelation,
                 format!("relation `{name}` is not defined"),
                 Some(span),
             )

@@ -3,6 +3,7 @@
 //! (answers with how far each can be trusted), `:timeline` and `:graph`
 //! (viz). They read the session and never change what it holds.
 
+use crate::diag::Code;
 use std::io::{IsTerminal, Write};
 
 use super::command::{ArgKind, CommandSpec};
@@ -43,7 +44,7 @@ pub static ANALYSIS: &[Extension] = &[
             name: "confidence",
             aliases: &["conf"],
             args: "QUERY",
-            summary: "a query's answers with the confidence of each, in ICD 203 words",
+            summary: "a query's answers with the confidence of each (ICD 203 words), in the :format",
             example: ":confidence ?- recruitment_pipeline(C, T).",
             arg: ArgKind::Text,
         },
@@ -74,7 +75,7 @@ pub static ANALYSIS: &[Extension] = &[
 ];
 
 /// A rejected command line, as a diagnostic over the session's texts.
-fn usage(repl: &Repl, code: &'static str, message: String, help: &str) -> ReplError {
+fn usage(repl: &Repl, code: Code, message: String, help: &str) -> ReplError {
     ReplError::Rejected(session::Error {
         diagnostics: Diagnostic::new(code, message, None).with_help(help).into(),
         sources: repl.workspace().sources().clone(),
@@ -85,7 +86,7 @@ fn fact_argument<'a>(repl: &Repl, arg: &'a str, command: &str) -> Result<&'a str
     if arg.is_empty() {
         return Err(usage(
             repl,
-            "missing-argument",
+            Code::MissingArgument,
             format!("`:{command}` needs a fact"),
             &format!("for example `:{command} recurring_hotspot(\"Tangier\")`"),
         ));
@@ -115,7 +116,7 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
     if !arg.trim_start().starts_with("?-") {
         return Err(usage(
             repl,
-            "missing-argument",
+            Code::MissingArgument,
             "`:confidence` needs a query".to_string(),
             "for example `:confidence ?- recruitment_pipeline(C, T).`",
         ));
@@ -135,13 +136,13 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
             row
         })
         .collect();
-    write!(out, "{}", format::table(&columns, &rows))?;
+    write!(out, "{}", format::render(&columns, &rows, repl.format()))?;
     Ok(())
 }
 
 fn timeline(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
     let args = viz::TimelineArgs::parse_line(arg)
-        .map_err(|m| usage(repl, "bad-argument", m, viz::TimelineArgs::USAGE))?;
+        .map_err(|m| usage(repl, Code::BadArgument, m, viz::TimelineArgs::USAGE))?;
     let timeline = viz::timeline(repl.workspace(), &args.filter)?;
     let options = viz::TextOptions {
         bars: args.bars.unwrap_or_else(|| std::io::stdout().is_terminal()),
@@ -153,7 +154,7 @@ fn timeline(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplE
 
 fn graph(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
     let args = viz::GraphArgs::parse_line(arg)
-        .map_err(|m| usage(repl, "bad-argument", m, viz::GraphArgs::USAGE))?;
+        .map_err(|m| usage(repl, Code::BadArgument, m, viz::GraphArgs::USAGE))?;
     let chart = viz::graph(repl.workspace_mut(), &args.query, &args.options())?;
     let text = viz::chart_text(&chart, args.format)
         .map_err(|e| usage(repl, e.code(), e.to_string(), e.help()))?;

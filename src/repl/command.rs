@@ -3,6 +3,7 @@
 //! commands ([`BUILTINS`], then [`EXTENSIONS`]) that
 //! `:help`, completion and did-you-mean read.
 
+use crate::diag::Code;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -220,7 +221,7 @@ pub enum Command {
 pub struct CommandError {
     /// Stable kebab-case code: `unknown-command`, `missing-argument`,
     /// `unexpected-argument`, `bad-argument`.
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong.
     pub message: String,
     /// The offending part of the input.
@@ -284,7 +285,7 @@ pub fn parse_command_with(
             .chain(extensions.iter().map(|e| &e.spec))
             .map(|s| s.name);
         return Err(CommandError {
-            code: "unknown-command",
+            code: Code::UnknownCommand,
             message: format!("`:{name}` is not a command"),
             at: name_at,
             label: did_you_mean(name, names).map(|s| format!("did you mean `:{s}`?")),
@@ -315,7 +316,7 @@ pub fn parse_command_with(
                             .chain(extensions.iter().map(|e| &e.spec))
                             .map(|s| s.name);
                         return Err(CommandError {
-                            code: "unknown-command",
+                            code: Code::UnknownCommand,
                             message: format!("`:{wanted}` is not a command"),
                             at: arg.at,
                             label: did_you_mean(wanted, names)
@@ -367,7 +368,7 @@ pub fn parse_command_with(
         }),
         other => {
             return Err(CommandError {
-                code: "internal",
+                code: Code::Internal,
                 message: format!("`:{other}` is listed but has no parser"),
                 at: arg.name_at,
                 label: None,
@@ -391,7 +392,7 @@ impl Arg<'_> {
             Ok(command)
         } else {
             Err(CommandError {
-                code: "unexpected-argument",
+                code: Code::UnexpectedArgument,
                 message: format!("`:{}` takes no argument", self.spec.name),
                 at: self.at.clone(),
                 label: None,
@@ -403,7 +404,7 @@ impl Arg<'_> {
     fn required(&self) -> Result<&str, CommandError> {
         if self.text.is_empty() {
             Err(CommandError {
-                code: "missing-argument",
+                code: Code::MissingArgument,
                 message: format!(
                     "`:{}` needs {}",
                     self.spec.name,
@@ -451,7 +452,7 @@ impl Arg<'_> {
 
     fn bad(&self, what: &str) -> CommandError {
         CommandError {
-            code: "bad-argument",
+            code: Code::BadArgument,
             message: format!("`:{} {}`: {what}", self.spec.name, self.text),
             at: self.at.clone(),
             label: None,
@@ -580,7 +581,7 @@ mod tests {
         for (line, code, at, label) in errors {
             let e = parse_command(line).expect_err(line);
             assert_eq!(
-                (e.code, e.at.clone(), e.label.as_deref()),
+                (e.code.as_str(), e.at.clone(), e.label.as_deref()),
                 (code, at, label),
                 "{line:?}"
             );

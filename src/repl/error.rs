@@ -1,6 +1,7 @@
 //! This module defines how a REPL input fails: rejected with diagnostics
 //! (the session is unchanged), or unable to print its output.
 
+use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::session;
 
 /// Why an input did not run to the end.
@@ -18,17 +19,28 @@ impl ReplError {
     pub fn render(&self) -> String {
         match self {
             ReplError::Rejected(e) => e.render(),
-            ReplError::Output(e) => format!("error[io]: cannot write the output: {e}\n"),
+            ReplError::Output(e) => output_failure(e).render(&SourceMap::new()),
         }
     }
 
-    /// The diagnostic codes (`io` for an output failure).
+    /// The diagnostic codes (`unwritable-output` for an output failure).
     pub fn codes(&self) -> Vec<&'static str> {
         match self {
             ReplError::Rejected(e) => e.codes(),
-            ReplError::Output(_) => vec!["io"],
+            ReplError::Output(_) => vec![Code::UnwritableOutput.as_str()],
         }
     }
+}
+
+/// The diagnostic of a failure to write the output (standard output closed,
+/// a full disk ...).
+pub fn output_failure(e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnwritableOutput,
+        format!("cannot write the output: {e}"),
+        None,
+    )
+    .with_help("standard output was closed or could not take more; what was not written is lost")
 }
 
 impl std::fmt::Display for ReplError {

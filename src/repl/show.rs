@@ -8,35 +8,7 @@ use crate::session::{Change, RelationKind, RelationSummary, Schema, SessionEntry
 /// Aligned columns under a header and a rule of dashes; the columns whose
 /// index is in `right` are aligned right.
 pub fn columns(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| -> String {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (cell, w))| {
-                if right.contains(&i) {
-                    format!("{cell:>w$}")
-                } else {
-                    format!("{cell:<w$}")
-                }
-            })
-            .collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
-    let header: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-    let mut out = line(&header);
-    let dashes: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    out.push_str(&line(&dashes));
-    for row in rows {
-        out.push_str(&line(row));
-    }
-    out
+    crate::io::format::aligned(headers, rows, right)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

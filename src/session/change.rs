@@ -3,6 +3,7 @@
 //! during the session, and what each change did, relation by relation. Each
 //! is all or nothing.
 
+use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -192,7 +193,7 @@ impl Workspace {
             Some("dl") => self.load_rules_file(path),
             _ => Err(Error::new(
                 Diagnostic::new(
-                    "unknown-file-kind",
+                    Code::UnknownFileKind,
                     format!(
                         "`{}` is neither a .json data file nor a .dl rule file",
                         path.display()

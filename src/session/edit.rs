@@ -3,6 +3,7 @@
 //! dropping everything the session says about a relation, and writing the
 //! session to a `.dl` file that loads back into the same answers.
 
+use crate::diag::Code;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -104,7 +105,7 @@ impl Workspace {
             };
             return Err(Error::new(
                 Diagnostic::new(
-                    "no-such-entry",
+                    Code::NoSuchEntry,
                     format!("the session has no entry {number}"),
                     None,
                 )
@@ -144,7 +145,7 @@ impl Workspace {
         );
         if !is_fact {
             return Err(Error::new(
-                Diagnostic::new("not-a-fact", "`:retract` takes one fact", Some(whole))
+                Diagnostic::new(Code::NotAFact, "`:retract` takes one fact", Some(whole))
                     .with_help(
                         "write the fact as it was added, e.g. `:retract hot(\"Tangier\").`, or give its number from `:rules`",
                     ),
@@ -175,7 +176,7 @@ impl Workspace {
             Some(i) => Ok(i + 1),
             None => Err(Error::new(
                 Diagnostic::new(
-                    "not-in-session",
+                    Code::NotInSession,
                     "this fact was not added in this session",
                     Some(whole),
                 )
@@ -213,7 +214,7 @@ impl Workspace {
         let known = program.relations.iter().filter(|r| !r.is_query);
         if program.relation_id(name).is_some() {
             return Diagnostic::new(
-                "not-a-session-relation",
+                Code::NotASessionRelation,
                 format!("the session adds nothing to `{name}`"),
                 None,
             )
@@ -222,7 +223,7 @@ impl Workspace {
             );
         }
         let mut d = Diagnostic::new(
-            "unknown-relation",
+            Code::UnknownRelation,
             format!("relation `{name}` is not defined"),
             None,
         )
@@ -269,7 +270,7 @@ impl Workspace {
         write_atomically(path, self.session_text().as_bytes()).map_err(|e| {
             Error::new(
                 Diagnostic::new(
-                    "io",
+                    Code::UnwritableOutput,
                     format!("cannot write `{}`: {e}", path.display()),
                     None,
                 )

@@ -5,6 +5,7 @@
 //! without evaluating the rules again.
 
 use super::{Answers, Clauses, EngineReport, Error, Evaluated, SessionItem, Workspace};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::{self, Database, EvalOptions, EvalStats};
 use crate::io::data::GroundFact;
@@ -155,7 +156,7 @@ impl Workspace {
             [q] => q,
             [] => {
                 return Err(Error::new(
-                    Diagnostic::new("no-query", "the text holds no `?-` query", None)
+                    Diagnostic::new(Code::NoQuery, "the text holds no `?-` query", None)
                         .with_help("end it with a query such as `?- recurring_hotspot(P).`"),
                     &self.sources,
                 ));
@@ -163,7 +164,7 @@ impl Workspace {
             [_, second, ..] => {
                 return Err(Error::new(
                     Diagnostic::new(
-                        "too-many-queries",
+                        Code::TooManyQueries,
                         "the text holds more than one `?-` query",
                         Some(second.span),
                     )

@@ -3,6 +3,7 @@
 //! where they come from, and the rules that derive it with their places.
 
 use super::{Error, RelationKind, Workspace, place};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::ir;
 
@@ -64,7 +65,7 @@ impl Workspace {
                 .filter(|r| !r.is_query)
                 .map(|r| r.name.as_str());
             let mut d = Diagnostic::new(
-                "unknown-relation",
+                Code::UnknownRelation,
                 format!("relation `{name}` is not defined"),
                 None,
             )

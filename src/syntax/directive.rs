@@ -5,6 +5,7 @@
 use super::ast::{Attr, Decl, Ident, IoDirective, IoKind, Item, Param, TypeDecl};
 use super::parser::{PResult, Parser};
 use super::token::Tok;
+use crate::diag::Code;
 use crate::diag::did_you_mean;
 
 /// The directives sleuth reads.
@@ -86,7 +87,7 @@ impl Parser {
             name => {
                 let span = self.since(start);
                 let mut d = crate::diag::Diagnostic::new(
-                    "syntax",
+                    Code::Syntax,
                     format!("unknown directive `.{name}`"),
                     Some(span),
                 );

@@ -9,6 +9,7 @@
 use super::ast::{Aggregate, Expr, Ident, Literal};
 use super::parser::{PResult, Parser};
 use super::token::Tok;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{AggOp, BinOp};
 
@@ -233,7 +234,7 @@ impl Parser {
             None => {
                 self.errors.push(
                     Diagnostic::new(
-                        "syntax",
+                        Code::Syntax,
                         format!(
                             "number `{}{text}` does not fit in 64 bits",
                             if negative { "-" } else { "" }

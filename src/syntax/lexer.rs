@@ -4,6 +4,7 @@
 //! diagnostic, so the parser can go on and report the rest of the text.
 
 use super::token::{Tok, Token};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, SourceId, Span};
 
 /// Splits `text` into tokens, ending with [`Tok::Eof`]. Lexical errors
@@ -69,7 +70,7 @@ impl Lexer<'_> {
         self.tokens.push(Token { tok, span });
     }
 
-    fn error(&mut self, code: &'static str, start: usize, message: String, help: &str) {
+    fn error(&mut self, code: Code, start: usize, message: String, help: &str) {
         let span = self.span(start);
         self.errors
             .push(Diagnostic::new(code, message, Some(span)).with_help(help));
@@ -94,7 +95,7 @@ impl Lexer<'_> {
                 let span = self.span(start);
                 self.pos = self.text.len();
                 self.errors.push(
-                    Diagnostic::new("syntax", "unterminated block comment", Some(span))
+                    Diagnostic::new(Code::Syntax, "unterminated block comment", Some(span))
                         .with_label("this comment is never closed")
                         .with_help("close the comment with `*/`"),
                 );
@@ -109,7 +110,7 @@ impl Lexer<'_> {
         let span = self.span(start);
         self.errors.push(
             Diagnostic::new(
-                "unsupported",
+                Code::Unsupported,
                 "C preprocessor directives (`#include`, `#define`, ...) are not supported",
                 Some(span),
             )
@@ -168,7 +169,7 @@ impl Lexer<'_> {
                 self.pos = at + 1 + c.len_utf8();
                 self.errors.push(
                     Diagnostic::new(
-                        "syntax",
+                        Code::Syntax,
                         format!("unknown escape `\\{c}` in a string"),
                         Some(self.span(at)),
                     )
@@ -187,7 +188,7 @@ impl Lexer<'_> {
 
     fn unterminated_string(&mut self, start: usize) {
         self.error(
-            "syntax",
+            Code::Syntax,
             start,
             "unterminated string: a string ends with `\"` on the line where it starts".into(),
             "close the string with `\"`; write `\\\"` for a quote inside it",
@@ -216,7 +217,7 @@ impl Lexer<'_> {
                     Ok(b) => n = n.wrapping_shl(8).wrapping_add(i32::from(b)),
                     Err(_) => {
                         return self.error(
-                            "syntax",
+                            Code::Syntax,
                             start,
                             format!("`{text}` is not an IP address: each part is 0 to 255"),
                             "write an IP address as four numbers from 0 to 255, e.g. `10.0.0.1`",
@@ -257,7 +258,7 @@ impl Lexer<'_> {
             self.take_while(|b| b.is_ascii_alphanumeric() || b == b'_');
             let text = &self.text[start..self.pos];
             return self.error(
-                "syntax",
+                Code::Syntax,
                 start,
                 format!("`{text}` is not a number"),
                 "numbers are written `42`, `-7`, `0x2A`, `0b101` or `1.5`; a name cannot start with a digit",
@@ -270,7 +271,7 @@ impl Lexer<'_> {
         match text.parse::<f64>() {
             Ok(x) if x.is_finite() => self.push(Tok::Float(x), start),
             _ => self.error(
-                "syntax",
+                Code::Syntax,
                 start,
                 format!("float `{text}` is out of range"),
                 "write a float within about ±1.8e308",
@@ -353,7 +354,7 @@ impl Lexer<'_> {
                     format!("unexpected characters `{}`", shown.escape_debug())
                 };
                 return self.error(
-                    "syntax",
+                    Code::Syntax,
                     start,
                     message,
                     "remove it; names are ASCII letters, digits and `_`, and text goes in double quotes",

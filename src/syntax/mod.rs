@@ -15,6 +15,7 @@ pub mod token;
 #[cfg(test)]
 mod tests;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, SourceId, SourceMap};
 
 /// How many syntax errors of one text are reported; past that, a text is
@@ -38,7 +39,7 @@ pub fn parse(sources: &SourceMap, id: SourceId) -> Result<ast::Module, Diagnosti
             errors.truncate(MAX_ERRORS);
             errors.push(
                 Diagnostic::new(
-                    "syntax",
+                    Code::Syntax,
                     format!("{more} more syntax errors are not shown"),
                     span,
                 )

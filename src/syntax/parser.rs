@@ -6,6 +6,7 @@
 
 use super::ast::{Ident, Item};
 use super::token::{Tok, Token};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
 
 /// How deeply expressions, parentheses and aggregates may nest. Deeper input
@@ -173,7 +174,7 @@ impl Parser {
             format!(" {context}")
         };
         let message = format!("expected {expected}{context}, found {found}");
-        let diagnostic = Diagnostic::new("syntax", message, Some(self.span()))
+        let diagnostic = Diagnostic::new(Code::Syntax, message, Some(self.span()))
             .with_label(format!("expected {expected}"))
             .with_help(help);
         self.errors.push(diagnostic);
@@ -183,7 +184,7 @@ impl Parser {
     /// Records a construct sleuth knows but does not support.
     pub(super) fn unsupported(&mut self, span: Span, message: String, help: &str) -> Failed {
         self.errors
-            .push(Diagnostic::new("unsupported", message, Some(span)).with_help(help));
+            .push(Diagnostic::new(Code::Unsupported, message, Some(span)).with_help(help));
         Failed
     }
 
@@ -202,7 +203,7 @@ impl Parser {
             let span = self.span();
             self.errors.push(
                 Diagnostic::new(
-                    "syntax",
+                    Code::Syntax,
                     format!("this is nested more than {MAX_DEPTH} levels deep"),
                     Some(span),
                 )

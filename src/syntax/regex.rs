@@ -7,6 +7,7 @@
 //! matching takes time linear in the text for any pattern. Backreferences
 //! and lookahead are reported as unsupported rather than misread.
 
+use crate::diag::Code;
 use std::fmt;
 
 use crate::diag::{Diagnostic, Span};
@@ -31,12 +32,12 @@ impl RegexError {
     pub fn diagnostic(&self, span: Span) -> Diagnostic {
         let (code, help) = if self.unsupported {
             (
-                "unsupported",
+                Code::Unsupported,
                 "rewrite the pattern without backreferences or lookahead",
             )
         } else {
             (
-                "bad-regex",
+                Code::BadRegex,
                 "write an ECMAScript regular expression; put `\\` before `( ) [ ] { } * + ? . | ^ $` to match them literally",
             )
         };

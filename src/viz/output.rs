@@ -3,6 +3,7 @@
 //! everything as it was (a temporary file in the same folder, then a
 //! rename).
 
+use crate::diag::Code;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -52,7 +53,7 @@ impl ChartFormat {
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
     let fail = |why: String| {
         Diagnostic::new(
-            "unwritable-output",
+            Code::UnwritableOutput,
             format!("cannot write `{}`: {why}", path.display()),
             None,
         )

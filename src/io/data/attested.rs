@@ -10,12 +10,13 @@ use std::marker::PhantomData;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, MapAccess, Visitor};
 
+use crate::diag::Code;
 use crate::grade::Grade;
 use crate::value::Date;
 
 /// Prefixes a serde error message with a diagnostic code, read back by
 /// [`split_code`].
-pub(crate) fn with_code(code: &str, message: impl fmt::Display) -> String {
+pub(crate) fn with_code(code: Code, message: impl fmt::Display) -> String {
     format!("[[{code}]] {message}")
 }
 
@@ -40,7 +41,7 @@ impl<'de> Deserialize<'de> for IsoDate {
         let text = <Cow<'de, str>>::deserialize(deserializer)?;
         Date::parse(&text)
             .map(IsoDate)
-            .map_err(|e| de::Error::custom(with_code("bad-date", e)))
+            .map_err(|e| de::Error::custom(with_code(Code::BadDate, e)))
     }
 }
 
@@ -53,7 +54,7 @@ impl<'de> Deserialize<'de> for GradeText {
         let text = <Cow<'de, str>>::deserialize(deserializer)?;
         Grade::parse(&text)
             .map(GradeText)
-            .map_err(|e| de::Error::custom(with_code("bad-grade", e)))
+            .map_err(|e| de::Error::custom(with_code(Code::BadGrade, e)))
     }
 }
 

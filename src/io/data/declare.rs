@@ -3,6 +3,7 @@
 //! a did-you-mean), nationalities and operating countries are countries, and
 //! no place ends up inside itself.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, did_you_mean};
 
 use super::format::Document;
@@ -28,7 +29,7 @@ impl Lowering<'_> {
         };
         registry.declare(kind, id, info).map_err(|first| {
             self.error(
-                "duplicate-id",
+                Code::DuplicateId,
                 path,
                 format!("the {} id `{id}` is declared twice", kind.name()),
             )
@@ -104,7 +105,7 @@ impl Lowering<'_> {
                     };
                     return Err(self
                         .error(
-                            "containment-cycle",
+                            Code::ContainmentCycle,
                             &path,
                             format!(
                                 "`{}` ends up inside itself: {} -> {}",
@@ -149,7 +150,7 @@ impl Lowering<'_> {
             .collect::<Vec<_>>()
             .join(" or ");
         let mut d = self.error(
-            "dangling-reference",
+            Code::DanglingReference,
             path,
             format!("`{name}` is not a declared {what}"),
         );
@@ -178,7 +179,7 @@ impl Lowering<'_> {
         }
         Err(self
             .error(
-                "wrong-kind",
+                Code::WrongKind,
                 path,
                 format!("`{name}` is a {kind}, not a country"),
             )

@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use crate::diag::{Diagnostic, SourceId, SourceMap, Span};
+use crate::diag::{Code, Diagnostic, SourceId, SourceMap, Span};
 
 use super::attested::split_code;
 use super::dataset::DataSet;
 use super::format::Document;
-use super::locate::{JsonPath, locate, offset_of};
+use super::locate::{JsonPath, locate, locate_repeated_key, offset_of};
 use super::lower::lower;
 use super::registry::Registry;
 
@@ -124,7 +124,7 @@ impl DataLoader {
 
 fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {
     Diagnostic::new(
-        "unreadable-file",
+        Code::UnreadableFile,
         format!("cannot read data `{}`: {err}", path.display()),
         None,
     )
@@ -171,38 +171,53 @@ fn serde_error(
             "fix the JSON syntax here (a missing comma, quote, colon or bracket is the usual cause)"
         };
         return Diagnostic::new(
-            "bad-json",
+            Code::BadJson,
             format!("malformed JSON: {message}"),
             Some(at_position()),
         )
         .with_label("here")
         .with_help(help);
     }
+    if path.is_root()
+        && let Some(kind) = not_an_object(text)
+    {
+        return Diagnostic::new(
+            Code::BadDocument,
+            format!("this JSON document is {kind}, not a data document"),
+            Some(at_start(text, file)),
+        )
+        .with_label("a data document starts with `{`")
+        .with_help(
+            "a data document is one JSON object with a `source` member and lists such as \
+             `places`, `organisations`, `persons` and `operations` (data/README.md describes them)",
+        );
+    }
     // A data error: locate the value the path points at.
-    let (code, detail) = match split_code(&message) {
+    let (code, detail) = match split_code(&message)
+        .and_then(|(c, rest)| Some((Code::parse(c)?, rest)))
+    {
         Some((code, rest)) => (code, rest.to_string()),
-        None if message.starts_with("unknown field") => ("unknown-field", message.clone()),
-        None if message.starts_with("missing field") => ("missing-field", message.clone()),
-        None if message.starts_with("duplicate field") => ("duplicate-field", message.clone()),
-        None => ("bad-value", message.clone()),
+        None if message.starts_with("unknown field") => (Code::UnknownField, message.clone()),
+        None if message.starts_with("missing field") => (Code::MissingField, message.clone()),
+        None if message.starts_with("duplicate field") => (Code::DuplicateField, message.clone()),
+        None => (Code::BadValue, message.clone()),
     };
     let located = (!path.is_root()).then(|| locate(text, &path)).flatten();
+    let repeated = (code == Code::DuplicateField)
+        .then(|| locate_repeated_key(text, &path, &quoted(&detail)))
+        .flatten();
     let span = match located {
-        Some(l) if code == "unknown-field" || code == "duplicate-field" => {
+        _ if repeated.is_some() => {
+            let (s, e) = repeated.expect("checked just above");
+            Span::new(file, s, e)
+        }
+        Some(l) if code == Code::UnknownField || code == Code::DuplicateField => {
             let (s, e) = l.key.unwrap_or(l.value);
             Span::new(file, s, e)
         }
-        Some(l) if code == "missing-field" => Span::new(file, l.value.0, l.value.0 + 1),
+        Some(l) if code == Code::MissingField => Span::new(file, l.value.0, l.value.0 + 1),
         Some(l) => Span::new(file, l.value.0, l.value.1),
         None => at_position(),
-    };
-    let code: &'static str = match code {
-        "bad-date" => "bad-date",
-        "bad-grade" => "bad-grade",
-        "unknown-field" => "unknown-field",
-        "missing-field" => "missing-field",
-        "duplicate-field" => "duplicate-field",
-        _ => "bad-value",
     };
     let (message, label, help) = describe(code, &path, &detail);
     Diagnostic::new(code, message, Some(span))
@@ -210,11 +225,38 @@ fn serde_error(
         .with_help(help)
 }
 
+/// What a JSON document that is not an object is (`an array` ...), or `None`
+/// for an object.
+fn not_an_object(text: &str) -> Option<&'static str> {
+    match text.trim_start().bytes().next()? {
+        b'{' => None,
+        b'[' => Some("an array"),
+        b'"' => Some("a string"),
+        b't' | b'f' => Some("a boolean"),
+        b'n' => Some("null"),
+        _ => Some("a number"),
+    }
+}
+
+/// The first character of the document's value.
+fn at_start(text: &str, file: SourceId) -> Span {
+    let start = text.len() - text.trim_start().len();
+    let end = text[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8());
+    Span::new(file, start, end)
+}
+
+/// The first name in backquotes of a serde message (the field it is about).
+fn quoted(detail: &str) -> String {
+    detail.split('`').nth(1).unwrap_or("").to_string()
+}
+
 /// The message, label and help of a data error found while parsing.
-fn describe(code: &str, path: &JsonPath, detail: &str) -> (String, String, String) {
-    let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+fn describe(code: Code, path: &JsonPath, detail: &str) -> (String, String, String) {
     match code {
-        "unknown-field" => {
+        Code::UnknownField => {
             let field = quoted(detail);
             let allowed = detail
                 .split_once("expected ")
@@ -228,7 +270,7 @@ fn describe(code: &str, path: &JsonPath, detail: &str) -> (String, String, Strin
                 ),
             )
         }
-        "missing-field" => {
+        Code::MissingField => {
             let field = quoted(detail);
             (
                 format!("{path}: missing field `{field}`"),
@@ -236,7 +278,7 @@ fn describe(code: &str, path: &JsonPath, detail: &str) -> (String, String, Strin
                 format!("add `{field}` to this entry (data/README.md describes every entry)"),
             )
         }
-        "duplicate-field" => {
+        Code::DuplicateField => {
             let field = quoted(detail);
             (
                 format!("{path}: field `{field}` is written twice"),
@@ -244,22 +286,36 @@ fn describe(code: &str, path: &JsonPath, detail: &str) -> (String, String, Strin
                 "keep one of the two".into(),
             )
         }
-        "bad-date" => (
+        Code::BadDate => (
             format!("{path}: {detail}"),
             "not an ISO month or day".into(),
             "write dates as \"YYYY-MM\" (a month) or \"YYYY-MM-DD\" (a day)".into(),
         ),
-        "bad-grade" => (
+        Code::BadGrade => (
             format!("{path}: {detail}"),
             "not an Admiralty grade".into(),
             "grades are a reliability letter A-F and a credibility digit 1-6, like \"B2\"".into(),
         ),
         _ => (
-            format!("{path}: {detail}"),
+            format!("{path}: {}", plain_kinds(detail)),
             "unexpected value".into(),
             "give this field the kind of value data/README.md describes for it".into(),
         ),
     }
+}
+
+/// serde's message with the names of its kinds of values in the document's
+/// words: `expected struct SourceEntry` becomes `expected an object`, `a
+/// sequence` becomes `a list`.
+fn plain_kinds(detail: &str) -> String {
+    let mut out = detail.replace("a sequence", "a list");
+    while let Some(at) = out.find("struct ") {
+        let name_end = out[at + 7..]
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .map_or(out.len(), |i| at + 7 + i);
+        out.replace_range(at..name_end, "an object");
+    }
+    out
 }
 
 /// Names the entry a path's last field belongs to.

@@ -90,7 +90,7 @@ pub(crate) fn locate(text: &str, path: &JsonPath) -> Option<Located> {
     let mut key = None;
     for seg in &path.0 {
         match seg {
-            Seg::Key(wanted) => key = Some(scan.find_member(wanted, text)?),
+            Seg::Key(wanted) => key = Some(scan.find_member(wanted, text, 0)?),
             Seg::Index(n) => {
                 scan.find_element(*n)?;
                 key = None;
@@ -103,6 +103,21 @@ pub(crate) fn locate(text: &str, path: &JsonPath) -> Option<Located> {
         key,
         value: (start, scan.pos),
     })
+}
+
+/// The range of the second key `wanted` (with its quotes) of the object at
+/// `path`: where a field written twice is written again.
+pub(crate) fn locate_repeated_key(
+    text: &str,
+    path: &JsonPath,
+    wanted: &str,
+) -> Option<(usize, usize)> {
+    let object = locate(text, path)?;
+    let mut scan = Scanner {
+        bytes: text.as_bytes(),
+        pos: object.value.0,
+    };
+    scan.find_member(wanted, text, 1)
 }
 
 /// Byte offset of a 1-based line and column as serde_json counts them
@@ -197,9 +212,9 @@ impl Scanner<'_> {
         }
     }
 
-    /// Moves to the value of member `wanted` of the object here; returns the
-    /// key's range.
-    fn find_member(&mut self, wanted: &str, text: &str) -> Option<(usize, usize)> {
+    /// Moves to the value of member `wanted` of the object here, skipping
+    /// `skip` earlier members of that name; returns the key's range.
+    fn find_member(&mut self, wanted: &str, text: &str, mut skip: usize) -> Option<(usize, usize)> {
         self.eat(b'{')?;
         loop {
             self.skip_ws();
@@ -209,7 +224,10 @@ impl Scanner<'_> {
             self.eat(b':')?;
             self.skip_ws();
             if name == wanted {
-                return Some((ks, ke));
+                if skip == 0 {
+                    return Some((ks, ke));
+                }
+                skip -= 1;
             }
             self.skip_value()?;
             self.eat(b',')?;
@@ -255,6 +273,16 @@ mod tests {
         assert_eq!(at(root.key("zz")), None);
         let l = locate(DOC, &root.key("e")).expect("found");
         assert_eq!(l.key.map(|(s, e)| &DOC[s..e]), Some("\"e\""));
+    }
+
+    #[test]
+    fn finds_the_second_of_a_repeated_key() {
+        let text = r#"{"s": {"id": 1, "idx": 2, "id": 3}, "id": 4}"#;
+        let root = JsonPath::default();
+        let at = |path: &JsonPath, key| locate_repeated_key(text, path, key).map(|(s, _)| s);
+        assert_eq!(at(&root.key("s"), "id"), Some(26));
+        assert_eq!(at(&root.key("s"), "idx"), None);
+        assert_eq!(at(&root, "id"), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! provenance. Declarations and references are checked in `declare`, and
 //! paragraphs, grades and inference notes resolved in `provenance`.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, SourceId, SourceMap, Span};
 use crate::grade::Grade;
 use crate::value::Value;
@@ -81,7 +82,7 @@ impl Lowering<'_> {
         Some(Span::new(self.file, start, end))
     }
 
-    pub(super) fn error(&self, code: &'static str, path: &JsonPath, message: String) -> Diagnostic {
+    pub(super) fn error(&self, code: Code, path: &JsonPath, message: String) -> Diagnostic {
         let span = self.span_at(path, false);
         let mut d = Diagnostic::new(code, format!("{path}: {message}"), span);
         if span.is_none() {

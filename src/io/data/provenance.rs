@@ -4,6 +4,7 @@
 //! from several values cites the most specific paragraph, takes the weakest
 //! grade and keeps every note.
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::grade::{Credibility, Grade};
 use crate::value::Value;
@@ -63,7 +64,7 @@ impl Lowering<'_> {
             if p > self.count {
                 return Err(self
                     .error(
-                        "bad-paragraph",
+                        Code::BadParagraph,
                         &path.key("paragraph"),
                         format!("paragraph {p} does not exist: the source has {} body paragraphs", self.count),
                     )
@@ -83,7 +84,7 @@ impl Lowering<'_> {
             if note.trim().is_empty() {
                 return Err(self
                     .error(
-                        "empty-note",
+                        Code::EmptyNote,
                         &path.key("inferred"),
                         "an inferred value needs a note saying what was inferred and why".into(),
                     )
@@ -124,7 +125,7 @@ impl Lowering<'_> {
         {
             return Err(self
                 .error(
-                    "inferred-grade",
+                    Code::InferredGrade,
                     path,
                     format!(
                         "an inferred value is graded {grade}, as credible as the source's default {}",

@@ -2,6 +2,7 @@
 //! it is installed: the DOT text goes to `dot -Tsvg` on its standard input
 //! and the SVG comes back on its standard output.
 
+use crate::diag::Code;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -16,10 +17,10 @@ pub enum GraphvizError {
 
 impl GraphvizError {
     /// The stable code of the error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            GraphvizError::NotInstalled => "graphviz-missing",
-            GraphvizError::Failed(_) => "graphviz-failed",
+            GraphvizError::NotInstalled => Code::GraphvizMissing,
+            GraphvizError::Failed(_) => Code::GraphvizFailed,
         }
     }
 

@@ -210,7 +210,7 @@ fn unknown_relation(ws: &Workspace, name: &str) -> session::Error {
         .filter(|r| !r.is_query)
         .map(|r| r.name.as_str());
     let mut d = Diagnostic::new(
-        "unknown-relation",
+        crate::diag::Code::UnknownRelation,
         format!("relation `{name}` is not defined"),
         Some(Span::new(id, 0, name.len())),
     )

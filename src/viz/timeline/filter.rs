@@ -2,6 +2,7 @@
 //! places within it), a country, a theater, or a range of months; and the
 //! arguments `sleuth timeline` and `:timeline` share.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::value::Date;
 
@@ -140,7 +141,7 @@ impl TimelineFilter {
     /// Checks the names against the workspace's geography and the range's
     /// order: a misspelt place would otherwise silently empty the timeline.
     pub(crate) fn check(&self, geo: &Geography) -> Result<(), Diagnostic> {
-        let unknown = |code: &'static str, what: &str, name: &str, known: Vec<&str>| {
+        let unknown = |code: Code, what: &str, name: &str, known: Vec<&str>| {
             let mut d = Diagnostic::new(code, format!("no {what} is named `{name}`"), None);
             d = match did_you_mean(name, known.iter().copied()) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -151,23 +152,28 @@ impl TimelineFilter {
         if let Some(p) = &self.place
             && !geo.places().any(|k| k == p)
         {
-            return unknown("unknown-place", "place", p, geo.places().collect());
+            return unknown(Code::UnknownPlace, "place", p, geo.places().collect());
         }
         if let Some(c) = &self.country
             && !geo.countries().any(|k| k == c)
         {
-            return unknown("unknown-country", "country", c, geo.countries().collect());
+            return unknown(
+                Code::UnknownCountry,
+                "country",
+                c,
+                geo.countries().collect(),
+            );
         }
         if let Some(t) = &self.theater
             && !geo.theaters().any(|k| k == t)
         {
-            return unknown("unknown-theater", "theater", t, geo.theaters().collect());
+            return unknown(Code::UnknownTheater, "theater", t, geo.theaters().collect());
         }
         if let (Some(f), Some(t)) = (self.from, self.to)
             && f.packed() > end_of(t)
         {
             return Err(Diagnostic::new(
-                "empty-date-range",
+                Code::EmptyDateRange,
                 format!("the range from {f} to {t} holds no date"),
                 None,
             )
