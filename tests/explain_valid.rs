@@ -2,9 +2,11 @@
 //! what is checked, node by node, and how the engine itself confirms each
 //! rule instance): for every tuple of every derived relation of the rule
 //! library on the report's data, in both the proof of least height and the
-//! strongest proof; and on random programs, both small ones over numbers
-//! (recursion, negation, comparisons, aggregates) and random rules added to
-//! the report's workspace (graded facts, library relations, negation).
+//! strongest proof; and on random programs: small ones over numbers
+//! (recursion, negation, comparisons, aggregates), small ones over symbols
+//! with `contains` and `match` tests and their negations (in bodies and in
+//! aggregates), and random rules added to the report's workspace (graded
+//! facts, library relations, negation).
 //!
 //! `SLEUTH_EXPLAIN_ITERS=N` sets the number of random programs of each kind
 //! (40 by default), `SLEUTH_EXPLAIN_SEED=S` the first seed.
@@ -212,6 +214,144 @@ fn proofs_on_random_number_programs_are_valid() {
         }
         let mut rng = Rng(seed.wrapping_mul(1_000_003).wrapping_add(i));
         let text = number_program(&mut rng);
+        let mut ws = Workspace::empty();
+        if ws.add_clauses("random.dl", &text).is_err() {
+            continue;
+        }
+        accepted += 1;
+        let rels = derived_relations(&ws);
+        for strongest in [false, true] {
+            proofs += explain_all(&mut ws, &rels, strongest, &text).0;
+        }
+    }
+    assert!(
+        accepted * 2 >= iters,
+        "only {accepted} random programs checked"
+    );
+    assert!(proofs > 100, "only {proofs} proofs");
+}
+
+/// Symbols for random programs: substrings of one another, some matching
+/// the patterns below.
+const SYMBOLS: [&str; 7] = ["ab", "xb", "b1", "xa1", "a", "bx", "x"];
+const NEEDLES: [&str; 4] = ["x", "b", "a1", "zz"];
+const PATTERNS: [&str; 4] = ["x.*", "[ab]+", ".*1", "a."];
+
+/// A random stratifiable program over symbols: base `w/2`, `g/1`, derived
+/// `q0/2`, `q1/1`, `q2/2`, `q3/1`, as [`number_program`], with tests in the
+/// bodies: `contains` and `match` with constant or bound arguments, and
+/// their negations (in rule bodies and inside `count` aggregates).
+fn symbol_program(rng: &mut Rng) -> String {
+    let mut s = String::from(".decl w(x: symbol, y: symbol)\n.decl g(x: symbol)\n");
+    for _ in 0..4 + rng.below(10) {
+        s.push_str(&format!(
+            "w(\"{}\", \"{}\").\n",
+            rng.pick(&SYMBOLS),
+            rng.pick(&SYMBOLS)
+        ));
+    }
+    for _ in 0..2 + rng.below(4) {
+        s.push_str(&format!("g(\"{}\").\n", rng.pick(&SYMBOLS)));
+    }
+    let arity = [2, 1, 2, 1];
+    for (k, n) in arity.iter().enumerate() {
+        s.push_str(&format!(
+            ".decl q{k}({})\n",
+            (0..*n)
+                .map(|i| format!("c{i}: symbol"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let vars = ["X", "Y", "Z"];
+    let test = |rng: &mut Rng, bound: &[&str]| -> String {
+        let bang = if rng.chance(50) { "!" } else { "" };
+        let v = *rng.pick(bound);
+        match rng.below(3) {
+            0 => format!("{bang}contains(\"{}\", {v})", rng.pick(&NEEDLES)),
+            1 => format!("{bang}match(\"{}\", {v})", rng.pick(&PATTERNS)),
+            _ => format!("{bang}contains({}, {v})", rng.pick(bound)),
+        }
+    };
+    for k in 0..4 {
+        for _ in 0..1 + rng.below(3) {
+            let mut body = Vec::new();
+            let mut bound: Vec<&str> = Vec::new();
+            for _ in 0..1 + rng.below(2) {
+                let choices: Vec<(String, usize)> = [("w".to_string(), 2), ("g".to_string(), 1)]
+                    .into_iter()
+                    .chain((0..=k).map(|j| (format!("q{j}"), arity[j])))
+                    .collect();
+                let (rel, n) = rng.pick(&choices).clone();
+                let args: Vec<String> = (0..n)
+                    .map(|_| match rng.below(10) {
+                        0 => "_".to_string(),
+                        1 => format!("\"{}\"", rng.pick(&SYMBOLS)),
+                        _ => {
+                            let v = *rng.pick(&vars);
+                            bound.push(v);
+                            v.to_string()
+                        }
+                    })
+                    .collect();
+                body.push(format!("{rel}({})", args.join(", ")));
+            }
+            bound.sort_unstable();
+            bound.dedup();
+            if bound.is_empty() {
+                continue;
+            }
+            for _ in 0..1 + rng.below(2) {
+                body.push(test(rng, &bound));
+            }
+            if rng.chance(25) {
+                let negatable: Vec<(String, usize)> = [("w".to_string(), 2), ("g".to_string(), 1)]
+                    .into_iter()
+                    .chain((0..k).map(|j| (format!("q{j}"), arity[j])))
+                    .collect();
+                let (rel, n) = rng.pick(&negatable).clone();
+                let args: Vec<String> = (0..n)
+                    .map(|_| {
+                        if rng.chance(30) {
+                            "_".to_string()
+                        } else {
+                            rng.pick(&bound).to_string()
+                        }
+                    })
+                    .collect();
+                body.push(format!("!{rel}({})", args.join(", ")));
+            }
+            if rng.chance(20) {
+                let x = rng.pick(&bound).to_string();
+                let inner = test(rng, &["V"]);
+                body.push(format!("N = count : {{ w({x}, V), {inner} }}"));
+                body.push("N > 0".to_string());
+            }
+            let head: Vec<String> = (0..arity[k])
+                .map(|_| rng.pick(&bound).to_string())
+                .collect();
+            s.push_str(&format!(
+                "q{k}({}) :- {}.\n",
+                head.join(", "),
+                body.join(", ")
+            ));
+        }
+    }
+    s
+}
+
+#[test]
+fn proofs_on_random_symbol_programs_with_tests_are_valid() {
+    let iters = env("SLEUTH_EXPLAIN_ITERS", 40);
+    let seed = env("SLEUTH_EXPLAIN_SEED", 1);
+    let mut accepted = 0;
+    let mut proofs = 0;
+    for i in 0..iters * 3 {
+        if accepted == iters {
+            break;
+        }
+        let mut rng = Rng(seed.wrapping_mul(3_000_017).wrapping_add(i));
+        let text = symbol_program(&mut rng);
         let mut ws = Workspace::empty();
         if ws.add_clauses("random.dl", &text).is_err() {
             continue;

@@ -7,6 +7,9 @@
 //!
 //! Strings a functor makes that the interner does not know yet get temporary
 //! ids (with [`TEMP_BIT`] set) in the [`Scratch`]; the merge interns them.
+//!
+//! It is the only executor of rule bodies: explanations run it too, with a
+//! traced [`Sink`] that sees each row used and how far each binding gets.
 
 use super::aggregate::Accumulator;
 use super::expr::{compare, eval};
@@ -149,9 +152,48 @@ pub fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), Stop> {
 }
 
 /// Receives each complete binding of a join.
+///
+/// A traced sink (the explainer's) also hears of every row a positive atom
+/// visits, may refuse it, sees how far each binding gets, may stop the join,
+/// and works out aggregates itself (to keep what they counted). The
+/// evaluator's sinks are not traced: those calls then compile away.
 pub trait Sink {
+    /// Whether the join reports its progress to the sink.
+    const TRACED: bool = false;
+
     /// Called once per binding.
     fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop>;
+
+    /// A positive atom at body position `lit` visits row `id` of `rel`
+    /// (before its columns are matched): whether to use it. Traced only.
+    #[inline(always)]
+    fn row(&mut self, _lit: usize, _rel: usize, _id: u32) -> bool {
+        true
+    }
+
+    /// The join is about to run its last `remaining` steps with these
+    /// registers. Traced only.
+    #[inline(always)]
+    fn reached(&mut self, _remaining: usize, _regs: &[u64]) {}
+
+    /// Whether the join should end now. Traced only.
+    #[inline(always)]
+    fn stopped(&self) -> bool {
+        false
+    }
+
+    /// The value of an aggregate for the current binding (`None`: an empty
+    /// group of `min`, `max` or `mean`).
+    #[inline(always)]
+    fn aggregate(
+        &mut self,
+        ctx: &Ctx,
+        ag: &AggStep,
+        regs: &mut [u64],
+        sc: &mut Scratch,
+    ) -> Result<Option<u64>, Stop> {
+        aggregate(ctx, ag, regs, sc)
+    }
 }
 
 /// Appends the head row of each binding to a buffer.
@@ -230,15 +272,24 @@ pub fn run<S: Sink>(
     sc: &mut Scratch,
     sink: &mut S,
 ) -> Result<(), Stop> {
+    if S::TRACED {
+        sink.reached(steps.len(), regs);
+    }
     let Some((step, rest)) = steps.split_first() else {
         return sink.accept(ctx, sc, regs);
     };
     match step {
-        Step::Scan { rel, source, cols } => {
+        Step::Scan {
+            lit,
+            rel,
+            source,
+            cols,
+        } => {
             let (lo, hi) = range(&ctx.rels[*rel], *source);
-            scan(ctx, *rel, cols, lo, hi, rest, regs, sc, sink)
+            scan(ctx, (*lit, *rel), cols, lo, hi, rest, regs, sc, sink)
         }
         Step::Lookup {
+            lit,
             rel,
             source,
             index,
@@ -284,8 +335,17 @@ pub fn run<S: Sink>(
                                 continue;
                             }
                         }
+                        if S::TRACED && !sink.row(*lit, *rel, ix.ids[pos]) {
+                            if sink.stopped() {
+                                break;
+                            }
+                            continue;
+                        }
                         if apply(vals, &ix.vals[pos * vk..pos * vk + vk], regs) {
                             run(ctx, rest, regs, sc, sink)?;
+                            if S::TRACED && sink.stopped() {
+                                break;
+                            }
                         }
                     }
                     Ok(())
@@ -299,6 +359,13 @@ pub fn run<S: Sink>(
                         at = ix.next[at as usize];
                     }
                     while at != NIL && at as usize >= lo {
+                        if S::TRACED && !sink.row(*lit, *rel, at) {
+                            if sink.stopped() {
+                                break;
+                            }
+                            at = ix.next[at as usize];
+                            continue;
+                        }
                         let row = &data[at as usize * k..at as usize * k + k];
                         let ok = val_cols
                             .iter()
@@ -306,6 +373,9 @@ pub fn run<S: Sink>(
                             .all(|(&c, op)| apply(std::slice::from_ref(op), &row[c..c + 1], regs));
                         if ok {
                             run(ctx, rest, regs, sc, sink)?;
+                            if S::TRACED && sink.stopped() {
+                                break;
+                            }
                         }
                         at = ix.next[at as usize];
                     }
@@ -325,7 +395,12 @@ pub fn run<S: Sink>(
             sc.tick(ctx)?;
             result
         }
-        Step::Member { rel, source, row } => {
+        Step::Member {
+            lit,
+            rel,
+            source,
+            row,
+        } => {
             let r = &ctx.rels[*rel];
             let (lo, hi) = range(r, *source);
             if lo >= hi {
@@ -333,7 +408,11 @@ pub fn run<S: Sink>(
             }
             let found = with_row(sc, row, regs, |w| r.find(w));
             match found {
-                Some(id) if (id as usize) >= lo && (id as usize) < hi => {
+                Some(id)
+                    if (id as usize) >= lo
+                        && (id as usize) < hi
+                        && (!S::TRACED || sink.row(*lit, *rel, id)) =>
+                {
                     run(ctx, rest, regs, sc, sink)
                 }
                 _ => Ok(()),
@@ -421,7 +500,7 @@ pub fn run<S: Sink>(
             }
         }
         Step::Aggregate(ag) => {
-            let Some(value) = aggregate(ctx, ag, regs, sc)? else {
+            let Some(value) = sink.aggregate(ctx, ag, regs, sc)? else {
                 return Ok(());
             };
             if ag.result_bound {
@@ -449,7 +528,7 @@ fn with_row<T>(sc: &mut Scratch, ops: &[Operand], regs: &[u64], f: impl FnOnce(&
 #[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
 pub fn scan<S: Sink>(
     ctx: &Ctx,
-    rel: usize,
+    (lit, rel): (usize, usize),
     cols: &[ColOp],
     lo: usize,
     hi: usize,
@@ -461,16 +540,25 @@ pub fn scan<S: Sink>(
     let r = &ctx.rels[rel];
     let k = r.arity;
     if k == 0 {
-        if lo < hi {
+        if lo < hi && (!S::TRACED || sink.row(lit, rel, 0)) {
             return run(ctx, rest, regs, sc, sink);
         }
         return Ok(());
     }
     let data = r.data();
     for id in lo..hi {
+        if S::TRACED && !sink.row(lit, rel, id as u32) {
+            if sink.stopped() {
+                break;
+            }
+            continue;
+        }
         let row = &data[id * k..id * k + k];
         if apply(cols, row, regs) {
             run(ctx, rest, regs, sc, sink)?;
+            if S::TRACED && sink.stopped() {
+                break;
+            }
         }
         sc.tick(ctx)?;
     }
@@ -482,7 +570,7 @@ pub fn scan<S: Sink>(
 #[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
 pub fn scan_outer(
     ctx: &Ctx,
-    rel: usize,
+    (lit, rel): (usize, usize),
     cols: &[ColOp],
     lo: usize,
     hi: usize,
@@ -494,7 +582,7 @@ pub fn scan_outer(
     let r = &ctx.rels[rel];
     let k = r.arity;
     if k == 0 {
-        scan(ctx, rel, cols, lo, hi, rest, regs, sc, sink)?;
+        scan(ctx, (lit, rel), cols, lo, hi, rest, regs, sc, sink)?;
         return Ok(hi);
     }
     let data = r.data();
