@@ -183,6 +183,10 @@ pub struct Change {
     /// Whether the relation no longer exists (its last rule, fact or
     /// declaration was removed).
     pub removed: bool,
+    /// When the number of tuples stayed the same but the tuples did not:
+    /// how many came in and went out (the same number), such as an
+    /// aggregate going from 1 to 2 for one group. Zero otherwise.
+    pub replaced: usize,
 }
 
 impl std::fmt::Display for Change {
@@ -199,6 +203,10 @@ impl std::fmt::Display for Change {
         if self.new && self.tuples == 0 {
             return write!(f, "{name}: {tuples} (new)");
         }
+        if self.replaced > 0 {
+            let n = self.replaced;
+            return write!(f, "{name}: {tuples} (changed: +{n} -{n})");
+        }
         let delta = self.tuples as i64 - self.before as i64;
         write!(
             f,
@@ -213,7 +221,7 @@ impl std::fmt::Display for Change {
 pub struct Submission {
     /// How many declarations, facts, rules and directives joined the session.
     pub added: usize,
-    /// The relations whose size changed (or that are new), in program order.
+    /// The relations whose tuples changed (or that are new), by name.
     pub changes: Vec<Change>,
     /// The answers to the text's `?-` queries, in order.
     pub answers: Vec<Answers>,

@@ -10,6 +10,7 @@ use super::{
     Answers, Change, Clauses, Error, Evaluated, SessionItem, Submission, Workspace, read_text,
 };
 use crate::diag::Diagnostic;
+use crate::ir::RelId;
 use crate::syntax;
 
 impl Workspace {
@@ -95,8 +96,9 @@ impl Workspace {
         Ok(changes)
     }
 
-    /// The relations whose size differs between the state in force and
-    /// `new`, by name: new relations, changed ones, and removed ones.
+    /// The relations whose tuples differ between the state in force and
+    /// `new`, by name: new relations, changed ones (in size, or in content
+    /// at the same size), and removed ones.
     fn diff(&self, new: &Evaluated) -> Vec<Change> {
         let old: BTreeMap<&str, (usize, usize)> = self
             .state
@@ -116,13 +118,18 @@ impl Workspace {
             .filter_map(|(i, r)| {
                 let now = new.db.len(i);
                 let before = old.get(r.name.as_str()).map(|(n, _)| *n);
-                (before != Some(now)).then(|| Change {
+                let replaced = match before {
+                    Some(n) if n == now => self.replaced(&r.name, new, i),
+                    _ => 0,
+                };
+                (before != Some(now) || replaced > 0).then(|| Change {
                     relation: r.name.clone(),
                     arity: r.arity(),
                     tuples: now,
                     before: before.unwrap_or(0),
                     new: before.is_none(),
                     removed: false,
+                    replaced,
                 })
             })
             .collect();
@@ -135,11 +142,26 @@ impl Workspace {
                     before,
                     new: false,
                     removed: true,
+                    replaced: 0,
                 });
             }
         }
         changes.sort_by(|a, b| a.relation.cmp(&b.relation));
         changes
+    }
+
+    /// How many tuples of relation `name` in the state in force are not in
+    /// relation `rel` of `new` (for two relations of the same size: as many
+    /// came in as went out).
+    fn replaced(&self, name: &str, new: &Evaluated, rel: RelId) -> usize {
+        let Some(old) = self.state.program.relation_id(name) else {
+            return 0;
+        };
+        self.state
+            .db
+            .rows(old)
+            .filter(|row| !new.db.contains(rel, &row.values()))
+            .count()
     }
 
     /// Loads a JSON data file into the workspace, all or nothing. When the
