@@ -139,6 +139,9 @@ struct Evaluated {
     /// What evaluated the rule library: whether the compiled program ran,
     /// and why not when the automatic choice fell back to the interpreter.
     engine: EngineReport,
+    /// Whether the evaluation kept its per-rule statistics
+    /// ([`EvalOptions::profile`]).
+    profiled: bool,
 }
 
 /// Which path evaluated the rule library in the state in force.
@@ -254,6 +257,7 @@ impl Workspace {
                 stats: EvalStats::default(),
                 incremental: false,
                 engine: EngineReport::default(),
+                profiled: false,
             },
         }
     }
@@ -475,6 +479,31 @@ impl Workspace {
     /// Statistics of the last evaluation.
     pub fn stats(&self) -> &EvalStats {
         &self.state.stats
+    }
+
+    /// [`Workspace::stats`] as a profile (`:profile`, `--profile`), with a
+    /// note when the per-rule table cannot show every rule, and why.
+    pub fn profile_report(&self) -> String {
+        let mut out = self.state.stats.render();
+        if self.state.engine.compiled {
+            out.push_str(
+                "\nnote: the rule library ran compiled, which counts no time or tuples per rule, \
+                 so its rules are not in the table (rules added in the session are); use \
+                 `--engine interpreted` for a breakdown of every rule\n",
+            );
+        } else if !self.state.profiled {
+            out.push_str(
+                "\nnote: this evaluation ran when the workspace opened, before per-rule times \
+                 were kept; the table fills from the next change (a fact, a rule or a `:load`)\n",
+            );
+        }
+        out
+    }
+
+    /// Whether [`Workspace::stats`] holds per-rule rows: the last evaluation
+    /// ran with [`EvalOptions::profile`] on.
+    pub fn stats_profiled(&self) -> bool {
+        self.state.profiled
     }
 
     /// Every text the workspace has read.

@@ -189,3 +189,4 @@ pub fn sources(docs: &[SourceDoc], facts: &[GroundFact]) -> String {
     }
     out
 }
+
