@@ -18,6 +18,7 @@ use crate::{check, syntax};
 mod change;
 mod edit;
 mod evaluate;
+mod saved;
 mod schema;
 
 pub use edit::{EntryKind, SessionEntry};
@@ -161,10 +162,10 @@ pub struct Workspace {
     session: Vec<SessionItem>,
     loader: DataLoader,
     facts: Vec<GroundFact>,
-    /// How many of `facts` were loaded when the workspace opened; the rest
-    /// came from data files loaded in the session.
-    opening_facts: usize,
     documents: Vec<SourceDoc>,
+    /// The name and text of each data document loaded during the session,
+    /// for `:save` to keep whole.
+    session_documents: Vec<(String, String)>,
     options: EvalOptions,
     engine: crate::compiled::Engine,
     state: Evaluated,
@@ -231,6 +232,9 @@ pub struct Submission {
     /// Whether the change was evaluated incrementally (only facts were added,
     /// so the previous evaluation continued from them).
     pub incremental: bool,
+    /// What the analyst should know about how the change was made (parts
+    /// of a loaded file already in the session and not added again).
+    pub notes: Vec<String>,
 }
 
 impl Workspace {
@@ -244,8 +248,8 @@ impl Workspace {
             session: Vec::new(),
             loader: DataLoader::new(),
             facts: Vec::new(),
-            opening_facts: 0,
             documents: Vec::new(),
+            session_documents: Vec::new(),
             options: EvalOptions {
                 record_rounds: true,
                 ..EvalOptions::default()
@@ -364,7 +368,6 @@ impl Workspace {
             library.push(self.parse_text(name, text)?);
         }
         self.library = library;
-        self.opening_facts = self.facts.len();
         self.state = self.build(&[], &[])?;
         Ok(())
     }

@@ -142,7 +142,9 @@ mod tests {
             assert!(help.contains(&format!(":{}", spec.name)), "{}", spec.name);
             let summary: Vec<&str> = spec.summary.split_whitespace().collect();
             assert!(
-                words.windows(summary.len()).any(|w| w == summary.as_slice()),
+                words
+                    .windows(summary.len())
+                    .any(|w| w == summary.as_slice()),
                 "{}",
                 spec.summary
             );

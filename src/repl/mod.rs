@@ -322,6 +322,9 @@ impl Repl {
         if s.added > 0 || !s.changes.is_empty() || s.answers.is_empty() {
             write!(out, "{}", show::changes(&s.changes))?;
         }
+        for note in &s.notes {
+            writeln!(out, "note: {note}")?;
+        }
         for answers in &s.answers {
             write!(
                 out,

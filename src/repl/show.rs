@@ -189,4 +189,3 @@ pub fn sources(docs: &[SourceDoc], facts: &[GroundFact]) -> String {
     }
     out
 }
-
