@@ -20,6 +20,7 @@ mod change;
 mod edit;
 mod evaluate;
 mod inputs;
+mod saved;
 mod schema;
 
 pub use edit::{EntryKind, SessionEntry};
@@ -142,6 +143,9 @@ struct Evaluated {
     /// What evaluated the rule library: whether the compiled program ran,
     /// and why not when the automatic choice fell back to the interpreter.
     engine: EngineReport,
+    /// Whether the evaluation kept its per-rule statistics
+    /// ([`EvalOptions::profile`]).
+    profiled: bool,
 }
 
 /// Which path evaluated the rule library in the state in force.
@@ -161,10 +165,10 @@ pub struct Workspace {
     session: Vec<SessionItem>,
     loader: DataLoader,
     facts: Vec<GroundFact>,
-    /// How many of `facts` were loaded when the workspace opened; the rest
-    /// came from data files loaded in the session.
-    opening_facts: usize,
     documents: Vec<SourceDoc>,
+    /// The name and text of each data document loaded during the session,
+    /// for `:save` to keep whole.
+    session_documents: Vec<(String, String)>,
     options: EvalOptions,
     engine: crate::compiled::Engine,
     state: Evaluated,
@@ -196,6 +200,10 @@ pub struct Change {
     /// Whether the relation no longer exists (its last rule, fact or
     /// declaration was removed).
     pub removed: bool,
+    /// When the number of tuples stayed the same but the tuples did not:
+    /// how many came in and went out (the same number), such as an
+    /// aggregate going from 1 to 2 for one group. Zero otherwise.
+    pub replaced: usize,
 }
 
 impl std::fmt::Display for Change {
@@ -212,6 +220,10 @@ impl std::fmt::Display for Change {
         if self.new && self.tuples == 0 {
             return write!(f, "{name}: {tuples} (new)");
         }
+        if self.replaced > 0 {
+            let n = self.replaced;
+            return write!(f, "{name}: {tuples} (changed: +{n} -{n})");
+        }
         let delta = self.tuples as i64 - self.before as i64;
         write!(
             f,
@@ -226,13 +238,16 @@ impl std::fmt::Display for Change {
 pub struct Submission {
     /// How many declarations, facts, rules and directives joined the session.
     pub added: usize,
-    /// The relations whose size changed (or that are new), in program order.
+    /// The relations whose tuples changed (or that are new), by name.
     pub changes: Vec<Change>,
     /// The answers to the text's `?-` queries, in order.
     pub answers: Vec<Answers>,
     /// Whether the change was evaluated incrementally (only facts were added,
     /// so the previous evaluation continued from them).
     pub incremental: bool,
+    /// What the analyst should know about how the change was made (parts
+    /// of a loaded file already in the session and not added again).
+    pub notes: Vec<String>,
 }
 
 impl Workspace {
@@ -246,8 +261,8 @@ impl Workspace {
             session: Vec::new(),
             loader: DataLoader::new(),
             facts: Vec::new(),
-            opening_facts: 0,
             documents: Vec::new(),
+            session_documents: Vec::new(),
             options: EvalOptions {
                 record_rounds: true,
                 ..EvalOptions::default()
@@ -259,6 +274,7 @@ impl Workspace {
                 stats: EvalStats::default(),
                 incremental: false,
                 engine: EngineReport::default(),
+                profiled: false,
             },
             generation: next_generation(),
         }
@@ -374,7 +390,6 @@ impl Workspace {
             library.push(self.parse_text(name, text)?);
         }
         self.library = library;
-        self.opening_facts = self.facts.len();
         let state = self.build(&[], &[])?;
         self.install(state);
         Ok(())
@@ -505,6 +520,31 @@ impl Workspace {
     /// Statistics of the last evaluation.
     pub fn stats(&self) -> &EvalStats {
         &self.state.stats
+    }
+
+    /// [`Workspace::stats`] as a profile (`:profile`, `--profile`), with a
+    /// note when the per-rule table cannot show every rule, and why.
+    pub fn profile_report(&self) -> String {
+        let mut out = self.state.stats.render();
+        if self.state.engine.compiled {
+            out.push_str(
+                "\nnote: the rule library ran compiled, which counts no time or tuples per rule, \
+                 so its rules are not in the table (rules added in the session are); use \
+                 `--engine interpreted` for a breakdown of every rule\n",
+            );
+        } else if !self.state.profiled {
+            out.push_str(
+                "\nnote: this evaluation ran when the workspace opened, before per-rule times \
+                 were kept; the table fills from the next change (a fact, a rule or a `:load`)\n",
+            );
+        }
+        out
+    }
+
+    /// Whether [`Workspace::stats`] holds per-rule rows: the last evaluation
+    /// ran with [`EvalOptions::profile`] on.
+    pub fn stats_profiled(&self) -> bool {
+        self.state.profiled
     }
 
     /// Every text the workspace has read.

@@ -180,9 +180,31 @@ impl Date {
         }
     }
 
-    /// Whole months from `self` to `later`: `months_between(2023-11, 2024-02) = 3`.
+    /// Whole months from `self` to `later` (`months_between`):
+    /// `2023-11` to `2024-02` is 3. When both dates have a day, a month
+    /// counts only once it is complete: the result is the largest `n` with
+    /// `self.add_months(n) <= later`, so `2024-01-31` to `2024-02-01` is 0
+    /// and `2024-01-31` to `2024-02-29` is 1 (`add_months` keeps to the end
+    /// of a shorter month). An earlier `later` gives the negative of the
+    /// other way round. With a month-precision date the day is unknown, and
+    /// calendar months are counted.
     pub fn months_until(self, later: Date) -> i64 {
-        later.month_ordinal() - self.month_ordinal()
+        let months = later.month_ordinal() - self.month_ordinal();
+        let (Some(from), Some(to)) = (self.day_of_month(), later.day_of_month()) else {
+            return months;
+        };
+        // The day a month after `self` falls on, in the month of `later`
+        // (or the other way round): the last day when the month is shorter.
+        let reached = |day: i64, month_of: Date| {
+            day.min(days_in_month(month_of.year(), month_of.month_of_year()))
+        };
+        if months > 0 && to < reached(from, later) {
+            months - 1
+        } else if months < 0 && from < reached(to, self) {
+            months + 1
+        } else {
+            months
+        }
     }
 }
 
@@ -343,6 +365,42 @@ mod tests {
         assert!(Date::parse("2023-02-29").is_err());
         assert!(Date::parse("2024-02-29").is_ok());
         assert!(Date::parse("24-02").is_err());
+    }
+
+    /// Regression (`months_between("2024-01-31", "2024-02-01")` gave 1):
+    /// with days, only complete months count, and the result agrees with
+    /// `add_months` (the largest `n` with `a + n months <= b`).
+    #[test]
+    fn months_between_counts_whole_months() {
+        let d = |s: &str| Date::parse(s).expect("valid");
+        let cases = [
+            ("2024-01-31", "2024-02-01", 0),
+            ("2024-02-01", "2024-01-31", 0),
+            ("2024-01-31", "2024-02-29", 1),
+            ("2024-01-30", "2024-02-29", 1),
+            ("2023-01-31", "2023-02-28", 1),
+            ("2023-02-28", "2023-03-31", 1),
+            ("2023-03-31", "2023-02-28", -1),
+            ("2024-01-15", "2024-02-14", 0),
+            ("2024-01-15", "2024-02-15", 1),
+            ("2024-01-15", "2025-01-14", 11),
+            ("2024-03-10", "2024-01-20", -1),
+            ("2024-05-05", "2024-05-30", 0),
+            ("2024-05-05", "2024-05-05", 0),
+            ("2023-11", "2024-02", 3),
+            ("2024-02", "2023-11", -3),
+            ("2024-01-31", "2024-02", 1),
+            ("2024-01", "2024-02-01", 1),
+        ];
+        for (a, b, n) in cases {
+            assert_eq!(d(a).months_until(d(b)), n, "months_between({a}, {b})");
+        }
+        // Agrees with add_months: a + n <= b < a + (n + 1), for b later.
+        for (a, b) in [("2024-01-31", "2024-03-30"), ("2023-08-31", "2024-02-29")] {
+            let n = d(a).months_until(d(b));
+            assert!(d(a).add_months(n).expect("in range") <= d(b), "{a} {b}");
+            assert!(d(a).add_months(n + 1).expect("in range") > d(b), "{a} {b}");
+        }
     }
 
     #[test]

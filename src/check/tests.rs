@@ -487,6 +487,32 @@ fn type_mismatch_shows_both_places() {
     assert_eq!(d.secondary.len(), 2);
 }
 
+/// Regression (type error cites the wrong declaration): `cell(1, 2).` in a
+/// program where rules join `cell`'s columns to other relations' columns
+/// cited those relations' declarations, not `cell`'s.
+#[test]
+fn type_mismatch_cites_the_relation_used() {
+    let library = ".decl cell(c: symbol, p: symbol)\n.decl flow(o: symbol, t: symbol)\n\
+                   .decl target(c: symbol, a: symbol)\n\
+                   target(C, A) :- cell(C, P), flow(P, A), target(C, _).\n";
+    let mut sources = SourceMap::new();
+    let lib = sources.add("lib.dl", library);
+    let session = sources.add("session.dl", "cell(1, 2).\n");
+    let e = check_sources(&sources, &[lib, session]).expect_err("two type errors");
+    assert_eq!(e.codes(), ["type-mismatch", "type-mismatch"]);
+    for d in &e.0 {
+        assert_eq!(d.secondary.len(), 1, "{d:?}");
+        let (span, label) = &d.secondary[0];
+        let cited = sources.snippet(*span);
+        assert!(
+            span.source == lib && (cited == "c: symbol" || cited == "p: symbol"),
+            "cites `{cited}` ({label})"
+        );
+        let line = sources.file(lib).line_col(span.start as usize).0;
+        assert_eq!(line, 1, "the declaration of `cell`, not `{cited}`");
+    }
+}
+
 #[test]
 fn unknown_relation_suggests_a_name() {
     let e = errors(".decl edge(x: number, y: number)\npath(X, Y) :- edg(X, Y).\n.output pth\n");

@@ -136,10 +136,23 @@ struct Class {
     poisoned: bool,
 }
 
+/// What one slot was given when it was made, before any unification: the
+/// class's `set` and `why` change as classes merge, these do not.
+#[derive(Clone, Debug)]
+struct Own {
+    set: TypeSet,
+    why: Option<(Span, Why)>,
+    /// The slots it was unified with directly (both ways).
+    links: Vec<Slot>,
+}
+
 /// The union-find of type slots, with the type errors found so far.
 pub(super) struct Solver<'s> {
     sources: &'s SourceMap,
     classes: Vec<Class>,
+    /// Each slot's own constraint and direct links, to find the place that
+    /// fixed a conflicting type nearest to where the conflict shows.
+    own: Vec<Own>,
     /// Places already reported.
     reported: HashSet<Span>,
     /// `type-mismatch` diagnostics, in the order found.
@@ -152,6 +165,7 @@ impl<'s> Solver<'s> {
         Solver {
             sources,
             classes: Vec::new(),
+            own: Vec::new(),
             reported: HashSet::new(),
             errors: Vec::new(),
         }
@@ -160,6 +174,11 @@ impl<'s> Solver<'s> {
     /// A new slot that may take any type in `set`, narrowed by `why`.
     pub(super) fn fresh(&mut self, set: TypeSet, why: Option<(Span, Why)>) -> Slot {
         let slot = self.classes.len();
+        self.own.push(Own {
+            set,
+            why: why.clone(),
+            links: Vec::new(),
+        });
         self.classes.push(Class {
             parent: slot,
             rank: 0,
@@ -210,12 +229,14 @@ impl<'s> Solver<'s> {
         let both = sa.intersect(sb);
         if both == TypeSet(0) {
             if self.reported.insert(at) {
-                let d = self.mismatch(a, b, at);
+                let d = self.mismatch((expected, a), (found, b), at);
                 self.errors.push(d);
             }
             self.classes[b].poisoned = true;
             return;
         }
+        self.own[expected].links.push(found);
+        self.own[found].links.push(expected);
         let poisoned = self.classes[a].poisoned || self.classes[b].poisoned;
         let (set, why) = if both == sa {
             (sa, self.classes[a].why.clone())
@@ -237,8 +258,34 @@ impl<'s> Solver<'s> {
         class.poisoned = poisoned;
     }
 
-    fn mismatch(&self, expected: Slot, found: Slot, at: Span) -> Diagnostic {
-        let (e, f) = (&self.classes[expected], &self.classes[found]);
+    /// Why `slot`'s class cannot be `other`: the constraint nearest to
+    /// `slot` (fewest unifications away) that alone rules `other` out. The
+    /// class's own `why` is only the last narrowing, which may belong to
+    /// another relation joined to this one by some rule; the nearest
+    /// constraint is the declaration or use that fixed the type here.
+    fn reason(&self, slot: Slot, class: Slot, other: TypeSet) -> Option<(Span, Why)> {
+        let mut seen = vec![false; self.own.len()];
+        let mut queue = std::collections::VecDeque::from([slot]);
+        seen[slot] = true;
+        while let Some(s) = queue.pop_front() {
+            let own = &self.own[s];
+            if own.why.is_some() && own.set.intersect(other) == TypeSet(0) {
+                return own.why.clone();
+            }
+            for &next in &own.links {
+                if !seen[next] {
+                    seen[next] = true;
+                    queue.push_back(next);
+                }
+            }
+        }
+        self.classes[class].why.clone()
+    }
+
+    /// The `type-mismatch` between `expected` and `found` (each a slot as
+    /// given and its class) meeting at `at`.
+    fn mismatch(&self, expected: (Slot, Slot), found: (Slot, Slot), at: Span) -> Diagnostic {
+        let (e, f) = (&self.classes[expected.1], &self.classes[found.1]);
         let code = self.sources.snippet(at);
         let label = if code.len() <= 40 && !code.contains('\n') {
             format!("`{code}` is {}", f.set.describe())
@@ -255,12 +302,16 @@ impl<'s> Solver<'s> {
             Some(at),
         )
         .with_label(label);
-        for class in [e, f] {
-            if let Some((span, why)) = &class.why
-                && *span != at
+        let reasons = [
+            (e.set, self.reason(expected.0, expected.1, f.set)),
+            (f.set, self.reason(found.0, found.1, e.set)),
+        ];
+        for (set, reason) in reasons {
+            if let Some((span, why)) = reason
+                && span != at
             {
-                let label = format!("{} because of this {}", class.set.describe(), why.noun());
-                d = d.with_secondary(*span, label);
+                let label = format!("{} because of this {}", set.describe(), why.noun());
+                d = d.with_secondary(span, label);
             }
         }
         d.with_help(
@@ -337,6 +388,39 @@ mod tests {
         assert_eq!(d.secondary.len(), 1);
         assert!(s.is_poisoned(text) && !s.is_poisoned(col));
         assert_eq!(s.resolve(col), Type::Number, "the column keeps its type");
+    }
+
+    /// Regression (type error cites the wrong declaration): two declared
+    /// columns joined by a rule share one class, and a conflict at the
+    /// second column cited the first one's declaration.
+    #[test]
+    fn conflict_cites_the_constraint_nearest_to_it() {
+        let mut map = SourceMap::new();
+        map.add("t.dl", ".decl a(x: symbol)\n.decl b(x: symbol)\nb(1).\n");
+        let (decl_a, decl_b, one) = (span(8, 17), span(27, 36), span(40, 41));
+        let mut s = Solver::new(&map);
+        let col_a = s.fresh(TypeSet::of(Type::Symbol), Some((decl_a, Why::Declared)));
+        let col_b = s.fresh(TypeSet::of(Type::Symbol), Some((decl_b, Why::Declared)));
+        let var = s.any();
+        s.unify(var, col_a, span(0, 1));
+        s.unify(var, col_b, span(0, 1));
+        let int = s.fresh(TypeSet::NUMERIC, Some((one, Why::IntLiteral)));
+        s.unify(col_b, int, one);
+        assert_eq!(s.errors.len(), 1);
+        let cited: Vec<Span> = s.errors[0].secondary.iter().map(|(sp, _)| *sp).collect();
+        assert_eq!(cited, vec![decl_b], "{:?}", s.errors[0].secondary);
+        // Through a variable: the declaration it was bound to, not another.
+        let mut s = Solver::new(&map);
+        let col_a = s.fresh(TypeSet::of(Type::Symbol), Some((decl_a, Why::Declared)));
+        let col_b = s.fresh(TypeSet::of(Type::Symbol), Some((decl_b, Why::Declared)));
+        let (x, y) = (s.any(), s.any());
+        s.unify(x, col_a, span(0, 1));
+        s.unify(y, col_b, span(0, 1));
+        s.unify(x, y, span(0, 1));
+        let int = s.fresh(TypeSet::NUMERIC, Some((one, Why::IntLiteral)));
+        s.unify(y, int, one);
+        let cited: Vec<Span> = s.errors[0].secondary.iter().map(|(sp, _)| *sp).collect();
+        assert_eq!(cited, vec![decl_b], "{:?}", s.errors[0].secondary);
     }
 
     #[test]

@@ -221,7 +221,7 @@ pub fn query(inputs: &Inputs, format: Format, text: &str, flags: &EvalFlags) -> 
                 format::render(&answers.columns, &answers.rows, format)
             )?;
             if flags.profile {
-                eprint!("{}", ws.stats().render());
+                eprint!("{}", ws.profile_report());
             }
             Ok(true)
         }

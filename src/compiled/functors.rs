@@ -228,6 +228,10 @@ mod tests {
             months_between(nov, Date::parse("2024-02").expect("valid")),
             3
         );
+        // The interpreter's meaning (Date::months_until): whole months.
+        let day = |s: &str| Date::parse(s).expect("valid");
+        assert_eq!(months_between(day("2024-01-31"), day("2024-02-01")), 0);
+        assert_eq!(months_between(day("2024-01-31"), day("2024-02-29")), 1);
         assert!(add_months(nov, 200_000).is_err());
         assert_eq!(float_to_string(2.0), "2.000000");
     }

@@ -158,6 +158,12 @@ codes! {
         "only facts added in this session can be retracted";
     NotASessionRelation = "not-a-session-relation", "`:drop` of a relation the session adds nothing to",
         "`:rules` lists what the session added";
+    EntryInUse = "entry-in-use", "`:retract` or `:drop` of what another session entry still uses; names that entry",
+        "remove the entry that uses it first (`:retract N` or `:drop REL`)";
+    NoDataFiles = "no-data-files", "`:load` of a folder that holds no `.json` data document",
+        "give a folder of data documents (*.json), or one file";
+    InputInSession = "input-in-session", "`:load` of a rule file with `.input`, which a session does not read",
+        "load the facts as a data document, or run the program with `sleuth run`";
     // REPL commands.
     UnknownCommand = "unknown-command", "a `:command` the REPL does not have; with did-you-mean",
         "`:help` lists the commands";

@@ -197,7 +197,8 @@ fn tuple_of(cx: &Context<'_>, rel: RelId, id: u32) -> Tuple {
     }
 }
 
-/// Stored tuples matching the fact's constants and repeated variables.
+/// Stored tuples matching the fact's constants and repeated variables, the
+/// first `limit` in value order (as a query's answers are listed).
 fn matching(
     cx: &Context<'_>,
     rel: RelId,
@@ -206,17 +207,29 @@ fn matching(
     limit: usize,
 ) -> Vec<Tuple> {
     let r = &cx.db.rels[rel];
-    (0..r.len() as u32)
-        .filter(|&id| {
-            let row = r.row(id as usize);
-            row.iter()
-                .zip(words)
-                .all(|(w, t)| t.is_none_or(|t| t == *w))
-                && ties.iter().all(|g| g.iter().all(|&i| row[i] == row[g[0]]))
-        })
-        .take(limit)
-        .map(|id| tuple_of(cx, rel, id))
-        .collect()
+    let ids = (0..r.len() as u32).filter(|&id| {
+        let row = r.row(id as usize);
+        row.iter()
+            .zip(words)
+            .all(|(w, t)| t.is_none_or(|t| t == *w))
+            && ties.iter().all(|g| g.iter().all(|&i| row[i] == row[g[0]]))
+    });
+    first_in_order(cx, rel, ids, limit)
+}
+
+/// The tuples of `ids`, sorted by value, the first `limit` of them: the
+/// order rows were stored in is the order they were derived in, which
+/// means nothing to the reader.
+fn first_in_order(
+    cx: &Context<'_>,
+    rel: RelId,
+    ids: impl Iterator<Item = u32>,
+    limit: usize,
+) -> Vec<Tuple> {
+    let mut tuples: Vec<Tuple> = ids.map(|id| tuple_of(cx, rel, id)).collect();
+    tuples.sort_by(|a, b| a.values.cmp(&b.values));
+    tuples.truncate(limit);
+    tuples
 }
 
 /// Stored tuples agreeing with the most constants (at least one).
@@ -233,11 +246,8 @@ fn closest(cx: &Context<'_>, rel: RelId, words: &[Option<u64>], limit: usize) ->
     if best == 0 {
         return Vec::new();
     }
-    (0..r.len() as u32)
-        .filter(|&id| score(id) == best)
-        .take(limit)
-        .map(|id| tuple_of(cx, rel, id))
-        .collect()
+    let ids = (0..r.len() as u32).filter(|&id| score(id) == best);
+    first_in_order(cx, rel, ids, limit)
 }
 
 fn attempt(

@@ -168,12 +168,8 @@ fn graph(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplErro
             })?;
             writeln!(out, "{} written to {}", chart.describe(), path.display())?;
         }
-        None => {
-            write!(out, "{text}")?;
-            if chart.is_empty() {
-                writeln!(out, "// the query has no answers: the chart is empty")?;
-            }
-        }
+        // Every format says in itself when the chart is empty.
+        None => write!(out, "{text}")?,
     }
     Ok(())
 }

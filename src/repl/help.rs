@@ -5,30 +5,40 @@
 use super::command::{CommandSpec, all_commands};
 
 const LANGUAGE: &str = "\
-Ask with a query, add facts and rules, all in Soufflé's syntax. End each with `.`;
-a rule may span several lines (the prompt waits for the final `.`).
+Ask with a query, add facts and rules, all in Soufflé's syntax. End each
+with `.`; a rule may span several lines (the prompt waits for the final `.`).
 
-  ?- recurring_hotspot(P).                     the places that match, one row each
-  ?- recruitment_pipeline(\"Morocco\", T).       constants in quotes; names bind
-  ?- operation(O, D), D >= \"2024-01\".          comparisons = != < <= > >=; dates ISO
-  ?- arrest(P, _, _), !nationality(P, \"Morocco\").   `_` is anything; `!` is \"not\"
-  watch(\"Tangier\").                            a fact: adds it to the session
-  hot(P) :- recurring_hotspot(P),              a rule: adds it and prints what changed
-            watch(P).
+  ?- recurring_hotspot(P).               the places that match, one row each
+  ?- recruitment_pipeline(\"Morocco\", T). constants in quotes; names bind
+  ?- operation(O, D), D >= \"2024-01\".    comparisons = != < <= > >=; ISO dates
+  ?- arrest(P, _, _), !nationality(P, \"Morocco\").
+                                         `_` is anything; `!` is \"not\"
+  watch(\"Tangier\").                      a fact: adds it to the session
+  hot(P) :- recurring_hotspot(P),        a rule: adds it and prints what
+            watch(P).                    changed
   n_arrests(C, N) :- country(C), N = count : { arrested_in_country(_, C) }.
-  .decl watch(place: symbol)                   declare a relation (optional):
-                                               types symbol, number, float, date
+  .decl watch(place: symbol)             declare a relation (optional): types
+                                         symbol, number, float, date
 
 Names in argument positions are variables; symbols and dates are quoted.
-Aggregates: count, sum X, min X, max X : { body }. Functors: cat, strlen, substr,
-to_number, to_string, add_months, months_between, year, month; contains(sub, s).
+Aggregates: count, sum X, min X, max X : { body }. Functors: cat, strlen,
+substr, to_number, to_string, add_months, months_between (whole months),
+year, month; contains(sub, s).
 ";
 
 const KEYS: &str = "\
-Keys: Tab completes commands, relation names and file paths; Up/Down walk the history
-(kept between sessions); Ctrl-C clears the line, or cancels a long evaluation and keeps
-the session as it was; Ctrl-D leaves.
+Keys: Tab completes commands, relation names and file paths; Up/Down walk
+the history (kept between sessions); Ctrl-C clears the line, or cancels a
+long evaluation and keeps the session as it was; Ctrl-D leaves.
 ";
+
+/// Every line of the help is shorter than this, so that it does not wrap in
+/// an 80-column terminal.
+pub const WIDTH: usize = 80;
+
+/// The widest usage that keeps its summary beside it; longer usages get a
+/// line of their own.
+const USAGE_COLUMN: usize = 22;
 
 fn usage(spec: &CommandSpec) -> String {
     if spec.args.is_empty() {
@@ -42,12 +52,49 @@ fn usage(spec: &CommandSpec) -> String {
 pub fn full() -> String {
     let mut out = String::from(LANGUAGE);
     out.push_str("\nCommands:\n");
-    let width = all_commands().map(|c| usage(c).len()).max().unwrap_or(0);
+    let width = all_commands()
+        .map(|c| usage(c).chars().count())
+        .filter(|&n| n <= USAGE_COLUMN)
+        .max()
+        .unwrap_or(0);
+    let indent = " ".repeat(2 + width + 2);
     for spec in all_commands() {
-        out.push_str(&format!("  {:<width$}  {}\n", usage(spec), spec.summary));
+        let usage = usage(spec);
+        if usage.chars().count() <= width {
+            let first = format!("  {usage:<width$}  ");
+            out.push_str(&wrap(spec.summary, &first, &indent));
+        } else {
+            out.push_str(&wrap(&usage, "  ", "      "));
+            out.push_str(&wrap(spec.summary, &indent, &indent));
+        }
     }
     out.push_str("`:help COMMAND` shows an example.\n\n");
     out.push_str(KEYS);
+    out
+}
+
+/// `text` in lines shorter than [`WIDTH`], broken at spaces: the first line
+/// starts with `first`, the others with `rest`.
+fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ') {
+        let fits = line.chars().count() + 1 + word.chars().count() < WIDTH;
+        if !empty && !fits {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
     out
 }
 
@@ -56,15 +103,60 @@ pub fn command(name: &str) -> String {
     let Some(spec) = all_commands().find(|c| c.name == name) else {
         return full();
     };
-    let mut out = format!(
-        "{}\n  {}\n  example: {}\n",
-        usage(spec),
-        spec.summary,
-        spec.example
-    );
+    let mut out = wrap(&usage(spec), "", "    ");
+    out.push_str(&wrap(spec.summary, "  ", "  "));
+    out.push_str(&wrap(spec.example, "  example: ", "    "));
     if !spec.aliases.is_empty() {
         let aliases: Vec<String> = spec.aliases.iter().map(|a| format!(":{a}")).collect();
         out.push_str(&format!("  also: {}\n", aliases.join(", ")));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn too_wide(text: &str) -> Vec<String> {
+        text.lines()
+            .filter(|l| l.chars().count() >= WIDTH)
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Regression (`:help` wraps in an 80-column terminal): every line of
+    /// the help, and of each command's, is shorter than 80 columns.
+    #[test]
+    fn help_fits_in_80_columns() {
+        assert_eq!(too_wide(&full()), Vec::<String>::new());
+        for spec in all_commands() {
+            assert_eq!(too_wide(&command(spec.name)), Vec::<String>::new());
+        }
+    }
+
+    #[test]
+    fn help_lists_every_command_and_its_whole_summary() {
+        let help = full();
+        let words: Vec<&str> = help.split_whitespace().collect();
+        for spec in all_commands() {
+            assert!(help.contains(&format!(":{}", spec.name)), "{}", spec.name);
+            let summary: Vec<&str> = spec.summary.split_whitespace().collect();
+            assert!(
+                words
+                    .windows(summary.len())
+                    .any(|w| w == summary.as_slice()),
+                "{}",
+                spec.summary
+            );
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_with_an_indent() {
+        let long = "word ".repeat(30);
+        let text = wrap(long.trim(), "  first ", "    ");
+        assert!(text.lines().count() > 1);
+        assert!(text.lines().all(|l| l.chars().count() < WIDTH));
+        assert!(text.lines().skip(1).all(|l| l.starts_with("    word")));
+    }
 }

@@ -123,7 +123,18 @@ impl Located<'_> {
 
 impl Repl {
     /// A session over a workspace, printing tables, without timings.
-    pub fn new(ws: Workspace) -> Repl {
+    ///
+    /// Its evaluations keep their per-rule statistics for `:profile`: the
+    /// evaluator counts them whether or not they are kept, so keeping them
+    /// costs nothing measurable.
+    pub fn new(mut ws: Workspace) -> Repl {
+        if !ws.options().profile {
+            let options = eval::EvalOptions {
+                profile: true,
+                ..ws.options().clone()
+            };
+            ws.set_options(options);
+        }
         Repl {
             ws,
             format: Format::Table,
@@ -295,7 +306,7 @@ impl Repl {
                 "{}",
                 show::sources(self.ws.documents(), self.ws.facts())
             )?,
-            Command::Profile => write!(out, "{}", self.ws.stats().render())?,
+            Command::Profile => write!(out, "{}", self.ws.profile_report())?,
             Command::Plan => write!(
                 out,
                 "{}",
@@ -310,6 +321,9 @@ impl Repl {
     fn show_submission(&self, s: &Submission, out: &mut dyn Write) -> std::io::Result<()> {
         if s.added > 0 || !s.changes.is_empty() || s.answers.is_empty() {
             write!(out, "{}", show::changes(&s.changes))?;
+        }
+        for note in &s.notes {
+            writeln!(out, "note: {note}")?;
         }
         for answers in &s.answers {
             write!(

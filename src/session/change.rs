@@ -5,12 +5,16 @@
 
 use crate::diag::Code;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::saved::{Document, normalized};
 use super::{
-    Answers, Change, Clauses, Error, Evaluated, SessionItem, Submission, Workspace, read_text,
+    Answers, Change, Clauses, Error, Evaluated, SessionItem, Submission, Workspace, read_all,
+    read_text,
 };
 use crate::diag::Diagnostic;
+use crate::io::data::{GroundFact, SourceDoc};
+use crate::ir::RelId;
 use crate::syntax;
 
 impl Workspace {
@@ -22,7 +26,7 @@ impl Workspace {
     pub fn submit(&mut self, name: &str, text: &str) -> Result<Submission, Error> {
         let mark = self.sources.len();
         let clauses = self.parse_text(name, text)?;
-        let result = self.submit_parsed(clauses);
+        let result = self.submit_parsed(clauses, &[]);
         match &result {
             // A text of queries only leaves nothing behind that points into it.
             Ok(s) if s.added == 0 => self.sources.truncate(mark),
@@ -32,7 +36,14 @@ impl Workspace {
         result
     }
 
-    fn submit_parsed(&mut self, clauses: Clauses) -> Result<Submission, Error> {
+    /// Adds the text's items to the session and `new_data` to the data,
+    /// re-evaluating, and answers the text's queries. Changes nothing on
+    /// error.
+    fn submit_parsed(
+        &mut self,
+        clauses: Clauses,
+        new_data: &[GroundFact],
+    ) -> Result<Submission, Error> {
         let (queries, items): (Vec<_>, Vec<_>) = clauses
             .module
             .items
@@ -44,8 +55,8 @@ impl Workspace {
             id: clauses.id,
             item,
         }));
-        let new_state = if added > 0 {
-            Some(self.build(&session, &[])?)
+        let new_state = if added > 0 || !new_data.is_empty() {
+            Some(self.build(&session, new_data)?)
         } else {
             None
         };
@@ -96,8 +107,9 @@ impl Workspace {
         Ok(changes)
     }
 
-    /// The relations whose size differs between the state in force and
-    /// `new`, by name: new relations, changed ones, and removed ones.
+    /// The relations whose tuples differ between the state in force and
+    /// `new`, by name: new relations, changed ones (in size, or in content
+    /// at the same size), and removed ones.
     fn diff(&self, new: &Evaluated) -> Vec<Change> {
         let old: BTreeMap<&str, (usize, usize)> = self
             .state
@@ -117,13 +129,18 @@ impl Workspace {
             .filter_map(|(i, r)| {
                 let now = new.db.len(i);
                 let before = old.get(r.name.as_str()).map(|(n, _)| *n);
-                (before != Some(now)).then(|| Change {
+                let replaced = match before {
+                    Some(n) if n == now => self.replaced(&r.name, new, i),
+                    _ => 0,
+                };
+                (before != Some(now) || replaced > 0).then(|| Change {
                     relation: r.name.clone(),
                     arity: r.arity(),
                     tuples: now,
                     before: before.unwrap_or(0),
                     new: before.is_none(),
                     removed: false,
+                    replaced,
                 })
             })
             .collect();
@@ -136,6 +153,7 @@ impl Workspace {
                     before,
                     new: false,
                     removed: true,
+                    replaced: 0,
                 });
             }
         }
@@ -143,47 +161,203 @@ impl Workspace {
         changes
     }
 
+    /// How many tuples of relation `name` in the state in force are not in
+    /// relation `rel` of `new` (for two relations of the same size: as many
+    /// came in as went out).
+    fn replaced(&self, name: &str, new: &Evaluated, rel: RelId) -> usize {
+        let Some(old) = self.state.program.relation_id(name) else {
+            return 0;
+        };
+        self.state
+            .db
+            .rows(old)
+            .filter(|row| !new.db.contains(rel, &row.values()))
+            .count()
+    }
+
     /// Loads a JSON data file into the workspace, all or nothing. When the
     /// rules are unchanged, the evaluation continues from the new facts.
     pub fn load_data_file(&mut self, path: &Path) -> Result<Vec<Change>, Error> {
-        let text = read_text(path, &self.sources)?;
-        let mark = self.sources.len();
-        let saved_loader = self.loader.clone();
-        let loaded = self
-            .loader
-            .load_str(&mut self.sources, &path.display().to_string(), &text)
-            .map_err(|d| Error::new(d, &self.sources));
-        let result = loaded.and_then(|set| {
-            let state = self.build(&self.session, &set.facts)?;
-            Ok((set, state))
-        });
-        match result {
-            Ok((set, state)) => {
-                let changes = self.diff(&state);
-                self.install(state);
-                self.facts.extend(set.facts);
-                self.documents.extend(set.sources);
-                Ok(changes)
-            }
-            Err(e) => {
-                self.loader = saved_loader;
-                self.sources.truncate(mark);
-                Err(e)
+        self.load_data_paths(std::slice::from_ref(&path.to_path_buf()))
+    }
+
+    /// Loads data files, a folder standing for its `.json` files in name
+    /// order (as `--data` does), as one change: all or nothing.
+    pub fn load_data_paths(&mut self, paths: &[PathBuf]) -> Result<Vec<Change>, Error> {
+        for path in paths.iter().filter(|p| p.is_dir()) {
+            let has_json = std::fs::read_dir(path).is_ok_and(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .any(|e| e.path().extension().is_some_and(|x| x == "json"))
+            });
+            if !has_json {
+                return Err(Error::new(
+                    Diagnostic::new(
+                        Code::NoDataFiles,
+                        format!("the folder `{}` holds no .json data file", path.display()),
+                        None,
+                    )
+                    .with_help("give a folder of data documents (*.json), or one file"),
+                    &self.sources,
+                ));
             }
         }
+        let texts = read_all(paths, "json", &self.sources)?;
+        let documents = texts
+            .into_iter()
+            .map(|(name, text)| Document {
+                name,
+                text,
+                parse_as: None,
+            })
+            .collect();
+        self.all_or_nothing(|ws| {
+            let data = ws.read_documents(documents)?;
+            let state = ws.build(&ws.session, &data.facts)?;
+            let changes = ws.diff(&state);
+            ws.install(state);
+            ws.keep_data(data);
+            Ok(changes)
+        })
+    }
+
+    /// Runs a change that reads data documents; on error, forgets the texts
+    /// and documents it read, so the workspace is as it was.
+    fn all_or_nothing<T>(
+        &mut self,
+        change: impl FnOnce(&mut Workspace) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mark = self.sources.len();
+        let saved_loader = self.loader.clone();
+        let result = change(self);
+        if result.is_err() {
+            self.loader = saved_loader;
+            self.sources.truncate(mark);
+        }
+        result
+    }
+
+    /// Reads data documents into the loader (the caller restores it on
+    /// error, see [`Workspace::all_or_nothing`]).
+    fn read_documents(&mut self, documents: Vec<Document>) -> Result<NewData, Error> {
+        let mut data = NewData::default();
+        for doc in documents {
+            let (name, text) = doc
+                .parse_as
+                .clone()
+                .unwrap_or_else(|| (doc.name.clone(), doc.text.clone()));
+            let set = self
+                .loader
+                .load_str(&mut self.sources, &name, &text)
+                .map_err(|d| Error::new(d, &self.sources))?;
+            data.facts.extend(set.facts);
+            data.documents
+                .extend(set.sources.into_iter().map(|mut source| {
+                    source.file = doc.name.clone();
+                    source
+                }));
+            data.texts.push((doc.name, doc.text));
+        }
+        Ok(data)
+    }
+
+    /// Makes data read by an accepted change part of the workspace.
+    fn keep_data(&mut self, data: NewData) {
+        self.facts.extend(data.facts);
+        self.documents.extend(data.documents);
+        self.session_documents.extend(data.texts);
     }
 
     /// Loads a rule file (`.dl`) into the session as if its text had been
     /// typed: its declarations, facts and rules join the session (so they
     /// are listed, retracted and saved like typed ones) and its queries are
-    /// answered. All or nothing.
+    /// answered. The data documents a saved session keeps (see
+    /// [`Workspace::session_text`]) are loaded with their provenance.
+    /// Entries already in the session, and documents already loaded in it,
+    /// are not added again (a note says so). All or nothing.
     pub fn load_rules_file(&mut self, path: &Path) -> Result<Submission, Error> {
         let text = read_text(path, &self.sources)?;
-        self.submit(&path.display().to_string(), &text)
+        let name = path.display().to_string();
+        self.all_or_nothing(|ws| ws.load_rules_text(&name, &text))
+    }
+
+    fn load_rules_text(&mut self, name: &str, text: &str) -> Result<Submission, Error> {
+        let mark = self.sources.len();
+        let mut clauses = self.parse_text(name, text)?;
+        if let Some(io) = clauses.module.items.iter().find_map(|item| match item {
+            syntax::ast::Item::Io(io) if io.kind == syntax::ast::IoKind::Input => Some(io),
+            _ => None,
+        }) {
+            return Err(Error::new(
+                Diagnostic::new(
+                    Code::InputInSession,
+                    "`:load` does not read the files `.input` names",
+                    Some(io.span),
+                )
+                .with_label("the session has no folder of fact files")
+                .with_help(
+                    "load the facts as a data document (`:load FILE.json`) or write them as facts in the file; `sleuth run PROGRAM.dl -F DIR` reads `.input` files",
+                ),
+                &self.sources,
+            ));
+        }
+        let mut notes = Vec::new();
+        let (documents, already) = self.kept_documents(name, text);
+        for doc in already {
+            notes.push(format!(
+                "{doc} is already loaded in the session: not loaded again"
+            ));
+        }
+        let data = self.read_documents(documents)?;
+        let existing: Vec<String> = self
+            .session_entries()
+            .iter()
+            .map(|e| normalized(&e.text))
+            .collect();
+        let before = clauses.module.items.len();
+        clauses.module.items.retain(|item| {
+            matches!(item, syntax::ast::Item::Query(_))
+                || !existing.contains(&normalized(&self.item_text(item)))
+        });
+        let skipped = before - clauses.module.items.len();
+        if skipped > 0 {
+            notes.push(format!(
+                "{skipped} {} of {name} {} already in the session: not added again (`:rules` lists them)",
+                if skipped == 1 { "entry" } else { "entries" },
+                if skipped == 1 { "is" } else { "are" },
+            ));
+        }
+        let mut submission = self.submit_parsed(clauses, &data.facts)?;
+        if submission.added == 0 && data.texts.is_empty() {
+            self.sources.truncate(mark);
+        }
+        self.keep_data(data);
+        submission.notes = notes;
+        Ok(submission)
+    }
+
+    /// The text of an item of a text being loaded, as `:rules` shows it.
+    fn item_text(&self, item: &syntax::ast::Item) -> String {
+        let mut text = self
+            .sources
+            .snippet(super::edit::item_span(item))
+            .to_string();
+        if matches!(item, syntax::ast::Item::Clause(_)) && !text.ends_with('.') {
+            text.push('.');
+        }
+        text
     }
 
     /// Loads a `.json` data file or a `.dl` rule file, by its extension.
+    /// A folder is loaded as its `.json` data files, as `--data` does.
     pub fn load_file(&mut self, path: &Path) -> Result<Submission, Error> {
+        if path.is_dir() {
+            return Ok(Submission {
+                changes: self.load_data_paths(&[path.to_path_buf()])?,
+                incremental: self.state.incremental,
+                ..Submission::default()
+            });
+        }
         match path.extension().and_then(|e| e.to_str()) {
             Some("json") => Ok(Submission {
                 changes: self.load_data_file(path)?,
@@ -200,9 +374,20 @@ impl Workspace {
                     ),
                     None,
                 )
-                .with_help("load a data document ending in .json or a rule file ending in .dl"),
+                .with_help(
+                    "load a data document ending in .json, a folder of them, or a rule file ending in .dl",
+                ),
                 &self.sources,
             )),
         }
     }
+}
+
+/// Data documents read by a change, not yet part of the workspace.
+#[derive(Default)]
+struct NewData {
+    facts: Vec<GroundFact>,
+    documents: Vec<SourceDoc>,
+    /// Each document's name and text, for `:save`.
+    texts: Vec<(String, String)>,
 }

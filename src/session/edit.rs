@@ -39,7 +39,7 @@ pub struct SessionEntry {
     pub relations: Vec<String>,
 }
 
-fn item_span(item: &Item) -> Span {
+pub(super) fn item_span(item: &Item) -> Span {
     match item {
         Item::Decl(d) => d.span,
         Item::Type(t) => t.span,
@@ -116,7 +116,9 @@ impl Workspace {
         let entry = self.entry(number, &self.session[number - 1]);
         let mut session = self.session.clone();
         session.remove(number - 1);
-        let changes = self.replace_session(session)?;
+        let changes = self
+            .replace_session(session)
+            .map_err(|e| self.in_use(e, &[number], &format!("retract entry {number}")))?;
         Ok((entry, changes))
     }
 
@@ -205,8 +207,75 @@ impl Workspace {
             .iter()
             .map(|(i, item)| self.entry(i + 1, item))
             .collect();
-        let changes = self.replace_session(kept.into_iter().map(|(_, item)| item).collect())?;
+        let numbers: Vec<usize> = dropped.iter().map(|(i, _)| i + 1).collect();
+        let changes = self
+            .replace_session(kept.into_iter().map(|(_, item)| item).collect())
+            .map_err(|e| self.in_use(e, &numbers, &format!("drop `{name}`")))?;
         Ok((entries, changes))
+    }
+
+    /// Explains a removal (`what`, of the entries `removed`) rejected
+    /// because other session entries still need what it removes: one
+    /// `entry-in-use` error per such entry, naming it and saying what to
+    /// remove first, then the checker's own diagnostics.
+    fn in_use(&self, mut e: Error, removed: &[usize], what: &str) -> Error {
+        let mut relations: Vec<String> = Vec::new();
+        for &n in removed {
+            for r in item_relations(&self.session[n - 1].item) {
+                if !relations.contains(&r) {
+                    relations.push(r);
+                }
+            }
+        }
+        let mut explained = Vec::new();
+        for (i, item) in self.session.iter().enumerate() {
+            let number = i + 1;
+            if removed.contains(&number) {
+                continue;
+            }
+            let span = item_span(&item.item);
+            let inside = |d: &Diagnostic| {
+                d.span.is_some_and(|s| {
+                    s.source == span.source && span.start <= s.start && s.end <= span.end
+                })
+            };
+            if !e.diagnostics.0.iter().any(inside) {
+                continue;
+            }
+            let entry = self.entry(number, item);
+            let uses: Vec<String> = relations
+                .iter()
+                .filter(|r| !entry.relations.contains(r))
+                .map(|r| format!("`{r}`"))
+                .collect();
+            let needs = if uses.is_empty() {
+                "what it removes".to_string()
+            } else {
+                uses.join(", ")
+            };
+            let first = match entry.relations.first() {
+                Some(rel) if entry.kind == EntryKind::Rule => {
+                    format!("`:retract {number}` or `:drop {rel}`")
+                }
+                _ => format!("`:retract {number}`"),
+            };
+            explained.push(
+                Diagnostic::new(
+                    Code::EntryInUse,
+                    format!("cannot {what}: session entry {number} still uses {needs}"),
+                    Some(span),
+                )
+                .with_label(format!("entry {number} uses {needs}"))
+                .with_help(format!(
+                    "remove entry {number} first ({first}), then {what} again; nothing changed"
+                )),
+            );
+        }
+        if !explained.is_empty() {
+            explained.append(&mut e.diagnostics.0);
+            e.diagnostics.0 = explained;
+        }
+        e
     }
 
     fn not_in_session(&self, name: &str) -> Diagnostic {
@@ -234,32 +303,18 @@ impl Workspace {
         d
     }
 
-    /// The session as a `.dl` text: its entries as written, then the facts
-    /// of data files loaded during the session (with their provenance in a
-    /// comment). Loading it with [`Workspace::load_rules_file`] into a new
-    /// workspace over the same library and data gives the same answers.
+    /// The session as a `.dl` text: its entries as written, then the data
+    /// documents loaded during the session, whole, in comment lines (see
+    /// [`super::saved`]). Loading it with [`Workspace::load_rules_file`]
+    /// into a new workspace over the same library and data gives the same
+    /// answers, with the same sources, paragraphs and grades.
     pub fn session_text(&self) -> String {
         let mut out = String::from("// A sleuth session: load it in the REPL with `:load FILE`.\n");
         for entry in self.session_entries() {
             out.push_str(&entry.text);
             out.push('\n');
         }
-        let loaded = &self.facts[self.opening_facts.min(self.facts.len())..];
-        if !loaded.is_empty() {
-            out.push_str("\n// Facts of the data files loaded in the session.\n");
-            for fact in loaded {
-                let values: Vec<String> = fact.values.iter().map(|v| v.to_datalog()).collect();
-                let p = &fact.provenance;
-                out.push_str(&format!(
-                    "{}({}). // {} paragraph {}, {}\n",
-                    fact.relation,
-                    values.join(", "),
-                    p.source,
-                    p.paragraph,
-                    p.grade
-                ));
-            }
-        }
+        out.push_str(&super::saved::write_documents(&self.session_documents));
         out
     }
 

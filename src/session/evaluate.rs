@@ -52,6 +52,7 @@ impl Workspace {
                 stats,
                 incremental: true,
                 engine: self.state.engine.clone(),
+                profiled: self.options.profile,
             });
         }
         self.evaluate_from_scratch(program, new_data)
@@ -78,6 +79,7 @@ impl Workspace {
             stats,
             incremental: false,
             engine,
+            profiled: self.options.profile,
         })
     }
 

@@ -93,9 +93,13 @@ impl Workspace {
                 text,
             });
         }
+        let mut columns = relation.columns.clone();
+        if !relation.declared {
+            name_columns(program, rel, &mut columns);
+        }
         Ok(Schema {
             name: relation.name.clone(),
-            columns: relation.columns.clone(),
+            columns,
             kind: self.kind_of(rel, &self.session_heads()),
             tuples: self.state.db.len(rel),
             declared_at: relation
@@ -107,5 +111,24 @@ impl Workspace {
             written_facts: program.facts.iter().filter(|f| f.rel == rel).count(),
             data_facts: self.facts.iter().filter(|f| f.relation == name).count(),
         })
+    }
+}
+
+/// Names the inferred columns (`_0`, `_1` ...) of an undeclared relation
+/// after the variables its rules' heads put there: column `i` takes the name
+/// of the first rule (in program order) whose head has a plain variable at
+/// `i` not already naming another column. Columns no head names keep `_i`.
+fn name_columns(program: &ir::Program, rel: ir::RelId, columns: &mut [ir::Column]) {
+    let mut named = vec![false; columns.len()];
+    for rule in program.rules.iter().filter(|r| r.head.rel == rel) {
+        for (i, arg) in rule.head.args.iter().enumerate().take(columns.len()) {
+            let ir::Expr::Var(v) = arg else { continue };
+            let name = &rule.vars[*v].name;
+            let taken = columns.iter().any(|c| &c.name == name);
+            if !named[i] && !name.starts_with('$') && !taken {
+                columns[i].name = name.clone();
+                named[i] = true;
+            }
+        }
     }
 }

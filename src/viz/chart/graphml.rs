@@ -29,6 +29,9 @@ pub fn to_graphml(chart: &Chart) -> String {
             "  <key id=\"{id}\" for=\"{on}\" attr.name=\"{name}\" attr.type=\"string\"/>"
         );
     }
+    if chart.is_empty() {
+        out.push_str("  <!-- the query has no answers: the chart is empty -->\n");
+    }
     out.push_str("  <graph id=\"sleuth\" edgedefault=\"directed\">\n");
     let _ = writeln!(
         out,
