@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod explain;
+pub mod progress;
 pub mod repl;
 pub mod viz;
 
@@ -20,12 +21,20 @@ use sleuth::{SourceMap, check, syntax};
 
 use args::{Engine, EvalFlags, Inputs};
 
-/// Evaluation options from the command line's flags.
+/// Evaluation options from the command line's flags, over the bounds of a
+/// batch run.
 pub fn eval_options(flags: &EvalFlags, record_by_default: bool) -> EvalOptions {
+    options_over(EvalOptions::default(), flags, record_by_default)
+}
+
+/// The command line's flags over `base` (batch or interactive bounds), with
+/// a status line on standard error when it is a terminal.
+fn options_over(base: EvalOptions, flags: &EvalFlags, record_by_default: bool) -> EvalOptions {
     let mut options = EvalOptions {
         profile: flags.profile,
         record_rounds: flags.provenance.unwrap_or(record_by_default),
-        ..EvalOptions::default()
+        progress: progress::on_stderr(),
+        ..base
     };
     if let Some(max) = flags.max_tuples {
         options.max_tuples = max;
@@ -65,7 +74,7 @@ fn open(
     flags: &EvalFlags,
     record_by_default: bool,
 ) -> Result<Workspace, sleuth::session::Error> {
-    let options = eval_options(flags, record_by_default);
+    let options = options_over(EvalOptions::interactive(), flags, record_by_default);
     let engine = match flags.engine {
         Engine::Auto => sleuth::compiled::Engine::Auto,
         Engine::Compiled => sleuth::compiled::Engine::Compiled,
@@ -106,7 +115,7 @@ pub fn run(
         eprint!("{}", d.render(&sources));
         return Ok(false);
     }
-    let load = match tsv::read_inputs(&checked, &mut db, facts) {
+    let load = match tsv::read_inputs_with(&checked, &mut db, facts, options.progress.as_deref()) {
         Ok(load) => load,
         Err(d) => {
             eprint!("{}", d.render(&sources));
