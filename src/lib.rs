@@ -21,6 +21,7 @@
 //! - [`value`]: types, values and dates.
 //! - [`viz`]: the timeline, link charts and the HTML report.
 //! - [`memory`]: the binary's allocator (huge pages for the large tables).
+//! - [`progress`]: how long evaluations and loads report how they are going.
 #![deny(missing_docs)]
 
 pub mod check;
@@ -32,6 +33,7 @@ pub mod grade;
 pub mod io;
 pub mod ir;
 pub mod memory;
+pub mod progress;
 pub mod provenance;
 pub mod repl;
 pub mod session;

@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics, SourceId, SourceMap};
 use crate::eval::{Database, EvalOptions, EvalStats};
 use crate::io::data::{DataLoader, GroundFact, SourceDoc};
 use crate::ir::{self, RelId};
+use crate::progress::{Loading, Reporter};
 use crate::value::Value;
 use crate::{check, syntax};
 
@@ -265,7 +266,7 @@ impl Workspace {
             session_documents: Vec::new(),
             options: EvalOptions {
                 record_rounds: true,
-                ..EvalOptions::default()
+                ..EvalOptions::interactive()
             },
             engine: crate::compiled::Engine::Auto,
             state: Evaluated {
@@ -382,9 +383,21 @@ impl Workspace {
         data: &[(String, String)],
         rules: &[(String, String)],
     ) -> Result<(), Error> {
-        for (name, text) in data {
+        let progress = self.options.progress.clone();
+        let mut reporter = Reporter::new(progress.as_deref());
+        for (done, (name, text)) in data.iter().enumerate() {
+            if let Some((progress, elapsed)) = reporter.due() {
+                progress.loading(&Loading {
+                    file: name,
+                    files_done: done,
+                    files: data.len(),
+                    rows: self.facts.len() as u64,
+                    elapsed,
+                });
+            }
             self.add_data(name, text)?;
         }
+        drop(reporter);
         let mut library = Vec::new();
         for (name, text) in rules {
             library.push(self.parse_text(name, text)?);
@@ -395,7 +408,9 @@ impl Workspace {
         Ok(())
     }
 
-    /// Sets the evaluation options (tuple bound, cancellation, recording).
+    /// Sets the evaluation options (bounds, cancellation, recording,
+    /// progress). A workspace starts with [`EvalOptions::interactive`]'s
+    /// bounds, recording derivation rounds.
     pub fn set_options(&mut self, options: EvalOptions) {
         self.options = options;
     }

@@ -240,13 +240,13 @@ impl Inputs {
 /// Options shared by the commands that evaluate.
 #[derive(Args, Clone, Debug, Default, PartialEq)]
 pub struct EvalFlags {
-    /// Stop an evaluation that derives more than N tuples (default 200 million)
-    #[arg(long, value_name = "N", value_parser = count::<u64>)]
+    /// Stop an evaluation that derives more than N tuples (2e7, 20_000_000; 0: no bound)
+    #[arg(long, value_name = "N", value_parser = bounds::parse_count)]
     pub max_tuples: Option<u64>,
-    /// Stop an evaluation whose relations and indexes outgrow SIZE (512M, 4G, 1024K, bytes; 0: no bound)
+    /// Stop an evaluation whose relations and indexes outgrow SIZE (512M, 4G, 1.5G, bytes; 0: no bound)
     #[arg(long, value_name = "SIZE", value_parser = bounds::parse_size)]
     pub max_memory: Option<u64>,
-    /// Stop an evaluation that runs longer than DURATION (10s, 2m, 500ms, seconds; 0: no bound)
+    /// Stop an evaluation that runs longer than DURATION (10s, 2m, 500ms, 1m30s, seconds; 0: no bound)
     #[arg(long, value_name = "DURATION", value_parser = bounds::parse_duration)]
     pub timeout: Option<Duration>,
     /// Print time, rounds and tuples per stratum and rule

@@ -6,6 +6,7 @@
 pub mod args;
 pub mod bounds;
 pub mod explain;
+pub mod progress;
 pub mod repl;
 pub mod viz;
 
@@ -30,6 +31,7 @@ pub fn eval_options(flags: &EvalFlags, base: EvalOptions, record_by_default: boo
     let mut options = EvalOptions {
         profile: flags.profile,
         record_rounds: flags.recording().unwrap_or(record_by_default),
+        progress: progress::on_stderr(),
         ..base
     };
     if let Some(max) = flags.max_tuples {
@@ -69,8 +71,8 @@ pub fn open_workspace_for_answers(inputs: &Inputs, flags: &EvalFlags) -> Option<
 
 fn open(inputs: &Inputs, flags: &EvalFlags, record_by_default: bool) -> Option<Workspace> {
     // The commands that open a workspace serve an analyst waiting for the
-    // answer; they start from the library's default bounds.
-    let options = eval_options(flags, EvalOptions::default(), record_by_default);
+    // answer; they start from the library's interactive bounds.
+    let options = eval_options(flags, EvalOptions::interactive(), record_by_default);
     let inputs = inputs.to_library();
     match Workspace::open_inputs(&inputs, options, flags.engine) {
         Ok(ws) => Some(ws),
@@ -133,7 +135,7 @@ pub fn run(
         eprint!("{}", d.render(&sources));
         return Ok(false);
     }
-    let load = match tsv::read_inputs(&checked, &mut db, facts) {
+    let load = match tsv::read_inputs_with(&checked, &mut db, facts, options.progress.as_deref()) {
         Ok(load) => load,
         Err(d) => {
             eprint!("{}", d.render(&sources));

@@ -81,8 +81,12 @@ codes! {
         "keep the values within 64-bit numbers";
     BadNumber = "bad-number", "at run time, `to_number` of a symbol that is not a number",
         "convert only symbols that hold a number";
-    TupleLimit = "tuple-limit", "a run that would never end stops at `--max-tuples`",
-        "raise --max-tuples or make the recursion end";
+    TupleLimit = "tuple-limit", "an evaluation stopped at its bound on derived tuples (see [Limits](#limits))",
+        "raise --max-tuples (`:set max-tuples` in the REPL) or make the recursion end";
+    MemoryLimit = "memory-limit", "an evaluation stopped at its bound on memory (see [Limits](#limits))",
+        "raise --max-memory (`:set max-memory` in the REPL), or ask about less";
+    TimeLimit = "time-limit", "an evaluation stopped at its bound on wall time (see [Limits](#limits))",
+        "raise --timeout (`:set timeout` in the REPL), or ask about less";
     SymbolTableFull = "symbol-table-full", "more distinct symbols than the symbol table holds",
         "use fewer distinct symbols";
     Interrupted = "interrupted", "an evaluation cancelled with Ctrl-C; nothing changed",
@@ -171,6 +175,8 @@ codes! {
         "`:help COMMAND` shows an example";
     UnexpectedArgument = "unexpected-argument", "a command given an argument it does not take",
         "`:help COMMAND` shows how to use it";
+    UnknownSetting = "unknown-setting", "`:set` of a setting the REPL does not have; with did-you-mean",
+        "`:limits` lists the settings: timeout, max-memory, max-tuples";
     BadArgument = "bad-argument", "a command's argument that is not one it accepts",
         "`:help COMMAND` shows what it accepts";
     // Timelines and link charts.

@@ -447,13 +447,15 @@ impl Database {
         unpack(w, ty, &self.interner)
     }
 
-    /// Approximate bytes held by rows, sets and indexes.
+    /// Bytes held by rows, their sets, rounds and indexes, and the symbols:
+    /// what `max_memory` bounds (see [`EvalOptions`](super::EvalOptions)).
     pub fn heap_bytes(&self) -> usize {
         self.rels.iter().map(Relation::heap_bytes).sum::<usize>()
             + self
                 .static_indexes
                 .values()
-                .map(|ix| ix.ids.capacity() * 4 + ix.vals.capacity() * 8)
+                .map(StaticIndex::heap_bytes)
                 .sum::<usize>()
+            + self.interner.heap_bytes()
     }
 }

@@ -15,18 +15,18 @@ use super::aggregate::Accumulator;
 use super::expr::{compare, eval};
 use super::index::{DynIndex, NIL, StaticIndex};
 use super::intern::{Interner, TEMP_BIT};
+use super::limits::{At, Limits, is_stop};
 use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
 use super::relation::Relation;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::regex::Regex;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 /// A runtime error on its way out of a join (boxed to keep results small).
 pub type Stop = Box<Diagnostic>;
 
-/// How often (in visited rows) the cancel flag is polled.
+/// How often (in visited rows) the cancel flag and the clock are read.
 const TICK_MASK: u32 = (1 << 14) - 1;
 
 /// An index as a join reads it.
@@ -48,8 +48,10 @@ pub struct Ctx<'a> {
     pub indexes: &'a [IndexView<'a>],
     /// Symbols.
     pub interner: &'a Interner,
-    /// Set by the caller to interrupt.
-    pub cancel: Option<&'a AtomicBool>,
+    /// What stops the evaluation early (a Ctrl-C, the time limit).
+    pub limits: &'a Limits<'a>,
+    /// The relation being derived, for the message when it stops.
+    pub at: At<'a>,
     /// See [`EvalOptions::fold_groups_after`](super::EvalOptions::fold_groups_after).
     pub fold_groups_after: u32,
 }
@@ -134,20 +136,9 @@ impl Scratch {
     fn tick(&mut self, ctx: &Ctx) -> Result<(), Stop> {
         self.ticks = self.ticks.wrapping_add(1);
         if self.ticks & TICK_MASK == 0 {
-            check_cancel(ctx.cancel)?;
+            ctx.limits.check_running(ctx.at)?;
         }
         Ok(())
-    }
-}
-
-/// Fails with `interrupted` when the flag is set.
-pub fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), Stop> {
-    match cancel {
-        Some(c) if c.load(AtomicOrdering::Relaxed) => Err(Box::new(
-            Diagnostic::new(Code::Interrupted, "evaluation interrupted", None)
-                .with_help("the results computed so far are incomplete; run the evaluation again"),
-        )),
-        _ => Ok(()),
     }
 }
 
@@ -805,9 +796,9 @@ fn aggregate_miss(
                 };
                 return Ok(value);
             }
-            // Check for interruption; any other failure may belong to a
-            // group nobody asks for.
-            Err(e) if e.code == "interrupted" => return Err(e),
+            // An interruption or a limit stops everything; any other
+            // failure may belong to a group nobody asks for.
+            Err(e) if is_stop(e.code) => return Err(e),
             Err(_) => state.one_by_one = true,
         }
     }

@@ -7,15 +7,17 @@
 
 use super::EvalOptions;
 use super::database::{Database, index_is_current};
-use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, check_cancel, run, scan_outer};
+use super::exec::{Ctx, HeadSink, IndexView, Scratch, Stop, run, scan_outer};
 use super::index::StaticIndex;
 use super::intern::TEMP_BIT;
+use super::limits::{At, Limits};
 use super::plan::{IndexReq, PlanEnv, RulePlan, Step, Version, plan_rule};
 use super::show::rule_text;
 use super::stats::{EvalStats, IndexStats, RuleStats, StratumMode, StratumStats};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Literal, RelId};
+use crate::progress::{Evaluating, Reporter};
 use crate::value::Type;
 use std::time::Instant;
 
@@ -27,9 +29,13 @@ const PAUSE_ROWS: usize = 1 << 20;
 /// Evaluates `program`'s rules over `db` to a fixpoint.
 ///
 /// Runtime errors are diagnostics: `division-by-zero`, `arithmetic-overflow`,
-/// `bad-number`, `tuple-limit` (more than `opts.max_tuples` tuples derived)
-/// and `interrupted` (the cancel flag was set). After an error the database
-/// holds partial results (see the [module docs](super)).
+/// `bad-number`, and the early stops of [`limits`](super::limits):
+/// `tuple-limit` (more than `opts.max_tuples` tuples derived),
+/// `memory-limit` (the tables hold more than `opts.max_memory` bytes),
+/// `time-limit` (`opts.time_limit` passed) and `interrupted` (the cancel flag
+/// was set). After an error the database holds partial results (see the
+/// [module docs](super)). `opts.progress` hears how it goes, and that it
+/// ended.
 pub fn evaluate(
     program: &ir::Program,
     db: &mut Database,
@@ -60,6 +66,7 @@ pub fn evaluate(
             .min(8),
         n => n.min(64),
     };
+    let limits = Limits::new(opts, program.strata.len());
     let mut run = Run {
         threads,
         program,
@@ -72,6 +79,12 @@ pub fn evaluate(
         derived: 0,
         scratch_all,
         hashes: Vec::new(),
+        limits: &limits,
+        held: 0,
+        reporter: Reporter::new(opts.progress.as_deref()),
+        stratum: 0,
+        stratum_relations: Vec::new(),
+        stratum_rounds: 0,
     };
     for (si, stratum) in program.strata.iter().enumerate() {
         run.stratum(db, si, stratum)?;
@@ -108,6 +121,16 @@ struct Run<'a> {
     derived: u64,
     scratch_all: bool,
     hashes: Vec<u64>,
+    limits: &'a Limits<'a>,
+    /// Bytes the database holds: counted when a stratum starts, then kept up
+    /// to date by the merges.
+    held: u64,
+    reporter: Reporter<'a>,
+    /// The stratum running, its relations and its rounds so far (for the
+    /// progress reports and the messages of the limits).
+    stratum: usize,
+    stratum_relations: Vec<String>,
+    stratum_rounds: u32,
 }
 
 fn body_reads(
@@ -176,6 +199,14 @@ impl Run<'_> {
             self.stats.strata.push(stat);
             return Ok(());
         }
+        self.stratum = si;
+        self.stratum_relations.clone_from(&stat.relations);
+        self.stratum_rounds = 0;
+        let own_names = stat.relations.join(", ");
+        let at = At {
+            stratum: si,
+            relation: &own_names,
+        };
         if scratch {
             for &r in &own {
                 let rel = &mut db.rels[r];
@@ -235,6 +266,11 @@ impl Run<'_> {
             self.threads,
             &mut self.stats.indexes,
         );
+        self.held = db.heap_bytes() as u64;
+        let own_len = own.iter().map(|&r| db.rels[r].len()).sum();
+        self.limits
+            .check_memory(self.held, at, own_len)
+            .map_err(|d| *d)?;
         let mut rule_stats: Vec<RuleStats> = plans
             .iter()
             .map(|p| RuleStats {
@@ -253,9 +289,11 @@ impl Run<'_> {
         let mut workers: Vec<Worker> = (0..self.threads).map(|_| Worker::default()).collect();
         let mut first = true;
         loop {
-            check_cancel(self.opts.cancel.as_deref()).map_err(|d| *d)?;
+            self.limits.check_running(at).map_err(|d| *d)?;
+            self.report();
             db.round += 1;
             stat.iterations += 1;
+            self.stratum_rounds = stat.iterations;
             for (p, rs) in plans.iter().zip(&mut rule_stats) {
                 let versions = versions_to_run(db, p, first && scratch);
                 if versions.is_empty() {
@@ -359,7 +397,11 @@ impl Run<'_> {
                     rels: &db.rels,
                     indexes: &views,
                     interner: &db.interner,
-                    cancel: self.opts.cancel.as_deref(),
+                    limits: self.limits,
+                    at: At {
+                        stratum: self.stratum,
+                        relation: &db.names[p.head],
+                    },
                     fold_groups_after: self.opts.fold_groups_after,
                 };
                 let job = |w: &mut Worker, (a, b): (usize, usize)| -> Result<usize, Stop> {
@@ -423,8 +465,30 @@ impl Run<'_> {
                 rs.candidates += w.rows as u64;
                 rs.tuples += self.merge(db, p.head, &mut w.buf, w.rows, &mut w.sc)?;
             }
+            self.report();
         }
         Ok(())
+    }
+
+    /// Tells the progress observer where the evaluation stands, when a
+    /// report is due (or at once, when a stratum starts).
+    #[inline]
+    fn report(&mut self) {
+        let due = if self.stratum_rounds == 0 {
+            self.reporter.now()
+        } else {
+            self.reporter.due()
+        };
+        if let Some((progress, elapsed)) = due {
+            progress.evaluating(&Evaluating {
+                stratum: self.stratum + 1,
+                strata: self.program.strata.len(),
+                relations: &self.stratum_relations,
+                rounds: self.stratum_rounds,
+                tuples: self.derived,
+                elapsed,
+            });
+        }
     }
 
     fn merge(
@@ -443,6 +507,7 @@ impl Run<'_> {
             ..
         } = db;
         let rel = &mut rels[head];
+        let held_before = rel.heap_bytes() + interner.heap_bytes();
         let k = rel.arity;
         if !sc.temps.is_empty() {
             let sym_cols: Vec<usize> = (0..k).filter(|&c| rel.types[c] == Type::Symbol).collect();
@@ -462,21 +527,15 @@ impl Run<'_> {
         }
         let new = rel.insert_batch(buf, rows, round, &mut self.hashes) as u64;
         self.derived += new;
-        if self.derived > self.opts.max_tuples {
-            return Err(Diagnostic::new(
-                Code::TupleLimit,
-                format!(
-                    "evaluation stopped after deriving {} tuples, over the limit of {}: relation `{}` keeps growing ({} tuples)",
-                    self.derived,
-                    self.opts.max_tuples,
-                    names[head],
-                    rel.len()
-                ),
-                None,
-            )
-            .with_note("a rule that makes new values from old ones, such as `n(X + 1) :- n(X).`, never reaches a fixpoint")
-            .with_help("bound the recursion with a comparison (`X < 100`), or raise the limit with --max-tuples"));
-        }
+        let held_after = rel.heap_bytes() + interner.heap_bytes();
+        self.held = (self.held + held_after as u64).saturating_sub(held_before as u64);
+        let at = At {
+            stratum: self.stratum,
+            relation: &names[head],
+        };
+        self.limits
+            .check_growth(self.derived, self.held, at, rel.len())
+            .map_err(|d| *d)?;
         Ok(new)
     }
 }

@@ -191,6 +191,16 @@ impl StaticIndex {
         self.groups
     }
 
+    /// Bytes held by the key table, row ids and values.
+    pub fn heap_bytes(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| p.slots.capacity() * 8)
+            .sum::<usize>()
+            + self.ids.capacity() * 4
+            + self.vals.capacity() * 8
+    }
+
     /// Prefetches the slot a lookup of `key` starts at.
     #[inline]
     pub fn prefetch_slot(&self, key: &[u64]) {
@@ -375,6 +385,11 @@ impl DynIndex {
             keys: 0,
             next: Vec::new(),
         }
+    }
+
+    /// Bytes held by the key table and the chains.
+    pub fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 8 + self.next.capacity() * 4
     }
 
     /// The slot of the key of `row` (hash `h`), or the empty slot where it goes.

@@ -60,6 +60,11 @@ impl Interner {
         }
     }
 
+    /// Bytes held by the strings and the table of ids.
+    pub fn heap_bytes(&self) -> usize {
+        self.arena.capacity() + self.ends.capacity() * 4 + self.slots.capacity() * 8
+    }
+
     /// The string behind an id.
     #[inline]
     pub fn resolve(&self, id: u32) -> &str {

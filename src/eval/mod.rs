@@ -20,9 +20,13 @@
 //!
 //! - [`Database::new`], [`Database::insert`] (type-checked, returns whether
 //!   new), [`Database::load_program_facts`], `io::tsv::read_inputs`.
-//! - [`evaluate`] with [`EvalOptions`] (`max_tuples`, `cancel`,
-//!   `record_rounds`, `profile`, `threads`) returns [`EvalStats`] (per stratum
-//!   and, when profiling, per rule; [`EvalStats::render`] prints the table).
+//! - [`evaluate`] with [`EvalOptions`] (the bounds `max_tuples`,
+//!   `max_memory`, `time_limit` and the `cancel` flag, checked in [`limits`];
+//!   `record_rounds`, `profile`, `threads`, a `progress` observer) returns
+//!   [`EvalStats`] (per stratum and, when profiling, per rule;
+//!   [`EvalStats::render`] prints the table). [`EvalOptions::default`] suits
+//!   batch runs; [`EvalOptions::interactive`] stops a runaway question within
+//!   seconds.
 //! - Reading: [`Database::len`], [`Database::contains`], [`Database::tuples`]
 //!   (owned, sorted), [`Database::rows`] / [`Database::sorted_rows`] (borrowed
 //!   [`RowRef`]s whose [`Field`]s print without allocating),
@@ -38,7 +42,7 @@
 //! relation under negation or aggregation (or a relation that was recomputed),
 //! which are recomputed from scratch.
 //!
-//! On error (a runtime error, the tuple limit, an interruption) the database
+//! On error (a runtime error, a limit, an interruption) the database
 //! holds partial results; a caller that needs the previous state keeps a clone
 //! of the database and restores it. The next [`evaluate`] of a database whose
 //! evaluation failed recomputes every derived relation from its base facts.
@@ -55,6 +59,8 @@ pub mod fixpoint;
 pub mod hash;
 pub mod index;
 pub mod intern;
+pub mod limit_text;
+pub mod limits;
 pub mod pack;
 pub mod plan;
 pub mod prefetch;
@@ -72,11 +78,14 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use crate::progress::Progress;
+
 /// How [`evaluate`] runs.
 #[derive(Clone, Debug)]
 pub struct EvalOptions {
-    /// Stop with `tuple-limit` once this many tuples have been derived in one
-    /// evaluation (the CLI's `--max-tuples`).
+    /// Stop with `tuple-limit` once more than this many tuples have been
+    /// derived in one evaluation (the CLI's `--max-tuples`); `u64::MAX` means
+    /// no bound.
     pub max_tuples: u64,
     /// Set it to `true` from another thread to stop with `interrupted`.
     pub cancel: Option<Arc<AtomicBool>>,
@@ -93,15 +102,45 @@ pub struct EvalOptions {
     /// version runs, before it folds all of its groups in one pass over its
     /// body (16 by default; 0 folds at the first group).
     pub fold_groups_after: u32,
-    /// Stop with `memory-limit` once the evaluation's relations and indexes
-    /// hold about this many bytes (the CLI's `--max-memory`); 0 means no bound.
+    /// Stop with `memory-limit` once the evaluation's relations, indexes and
+    /// symbols hold more than this many bytes (the CLI's `--max-memory`; see
+    /// [`limits`] for what is counted); 0 means no bound.
     pub max_memory: u64,
     /// Stop with `time-limit` once one evaluation has run this long (the CLI's
     /// `--timeout`); `None` means no bound.
     pub time_limit: Option<Duration>,
+    /// Told a few times a second how the evaluation is going (stratum,
+    /// tuples, time), and when it ends; `None` costs nothing.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+/// [`EvalOptions::interactive`]'s bound on derived tuples.
+pub const INTERACTIVE_MAX_TUPLES: u64 = 5_000_000;
+/// [`EvalOptions::interactive`]'s bound on the bytes the tables hold.
+pub const INTERACTIVE_MAX_MEMORY: u64 = 4 << 30;
+/// [`EvalOptions::interactive`]'s bound on one evaluation's wall time.
+pub const INTERACTIVE_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+impl EvalOptions {
+    /// Bounds for a person waiting at a prompt (`sleuth query`, `explain`,
+    /// the REPL, a [`Workspace`](crate::session::Workspace)): a question that
+    /// never reaches a fixpoint stops within seconds with an error saying
+    /// how to raise the bound, while the rule library over the report and
+    /// questions over millions of facts run well inside them.
+    /// [`EvalOptions::default`] keeps the large bound of batch runs.
+    pub fn interactive() -> EvalOptions {
+        EvalOptions {
+            max_tuples: INTERACTIVE_MAX_TUPLES,
+            max_memory: INTERACTIVE_MAX_MEMORY,
+            time_limit: Some(INTERACTIVE_TIME_LIMIT),
+            ..EvalOptions::default()
+        }
+    }
 }
 
 impl Default for EvalOptions {
+    /// The bounds of a batch run (`sleuth run`): 200 million derived tuples,
+    /// no bound on memory or time.
     fn default() -> EvalOptions {
         EvalOptions {
             max_tuples: 200_000_000,
@@ -112,6 +151,7 @@ impl Default for EvalOptions {
             fold_groups_after: 16,
             max_memory: 0,
             time_limit: None,
+            progress: None,
         }
     }
 }

@@ -198,15 +198,17 @@ impl Relation {
         self.dyn_indexes.len() - 1
     }
 
-    /// Bytes held by rows, the set, rounds and indexes (approximate).
+    /// Bytes held by rows, the set, rounds, kept base facts and dynamic
+    /// indexes (their capacities, so what is reserved counts too).
     pub fn heap_bytes(&self) -> usize {
         self.data.capacity() * 8
             + self.set.heap_bytes()
             + self.rounds.as_ref().map_or(0, |r| r.capacity() * 4)
+            + self.base.capacity() * 8
             + self
                 .dyn_indexes
                 .iter()
-                .map(|ix| ix.next.capacity() * 9)
+                .map(DynIndex::heap_bytes)
                 .sum::<usize>()
     }
 }

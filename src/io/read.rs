@@ -21,6 +21,7 @@ use crate::diag::{BYTE_ORDER_MARK, Code, Diagnostic};
 use crate::eval::Database;
 use crate::eval::intern::symbol_hash;
 use crate::ir::{self, RelId};
+use crate::progress::{Loading, Progress, Reporter};
 use crate::value::{Date, Type};
 use std::fs;
 use std::io;
@@ -82,7 +83,19 @@ pub fn read_inputs(
     db: &mut Database,
     fact_dir: &Path,
 ) -> Result<LoadStats, Diagnostic> {
+    read_inputs_with(program, db, fact_dir, None)
+}
+
+/// [`read_inputs`], telling `progress` a few times a second which file it
+/// is reading and how many rows it has read, and when it ends.
+pub fn read_inputs_with(
+    program: &ir::Program,
+    db: &mut Database,
+    fact_dir: &Path,
+    progress: Option<&dyn Progress>,
+) -> Result<LoadStats, Diagnostic> {
     let t0 = Instant::now();
+    let mut reporter = Reporter::new(progress);
     let mut stats = LoadStats::default();
     let (tx, rx) = sync_channel::<Result<Batch, Diagnostic>>(QUEUE);
     let result = std::thread::scope(|scope| {
@@ -115,6 +128,20 @@ pub fn read_inputs(
             }
             stats.tuples +=
                 db.insert_packed_batch(batch.rel, &batch.words, batch.rows, &mut scratch) as u64;
+            if let Some((progress, elapsed)) = reporter.due() {
+                let file = program
+                    .inputs
+                    .iter()
+                    .find(|i| i.rel == batch.rel)
+                    .map_or("", |i| i.filename.as_str());
+                progress.loading(&Loading {
+                    file,
+                    files_done: stats.files.saturating_sub(1),
+                    files: program.inputs.len(),
+                    rows: stats.lines,
+                    elapsed,
+                });
+            }
         }
         Ok(())
     });

@@ -6,7 +6,7 @@
 // Diagnostic is the crate's error type by contract; errors here are cold.
 #![allow(clippy::result_large_err)]
 
-pub use super::read::{LoadStats, read_inputs};
+pub use super::read::{LoadStats, read_inputs, read_inputs_with};
 
 use super::read::io_reason;
 use crate::diag::Code;

@@ -200,7 +200,8 @@ pub(crate) fn search<V: Visitor>(
     visitor: V,
 ) -> Result<Searched<V>, Diagnostic> {
     let views = indexes.views();
-    let ctx = ctx(db, &views);
+    let unbounded = crate::eval::limits::Limits::unbounded();
+    let ctx = ctx(db, &views, &unbounded);
     let Frame {
         mut regs,
         rows,
@@ -234,7 +235,8 @@ pub(crate) fn aggregate(
     limits: &Limits<'_>,
 ) -> Result<Option<AggMatch>, Diagnostic> {
     let views = indexes.views();
-    let ctx = ctx(db, &views);
+    let unbounded = crate::eval::limits::Limits::unbounded();
+    let ctx = ctx(db, &views, &unbounded);
     let mut regs = regs.to_vec();
     let mut budget = limits.budget;
     let mut exhausted = false;
@@ -250,12 +252,22 @@ pub(crate) fn aggregate(
     .map_err(|d| *d)
 }
 
-fn ctx<'a>(db: &'a Database, views: &'a [IndexView<'a>]) -> Ctx<'a> {
+/// The executor's context over the explained database. The explainer's
+/// search is bounded by its own budget, not by the evaluation's limits.
+fn ctx<'a>(
+    db: &'a Database,
+    views: &'a [IndexView<'a>],
+    unbounded: &'a crate::eval::limits::Limits<'a>,
+) -> Ctx<'a> {
     Ctx {
         rels: &db.rels,
         indexes: views,
         interner: &db.interner,
-        cancel: None,
+        limits: unbounded,
+        at: crate::eval::limits::At {
+            stratum: 0,
+            relation: "",
+        },
         fold_groups_after: 0,
     }
 }

@@ -26,7 +26,9 @@
 
 use std::io::Write;
 
+use super::analysis::ANALYSIS;
 use super::command::CommandSpec;
+use super::settings::SETTINGS;
 use super::{Repl, ReplError};
 
 /// Runs a command: the REPL, the argument text (trimmed), and where to print.
@@ -53,5 +55,26 @@ impl PartialEq for Extension {
     }
 }
 
-/// The commands added to the built-ins, in the order `:help` lists them.
-pub static EXTENSIONS: &[Extension] = super::analysis::ANALYSIS;
+/// The commands added to the built-ins, in the order `:help` lists them:
+/// the analysis commands, then the settings.
+pub static EXTENSIONS: &[Extension] =
+    &join::<{ ANALYSIS.len() + SETTINGS.len() }>(ANALYSIS, SETTINGS);
+
+/// Two tables of commands as one, at compile time.
+const fn join<const N: usize>(first: &[Extension], second: &[Extension]) -> [Extension; N] {
+    assert!(
+        first.len() + second.len() == N,
+        "N is the length of both tables"
+    );
+    let mut out = [first[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < first.len() {
+            first[i]
+        } else {
+            second[i - first.len()]
+        };
+        i += 1;
+    }
+    out
+}

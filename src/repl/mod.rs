@@ -12,6 +12,7 @@
 //!   end of its line).
 //! - [`command`]: the [`Command`] enum, its parser and the command table.
 //! - [`extensions`]: adding a command is one entry in [`EXTENSIONS`].
+//! - [`settings`]: `:limits` and `:set`, the bounds on each evaluation.
 //! - [`complete`](mod@complete): Tab completion.
 //! - [`help`], [`show`]: what `:help` and the listings print.
 //!
@@ -25,6 +26,7 @@ pub mod error;
 pub mod extensions;
 pub mod help;
 pub mod input;
+pub mod settings;
 pub mod show;
 
 use std::io::Write;
@@ -349,12 +351,16 @@ impl Repl {
     }
 }
 
-/// Says, for a cancelled evaluation, that nothing changed.
+/// Says, for a cancelled evaluation or one stopped by a limit, that nothing
+/// changed.
 fn explain_interruption(mut e: ReplError) -> ReplError {
     if let ReplError::Rejected(err) = &mut e {
         for d in &mut err.diagnostics.0 {
             if d.code == "interrupted" {
                 d.help = Some("nothing changed: the session is as it was before this input".into());
+            } else if eval::limits::is_stop(d.code) {
+                d.notes
+                    .push("nothing changed: the session is as it was before this input".into());
             }
         }
     }
