@@ -15,10 +15,10 @@
 //! `substr` never fails: a start outside the string gives `""`, a negative
 //! length takes the rest (as Soufflé, which only warns).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sleuth::ir::{
-    AggOp, BinOp, CmpOp, Expr, Functor, Literal, Predicate, Program, Rule, Term,
+    AggOp, BinOp, CmpOp, Expr, Functor, Literal, Predicate, Program, RelId, Rule, Term,
 };
 use sleuth::value::{Date, Type, Value};
 
@@ -49,9 +49,18 @@ pub struct Outcome {
 /// Evaluates `program` by nested loops over all tuples, stratum by stratum,
 /// each to a fixpoint.
 pub fn evaluate(program: &Program) -> Outcome {
+    evaluate_with(program, &[])
+}
+
+/// Evaluates `program` with `extra` base facts beside its own (facts loaded
+/// from data files).
+pub fn evaluate_with(program: &Program, extra: &[(RelId, Tuple)]) -> Outcome {
     let mut rels: Vec<BTreeSet<Tuple>> = vec![BTreeSet::new(); program.relations.len()];
     for f in &program.facts {
         rels[f.rel].insert(f.values.clone());
+    }
+    for (rel, t) in extra {
+        rels[*rel].insert(t.clone());
     }
     let mut failures: Vec<Failure> = Vec::new();
     for (s, stratum) in program.strata.iter().enumerate() {
@@ -631,4 +640,240 @@ fn expr_vars(e: &Expr, out: &mut Vec<usize>) {
         }
         Expr::Call { args, .. } => args.iter().for_each(|a| expr_vars(a, out)),
     }
+}
+
+/// An environment for `rule` with the named variables of `bindings` bound.
+fn bound_env(rule: &Rule, bindings: &[(String, Value)]) -> Env {
+    rule.vars
+        .iter()
+        .map(|v| {
+            bindings
+                .iter()
+                .find(|(n, _)| *n == v.name)
+                .map(|(_, x)| x.clone())
+        })
+        .collect()
+}
+
+/// Whether rule `rule_id`, with the named variables of `bindings` bound,
+/// derives `head` over the relations `rels`: some completion of the
+/// binding satisfies the body and the head computes `head`.
+pub fn derives(
+    program: &Program,
+    rels: &[BTreeSet<Tuple>],
+    rule_id: usize,
+    bindings: &[(String, Value)],
+    head: &Tuple,
+) -> bool {
+    let rule = &program.rules[rule_id];
+    let mut env = bound_env(rule, bindings);
+    let pending: Vec<usize> = (0..rule.body.len()).collect();
+    let mut found = false;
+    let mut cx = Cx {
+        rels,
+        rule,
+        errors: Vec::new(),
+    };
+    cx.solve(&rule.body, &pending, &mut env, &mut |e, _| {
+        let t: Result<Tuple, Fail> = rule.head.args.iter().map(|a| eval_expr(a, e)).collect();
+        found |= t.as_ref() == Ok(head);
+    });
+    found
+}
+
+/// Whether `tuple` matches the atom's terms under `env` (an unbound
+/// variable matches anything, the same value at each of its places).
+fn pattern_matches(args: &[Term], env: &Env, tuple: &Tuple) -> bool {
+    let mut env = env.clone();
+    unify(args, tuple, &mut env, &mut Vec::new())
+}
+
+/// Whether body literal `literal` of rule `rule_id` holds under the named
+/// variables of `bindings` (unbound variables of an atom match anything):
+/// `None` when that cannot be decided from the binding alone (a variable
+/// of a negation, comparison or test is unbound, or the literal is an
+/// aggregate).
+pub fn literal_holds(
+    program: &Program,
+    rels: &[BTreeSet<Tuple>],
+    rule_id: usize,
+    literal: usize,
+    bindings: &[(String, Value)],
+) -> Option<bool> {
+    let rule = &program.rules[rule_id];
+    let env = bound_env(rule, bindings);
+    match &rule.body[literal] {
+        Literal::Atom(a) => Some(rels[a.rel].iter().any(|t| pattern_matches(&a.args, &env, t))),
+        Literal::Negated(a) => {
+            if a.args
+                .iter()
+                .any(|t| matches!(t, Term::Var(v) if env[*v].is_none()))
+            {
+                return None;
+            }
+            Some(!rels[a.rel].iter().any(|t| pattern_matches(&a.args, &env, t)))
+        }
+        Literal::Compare(c) => {
+            if !(expr_bound(&c.left, &env) && expr_bound(&c.right, &env)) {
+                return None;
+            }
+            let (l, r) = (eval_expr(&c.left, &env).ok()?, eval_expr(&c.right, &env).ok()?);
+            Some(compare(c.op, &l, &r))
+        }
+        Literal::Test(t) => {
+            if !t.args.iter().all(|a| expr_bound(a, &env)) {
+                return None;
+            }
+            let vals: Vec<Value> = t
+                .args
+                .iter()
+                .map(|a| eval_expr(a, &env).ok())
+                .collect::<Option<_>>()?;
+            let holds = match t.predicate {
+                Predicate::Contains => sym(&vals[1]).contains(sym(&vals[0])),
+                Predicate::Match => {
+                    let (_, matches) = PATTERNS.iter().find(|(p, _)| *p == sym(&vals[0]))?;
+                    matches(sym(&vals[1]))
+                }
+            };
+            Some(holds != t.negated)
+        }
+        Literal::Aggregate(_) => None,
+    }
+}
+
+/// Confidence in thousandths (1000: no graded premise).
+pub type Conf = u16;
+
+/// Every tuple's confidence, computed directly from the definition: a base
+/// fact's is the best of its origins (`base`; a fact of the program text is
+/// 1000); a rule instance's is the weakest of its positive atoms' tuples
+/// and of the tuples its aggregates counted; a tuple's is the strongest of
+/// its instances and origins. Negations and comparisons do not lower it.
+/// Strata are taken in order, each to a fixpoint.
+pub fn confidences(
+    program: &Program,
+    rels: &[BTreeSet<Tuple>],
+    base: &[(RelId, Tuple, Conf)],
+) -> Vec<BTreeMap<Tuple, Conf>> {
+    let mut conf: Vec<BTreeMap<Tuple, Conf>> = vec![BTreeMap::new(); program.relations.len()];
+    let raise = |conf: &mut Vec<BTreeMap<Tuple, Conf>>, rel: RelId, t: &Tuple, c: Conf| {
+        let e = conf[rel].entry(t.clone()).or_insert(0);
+        let changed = c > *e;
+        *e = (*e).max(c);
+        changed
+    };
+    for f in &program.facts {
+        raise(&mut conf, f.rel, &f.values, 1000);
+    }
+    for (rel, t, c) in base {
+        raise(&mut conf, *rel, t, *c);
+    }
+    for stratum in &program.strata {
+        loop {
+            let mut updates: Vec<(RelId, Tuple, Conf)> = Vec::new();
+            for &id in &stratum.rules {
+                let rule = &program.rules[id];
+                let mut env: Env = vec![None; rule.vars.len()];
+                let pending: Vec<usize> = (0..rule.body.len()).collect();
+                let mut cx = Cx {
+                    rels,
+                    rule,
+                    errors: Vec::new(),
+                };
+                let mut bindings: Vec<Env> = Vec::new();
+                cx.solve(&rule.body, &pending, &mut env, &mut |e, _| bindings.push(e.clone()));
+                for e in bindings {
+                    let Ok(head) = rule
+                        .head
+                        .args
+                        .iter()
+                        .map(|a| eval_expr(a, &e))
+                        .collect::<Result<Tuple, Fail>>()
+                    else {
+                        continue;
+                    };
+                    let c = instance_confidence(&mut cx, &conf, &rule.body, &e);
+                    if c > 0 {
+                        updates.push((rule.head.rel, head, c));
+                    }
+                }
+            }
+            let mut changed = false;
+            for (rel, t, c) in updates {
+                changed |= raise(&mut conf, rel, &t, c);
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    conf
+}
+
+/// The weakest premise of one instance: for each positive atom, the best
+/// tuple it may match (its wildcards choose freely); for each aggregate,
+/// the weakest tuple of every match it counted. 0 when a premise has no
+/// confidence yet.
+fn instance_confidence(
+    cx: &mut Cx<'_>,
+    conf: &[BTreeMap<Tuple, Conf>],
+    body: &[Literal],
+    env: &Env,
+) -> Conf {
+    let mut weakest: Conf = 1000;
+    for l in body {
+        match l {
+            Literal::Atom(a) => {
+                let best = conf[a.rel]
+                    .iter()
+                    .filter(|(t, _)| pattern_matches(&a.args, env, t))
+                    .map(|(_, c)| *c)
+                    .max()
+                    .unwrap_or(0);
+                weakest = weakest.min(best);
+            }
+            Literal::Aggregate(ag) => {
+                let mut inner: Env = env.clone();
+                // The aggregate's own variables are its locals: unbind them.
+                let mut locals = Vec::new();
+                for v in 0..inner.len() {
+                    if v != ag.result && !ag.outer.contains(&v) && mentions(&ag.body, v) {
+                        locals.push(v);
+                    }
+                }
+                for &v in &locals {
+                    inner[v] = None;
+                }
+                let all: Vec<usize> = (0..ag.body.len()).collect();
+                let mut matches: Vec<Env> = Vec::new();
+                cx.solve(&ag.body, &all, &mut inner, &mut |e, _| matches.push(e.clone()));
+                for m in matches {
+                    let c = instance_confidence(cx, conf, &ag.body, &m);
+                    weakest = weakest.min(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    weakest
+}
+
+fn mentions(body: &[Literal], v: usize) -> bool {
+    let mut vars = Vec::new();
+    for l in body {
+        match l {
+            Literal::Atom(a) | Literal::Negated(a) => vars.extend(a.args.iter().filter_map(|t| match t {
+                Term::Var(x) => Some(*x),
+                _ => None,
+            })),
+            Literal::Compare(c) => {
+                expr_vars(&c.left, &mut vars);
+                expr_vars(&c.right, &mut vars);
+            }
+            Literal::Test(t) => t.args.iter().for_each(|e| expr_vars(e, &mut vars)),
+            Literal::Aggregate(_) => {}
+        }
+    }
+    vars.contains(&v)
 }

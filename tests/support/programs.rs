@@ -27,10 +27,19 @@ use std::fmt::Write as _;
 use super::rng::Rng;
 
 /// What the generated programs may contain.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Expressions that may fail at run time.
     pub errors: bool,
+    /// Relations defined elsewhere (by data or other rules), by name and
+    /// column types: the program reads them like its own base relations,
+    /// without declaring them or giving them facts.
+    pub external: Vec<(String, Vec<Ty>)>,
+    /// Leave out the tests `contains`, `match` and their negations.
+    pub exclude_tests: bool,
+    /// A prefix for the program's own relation names (to keep clear of the
+    /// external ones).
+    pub prefix: String,
 }
 
 /// Numbers of the facts range over `0..DOMAIN`.
@@ -74,12 +83,12 @@ pub enum Ty {
 const TYPES: [Ty; 4] = [Ty::Num, Ty::Sym, Ty::Float, Ty::Date];
 
 /// The `.type` declarations every program starts with.
-const TYPE_DECLS: &str = ".type Id <: symbol\n.type Name = symbol\n.type Code = Id | Name\n.type Count <: number\n";
+const TYPE_DECLS: &str = ".type Id_ <: symbol\n.type Name_ = symbol\n.type Code_ = Id_ | Name_\n.type Count_ <: number\n";
 
 fn type_name(rng: &mut Rng, ty: Ty) -> &'static str {
     match ty {
-        Ty::Num => *rng.pick(&["number", "number", "unsigned", "Count"]),
-        Ty::Sym => *rng.pick(&["symbol", "symbol", "Id", "Name", "Code"]),
+        Ty::Num => *rng.pick(&["number", "number", "unsigned", "Count_"]),
+        Ty::Sym => *rng.pick(&["symbol", "symbol", "Id_", "Name_", "Code_"]),
         Ty::Float => "float",
         Ty::Date => "date",
     }
@@ -111,6 +120,7 @@ enum Mode {
 struct RuleGen<'a> {
     rng: &'a mut Rng,
     rels: &'a [Rel],
+    exclude_tests: bool,
     bound: Vec<Var>,
     next_var: usize,
     mode: Mode,
@@ -430,12 +440,12 @@ impl RuleGen<'_> {
         let left = self.bound_of(ty)?;
         let op = *self.rng.pick(&["=", "!=", "<", "<=", ">", ">="]);
         Some(match self.rng.below(9) {
-            0 | 1 if ty == Ty::Sym => {
+            0 | 1 if ty == Ty::Sym && !self.exclude_tests => {
                 let bang = if self.rng.chance(40) { "!" } else { "" };
                 let sub = self.operand(Ty::Sym);
                 format!("{bang}contains({sub}, {left})")
             }
-            2 | 3 if ty == Ty::Sym => {
+            2 | 3 if ty == Ty::Sym && !self.exclude_tests => {
                 let (pattern, _) = self.rng.pick(PATTERNS);
                 let bang = if self.rng.chance(40) { "!" } else { "" };
                 format!("{bang}match(\"{pattern}\", {left})")
@@ -661,10 +671,11 @@ fn fact(rng: &mut Rng, rel: &Rel) -> String {
 pub fn generate(seed: u64, options: &Options) -> String {
     let mut rng = Rng(seed);
     let mut rels = Vec::new();
+    let prefix = &options.prefix;
     for i in 0..2 + rng.below(2) {
         let (cols, eqrel) = random_cols(&mut rng);
         rels.push(Rel {
-            name: format!("e{i}"),
+            name: format!("{prefix}e{i}"),
             cols,
             group: 0,
             eqrel,
@@ -675,15 +686,24 @@ pub fn generate(seed: u64, options: &Options) -> String {
         for j in 0..1 + rng.below(2) {
             let (cols, eqrel) = random_cols(&mut rng);
             rels.push(Rel {
-                name: format!("r{g}{}", ["a", "b"][j]),
+                name: format!("{prefix}r{g}{}", ["a", "b"][j]),
                 cols,
                 group: g,
                 eqrel,
             });
         }
     }
+    let own = rels.len();
+    for (name, cols) in &options.external {
+        rels.push(Rel {
+            name: name.clone(),
+            cols: cols.clone(),
+            group: 0,
+            eqrel: false,
+        });
+    }
     let mut text = String::from(TYPE_DECLS);
-    for r in &rels {
+    for r in &rels[..own] {
         // Some derived relations are left undeclared: their types are
         // inferred (dates need a declaration: a quoted date is a symbol
         // elsewhere).
@@ -699,7 +719,7 @@ pub fn generate(seed: u64, options: &Options) -> String {
         let eqrel = if r.eqrel { " eqrel" } else { "" };
         let _ = writeln!(text, ".decl {}({}){eqrel}", r.name, attrs.join(", "));
     }
-    for r in &rels {
+    for r in &rels[..own] {
         let n = if r.group == 0 {
             if r.cols.is_empty() {
                 rng.below(2)
@@ -715,7 +735,7 @@ pub fn generate(seed: u64, options: &Options) -> String {
             let _ = writeln!(text, "{}", fact(&mut rng, r));
         }
     }
-    for head in 0..rels.len() {
+    for head in 0..own {
         if rels[head].group == 0 {
             continue;
         }
@@ -724,6 +744,7 @@ pub fn generate(seed: u64, options: &Options) -> String {
             let mut g = RuleGen {
                 rng: &mut rng,
                 rels: &rels,
+                exclude_tests: options.exclude_tests,
                 bound: Vec::new(),
                 next_var: 0,
                 mode: Mode::Free,
