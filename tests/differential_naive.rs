@@ -78,18 +78,67 @@ fn runtime_errors_agree_with_the_naive_evaluator() {
 fn the_generator_covers_every_feature() {
     let mut text = String::new();
     for i in 0..300 {
-        text.push_str(&generate(base_seed() + i, &Options {
+        text.push_str(&generate(
+            base_seed() + i,
+            &Options {
                 errors: i % 2 == 0,
                 ..Options::default()
-            }));
+            },
+        ));
     }
     for feature in [
-        "count :", "sum ", "min ", "max ", "mean ", "!", "not ", " % ", "<=", "_", "\"a\"", "()",
-        "bxor", "band", "bor", "bshl", "bshr", "bshru", "land", "lor", "lxor", "bnot", "lnot", "^",
-        "0x", "0b", "!(", " ; ", "contains(", "match(", "cat(", "strlen(", "substr(",
-        "to_string(", "to_number(", "to_float(", "to_unsigned(", "add_months(",
-        "months_between(", "year(", "month(", "eqrel", ": float", ": date", ": unsigned",
-        ": Code_", ".type", "true", "false", "), r", " / ", "2.25",
+        "count :",
+        "sum ",
+        "min ",
+        "max ",
+        "mean ",
+        "!",
+        "not ",
+        " % ",
+        "<=",
+        "_",
+        "\"a\"",
+        "()",
+        "bxor",
+        "band",
+        "bor",
+        "bshl",
+        "bshr",
+        "bshru",
+        "land",
+        "lor",
+        "lxor",
+        "bnot",
+        "lnot",
+        "^",
+        "0x",
+        "0b",
+        "!(",
+        " ; ",
+        "contains(",
+        "match(",
+        "cat(",
+        "strlen(",
+        "substr(",
+        "to_string(",
+        "to_number(",
+        "to_float(",
+        "to_unsigned(",
+        "add_months(",
+        "months_between(",
+        "year(",
+        "month(",
+        "eqrel",
+        ": float",
+        ": date",
+        ": unsigned",
+        ": Code_",
+        ".type",
+        "true",
+        "false",
+        "), r",
+        " / ",
+        "2.25",
     ] {
         assert!(text.contains(feature), "no program uses `{feature}`");
     }

@@ -96,7 +96,6 @@ fn every_strongest_proof_over_the_report_is_valid() {
     assert!(proofs > 150);
 }
 
-
 /// The reference's relations by name, for the relations of `ws`'s program.
 fn reference_matches_database(ws: &Workspace, rels: &[BTreeSet<Tuple>], context: &str) {
     let program = ws.program();
@@ -115,12 +114,7 @@ fn reference_matches_database(ws: &Workspace, rels: &[BTreeSet<Tuple>], context:
 
 /// Tuples of relation `rel` the reference lacks: stored tuples with one
 /// column changed to another value of its type seen anywhere.
-fn absent_tuples(
-    ws: &Workspace,
-    rels: &[BTreeSet<Tuple>],
-    rel: usize,
-    limit: usize,
-) -> Vec<Tuple> {
+fn absent_tuples(ws: &Workspace, rels: &[BTreeSet<Tuple>], rel: usize, limit: usize) -> Vec<Tuple> {
     let mut by_type: BTreeMap<Type, BTreeSet<Value>> = BTreeMap::new();
     for set in rels {
         for t in set {
@@ -206,7 +200,11 @@ fn judge(
             let wn = ex
                 .whynot(&fact, &opts)
                 .unwrap_or_else(|e| panic!("{context}\nwhynot {fact}: {e}"));
-            assert!(wn.holds.is_empty(), "{context}\nwhynot {fact}: {:?}", wn.holds);
+            assert!(
+                wn.holds.is_empty(),
+                "{context}\nwhynot {fact}: {:?}",
+                wn.holds
+            );
             for a in &wn.attempts {
                 let bindings: Vec<(String, Value)> = a
                     .bindings
@@ -225,10 +223,13 @@ fn judge(
                         );
                     }
                     Outcome::Fails {
-                        literal, instantiated, ..
+                        literal,
+                        instantiated,
+                        ..
                     } => {
-                        let holds =
-                            naive::literal_holds(program, reference, a.rule.id, *literal, &bindings);
+                        let holds = naive::literal_holds(
+                            program, reference, a.rule.id, *literal, &bindings,
+                        );
                         assert_ne!(
                             holds,
                             Some(true),
@@ -267,7 +268,11 @@ fn the_explainer_agrees_with_the_reference_on_random_programs() {
             panic!("{text}\nrejected:\n{e}");
         }
         let outcome = naive::evaluate(ws.program());
-        assert!(outcome.failures.is_empty(), "{text}\n{:?}", outcome.failures);
+        assert!(
+            outcome.failures.is_empty(),
+            "{text}\n{:?}",
+            outcome.failures
+        );
         reference_matches_database(&ws, &outcome.rels, &text);
         let conf = naive::confidences(ws.program(), &outcome.rels, &[]);
         let rels = derived_relations(&ws);
@@ -325,7 +330,11 @@ fn the_explainer_agrees_with_the_reference_on_random_rules_over_the_report() {
             .collect();
         let extra: Vec<(usize, Tuple)> = data.iter().map(|(r, t, _)| (*r, t.clone())).collect();
         let outcome = naive::evaluate_with(program, &extra);
-        assert!(outcome.failures.is_empty(), "{text}\n{:?}", outcome.failures);
+        assert!(
+            outcome.failures.is_empty(),
+            "{text}\n{:?}",
+            outcome.failures
+        );
         reference_matches_database(&ws, &outcome.rels, &text);
         let conf = naive::confidences(program, &outcome.rels, &data);
         let rels: Vec<usize> = derived_relations(&ws)

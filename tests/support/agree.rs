@@ -127,7 +127,12 @@ pub fn agree(text: &str, threads: usize) -> Result<Stats, String> {
         eval::evaluate(&program, &mut db, &options)
             .map_err(|d| format!("evaluation in two batches failed:\n{}", d.render(&sources)))?;
         if k == 0 {
-            compare_all(&program, &db, &part_reference.rels, "the first of two batches")?;
+            compare_all(
+                &program,
+                &db,
+                &part_reference.rels,
+                "the first of two batches",
+            )?;
         }
     }
     compare_all(&program, &db, &reference.rels, "two batches")?;
@@ -184,7 +189,9 @@ fn equivalences(text: &str, program: &Program, db: &Database) -> Result<(), Stri
             for q in pairs.iter().filter(|q| &q[0] == b) {
                 let t = vec![a.clone(), q[1].clone()];
                 if !pairs.contains(&t) {
-                    return Err(format!("eqrel `{name}` holds {p:?} and {q:?} but not {t:?}"));
+                    return Err(format!(
+                        "eqrel `{name}` holds {p:?} and {q:?} but not {t:?}"
+                    ));
                 }
             }
         }

@@ -7,8 +7,8 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod agree;
-pub mod programs;
 pub mod naive;
+pub mod programs;
 pub mod rng;
 
 /// A number from the environment variable `name`, or `default`.

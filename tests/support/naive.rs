@@ -613,9 +613,8 @@ impl Cx<'_> {
             }
             AggOp::Min => values.into_iter().min(),
             AggOp::Max => values.into_iter().max(),
-            AggOp::Mean => (count > 0).then(|| {
-                Value::Float(values.iter().map(float).sum::<f64>() / count as f64)
-            }),
+            AggOp::Mean => (count > 0)
+                .then(|| Value::Float(values.iter().map(float).sum::<f64>() / count as f64)),
         }
     }
 }
@@ -703,7 +702,11 @@ pub fn literal_holds(
     let rule = &program.rules[rule_id];
     let env = bound_env(rule, bindings);
     match &rule.body[literal] {
-        Literal::Atom(a) => Some(rels[a.rel].iter().any(|t| pattern_matches(&a.args, &env, t))),
+        Literal::Atom(a) => Some(
+            rels[a.rel]
+                .iter()
+                .any(|t| pattern_matches(&a.args, &env, t)),
+        ),
         Literal::Negated(a) => {
             if a.args
                 .iter()
@@ -711,13 +714,20 @@ pub fn literal_holds(
             {
                 return None;
             }
-            Some(!rels[a.rel].iter().any(|t| pattern_matches(&a.args, &env, t)))
+            Some(
+                !rels[a.rel]
+                    .iter()
+                    .any(|t| pattern_matches(&a.args, &env, t)),
+            )
         }
         Literal::Compare(c) => {
             if !(expr_bound(&c.left, &env) && expr_bound(&c.right, &env)) {
                 return None;
             }
-            let (l, r) = (eval_expr(&c.left, &env).ok()?, eval_expr(&c.right, &env).ok()?);
+            let (l, r) = (
+                eval_expr(&c.left, &env).ok()?,
+                eval_expr(&c.right, &env).ok()?,
+            );
             Some(compare(c.op, &l, &r))
         }
         Literal::Test(t) => {
@@ -782,7 +792,9 @@ pub fn confidences(
                     errors: Vec::new(),
                 };
                 let mut bindings: Vec<Env> = Vec::new();
-                cx.solve(&rule.body, &pending, &mut env, &mut |e, _| bindings.push(e.clone()));
+                cx.solve(&rule.body, &pending, &mut env, &mut |e, _| {
+                    bindings.push(e.clone())
+                });
                 for e in bindings {
                     let Ok(head) = rule
                         .head
@@ -847,7 +859,9 @@ fn instance_confidence(
                 }
                 let all: Vec<usize> = (0..ag.body.len()).collect();
                 let mut matches: Vec<Env> = Vec::new();
-                cx.solve(&ag.body, &all, &mut inner, &mut |e, _| matches.push(e.clone()));
+                cx.solve(&ag.body, &all, &mut inner, &mut |e, _| {
+                    matches.push(e.clone())
+                });
                 for m in matches {
                     let c = instance_confidence(cx, conf, &ag.body, &m);
                     weakest = weakest.min(c);
@@ -863,10 +877,12 @@ fn mentions(body: &[Literal], v: usize) -> bool {
     let mut vars = Vec::new();
     for l in body {
         match l {
-            Literal::Atom(a) | Literal::Negated(a) => vars.extend(a.args.iter().filter_map(|t| match t {
-                Term::Var(x) => Some(*x),
-                _ => None,
-            })),
+            Literal::Atom(a) | Literal::Negated(a) => {
+                vars.extend(a.args.iter().filter_map(|t| match t {
+                    Term::Var(x) => Some(*x),
+                    _ => None,
+                }))
+            }
             Literal::Compare(c) => {
                 expr_vars(&c.left, &mut vars);
                 expr_vars(&c.right, &mut vars);

@@ -53,14 +53,19 @@ pub const FLOATS: [&str; 4] = ["0.5", "1.0", "2.25", "-1.5"];
 /// months never clamps).
 pub const DATES: [&str; 4] = ["2024-01", "2024-02-15", "2023-12", "2024-02"];
 
+/// Which strings a pattern matches.
+pub type Matches = fn(&str) -> bool;
+
 /// Regular expressions for `match`, each with the set of strings it matches
 /// as a plain predicate (the reference evaluator reads this table rather
 /// than running a regular-expression engine).
-pub const PATTERNS: &[(&str, fn(&str) -> bool)] = &[
+pub const PATTERNS: &[(&str, Matches)] = &[
     ("a|b", |s| s == "a" || s == "b"),
     ("[^c]", |s| s.chars().count() == 1 && s != "c"),
     (".*", |_| true),
-    ("[a-b]+", |s| !s.is_empty() && s.chars().all(|c| c == 'a' || c == 'b')),
+    ("[a-b]+", |s| {
+        !s.is_empty() && s.chars().all(|c| c == 'a' || c == 'b')
+    }),
     ("(a)?", |s| s.is_empty() || s == "a"),
     ("-?[0-9]+", |s| {
         let d = s.strip_prefix('-').unwrap_or(s);
@@ -87,8 +92,14 @@ const TYPE_DECLS: &str = ".type Id_ <: symbol\n.type Name_ = symbol\n.type Code_
 
 fn type_name(rng: &mut Rng, ty: Ty) -> &'static str {
     match ty {
-        Ty::Num => *rng.pick(&["number", "number", "unsigned", "Count_"]),
-        Ty::Sym => *rng.pick(&["symbol", "symbol", "Id_", "Name_", "Code_"]),
+        Ty::Num => {
+            const NAMES: [&str; 4] = ["number", "number", "unsigned", "Count_"];
+            NAMES[rng.below(NAMES.len())]
+        }
+        Ty::Sym => {
+            const NAMES: [&str; 5] = ["symbol", "symbol", "Id_", "Name_", "Code_"];
+            NAMES[rng.below(NAMES.len())]
+        }
         Ty::Float => "float",
         Ty::Date => "date",
     }
@@ -177,7 +188,11 @@ impl RuleGen<'_> {
             Some(v) if self.rng.chance(80) => v,
             _ => {
                 let c = self.constant(ty);
-                if c.starts_with('-') { format!("({c})") } else { c }
+                if c.starts_with('-') {
+                    format!("({c})")
+                } else {
+                    c
+                }
             }
         }
     }
@@ -258,7 +273,11 @@ impl RuleGen<'_> {
                         4 => format!("-{x}"),
                         5 => format!("{x} / 2"),
                         6 => format!("year({})", self.operand(Ty::Date)),
-                        7 => format!("strlen(cat({}, {}))", self.operand(Ty::Sym), self.operand(Ty::Sym)),
+                        7 => format!(
+                            "strlen(cat({}, {}))",
+                            self.operand(Ty::Sym),
+                            self.operand(Ty::Sym)
+                        ),
                         8 => format!("to_unsigned({})", self.operand(Ty::Float)),
                         _ => format!("max({x}, {y}) + min({x}, {k})"),
                     },
@@ -293,7 +312,11 @@ impl RuleGen<'_> {
                         2 => format!("to_string({})", self.operand(Ty::Float)),
                         3 => format!("to_string({})", self.operand(Ty::Num)),
                         4 => format!("{s} + {t}"),
-                        _ => format!("substr({s}, {}, {})", self.operand(Ty::Num), self.operand(Ty::Num)),
+                        _ => format!(
+                            "substr({s}, {}, {})",
+                            self.operand(Ty::Num),
+                            self.operand(Ty::Num)
+                        ),
                     },
                 }
             }
@@ -371,7 +394,10 @@ impl RuleGen<'_> {
         for _ in 0..2 {
             let rel = self.readable(group, base_case, 1, Some(ty))?;
             let cols = self.rels[rel].cols.clone();
-            let at = cols.iter().position(|&t| t == ty).expect("a column of the type");
+            let at = cols
+                .iter()
+                .position(|&t| t == ty)
+                .expect("a column of the type");
             let args: Vec<String> = cols
                 .iter()
                 .enumerate()
@@ -436,7 +462,9 @@ impl RuleGen<'_> {
     }
 
     fn simple_filter(&mut self) -> Option<String> {
-        let ty = *self.rng.pick(&[Ty::Num, Ty::Num, Ty::Sym, Ty::Sym, Ty::Float, Ty::Date]);
+        let ty = *self
+            .rng
+            .pick(&[Ty::Num, Ty::Num, Ty::Sym, Ty::Sym, Ty::Float, Ty::Date]);
         let left = self.bound_of(ty)?;
         let op = *self.rng.pick(&["=", "!=", "<", "<=", ">", ">="]);
         Some(match self.rng.below(9) {
@@ -536,7 +564,11 @@ impl RuleGen<'_> {
             // Every variable of the second atom is a local of the first,
             // so it may be negated.
             let bang = if self.rng.chance(25) { "!" } else { "" };
-            body.push(format!("{bang}{}({})", self.rels[other].name, args.join(", ")));
+            body.push(format!(
+                "{bang}{}({})",
+                self.rels[other].name,
+                args.join(", ")
+            ));
         }
         if self.rng.chance(20)
             && let Some(v) = locals.first()
@@ -566,11 +598,17 @@ impl RuleGen<'_> {
                     name
                 };
                 let result = self.new_bound(result_ty);
-                return Some(format!("{result} = {op} {target} : {{ {} }}", body.join(", ")));
+                return Some(format!(
+                    "{result} = {op} {target} : {{ {} }}",
+                    body.join(", ")
+                ));
             }
         };
         let result = self.new_bound(Ty::Num);
-        Some(format!("{result} = count{target} : {{ {} }}", body.join(", ")))
+        Some(format!(
+            "{result} = count{target} : {{ {} }}",
+            body.join(", ")
+        ))
     }
 
     /// The head arguments of relation `head`.
