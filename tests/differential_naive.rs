@@ -12,6 +12,8 @@
 
 mod support;
 
+use std::collections::BTreeMap;
+
 use support::agree::agree;
 use support::programs::{Options, generate};
 
@@ -20,10 +22,10 @@ fn base_seed() -> u64 {
 }
 
 /// Runs `n` programs from `seed` and returns (derived relations, non-empty
-/// ones, programs stopped by a runtime error).
-fn run(options: &Options, seed: u64, n: u64) -> (usize, usize, usize) {
+/// ones, programs stopped by a runtime error by code).
+fn run(options: &Options, seed: u64, n: u64) -> (usize, usize, BTreeMap<&'static str, usize>) {
     let show = std::env::var_os("SLEUTH_DIFF_SHOW").is_some();
-    let (mut derived, mut filled, mut failed) = (0, 0, 0);
+    let (mut derived, mut filled, mut failed) = (0, 0, BTreeMap::new());
     for i in 0..n {
         let text = generate(seed + i, options);
         if show {
@@ -34,7 +36,9 @@ fn run(options: &Options, seed: u64, n: u64) -> (usize, usize, usize) {
             Ok(s) => {
                 derived += s.derived;
                 filled += s.filled;
-                failed += usize::from(s.failed);
+                if let Some(code) = s.failed {
+                    *failed.entry(code).or_default() += 1;
+                }
             }
             Err(e) => panic!("program {i} (seed {}, {options:?}):\n{text}\n{e}", seed + i),
         }
@@ -49,7 +53,10 @@ fn random_programs_agree_with_the_naive_evaluator() {
     eprintln!(
         "{n} random programs agree with the naive evaluator ({filled} of {derived} derived relations non-empty)"
     );
-    assert_eq!(failed, 0, "programs without failing expressions failed");
+    assert!(
+        failed.is_empty(),
+        "programs without failing expressions failed: {failed:?}"
+    );
     // The programs must compute something, or agreement says little.
     assert!(
         n < 50 || filled * 2 >= derived,
@@ -64,10 +71,17 @@ fn runtime_errors_agree_with_the_naive_evaluator() {
         errors: true,
         ..Options::default()
     };
-    let (derived, filled, failed) = run(&options, base_seed() ^ 0xE770, n);
+    let (derived, filled, codes) = run(&options, base_seed() ^ 0xE770, n);
+    let failed: usize = codes.values().sum();
     eprintln!(
-        "{n} random programs with failing expressions agree ({failed} stopped by an error; {filled} of {derived} derived relations non-empty)"
+        "{n} random programs with failing expressions agree (stopped by an error: {codes:?}; {filled} of {derived} derived relations non-empty)"
     );
+    for code in ["division-by-zero", "arithmetic-overflow", "bad-number"] {
+        assert!(
+            n < 100 || codes.contains_key(code),
+            "no program stopped with `{code}`"
+        );
+    }
     assert!(
         n < 50 || (failed * 10 >= n as usize && failed * 10 <= 9 * n as usize),
         "{failed} of {n} programs stopped by an error: too few or too many to test both outcomes"

@@ -28,8 +28,9 @@ pub struct Stats {
     pub derived: usize,
     /// Derived relations the reference filled.
     pub filled: usize,
-    /// Whether the evaluation stopped at a runtime error (as allowed).
-    pub failed: bool,
+    /// The code of the runtime error the evaluation stopped at (as
+    /// allowed).
+    pub failed: Option<&'static str>,
 }
 
 /// Parses and checks `text` as one file; `Err` renders the diagnostics.
@@ -68,7 +69,7 @@ pub fn agree(text: &str, threads: usize) -> Result<Stats, String> {
     let mut stats = Stats {
         derived: derived.len(),
         filled,
-        failed: false,
+        failed: None,
     };
     let codes: Vec<&str> = reference.failures.iter().map(|f| f.code).collect();
     let certain = reference.failures.iter().any(|f| f.certain);
@@ -82,7 +83,11 @@ pub fn agree(text: &str, threads: usize) -> Result<Stats, String> {
                     d.render(&sources)
                 ));
             }
-            stats.failed = true;
+            stats.failed = reference
+                .failures
+                .iter()
+                .map(|f| f.code)
+                .find(|&c| c == d.code);
             return Ok(stats);
         }
         Ok(_) if certain => {
