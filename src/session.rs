@@ -165,6 +165,16 @@ pub struct Workspace {
     options: EvalOptions,
     engine: crate::compiled::Engine,
     state: Evaluated,
+    /// Names the state in force (see [`Workspace::generation`]).
+    generation: u64,
+}
+
+/// The last generation given to a workspace state, process-wide, so that
+/// states of different workspaces never share one.
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
 }
 
 /// One line of what changed after an accepted change: `hot/1: 3 tuples (+3)`.
@@ -247,6 +257,7 @@ impl Workspace {
                 incremental: false,
                 engine: EngineReport::default(),
             },
+            generation: next_generation(),
         }
     }
 
@@ -353,7 +364,8 @@ impl Workspace {
         }
         self.library = library;
         self.opening_facts = self.facts.len();
-        self.state = self.build(&[], &[])?;
+        let state = self.build(&[], &[])?;
+        self.install(state);
         Ok(())
     }
 
@@ -452,6 +464,21 @@ impl Workspace {
     /// the interpreter did when the automatic choice fell back to it.
     pub fn engine_report(&self) -> &EngineReport {
         &self.state.engine
+    }
+
+    /// A number naming the state in force: every accepted change (facts or
+    /// rules added, a retraction, a dropped relation, a data file loaded)
+    /// gives a new one, never used before in this process. What was computed
+    /// from a state (such as explanations' confidences) is current while the
+    /// generation is the same.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Puts a new evaluated state in force.
+    fn install(&mut self, state: Evaluated) {
+        self.state = state;
+        self.generation = next_generation();
     }
 
     /// The checked program now in force (library + session).

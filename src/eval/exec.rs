@@ -148,9 +148,48 @@ pub fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), Stop> {
 }
 
 /// Receives each complete binding of a join.
+///
+/// A traced sink (the explainer's) also hears of every row a positive atom
+/// visits, may refuse it, sees how far each binding gets, may stop the join,
+/// and works out aggregates itself (to keep what they counted). The
+/// evaluator's sinks are not traced: those calls then compile away.
 pub trait Sink {
+    /// Whether the join reports its progress to the sink.
+    const TRACED: bool = false;
+
     /// Called once per binding.
     fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop>;
+
+    /// A positive atom at body position `lit` visits row `id` of `rel`
+    /// (before its columns are matched): whether to use it. Traced only.
+    #[inline(always)]
+    fn row(&mut self, _lit: usize, _rel: usize, _id: u32) -> bool {
+        true
+    }
+
+    /// The join is about to run its last `remaining` steps with these
+    /// registers. Traced only.
+    #[inline(always)]
+    fn reached(&mut self, _remaining: usize, _regs: &[u64]) {}
+
+    /// Whether the join should end now. Traced only.
+    #[inline(always)]
+    fn stopped(&self) -> bool {
+        false
+    }
+
+    /// The value of an aggregate for the current binding (`None`: an empty
+    /// group of `min`, `max` or `mean`).
+    #[inline(always)]
+    fn aggregate(
+        &mut self,
+        ctx: &Ctx,
+        ag: &AggStep,
+        regs: &mut [u64],
+        sc: &mut Scratch,
+    ) -> Result<Option<u64>, Stop> {
+        aggregate(ctx, ag, regs, sc)
+    }
 }
 
 /// Appends the head row of each binding to a buffer.
@@ -229,15 +268,24 @@ pub fn run<S: Sink>(
     sc: &mut Scratch,
     sink: &mut S,
 ) -> Result<(), Stop> {
+    if S::TRACED {
+        sink.reached(steps.len(), regs);
+    }
     let Some((step, rest)) = steps.split_first() else {
         return sink.accept(ctx, sc, regs);
     };
     match step {
-        Step::Scan { rel, source, cols } => {
+        Step::Scan {
+            lit,
+            rel,
+            source,
+            cols,
+        } => {
             let (lo, hi) = range(&ctx.rels[*rel], *source);
-            scan(ctx, *rel, cols, lo, hi, rest, regs, sc, sink)
+            scan(ctx, (*lit, *rel), cols, lo, hi, rest, regs, sc, sink)
         }
         Step::Lookup {
+            lit,
             rel,
             source,
             index,
@@ -283,8 +331,17 @@ pub fn run<S: Sink>(
                                 continue;
                             }
                         }
+                        if S::TRACED && !sink.row(*lit, *rel, ix.ids[pos]) {
+                            if sink.stopped() {
+                                break;
+                            }
+                            continue;
+                        }
                         if apply(vals, &ix.vals[pos * vk..pos * vk + vk], regs) {
                             run(ctx, rest, regs, sc, sink)?;
+                            if S::TRACED && sink.stopped() {
+                                break;
+                            }
                         }
                     }
                     Ok(())
@@ -298,6 +355,13 @@ pub fn run<S: Sink>(
                         at = ix.next[at as usize];
                     }
                     while at != NIL && at as usize >= lo {
+                        if S::TRACED && !sink.row(*lit, *rel, at) {
+                            if sink.stopped() {
+                                break;
+                            }
+                            at = ix.next[at as usize];
+                            continue;
+                        }
                         let row = &data[at as usize * k..at as usize * k + k];
                         let ok = val_cols
                             .iter()
@@ -305,6 +369,9 @@ pub fn run<S: Sink>(
                             .all(|(&c, op)| apply(std::slice::from_ref(op), &row[c..c + 1], regs));
                         if ok {
                             run(ctx, rest, regs, sc, sink)?;
+                            if S::TRACED && sink.stopped() {
+                                break;
+                            }
                         }
                         at = ix.next[at as usize];
                     }
@@ -324,7 +391,12 @@ pub fn run<S: Sink>(
             sc.tick(ctx)?;
             result
         }
-        Step::Member { rel, source, row } => {
+        Step::Member {
+            lit,
+            rel,
+            source,
+            row,
+        } => {
             let r = &ctx.rels[*rel];
             let (lo, hi) = range(r, *source);
             if lo >= hi {
@@ -332,7 +404,11 @@ pub fn run<S: Sink>(
             }
             let found = with_row(sc, row, regs, |w| r.find(w));
             match found {
-                Some(id) if (id as usize) >= lo && (id as usize) < hi => {
+                Some(id)
+                    if (id as usize) >= lo
+                        && (id as usize) < hi
+                        && (!S::TRACED || sink.row(*lit, *rel, id)) =>
+                {
                     run(ctx, rest, regs, sc, sink)
                 }
                 _ => Ok(()),
@@ -420,7 +496,7 @@ pub fn run<S: Sink>(
             }
         }
         Step::Aggregate(ag) => {
-            let Some(value) = aggregate(ctx, ag, regs, sc)? else {
+            let Some(value) = sink.aggregate(ctx, ag, regs, sc)? else {
                 return Ok(());
             };
             if ag.result_bound {
@@ -448,7 +524,7 @@ fn with_row<T>(sc: &mut Scratch, ops: &[Operand], regs: &[u64], f: impl FnOnce(&
 #[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
 pub fn scan<S: Sink>(
     ctx: &Ctx,
-    rel: usize,
+    (lit, rel): (usize, usize),
     cols: &[ColOp],
     lo: usize,
     hi: usize,
@@ -460,16 +536,25 @@ pub fn scan<S: Sink>(
     let r = &ctx.rels[rel];
     let k = r.arity;
     if k == 0 {
-        if lo < hi {
+        if lo < hi && (!S::TRACED || sink.row(lit, rel, 0)) {
             return run(ctx, rest, regs, sc, sink);
         }
         return Ok(());
     }
     let data = r.data();
     for id in lo..hi {
+        if S::TRACED && !sink.row(lit, rel, id as u32) {
+            if sink.stopped() {
+                break;
+            }
+            continue;
+        }
         let row = &data[id * k..id * k + k];
         if apply(cols, row, regs) {
             run(ctx, rest, regs, sc, sink)?;
+            if S::TRACED && sink.stopped() {
+                break;
+            }
         }
         sc.tick(ctx)?;
     }
@@ -481,7 +566,7 @@ pub fn scan<S: Sink>(
 #[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
 pub fn scan_outer(
     ctx: &Ctx,
-    rel: usize,
+    (lit, rel): (usize, usize),
     cols: &[ColOp],
     lo: usize,
     hi: usize,
@@ -493,7 +578,7 @@ pub fn scan_outer(
     let r = &ctx.rels[rel];
     let k = r.arity;
     if k == 0 {
-        scan(ctx, rel, cols, lo, hi, rest, regs, sc, sink)?;
+        scan(ctx, (lit, rel), cols, lo, hi, rest, regs, sc, sink)?;
         return Ok(hi);
     }
     let data = r.data();

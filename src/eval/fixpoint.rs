@@ -311,9 +311,17 @@ impl Run<'_> {
         // The outer scan is split into chunks (joined by the workers side by
         // side); anything else runs in one go on the first worker.
         let (outer, rest, lo, hi) = match v.steps.split_first() {
-            Some((Step::Scan { rel, source, cols }, rest)) => {
+            Some((
+                Step::Scan {
+                    lit,
+                    rel,
+                    source,
+                    cols,
+                },
+                rest,
+            )) => {
                 let (lo, hi) = super::exec::range(&db.rels[*rel], *source);
-                (Some((*rel, cols.as_slice())), rest, lo, hi)
+                (Some(((*lit, *rel), cols.as_slice())), rest, lo, hi)
             }
             _ => (None, &v.steps[..], 0, 1),
         };

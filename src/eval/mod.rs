@@ -69,8 +69,8 @@ pub use show::{plan_text, plan_text_over, rule_text};
 pub use stats::{EvalStats, RuleStats, StratumMode, StratumStats};
 
 use std::sync::Arc;
-use std::time::Duration;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 /// How [`evaluate`] runs.
 #[derive(Clone, Debug)]

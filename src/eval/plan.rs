@@ -12,8 +12,9 @@
 //! build. Building an index on a large relation to scan a small one costs
 //! more than scanning the large one through an index that exists.
 
+use super::exec::Scratch;
 use super::intern::Interner;
-use super::pack::pack;
+use super::pack::{pack, pack_existing};
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{self, AggOp, BinOp, CmpOp, Expr, Functor, Literal, RelId, Rule, Term};
 use crate::syntax::regex::Regex;
@@ -86,6 +87,8 @@ pub enum CExpr {
 pub enum Step {
     /// Visit every row of a range.
     Scan {
+        /// The atom's position in its body.
+        lit: usize,
         /// The relation.
         rel: RelId,
         /// Which rows.
@@ -95,6 +98,8 @@ pub enum Step {
     },
     /// Visit the rows whose key columns equal `key`.
     Lookup {
+        /// The atom's position in its body.
+        lit: usize,
         /// The relation.
         rel: RelId,
         /// Which rows.
@@ -110,6 +115,8 @@ pub enum Step {
     },
     /// Continue once if the fully bound row is present.
     Member {
+        /// The atom's position in its body.
+        lit: usize,
         /// The relation.
         rel: RelId,
         /// Which rows.
@@ -183,6 +190,8 @@ pub struct AggStep {
     /// Tells the aggregates of one rule apart (its value is memoized per
     /// group while a version runs).
     pub id: usize,
+    /// The aggregate's position in its body.
+    pub lit: usize,
     /// The registers bound before the aggregate that its value depends on,
     /// ascending: the group key.
     pub group: Vec<usize>,
@@ -319,15 +328,7 @@ pub fn plan_rule(
     reqs: &mut Vec<IndexReq>,
 ) -> Result<RulePlan, Diagnostic> {
     let rule = &program.rules[rule_id];
-    let mut p = Planner {
-        rule,
-        env,
-        interner,
-        reqs,
-        costing: false,
-        recurring: false,
-        aggregates: 0,
-    };
+    let mut p = Planner::new(rule, env, Symbols::Intern(interner), reqs);
     let atoms: Vec<(usize, RelId)> = rule
         .body
         .iter()
@@ -376,10 +377,104 @@ pub fn plan_rule(
     })
 }
 
+/// Where the planner's constants get their words.
+pub enum Symbols<'a> {
+    /// Symbols are interned (the evaluator, which owns the database).
+    Intern(&'a mut Interner),
+    /// A symbol the interner does not hold gets a temporary id in the
+    /// scratch (a reader of an evaluated database that leaves it unchanged:
+    /// such a constant matches no stored row).
+    Temporary(&'a Interner, &'a mut Scratch),
+}
+
+/// A body planned in written order: one step per literal, each literal
+/// placed as soon as it can run (a test waits for its variables).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrittenPlan {
+    /// The steps.
+    pub steps: Vec<Step>,
+    /// The body position of each step's literal.
+    pub lits: Vec<usize>,
+    /// The variables bound before each step and, last, after all of them.
+    pub bound_before: Vec<Vec<bool>>,
+}
+
+/// Plans the body of `rule` (all literals but `skip`) in join order, with
+/// the variables marked in `bound` bound beforehand; `reqs` collects the
+/// indexes it needs. This is how a reader of an evaluated database (the
+/// explainer) runs a body: by the evaluator's planner and executor.
+pub fn plan_body(
+    rule: &Rule,
+    bound: Vec<bool>,
+    skip: Option<usize>,
+    env: &PlanEnv,
+    symbols: Symbols,
+    reqs: &mut Vec<IndexReq>,
+) -> Result<Vec<Step>, Diagnostic> {
+    let mut p = Planner::new(rule, env, symbols, reqs);
+    let lits: Vec<usize> = (0..rule.body.len()).filter(|&l| Some(l) != skip).collect();
+    p.order(&lits, None, &[], bound)
+}
+
+/// Plans the body of `rule` in written order (see [`WrittenPlan`]) with
+/// the variables marked in `bound` bound beforehand.
+pub fn plan_written(
+    rule: &Rule,
+    mut bound: Vec<bool>,
+    env: &PlanEnv,
+    symbols: Symbols,
+    reqs: &mut Vec<IndexReq>,
+) -> Result<WrittenPlan, Diagnostic> {
+    let mut p = Planner::new(rule, env, symbols, reqs);
+    let mut left: Vec<usize> = (0..rule.body.len()).collect();
+    let mut plan = WrittenPlan {
+        steps: Vec::new(),
+        lits: Vec::new(),
+        bound_before: Vec::new(),
+    };
+    while !left.is_empty() {
+        let mut placed = None;
+        for (i, &pos) in left.iter().enumerate() {
+            let before = bound.clone();
+            let step = match &rule.body[pos] {
+                Literal::Atom(a) => Some(p.atom_step(pos, a, Source::All, &mut bound)?),
+                lit => p.ready_step(pos, lit, &mut bound)?,
+            };
+            if let Some(step) = step {
+                placed = Some((i, pos, step, before));
+                break;
+            }
+        }
+        let Some((i, pos, step, before)) = placed else {
+            return Err(internal(
+                rule,
+                "a literal's variables are never bound by a positive atom",
+            ));
+        };
+        left.remove(i);
+        plan.steps.push(step);
+        plan.lits.push(pos);
+        plan.bound_before.push(before);
+    }
+    plan.bound_before.push(bound);
+    Ok(plan)
+}
+
+/// Compiles an expression of `rule` over its registers.
+pub fn compile_expr(rule: &Rule, e: &Expr, symbols: Symbols) -> Result<CExpr, Diagnostic> {
+    let env = PlanEnv {
+        in_stratum: &|_| false,
+        sizes: None,
+        indexed: &|_, _| false,
+    };
+    let mut reqs = Vec::new();
+    Planner::new(rule, &env, symbols, &mut reqs).expr(e)
+}
+
 struct Planner<'a, 'e> {
     rule: &'a Rule,
     env: &'a PlanEnv<'e>,
-    interner: &'a mut Interner,
+    symbols: Symbols<'a>,
     reqs: &'a mut Vec<IndexReq>,
     /// Set while a candidate order is costed (which then stays greedy).
     costing: bool,
@@ -531,12 +626,36 @@ pub fn expr_type(e: &Expr, rule: &Rule) -> Type {
     }
 }
 
-impl Planner<'_, '_> {
+impl<'a, 'e> Planner<'a, 'e> {
+    fn new(
+        rule: &'a Rule,
+        env: &'a PlanEnv<'e>,
+        symbols: Symbols<'a>,
+        reqs: &'a mut Vec<IndexReq>,
+    ) -> Self {
+        Planner {
+            rule,
+            env,
+            symbols,
+            reqs,
+            costing: false,
+            recurring: false,
+            aggregates: 0,
+        }
+    }
+
     fn constant(&mut self, v: &crate::value::Value) -> Result<u64, Diagnostic> {
-        pack(v, self.interner).map_err(|m| {
-            Diagnostic::new("symbol-table-full", m, Some(self.rule.span))
-                .with_help("use fewer distinct symbols")
-        })
+        match &mut self.symbols {
+            Symbols::Intern(interner) => pack(v, interner).map_err(|m| {
+                Diagnostic::new("symbol-table-full", m, Some(self.rule.span))
+                    .with_help("use fewer distinct symbols")
+            }),
+            Symbols::Temporary(interner, scratch) => Ok(match v {
+                crate::value::Value::Symbol(s) => scratch.make_sym(interner, s),
+                other => pack_existing(other, interner)
+                    .expect("only a symbol can be missing from the interner"),
+            }),
+        }
     }
 
     fn expr(&mut self, e: &Expr) -> Result<CExpr, Diagnostic> {
@@ -639,7 +758,7 @@ impl Planner<'_, '_> {
             let Literal::Atom(a) = &body[d] else {
                 return Err(internal(self.rule, "delta on a non-atom"));
             };
-            steps.push(self.atom_step(a, Source::Delta, bound)?);
+            steps.push(self.atom_step(d, a, Source::Delta, bound)?);
         }
         while !left.is_empty() {
             // Place every literal that is ready and binds or filters.
@@ -648,7 +767,7 @@ impl Planner<'_, '_> {
                 placed = false;
                 let mut i = 0;
                 while i < left.len() {
-                    if let Some(step) = self.ready_step(&body[left[i]], bound)? {
+                    if let Some(step) = self.ready_step(left[i], &body[left[i]], bound)? {
                         steps.push(step);
                         left.remove(i);
                         placed = true;
@@ -696,7 +815,7 @@ impl Planner<'_, '_> {
                     let Literal::Atom(a) = &body[pos] else {
                         unreachable!("picked among atoms")
                     };
-                    steps.push(self.atom_step(a, source_of(pos), bound)?);
+                    steps.push(self.atom_step(pos, a, source_of(pos), bound)?);
                 }
                 None if left.is_empty() => {}
                 None => {
@@ -744,7 +863,7 @@ impl Planner<'_, '_> {
             } else {
                 Source::All
             };
-            let mut steps = vec![self.atom_step(a, source, &mut b)?];
+            let mut steps = vec![self.atom_step(pos, a, source, &mut b)?];
             let rest: Vec<usize> = left.iter().copied().filter(|&p| p != pos).collect();
             let tail = self.order_in(body, &rest, None, old_atoms, &mut b);
             self.costing = false;
@@ -765,6 +884,7 @@ impl Planner<'_, '_> {
 
     fn atom_step(
         &mut self,
+        lit: usize,
         a: &ir::Atom,
         source: Source,
         bound: &mut [bool],
@@ -800,12 +920,14 @@ impl Planner<'_, '_> {
         let arity = a.args.len();
         Ok(if key_cols.len() == arity {
             Step::Member {
+                lit,
                 rel: a.rel,
                 source,
                 row: key,
             }
         } else if key_cols.is_empty() {
             Step::Scan {
+                lit,
                 rel: a.rel,
                 source,
                 cols: ops,
@@ -815,6 +937,7 @@ impl Planner<'_, '_> {
             let vals = val_cols.iter().map(|&c| ops[c]).collect();
             let index = self.index(a.rel, key_cols);
             Step::Lookup {
+                lit,
                 rel: a.rel,
                 source,
                 index,
@@ -834,6 +957,7 @@ impl Planner<'_, '_> {
     /// A step for a non-atom literal whose inputs are bound, or `None`.
     fn ready_step(
         &mut self,
+        pos: usize,
         lit: &Literal,
         bound: &mut [bool],
     ) -> Result<Option<Step>, Diagnostic> {
@@ -974,6 +1098,7 @@ impl Planner<'_, '_> {
                 self.aggregates += 1;
                 Some(Step::Aggregate(Box::new(AggStep {
                     id: self.aggregates,
+                    lit: pos,
                     group_symbols: group
                         .iter()
                         .map(|&v| self.rule.vars[v].ty == Type::Symbol)

@@ -188,7 +188,9 @@ impl Show<'_> {
         let pad = "  ".repeat(depth);
         for s in steps {
             let line = match s {
-                Step::Scan { rel, source, cols } => {
+                Step::Scan {
+                    rel, source, cols, ..
+                } => {
                     let all: Vec<usize> = (0..cols.len()).collect();
                     format!(
                         "scan {} [{}]",
@@ -203,6 +205,7 @@ impl Show<'_> {
                     key,
                     val_cols,
                     vals,
+                    ..
                 } => {
                     let req = &self.reqs[*index];
                     format!(
@@ -214,7 +217,9 @@ impl Show<'_> {
                         self.col_ops(*rel, val_cols, vals)
                     )
                 }
-                Step::Member { rel, source, row } => {
+                Step::Member {
+                    rel, source, row, ..
+                } => {
                     let all: Vec<usize> = (0..row.len()).collect();
                     format!(
                         "member {} ({})",

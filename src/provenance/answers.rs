@@ -10,10 +10,10 @@
 
 use super::Explainer;
 use super::confidence::Confidence;
-use super::exec::{Exec, Flow, Frame, Visitor};
+use super::exec::{Flow, Frame, Instance, Limits, Visitor, admit_all};
 use super::fixpoint::instance_confidence;
-use super::steps::{Compiler, Strategy};
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
+use crate::eval::exec::{Ctx, Scratch};
 use crate::ir::{Expr, Literal, RelId, Rule};
 use crate::session::{Answers, Error};
 use crate::{check, syntax};
@@ -25,8 +25,13 @@ struct Strongest<'a> {
 }
 
 impl Visitor for Strongest<'_> {
-    fn complete(&mut self, _: &mut Exec<'_>, frame: &Frame) -> Result<Flow, Diagnostic> {
-        let value = instance_confidence(self.conf, frame);
+    fn complete(
+        &mut self,
+        _: &Ctx,
+        _: &mut Scratch,
+        inst: &Instance<'_>,
+    ) -> Result<Flow, Diagnostic> {
+        let value = instance_confidence(self.conf, inst);
         self.best = Some(self.best.map_or(value, |b| b.max(value)));
         Ok(if value >= 1000 {
             Flow::Stop
@@ -136,30 +141,26 @@ pub(super) fn confidences(
         bound[v] = true;
     }
     let Explainer { cx, conf, .. } = &mut *ex;
-    let plan = Compiler {
-        rule: &rule,
-        interner: &cx.db.interner,
-        scratch: &mut cx.scratch,
-    }
-    .plan(&bound, Strategy::Join, None)
-    .map_err(internal)?;
-    cx.indexes.ensure(cx.db, &plan.indexes);
+    let plan = cx.plan_rule(&rule, bound, None).map_err(internal)?;
     let lookup = |r: RelId, id: u32| conf.get(r, id);
-    let admit = |_: RelId, _: u32| true;
+    let limits = Limits {
+        admit: &admit_all,
+        confidence: Some(&lookup),
+        keep: 0,
+        budget: u64::MAX,
+    };
     let mut out = Vec::with_capacity(answers.rows.len());
     for row in &answers.rows {
         let mut frame = Frame::new(rule.vars.len(), rule.body.len());
         for (&v, value) in columns.iter().zip(row) {
             frame.regs[v] = cx.word(value);
         }
-        let mut visitor = Strongest {
+        let visitor = Strongest {
             conf: &lookup,
             best: None,
         };
-        let mut exec = cx.exec(&admit, Some(&lookup), 0, u64::MAX);
-        exec.run(&plan.steps, 0, &mut frame, &mut visitor)
-            .map_err(internal)?;
-        let Some(best) = visitor.best else {
+        let searched = cx.search(&plan, frame, &limits, visitor);
+        let Some(best) = searched.map_err(internal)?.visitor.best else {
             return Err(fail(
                 Diagnostic::new(
                     "answers-mismatch",

@@ -21,11 +21,11 @@ use super::ExplainOptions;
 use super::citations::Citations;
 use super::confidence::Confidence;
 use super::context::{Context, PlanKey};
-use super::exec::{Exec, Flow, Frame, RowId, Visitor};
+use super::exec::{Flow, Frame, Instance, Limits, RowId, Visitor};
 use super::fixpoint::{Confidences, instance_confidence};
 use super::proof::{Binding, CutReason, Node, NodeKind, Proof, RuleRef, Tuple};
-use super::steps::Compiler;
 use crate::diag::Diagnostic;
+use crate::eval::exec::{Ctx, Scratch};
 use crate::eval::expr::eval;
 use crate::eval::plan::{CExpr, expr_type, expr_vars};
 use crate::ir::{Expr, Literal, RelId, Rule, RuleId, Term, VarId};
@@ -94,6 +94,13 @@ pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A test as written, with its `!` when negated (the test's span starts at
+/// its name).
+pub(crate) fn test_text(cx: &Context<'_>, t: &crate::ir::Test) -> String {
+    let bang = if t.negated { "!" } else { "" };
+    format!("{bang}{}", one_line(cx.sources.snippet(t.span)))
+}
+
 /// Evaluates an expression of a rule for a frame's registers.
 pub(crate) fn eval_expr(
     cx: &mut Context<'_>,
@@ -101,12 +108,7 @@ pub(crate) fn eval_expr(
     e: &Expr,
     regs: &[u64],
 ) -> Result<crate::value::Value, Diagnostic> {
-    let ce = Compiler {
-        rule,
-        interner: &cx.db.interner,
-        scratch: &mut cx.scratch,
-    }
-    .expr(e);
+    let ce = cx.expr(rule, e)?;
     let w = eval(&ce, regs, &cx.db.interner, &mut cx.scratch).map_err(|d| *d)?;
     Ok(cx.value(w, expr_type(e, rule)))
 }
@@ -123,17 +125,20 @@ struct Best<'a> {
 }
 
 impl Visitor for Best<'_> {
-    fn complete(&mut self, exec: &mut Exec<'_>, frame: &Frame) -> Result<Flow, Diagnostic> {
+    fn complete(
+        &mut self,
+        ctx: &Ctx,
+        sc: &mut Scratch,
+        inst: &Instance<'_>,
+    ) -> Result<Flow, Diagnostic> {
         for &i in self.check {
-            let w = eval(&self.head[i], &frame.regs, &exec.db.interner, exec.scratch)
-                .map_err(|d| *d)?;
-            if w != self.words[i] {
+            if inst.eval(&self.head[i], ctx, sc)? != self.words[i] {
                 return Ok(Flow::Continue);
             }
         }
-        let value = instance_confidence(self.conf, frame);
+        let value = instance_confidence(self.conf, inst);
         if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
-            self.best = Some((value, frame.clone()));
+            self.best = Some((value, inst.to_frame()));
         }
         Ok(if value >= self.target {
             Flow::Stop
@@ -325,7 +330,7 @@ impl<'a, 'w> Builder<'a, 'w> {
                     args.push(eval_expr(self.cx, rule, e, &frame.regs)?);
                 }
                 let kind = NodeKind::Test {
-                    text: one_line(self.cx.sources.snippet(t.span)),
+                    text: test_text(self.cx, t),
                     args,
                 };
                 children.push(self.push(kind, None, Some(pos)));
@@ -439,11 +444,11 @@ impl<'a, 'w> Builder<'a, 'w> {
         let lookup = |q: RelId, qid: u32| conf.get(q, qid);
         let mut best: Option<(u16, RuleId, Frame)> = None;
         for rule_id in self.cx.rules_of[rel].clone() {
-            let Some((mut frame, _)) = self.cx.bind_head(rule_id, &open) else {
+            let Some((frame, _)) = self.cx.bind_head(rule_id, &open) else {
                 continue;
             };
             let plan = self.cx.plan(PlanKey::Head(rule_id))?;
-            let head = self.cx.head(rule_id);
+            let head = self.cx.head(rule_id)?;
             let check: Vec<usize> = self.cx.program.rules[rule_id]
                 .head
                 .args
@@ -452,7 +457,7 @@ impl<'a, 'w> Builder<'a, 'w> {
                 .filter(|(_, a)| !matches!(a, Expr::Var(_) | Expr::Const(_)))
                 .map(|(i, _)| i)
                 .collect();
-            let mut visitor = Best {
+            let visitor = Best {
                 conf: &lookup,
                 head: &head,
                 words: &words,
@@ -460,13 +465,13 @@ impl<'a, 'w> Builder<'a, 'w> {
                 target,
                 best: None,
             };
-            let mut exec = self.cx.exec(
+            let limits = Limits {
                 admit,
-                Some(&lookup),
-                self.opts.aggregate_limit,
-                self.opts.search_budget,
-            );
-            exec.run(&plan.steps, 0, &mut frame, &mut visitor)?;
+                confidence: Some(&lookup),
+                keep: self.opts.aggregate_limit,
+                budget: self.opts.search_budget,
+            };
+            let visitor = self.cx.search(&plan, frame, &limits, visitor)?.visitor;
             if let Some((value, frame)) = visitor.best
                 && best.as_ref().is_none_or(|(b, _, _)| value > *b)
             {

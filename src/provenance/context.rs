@@ -1,20 +1,21 @@
 //! This module defines the context every explanation runs in: the checked
 //! program, the evaluated database, each relation's stratum and rules, the
-//! compiled bodies (cached per rule and per set of bound variables), and the
-//! conversions between packed words and values.
+//! bodies planned by the evaluator's planner (cached per rule and per set of
+//! bound variables), and the conversions between packed words and values.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::exec::{Exec, Frame, Indexes, RowId};
-use super::steps::{Compiler, Plan, Strategy};
+use super::exec::{self, AggMatch, Frame, Indexes, Limits, RowId, Searched, Visitor};
 use crate::diag::{Diagnostic, SourceMap, Span};
 use crate::eval::Database;
 use crate::eval::exec::Scratch;
-use crate::eval::expr::eval;
 use crate::eval::pack::pack_existing;
-use crate::eval::plan::CExpr;
-use crate::ir::{self, Expr, Literal, RelId, RuleId, Term};
+use crate::eval::plan::{
+    AggStep, CExpr, IndexReq, PlanEnv, Step, Symbols, WrittenPlan, compile_expr, plan_body,
+    plan_written,
+};
+use crate::ir::{self, Expr, Literal, RelId, Rule, RuleId, Term};
 use crate::value::{Date, Type, Value};
 
 /// Which compiled form of a rule's body.
@@ -26,8 +27,6 @@ pub(crate) enum PlanKey {
     Free(RuleId),
     /// Join order, the atom at this position already matched.
     Pinned(RuleId, usize),
-    /// Source order, these variables bound (for `whynot`).
-    Source(RuleId, Vec<bool>),
 }
 
 /// The program, its evaluated database and what explanations cache.
@@ -42,11 +41,15 @@ pub(crate) struct Context<'w> {
     pub stratum: Vec<usize>,
     /// The rules deriving each relation.
     pub rules_of: Vec<Vec<RuleId>>,
-    /// Indexes built so far.
-    pub indexes: Indexes,
-    /// Temporary symbols made by functors.
+    /// Temporary symbols: constants the database does not hold, and
+    /// strings made by functors.
     pub scratch: Scratch,
-    plans: HashMap<PlanKey, Rc<Plan>>,
+    /// The indexes the plans read, by request position.
+    indexes: Indexes<'w>,
+    reqs: Vec<IndexReq>,
+    sizes: Vec<usize>,
+    plans: HashMap<PlanKey, Rc<Vec<Step>>>,
+    written: HashMap<(RuleId, Vec<bool>), Rc<WrittenPlan>>,
     heads: HashMap<RuleId, Rc<Vec<CExpr>>>,
 }
 
@@ -69,56 +72,148 @@ impl<'w> Context<'w> {
             sources,
             stratum,
             rules_of,
-            indexes: Indexes::default(),
             scratch: Scratch::default(),
+            indexes: Indexes::default(),
+            reqs: Vec::new(),
+            sizes: (0..db.rels.len()).map(|r| db.len(r)).collect(),
             plans: HashMap::new(),
+            written: HashMap::new(),
             heads: HashMap::new(),
         }
     }
 
-    /// The compiled body for a key (compiled once).
-    pub(crate) fn plan(&mut self, key: PlanKey) -> Result<Rc<Plan>, Diagnostic> {
+    /// The planned body for a key (planned once).
+    pub(crate) fn plan(&mut self, key: PlanKey) -> Result<Rc<Vec<Step>>, Diagnostic> {
         if let Some(p) = self.plans.get(&key) {
             return Ok(p.clone());
         }
-        let (rule_id, bound, strategy, skip) = match &key {
-            PlanKey::Head(r) => (*r, self.head_bound(*r), Strategy::Join, None),
-            PlanKey::Free(r) => (
-                *r,
-                vec![false; self.program.rules[*r].vars.len()],
-                Strategy::Join,
-                None,
-            ),
-            PlanKey::Pinned(r, pos) => (*r, self.atom_bound(*r, *pos), Strategy::Join, Some(*pos)),
-            PlanKey::Source(r, b) => (*r, b.clone(), Strategy::Source, None),
+        let (rule_id, bound, skip) = match &key {
+            PlanKey::Head(r) => (*r, self.head_bound(*r), None),
+            PlanKey::Free(r) => (*r, vec![false; self.program.rules[*r].vars.len()], None),
+            PlanKey::Pinned(r, pos) => (*r, self.atom_bound(*r, *pos), Some(*pos)),
         };
-        let rule = &self.program.rules[rule_id];
-        let plan = Compiler {
-            rule,
-            interner: &self.db.interner,
-            scratch: &mut self.scratch,
-        }
-        .plan(&bound, strategy, skip)?;
-        self.indexes.ensure(self.db, &plan.indexes);
-        let plan = Rc::new(plan);
+        let program = self.program;
+        let plan = Rc::new(self.plan_rule(&program.rules[rule_id], bound, skip)?);
         self.plans.insert(key, plan.clone());
         Ok(plan)
     }
 
-    /// The head's expressions, compiled.
-    pub(crate) fn head(&mut self, rule_id: RuleId) -> Rc<Vec<CExpr>> {
-        if let Some(h) = self.heads.get(&rule_id) {
-            return h.clone();
-        }
-        let rule = &self.program.rules[rule_id];
-        let mut c = Compiler {
-            rule,
-            interner: &self.db.interner,
-            scratch: &mut self.scratch,
+    /// Plans a rule's body (all literals but `skip`) in join order with
+    /// `bound` variables bound, and readies the indexes it reads.
+    pub(crate) fn plan_rule(
+        &mut self,
+        rule: &Rule,
+        bound: Vec<bool>,
+        skip: Option<usize>,
+    ) -> Result<Vec<Step>, Diagnostic> {
+        let Context {
+            db,
+            scratch,
+            indexes,
+            reqs,
+            sizes,
+            ..
+        } = self;
+        let db: &'w Database = db;
+        let indexed = |r: RelId, cols: &[usize]| indexes.has(db, r, cols);
+        let env = PlanEnv {
+            in_stratum: &|_| false,
+            sizes: Some(sizes),
+            indexed: &indexed,
         };
-        let head = Rc::new(rule.head.args.iter().map(|e| c.expr(e)).collect::<Vec<_>>());
+        let symbols = Symbols::Temporary(&db.interner, scratch);
+        let steps = plan_body(rule, bound, skip, &env, symbols, reqs)?;
+        indexes.ensure(db, reqs);
+        Ok(steps)
+    }
+
+    /// A rule's body planned in written order with `bound` variables bound
+    /// (for `whynot`), planned once.
+    pub(crate) fn plan_written(
+        &mut self,
+        rule_id: RuleId,
+        bound: Vec<bool>,
+    ) -> Result<Rc<WrittenPlan>, Diagnostic> {
+        let key = (rule_id, bound);
+        if let Some(p) = self.written.get(&key) {
+            return Ok(p.clone());
+        }
+        let Context {
+            program,
+            db,
+            scratch,
+            indexes,
+            reqs,
+            ..
+        } = self;
+        let db: &'w Database = db;
+        let env = PlanEnv {
+            in_stratum: &|_| false,
+            sizes: None,
+            indexed: &|_, _| false,
+        };
+        let symbols = Symbols::Temporary(&db.interner, scratch);
+        let plan = plan_written(&program.rules[rule_id], key.1.clone(), &env, symbols, reqs)?;
+        indexes.ensure(db, reqs);
+        let plan = Rc::new(plan);
+        self.written.insert(key, plan.clone());
+        Ok(plan)
+    }
+
+    /// Runs planned steps from a frame's bindings.
+    pub(crate) fn search<V: Visitor>(
+        &mut self,
+        steps: &[Step],
+        frame: Frame,
+        limits: &Limits<'_>,
+        visitor: V,
+    ) -> Result<Searched<V>, Diagnostic> {
+        exec::search(
+            self.db,
+            &self.indexes,
+            &mut self.scratch,
+            steps,
+            frame,
+            limits,
+            visitor,
+        )
+    }
+
+    /// An aggregate's value and matches for a binding.
+    pub(crate) fn aggregate(
+        &mut self,
+        ag: &AggStep,
+        regs: &[u64],
+        limits: &Limits<'_>,
+    ) -> Result<Option<AggMatch>, Diagnostic> {
+        exec::aggregate(self.db, &self.indexes, &mut self.scratch, ag, regs, limits)
+    }
+
+    /// An expression of a rule, compiled over its registers.
+    pub(crate) fn expr(&mut self, rule: &Rule, e: &Expr) -> Result<CExpr, Diagnostic> {
+        compile_expr(
+            rule,
+            e,
+            Symbols::Temporary(&self.db.interner, &mut self.scratch),
+        )
+    }
+
+    /// The head's expressions, compiled.
+    pub(crate) fn head(&mut self, rule_id: RuleId) -> Result<Rc<Vec<CExpr>>, Diagnostic> {
+        if let Some(h) = self.heads.get(&rule_id) {
+            return Ok(h.clone());
+        }
+        let program = self.program;
+        let rule = &program.rules[rule_id];
+        let head = rule
+            .head
+            .args
+            .iter()
+            .map(|e| self.expr(rule, e))
+            .collect::<Result<Vec<_>, _>>()?;
+        let head = Rc::new(head);
         self.heads.insert(rule_id, head.clone());
-        head
+        Ok(head)
     }
 
     /// Variables bound by matching the head (its plain variable arguments).
@@ -238,39 +333,5 @@ impl<'w> Context<'w> {
     pub(crate) fn location(&self, span: Span) -> (String, usize) {
         let file = self.sources.file(span.source);
         (file.name.clone(), file.line_col(span.start as usize).0)
-    }
-
-    /// The head row a complete instance produces, if stored.
-    pub(crate) fn head_row(
-        exec: &mut Exec<'_>,
-        rel: RelId,
-        head: &[CExpr],
-        frame: &Frame,
-    ) -> Result<Option<u32>, Diagnostic> {
-        let mut words = Vec::with_capacity(head.len());
-        for e in head {
-            words.push(eval(e, &frame.regs, &exec.db.interner, exec.scratch).map_err(|d| *d)?);
-        }
-        Ok(exec.db.rels[rel].find(&words))
-    }
-
-    /// An executor over this context's database.
-    pub(crate) fn exec<'s>(
-        &'s mut self,
-        admit: &'s dyn Fn(RelId, u32) -> bool,
-        confidence: Option<&'s dyn Fn(RelId, u32) -> u16>,
-        keep: usize,
-        budget: u64,
-    ) -> Exec<'s> {
-        Exec {
-            db: self.db,
-            indexes: &self.indexes,
-            scratch: &mut self.scratch,
-            admit,
-            confidence,
-            keep,
-            budget,
-            exhausted: false,
-        }
     }
 }

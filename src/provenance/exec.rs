@@ -1,46 +1,83 @@
-//! This module defines the executor of compiled bodies (`steps`) over the
-//! evaluated database: a depth-first join over packed rows that records, for
-//! each complete instance, the row each positive atom matched and, for each
-//! aggregate, its value and the matches it counted. A filter on rows
-//! (`admit`) is how proofs only use tuples derived earlier; a work budget
-//! bounds searches that could otherwise take long.
+//! This module defines how explanations run rule bodies: planned by the
+//! evaluator's planner (`eval::plan`) and run by its executor
+//! (`eval::exec`), through a traced sink that keeps, for each complete
+//! instance, the row each positive atom matched and what each aggregate
+//! counted. A filter on rows (`admit`) is how proofs use only tuples derived
+//! earlier, or only strong enough ones; a work budget bounds searches that
+//! could otherwise take long. Nothing here matches a literal: what a literal
+//! means is the evaluator's code alone.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use super::steps::{AggPlan, Key, Op, Step};
 use crate::diag::Diagnostic;
 use crate::eval::Database;
 use crate::eval::aggregate::Accumulator;
-use crate::eval::exec::Scratch;
-use crate::eval::expr::{compare, eval};
+use crate::eval::database::index_is_current;
+use crate::eval::exec::{Ctx, IndexView, Scratch, Sink, Stop, run};
+use crate::eval::expr::eval;
 use crate::eval::index::StaticIndex;
+use crate::eval::plan::{AggStep, CExpr, IndexReq, Step};
 use crate::ir::RelId;
-
-/// Indexes over the evaluated relations, keyed by relation and key columns.
-#[derive(Default)]
-pub(crate) struct Indexes {
-    map: HashMap<(RelId, Vec<usize>), StaticIndex>,
-}
-
-impl Indexes {
-    /// Builds the indexes a plan needs that are not built yet.
-    pub(crate) fn ensure(&mut self, db: &Database, needs: &[(RelId, Vec<usize>)]) {
-        for need in needs {
-            if !self.map.contains_key(need) {
-                let r = &db.rels[need.0];
-                let ix = StaticIndex::build(r.data(), r.arity, r.len(), &need.1, r.version);
-                self.map.insert(need.clone(), ix);
-            }
-        }
-    }
-
-    fn get(&self, rel: RelId, cols: &[usize]) -> Option<&StaticIndex> {
-        self.map.get(&(rel, cols.to_vec()))
-    }
-}
 
 /// A matched row: relation and row id.
 pub(crate) type RowId = (RelId, u32);
+
+/// The index a plan's request reads.
+enum Slot<'w> {
+    /// The evaluator's own, current.
+    Db(&'w StaticIndex),
+    /// Built for explanations.
+    Own(Rc<StaticIndex>),
+}
+
+/// The indexes the plans made so far read, one per request (by position).
+#[derive(Default)]
+pub(crate) struct Indexes<'w> {
+    built: HashMap<(RelId, Vec<usize>), Rc<StaticIndex>>,
+    slots: Vec<Slot<'w>>,
+}
+
+impl<'w> Indexes<'w> {
+    /// Finds or builds the index of every request not served yet.
+    pub(crate) fn ensure(&mut self, db: &'w Database, reqs: &[IndexReq]) {
+        for req in &reqs[self.slots.len().min(reqs.len())..] {
+            let key = (req.rel, req.cols.clone());
+            let slot = if index_is_current(&db.static_indexes, &db.rels, req.rel, &req.cols) {
+                Slot::Db(&db.static_indexes[&key])
+            } else {
+                let r = &db.rels[req.rel];
+                let ix = self.built.entry(key).or_insert_with(|| {
+                    Rc::new(StaticIndex::build(
+                        r.data(),
+                        r.arity,
+                        r.len(),
+                        &req.cols,
+                        r.version,
+                    ))
+                });
+                Slot::Own(ix.clone())
+            };
+            self.slots.push(slot);
+        }
+    }
+
+    /// Whether an index on these columns exists (for the planner's costs).
+    pub(crate) fn has(&self, db: &Database, rel: RelId, cols: &[usize]) -> bool {
+        index_is_current(&db.static_indexes, &db.rels, rel, cols)
+            || self.built.contains_key(&(rel, cols.to_vec()))
+    }
+
+    fn views(&self) -> Vec<IndexView<'_>> {
+        self.slots
+            .iter()
+            .map(|s| match s {
+                Slot::Db(ix) => IndexView::Static(ix),
+                Slot::Own(ix) => IndexView::Static(ix),
+            })
+            .collect()
+    }
+}
 
 /// What an aggregate found for one binding of its group.
 #[derive(Clone, Debug)]
@@ -56,7 +93,7 @@ pub(crate) struct AggMatch {
     pub weakest: u16,
 }
 
-/// The bindings of one (partial) rule instance.
+/// The bindings of one rule instance, owned.
 #[derive(Clone, Debug)]
 pub(crate) struct Frame {
     /// One register per rule variable.
@@ -78,6 +115,32 @@ impl Frame {
     }
 }
 
+/// A complete instance as the search sees it.
+pub(crate) struct Instance<'a> {
+    /// One register per rule variable.
+    pub regs: &'a [u64],
+    /// Per body position: the row a positive atom matched.
+    pub rows: &'a [Option<RowId>],
+    /// Per body position: what an aggregate found.
+    pub aggs: &'a [Option<AggMatch>],
+}
+
+impl Instance<'_> {
+    /// An owned copy.
+    pub(crate) fn to_frame(&self) -> Frame {
+        Frame {
+            regs: self.regs.to_vec(),
+            rows: self.rows.to_vec(),
+            aggs: self.aggs.to_vec(),
+        }
+    }
+
+    /// A word of an expression over the instance's registers.
+    pub(crate) fn eval(&self, e: &CExpr, ctx: &Ctx, sc: &mut Scratch) -> Result<u64, Diagnostic> {
+        eval(e, self.regs, ctx.interner, sc).map_err(|d| *d)
+    }
+}
+
 /// Whether to go on enumerating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Flow {
@@ -87,337 +150,288 @@ pub(crate) enum Flow {
     Stop,
 }
 
-/// Receives the progress of an enumeration.
+/// Receives the progress of a search.
 pub(crate) trait Visitor {
     /// Called when the first `k` steps hold (before step `k` runs).
-    fn reached(&mut self, _k: usize, _frame: &Frame) {}
+    fn reached(&mut self, _k: usize, _regs: &[u64]) {}
     /// Called for each complete instance.
-    fn complete(&mut self, exec: &mut Exec<'_>, frame: &Frame) -> Result<Flow, Diagnostic>;
+    fn complete(
+        &mut self,
+        ctx: &Ctx,
+        sc: &mut Scratch,
+        inst: &Instance<'_>,
+    ) -> Result<Flow, Diagnostic>;
 }
 
-/// Runs compiled steps over a database.
-pub(crate) struct Exec<'a> {
-    /// The evaluated relations.
-    pub db: &'a Database,
-    /// Indexes the steps need (built beforehand).
-    pub indexes: &'a Indexes,
-    /// Temporary symbols made by functors.
-    pub scratch: &'a mut Scratch,
-    /// Which rows outer positive atoms may use.
+/// What a search may use and how far it may go.
+pub(crate) struct Limits<'a> {
+    /// Which rows the body's own positive atoms may use (an aggregate
+    /// counts every row: it reads complete lower strata).
     pub admit: &'a dyn Fn(RelId, u32) -> bool,
     /// Confidence of a row, for aggregates' weakest counted row.
     pub confidence: Option<&'a dyn Fn(RelId, u32) -> u16>,
     /// Matches an aggregate keeps for display.
     pub keep: usize,
-    /// Rows that may still be visited; the search stops at 0.
+    /// Rows that may be visited; the search stops at 0.
     pub budget: u64,
+}
+
+/// Admits every row.
+pub(crate) fn admit_all(_: RelId, _: u32) -> bool {
+    true
+}
+
+/// The end of a search.
+pub(crate) struct Searched<V> {
+    /// The visitor, with what it gathered.
+    pub visitor: V,
     /// Whether the budget ran out.
     pub exhausted: bool,
 }
 
-fn admit_all(_: RelId, _: u32) -> bool {
-    true
+/// Runs `steps` over the database from `frame`'s bindings.
+pub(crate) fn search<V: Visitor>(
+    db: &Database,
+    indexes: &Indexes<'_>,
+    scratch: &mut Scratch,
+    steps: &[Step],
+    frame: Frame,
+    limits: &Limits<'_>,
+    visitor: V,
+) -> Result<Searched<V>, Diagnostic> {
+    let views = indexes.views();
+    let ctx = ctx(db, &views);
+    let Frame {
+        mut regs,
+        rows,
+        aggs,
+    } = frame;
+    let mut sink = Traced {
+        limits,
+        rows,
+        aggs,
+        budget: limits.budget,
+        exhausted: false,
+        stop: false,
+        total: steps.len(),
+        visitor,
+    };
+    run(&ctx, steps, &mut regs, scratch, &mut sink).map_err(|d| *d)?;
+    Ok(Searched {
+        visitor: sink.visitor,
+        exhausted: sink.exhausted,
+    })
 }
 
-fn apply(ops: &[Op], row: &[u64], regs: &mut [u64]) -> bool {
-    for (op, &w) in ops.iter().zip(row) {
-        match *op {
-            Op::Bind(v) => regs[v] = w,
-            Op::Check(v) if regs[v] != w => return false,
-            Op::Const(c) if c != w => return false,
-            _ => {}
-        }
-    }
-    true
-}
-
-fn key_words(key: &[Key], regs: &[u64]) -> Vec<u64> {
-    key.iter()
-        .map(|k| match *k {
-            Key::Var(v) => regs[v],
-            Key::Const(c) => c,
-        })
-        .collect()
-}
-
-/// The rows of `rel` that can match an atom whose key columns are bound.
-fn candidates<'a>(
-    db: &'a Database,
-    indexes: &'a Indexes,
-    rel: RelId,
-    ops: &[Op],
-    key_cols: &[usize],
-    key: &[Key],
+/// An aggregate's value and matches for the binding in `regs`; `None` when
+/// `min`, `max` or `mean` sees an empty group.
+pub(crate) fn aggregate(
+    db: &Database,
+    indexes: &Indexes<'_>,
+    scratch: &mut Scratch,
+    ag: &AggStep,
     regs: &[u64],
-) -> Candidates<'a> {
-    let r = &db.rels[rel];
-    if ops.is_empty() || key_cols.is_empty() {
-        return Candidates::Range(0, r.len() as u32);
+    limits: &Limits<'_>,
+) -> Result<Option<AggMatch>, Diagnostic> {
+    let views = indexes.views();
+    let ctx = ctx(db, &views);
+    let mut regs = regs.to_vec();
+    let mut budget = limits.budget;
+    let mut exhausted = false;
+    fold(
+        &ctx,
+        ag,
+        &mut regs,
+        scratch,
+        limits,
+        &mut budget,
+        &mut exhausted,
+    )
+    .map_err(|d| *d)
+}
+
+fn ctx<'a>(db: &'a Database, views: &'a [IndexView<'a>]) -> Ctx<'a> {
+    Ctx {
+        rels: &db.rels,
+        indexes: views,
+        interner: &db.interner,
+        cancel: None,
+        fold_groups_after: 0,
     }
-    let words = key_words(key, regs);
-    if key_cols.len() == ops.len() {
-        return match r.find(&words) {
-            Some(id) => Candidates::Range(id, id + 1),
-            None => Candidates::Range(0, 0),
+}
+
+/// The sink of a search: keeps the rows and aggregates of the binding being
+/// built, and hands complete ones to the visitor.
+struct Traced<'a, 'l, V> {
+    limits: &'a Limits<'l>,
+    rows: Vec<Option<RowId>>,
+    aggs: Vec<Option<AggMatch>>,
+    budget: u64,
+    exhausted: bool,
+    stop: bool,
+    total: usize,
+    visitor: V,
+}
+
+impl<V: Visitor> Sink for Traced<'_, '_, V> {
+    const TRACED: bool = true;
+
+    fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
+        let inst = Instance {
+            regs,
+            rows: &self.rows,
+            aggs: &self.aggs,
         };
-    }
-    match indexes.get(rel, key_cols) {
-        Some(ix) => {
-            let (a, b) = ix.lookup(&words);
-            Candidates::Ids(&ix.ids[a..b])
+        if self.visitor.complete(ctx, sc, &inst).map_err(Box::new)? == Flow::Stop {
+            self.stop = true;
         }
-        None => Candidates::Range(0, r.len() as u32),
+        Ok(())
     }
-}
 
-/// Collects an aggregate's matches.
-struct AggSink<'p> {
-    plan: &'p AggPlan,
-    /// The value, folded as the evaluator folds it.
-    acc: Accumulator<'p>,
-    keep: usize,
-    matches: Vec<Vec<(usize, RowId)>>,
-    weakest: u16,
-}
-
-impl Exec<'_> {
-    fn tick(&mut self) -> bool {
+    fn row(&mut self, lit: usize, rel: usize, id: u32) -> bool {
+        if self.stop {
+            return false;
+        }
         if self.budget == 0 {
             self.exhausted = true;
+            self.stop = true;
             return false;
         }
         self.budget -= 1;
+        if !(self.limits.admit)(rel, id) {
+            return false;
+        }
+        self.rows[lit] = Some((rel, id));
         true
     }
 
-    /// Runs `steps[k..]` from the frame's bindings. `outer` says whether the
-    /// steps are the rule's body (rows filtered by `admit`, positions
-    /// recorded in the frame) rather than an aggregate's.
-    pub(crate) fn run(
+    fn reached(&mut self, remaining: usize, regs: &[u64]) {
+        self.visitor.reached(self.total - remaining, regs);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop
+    }
+
+    fn aggregate(
         &mut self,
-        steps: &[Step],
-        k: usize,
-        frame: &mut Frame,
-        visitor: &mut dyn Visitor,
-    ) -> Result<Flow, Diagnostic> {
-        visitor.reached(k, frame);
-        let Some(step) = steps.get(k) else {
-            return visitor.complete(self, frame);
-        };
-        match step {
-            Step::Atom {
-                pos,
-                rel,
-                ops,
-                key_cols,
-                key,
-            } => {
-                let (db, indexes) = (self.db, self.indexes);
-                let found = candidates(db, indexes, *rel, ops, key_cols, key, &frame.regs);
-                let r = &db.rels[*rel];
-                for id in found {
-                    if !self.tick() {
-                        return Ok(Flow::Stop);
-                    }
-                    if !(self.admit)(*rel, id) || !apply(ops, r.row(id as usize), &mut frame.regs) {
-                        continue;
-                    }
-                    frame.rows[*pos] = Some((*rel, id));
-                    let flow = self.run(steps, k + 1, frame, visitor)?;
-                    frame.rows[*pos] = None;
-                    if flow == Flow::Stop {
-                        return Ok(Flow::Stop);
-                    }
-                }
-                Ok(Flow::Continue)
-            }
-            Step::Never { .. } => Ok(Flow::Continue),
-            Step::Negated { .. } | Step::Filter { .. } | Step::Contains { .. } => {
-                if self.holds(step, &frame.regs)? {
-                    self.run(steps, k + 1, frame, visitor)
-                } else {
-                    Ok(Flow::Continue)
-                }
-            }
-            Step::Bind { var, expr, .. } => {
-                frame.regs[*var] =
-                    eval(expr, &frame.regs, &self.db.interner, self.scratch).map_err(|d| *d)?;
-                self.run(steps, k + 1, frame, visitor)
-            }
-            Step::Aggregate(plan) => {
-                let Some(found) = self.aggregate(plan, &mut frame.regs)? else {
-                    return Ok(Flow::Continue);
-                };
-                if plan.result_bound {
-                    if frame.regs[plan.result] != found.value {
-                        return Ok(Flow::Continue);
-                    }
-                } else {
-                    frame.regs[plan.result] = found.value;
-                }
-                frame.aggs[plan.pos] = Some(found);
-                let flow = self.run(steps, k + 1, frame, visitor)?;
-                frame.aggs[plan.pos] = None;
-                Ok(flow)
-            }
-        }
-    }
-
-    /// Whether a negation, comparison or test holds for bound registers.
-    pub(crate) fn holds(&mut self, step: &Step, regs: &[u64]) -> Result<bool, Diagnostic> {
-        let ix = &self.db.interner;
-        Ok(match step {
-            Step::Negated {
-                rel,
-                cols,
-                key,
-                vacuous,
-                ..
-            } => *vacuous || self.matching(*rel, cols, key, regs, 1).is_empty(),
-            Step::Filter {
-                op,
-                left,
-                right,
-                ty,
-                ..
-            } => {
-                let a = eval(left, regs, ix, self.scratch).map_err(|d| *d)?;
-                let b = eval(right, regs, ix, self.scratch).map_err(|d| *d)?;
-                compare(*op, a, b, *ty, ix, self.scratch)
-            }
-            Step::Contains { sub, s, .. } => {
-                let a = eval(sub, regs, ix, self.scratch).map_err(|d| *d)?;
-                let b = eval(s, regs, ix, self.scratch).map_err(|d| *d)?;
-                self.scratch.sym(ix, b).contains(self.scratch.sym(ix, a))
-            }
-            _ => true,
-        })
-    }
-
-    /// Up to `limit` rows of `rel` whose columns `cols` equal `key`.
-    pub(crate) fn matching(
-        &self,
-        rel: RelId,
-        cols: &[usize],
-        key: &[Key],
-        regs: &[u64],
-        limit: usize,
-    ) -> Vec<u32> {
-        let r = &self.db.rels[rel];
-        let words = key_words(key, regs);
-        let ops: Vec<Op> = (0..r.arity)
-            .map(|c| match cols.iter().position(|&k| k == c) {
-                Some(i) => Op::Const(words[i]),
-                None => Op::Skip,
-            })
-            .collect();
-        let found = candidates(self.db, self.indexes, rel, &ops, cols, key, regs);
-        let mut scratch = regs.to_vec();
-        found
-            .filter(|&id| apply(&ops, r.row(id as usize), &mut scratch))
-            .take(limit)
-            .collect()
-    }
-
-    /// Evaluates an aggregate for the current outer binding; `None` when
-    /// `min` or `max` sees an empty group.
-    pub(crate) fn aggregate(
-        &mut self,
-        plan: &AggPlan,
-        regs: &mut Vec<u64>,
-    ) -> Result<Option<AggMatch>, Diagnostic> {
-        let mut sink = AggSink {
-            plan,
-            acc: Accumulator::new(plan.op, plan.ty, plan.distinct.as_deref(), plan.span),
-            keep: self.keep,
-            matches: Vec::new(),
-            weakest: 1000,
-        };
-        let mut inner = Frame {
-            regs: std::mem::take(regs),
-            rows: vec![None; plan.body_len],
-            aggs: vec![None; plan.body_len],
-        };
-        // An aggregate counts every row of its group (lower strata, complete).
-        let saved_admit = self.admit;
-        self.admit = &admit_all;
-        let result = self.run_inner(&plan.steps, &mut inner, &mut sink);
-        self.admit = saved_admit;
-        *regs = inner.regs;
-        result?;
-        let value = sink.acc.finish();
-        Ok(value.map(|value| AggMatch {
-            value,
-            total: sink.acc.count() as usize,
-            matches: sink.matches,
-            weakest: sink.weakest,
-        }))
-    }
-
-    fn run_inner(
-        &mut self,
-        steps: &[Step],
-        frame: &mut Frame,
-        sink: &mut AggSink<'_>,
-    ) -> Result<(), Diagnostic> {
-        self.run(steps, 0, frame, sink).map(|_| ())
+        ctx: &Ctx,
+        ag: &AggStep,
+        regs: &mut [u64],
+        sc: &mut Scratch,
+    ) -> Result<Option<u64>, Stop> {
+        let found = fold(
+            ctx,
+            ag,
+            regs,
+            sc,
+            self.limits,
+            &mut self.budget,
+            &mut self.exhausted,
+        )?;
+        self.stop |= self.exhausted;
+        let value = found.as_ref().map(|f| f.value);
+        self.aggs[ag.lit] = found;
+        Ok(value)
     }
 }
 
-impl Visitor for AggSink<'_> {
-    fn complete(&mut self, exec: &mut Exec<'_>, inst: &Frame) -> Result<Flow, Diagnostic> {
-        let plan = self.plan;
-        if !self.acc.admits(&inst.regs) {
-            return Ok(Flow::Continue);
+/// Folds an aggregate's matches as the evaluator folds them, keeping the
+/// first ones and the weakest row counted.
+fn fold(
+    ctx: &Ctx,
+    ag: &AggStep,
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    limits: &Limits<'_>,
+    budget: &mut u64,
+    exhausted: &mut bool,
+) -> Result<Option<AggMatch>, Stop> {
+    let mut sink = Fold {
+        ag,
+        acc: Accumulator::new(ag.op, ag.ty, ag.distinct.as_deref(), ag.span),
+        limits,
+        rows: Vec::new(),
+        matches: Vec::new(),
+        weakest: 1000,
+        budget,
+        exhausted,
+    };
+    run(ctx, &ag.steps, regs, sc, &mut sink)?;
+    let total = sink.acc.count() as usize;
+    Ok(sink.acc.finish().map(|value| AggMatch {
+        value,
+        total,
+        matches: sink.matches,
+        weakest: sink.weakest,
+    }))
+}
+
+/// The sink of an aggregate's body.
+struct Fold<'a, 'l> {
+    ag: &'a AggStep,
+    acc: Accumulator<'a>,
+    limits: &'a Limits<'l>,
+    rows: Vec<Option<RowId>>,
+    matches: Vec<Vec<(usize, RowId)>>,
+    weakest: u16,
+    budget: &'a mut u64,
+    exhausted: &'a mut bool,
+}
+
+impl Sink for Fold<'_, '_> {
+    const TRACED: bool = true;
+
+    fn accept(&mut self, ctx: &Ctx, sc: &mut Scratch, regs: &[u64]) -> Result<(), Stop> {
+        if !self.acc.admits(regs) {
+            return Ok(());
         }
-        let ix = &exec.db.interner;
-        let value = match &plan.target {
-            Some(t) => eval(t, &inst.regs, ix, exec.scratch).map_err(|d| *d)?,
+        let value = match &self.ag.target {
+            Some(t) => eval(t, regs, ctx.interner, sc)?,
             None => 0,
         };
-        self.acc.add(value, ix, exec.scratch).map_err(|d| *d)?;
-        let rows = inst
+        self.acc.add(value, ctx.interner, sc)?;
+        let rows = self
             .rows
             .iter()
             .enumerate()
             .filter_map(|(p, r)| r.map(|r| (p, r)));
-        if let Some(conf) = exec.confidence {
+        if let Some(conf) = self.limits.confidence {
             for (_, (rel, id)) in rows.clone() {
                 self.weakest = self.weakest.min(conf(rel, id));
             }
         }
-        if self.matches.len() < self.keep {
+        if self.matches.len() < self.limits.keep {
             self.matches.push(rows.collect());
         }
-        Ok(Flow::Continue)
+        Ok(())
     }
-}
 
-/// The rows an atom may match.
-enum Candidates<'a> {
-    /// Row ids `a..b`.
-    Range(u32, u32),
-    /// Row ids from an index.
-    Ids(&'a [u32]),
-}
-
-impl Iterator for Candidates<'_> {
-    type Item = u32;
-
-    fn next(&mut self) -> Option<u32> {
-        match self {
-            Candidates::Range(a, b) => {
-                let id = *a;
-                (id < *b).then(|| {
-                    *a += 1;
-                    id
-                })
-            }
-            Candidates::Ids(ids) => {
-                let (first, rest) = ids.split_first()?;
-                *ids = rest;
-                Some(*first)
-            }
+    fn row(&mut self, lit: usize, rel: usize, id: u32) -> bool {
+        if *self.budget == 0 {
+            *self.exhausted = true;
+            return false;
         }
+        *self.budget -= 1;
+        if self.rows.len() <= lit {
+            self.rows.resize(lit + 1, None);
+        }
+        self.rows[lit] = Some((rel, id));
+        true
+    }
+
+    fn stopped(&self) -> bool {
+        *self.exhausted
+    }
+
+    fn aggregate(
+        &mut self,
+        ctx: &Ctx,
+        ag: &AggStep,
+        regs: &mut [u64],
+        sc: &mut Scratch,
+    ) -> Result<Option<u64>, Stop> {
+        let found = fold(ctx, ag, regs, sc, self.limits, self.budget, self.exhausted)?;
+        Ok(found.map(|f| f.value))
     }
 }

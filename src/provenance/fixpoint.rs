@@ -20,42 +20,18 @@
 
 use super::citations::Citations;
 use super::context::{Context, PlanKey};
-use super::exec::{Flow, Frame, Visitor};
+use super::exec::{Flow, Frame, Instance, Limits, Visitor, admit_all};
 use crate::diag::Diagnostic;
-use crate::eval::plan::CExpr;
+use crate::eval::exec::{Ctx, Scratch};
+use crate::eval::plan::{CExpr, Step};
 use crate::ir::{Literal, RelId, RuleId};
 use crate::session::Workspace;
 
-/// Identifies a workspace state cheaply: a workspace only grows, and every
-/// accepted change adds a relation, a rule, a fact or a data fact.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct StateKey {
-    rules: usize,
-    facts: usize,
-    data_facts: usize,
-    documents: usize,
-    sizes: Vec<usize>,
-}
-
-impl StateKey {
-    fn of(ws: &Workspace) -> StateKey {
-        let program = ws.program();
-        StateKey {
-            rules: program.rules.len(),
-            facts: program.facts.len(),
-            data_facts: ws.facts().len(),
-            documents: ws.documents().len(),
-            sizes: (0..program.relations.len())
-                .map(|r| ws.database().len(r))
-                .collect(),
-        }
-    }
-}
-
-/// The confidence of tuples of one workspace state, computed for the
-/// relations asked about (and those they rest on), kept for reuse.
+/// The confidence of tuples of one workspace state (one
+/// [`Workspace::generation`]), computed for the relations asked about (and
+/// those they rest on), kept for reuse.
 pub struct Confidences {
-    key: StateKey,
+    generation: u64,
     conf: Vec<Vec<u16>>,
     stamp: Vec<Vec<u32>>,
     done: Vec<bool>,
@@ -67,7 +43,7 @@ impl Confidences {
     pub(crate) fn new(ws: &Workspace) -> Confidences {
         let n = ws.program().relations.len();
         Confidences {
-            key: StateKey::of(ws),
+            generation: ws.generation(),
             conf: vec![Vec::new(); n],
             stamp: vec![Vec::new(); n],
             done: vec![false; n],
@@ -78,7 +54,7 @@ impl Confidences {
     /// Whether the table was made for the workspace's current state (a
     /// change to the workspace makes it stale).
     pub fn is_current(&self, ws: &Workspace) -> bool {
-        self.key == StateKey::of(ws)
+        self.generation == ws.generation()
     }
 
     /// The confidence of a row (0 when not computed).
@@ -170,7 +146,7 @@ impl Confidences {
                 cx.program.rules[rule].vars.len(),
                 cx.program.rules[rule].body.len(),
             );
-            let found = self.instances(cx, rule, &plan.steps, frame)?;
+            let found = self.instances(cx, rule, &plan, frame)?;
             self.apply(found, &mut delta);
         }
         // Then the instances using a tuple whose confidence rose.
@@ -197,7 +173,7 @@ impl Confidences {
                         let Some(frame) = cx.pin(rule, pos, id) else {
                             continue;
                         };
-                        let found = self.instances(cx, rule, &plan.steps, frame)?;
+                        let found = self.instances(cx, rule, &plan, frame)?;
                         self.apply(found, &mut delta);
                     }
                 }
@@ -214,22 +190,26 @@ impl Confidences {
         &self,
         cx: &mut Context<'_>,
         rule: RuleId,
-        steps: &[super::steps::Step],
-        mut frame: Frame,
+        steps: &[Step],
+        frame: Frame,
     ) -> Result<Vec<(RelId, u32, u16)>, Diagnostic> {
-        let head = cx.head(rule);
+        let head = cx.head(rule)?;
         let rel = cx.program.rules[rule].head.rel;
         let conf = |r: RelId, id: u32| self.get(r, id);
-        let admit = |_: RelId, _: u32| true;
-        let mut visitor = Collect {
+        let visitor = Collect {
             conf: &conf,
             head: &head,
             rel,
             found: Vec::new(),
+            words: Vec::new(),
         };
-        let mut exec = cx.exec(&admit, Some(&conf), 0, u64::MAX);
-        exec.run(steps, 0, &mut frame, &mut visitor)?;
-        Ok(visitor.found)
+        let limits = Limits {
+            admit: &admit_all,
+            confidence: Some(&conf),
+            keep: 0,
+            budget: u64::MAX,
+        };
+        Ok(cx.search(steps, frame, &limits, visitor)?.visitor.found)
     }
 
     fn apply(&mut self, found: Vec<(RelId, u32, u16)>, delta: &mut Vec<(RelId, u32)>) {
@@ -250,19 +230,26 @@ struct Collect<'a> {
     head: &'a [CExpr],
     rel: RelId,
     found: Vec<(RelId, u32, u16)>,
+    words: Vec<u64>,
 }
 
 impl Visitor for Collect<'_> {
     fn complete(
         &mut self,
-        exec: &mut super::exec::Exec<'_>,
-        frame: &Frame,
+        ctx: &Ctx,
+        sc: &mut Scratch,
+        inst: &Instance<'_>,
     ) -> Result<Flow, Diagnostic> {
-        let value = instance_confidence(self.conf, frame);
-        if value > 0
-            && let Some(id) = Context::head_row(exec, self.rel, self.head, frame)?
-        {
-            self.found.push((self.rel, id, value));
+        let value = instance_confidence(self.conf, inst);
+        if value > 0 {
+            self.words.clear();
+            for e in self.head {
+                let w = inst.eval(e, ctx, sc)?;
+                self.words.push(w);
+            }
+            if let Some(id) = ctx.rels[self.rel].find(&self.words) {
+                self.found.push((self.rel, id, value));
+            }
         }
         Ok(Flow::Continue)
     }
@@ -270,9 +257,9 @@ impl Visitor for Collect<'_> {
 
 /// The confidence of a rule instance: the weakest of its premises (1000
 /// when it has none).
-pub(crate) fn instance_confidence(conf: &dyn Fn(RelId, u32) -> u16, frame: &Frame) -> u16 {
-    let atoms = frame.rows.iter().flatten().map(|&(r, id)| conf(r, id));
-    let aggs = frame.aggs.iter().flatten().map(|a| a.weakest);
+pub(crate) fn instance_confidence(conf: &dyn Fn(RelId, u32) -> u16, inst: &Instance<'_>) -> u16 {
+    let atoms = inst.rows.iter().flatten().map(|&(r, id)| conf(r, id));
+    let aggs = inst.aggs.iter().flatten().map(|a| a.weakest);
     atoms.chain(aggs).min().unwrap_or(1000)
 }
 

@@ -13,8 +13,9 @@
 //! ```
 //!
 //! - `target`: the fact asked about, read by the real front end.
-//! - `steps` and `exec`: rule bodies compiled to steps over packed rows and
-//!   run against the evaluated database (expressions by the evaluator's code).
+//! - `exec`: rule bodies planned by the evaluator's planner and run by its
+//!   executor against the evaluated database, keeping the rows each instance
+//!   matched (one meaning of every literal, shared with evaluation).
 //! - `context`: the program, database, strata and compiled bodies.
 //! - `citations`: where base tuples come from.
 //! - `fixpoint`: [`Confidences`], the confidence of every tuple.
@@ -65,7 +66,6 @@ mod exec;
 mod fixpoint;
 mod proof;
 mod render;
-mod steps;
 mod target;
 mod whynot;
 

@@ -6,14 +6,14 @@
 //! relation no rule derives, the stored facts closest to it are listed.
 
 use super::ExplainOptions;
-use super::build::{eval_expr, one_line, outer_vars, rule_ref};
-use super::context::{Context, PlanKey};
-use super::exec::{Exec, Flow, Frame, Visitor};
+use super::build::{eval_expr, one_line, outer_vars, rule_ref, test_text};
+use super::context::Context;
+use super::exec::{Flow, Instance, Limits, Visitor, admit_all};
 use super::proof::{Binding, RuleRef, Tuple};
-use super::steps::Step;
 use super::target::{Arg, Target};
 use crate::diag::Diagnostic;
-use crate::eval::expr::eval;
+use crate::eval::exec::{Ctx, Scratch};
+use crate::eval::plan::Step;
 use crate::ir::{Expr, Literal, RelId, Rule, RuleId, Term};
 use crate::value::Value;
 
@@ -85,23 +85,28 @@ struct Furthest<'a> {
     ties: &'a [Vec<usize>],
     head: &'a [crate::eval::plan::CExpr],
     best_k: Option<usize>,
-    best: Option<Frame>,
+    best: Option<Vec<u64>>,
     derived: Option<Vec<u64>>,
     derives: bool,
 }
 
 impl Visitor for Furthest<'_> {
-    fn reached(&mut self, k: usize, frame: &Frame) {
+    fn reached(&mut self, k: usize, regs: &[u64]) {
         if self.best_k.is_none_or(|b| k > b) {
             self.best_k = Some(k);
-            self.best = Some(frame.clone());
+            self.best = Some(regs.to_vec());
         }
     }
 
-    fn complete(&mut self, exec: &mut Exec<'_>, frame: &Frame) -> Result<Flow, Diagnostic> {
+    fn complete(
+        &mut self,
+        ctx: &Ctx,
+        sc: &mut Scratch,
+        inst: &Instance<'_>,
+    ) -> Result<Flow, Diagnostic> {
         let mut words = Vec::with_capacity(self.head.len());
         for e in self.head {
-            words.push(eval(e, &frame.regs, &exec.db.interner, exec.scratch).map_err(|d| *d)?);
+            words.push(inst.eval(e, ctx, sc)?);
         }
         let fits = words
             .iter()
@@ -243,7 +248,7 @@ fn attempt(
     let rule = &program.rules[rule_id];
     let rref = rule_ref(cx, rule_id);
     let named = |v: usize| !rule.vars[v].name.starts_with('$');
-    let Some((mut frame, bound)) = cx.bind_head(rule_id, words) else {
+    let Some((frame, bound)) = cx.bind_head(rule_id, words) else {
         return Ok(Attempt {
             rule: rref,
             outcome: Outcome::Head {
@@ -254,9 +259,9 @@ fn attempt(
             exhausted: false,
         });
     };
-    let plan = cx.plan(PlanKey::Source(rule_id, bound))?;
-    let head = cx.head(rule_id);
-    let mut visitor = Furthest {
+    let plan = cx.plan_written(rule_id, bound)?;
+    let head = cx.head(rule_id)?;
+    let visitor = Furthest {
         words,
         ties,
         head: &head,
@@ -265,12 +270,17 @@ fn attempt(
         derived: None,
         derives: false,
     };
-    let admit = |_: RelId, _: u32| true;
-    let mut exec = cx.exec(&admit, None, opts.aggregate_limit, opts.search_budget);
-    exec.run(&plan.steps, 0, &mut frame, &mut visitor)?;
-    let exhausted = exec.exhausted;
+    let limits = Limits {
+        admit: &admit_all,
+        confidence: None,
+        keep: opts.aggregate_limit,
+        budget: opts.search_budget,
+    };
+    let start = frame.regs.clone();
+    let searched = cx.search(&plan.steps, frame, &limits, visitor)?;
+    let (mut visitor, exhausted) = (searched.visitor, searched.exhausted);
     let k = visitor.best_k.unwrap_or(0);
-    let best = visitor.best.take().unwrap_or(frame);
+    let best = visitor.best.take().unwrap_or(start);
     let bound_now = &plan.bound_before[k.min(plan.bound_before.len() - 1)];
     let outer = outer_vars(rule);
     let bindings = outer
@@ -278,16 +288,16 @@ fn attempt(
         .filter(|&&v| bound_now[v] && named(v))
         .map(|&v| Binding {
             name: rule.vars[v].name.clone(),
-            value: cx.value(best.regs[v], rule.vars[v].ty),
+            value: cx.value(best[v], rule.vars[v].ty),
         })
         .collect();
     let mut held = Vec::new();
-    for (i, step) in plan.steps[..k.min(plan.steps.len())].iter().enumerate() {
+    for (i, &pos) in plan.lits[..k.min(plan.lits.len())].iter().enumerate() {
         held.push(instantiate(
             cx,
             rule,
-            step.pos(),
-            &best.regs,
+            pos,
+            &best,
             &plan.bound_before[i + 1],
         )?);
     }
@@ -306,7 +316,8 @@ fn attempt(
             },
         }
     } else if let Some(step) = plan.steps.get(k) {
-        failure(cx, rule, step, &best, &plan.bound_before[k], opts)?
+        let pos = plan.lits[k];
+        failure(cx, rule, pos, step, &best, &plan.bound_before[k], opts)?
     } else {
         Outcome::Head {
             reason: "the search stopped before the body was matched".to_string(),
@@ -402,7 +413,7 @@ fn instantiate(
                 _ => text,
             }
         }
-        Literal::Test(t) => one_line(cx.sources.snippet(t.span)),
+        Literal::Test(t) => test_text(cx, t),
         Literal::Aggregate(ag) => one_line(cx.sources.snippet(ag.span)),
     })
 }
@@ -411,19 +422,19 @@ fn instantiate(
 fn failure(
     cx: &mut Context<'_>,
     rule: &Rule,
+    pos: usize,
     step: &Step,
-    best: &Frame,
+    best: &[u64],
     bound: &[bool],
     opts: &ExplainOptions,
 ) -> Result<Outcome, Diagnostic> {
-    let pos = step.pos();
     let text = match &rule.body[pos] {
         Literal::Atom(a) | Literal::Negated(a) => one_line(cx.sources.snippet(a.span)),
         Literal::Compare(c) => one_line(cx.sources.snippet(c.span)),
-        Literal::Test(t) => one_line(cx.sources.snippet(t.span)),
+        Literal::Test(t) => test_text(cx, t),
         Literal::Aggregate(ag) => one_line(cx.sources.snippet(ag.span)),
     };
-    let instantiated = instantiate(cx, rule, pos, &best.regs, bound)?;
+    let instantiated = instantiate(cx, rule, pos, best, bound)?;
     let mut next = None;
     let reason = match (&rule.body[pos], step) {
         (Literal::Atom(a), _) => {
@@ -436,18 +447,24 @@ fn failure(
                 if derived { "derived" } else { "stored" }
             )
         }
-        (Literal::Negated(_), Step::Negated { rel, cols, key, .. }) => {
-            let admit = |_: RelId, _: u32| true;
-            let exec = cx.exec(&admit, None, 0, 0);
-            let found = exec.matching(*rel, cols, key, &best.regs, 1);
-            match found.first() {
-                Some(&id) => format!("{} holds", tuple_of(cx, *rel, id)),
+        (Literal::Negated(a), _) => {
+            let words: Vec<Option<u64>> = a
+                .args
+                .iter()
+                .map(|t| match t {
+                    Term::Var(v) => Some(best[*v]),
+                    Term::Const(c) => Some(cx.word(c)),
+                    Term::Wildcard => None,
+                })
+                .collect();
+            match matching(cx, a.rel, &words, &[], 1).pop() {
+                Some(t) => format!("{t} holds"),
                 None => "the negated fact holds".to_string(),
             }
         }
         (Literal::Compare(c), _) => {
-            let left = eval_expr(cx, rule, &c.left, &best.regs)?;
-            let right = eval_expr(cx, rule, &c.right, &best.regs)?;
+            let left = eval_expr(cx, rule, &c.left, best)?;
+            let right = eval_expr(cx, rule, &c.right, best)?;
             format!(
                 "{} {} {} is false",
                 left.to_datalog(),
@@ -455,17 +472,30 @@ fn failure(
                 right.to_datalog()
             )
         }
-        (Literal::Test(_), _) => "the test is false".to_string(),
-        (Literal::Aggregate(ag), Step::Aggregate(plan)) => {
-            let admit = |_: RelId, _: u32| true;
-            let mut exec = cx.exec(&admit, None, opts.aggregate_limit, opts.search_budget);
-            let mut regs = best.regs.clone();
-            let found = exec.aggregate(plan, &mut regs)?;
-            match found {
+        (Literal::Test(t), _) => {
+            let mut args = Vec::new();
+            for e in &t.args {
+                args.push(eval_expr(cx, rule, e, best)?.to_datalog());
+            }
+            let call = format!("{}({})", t.predicate.name(), args.join(", "));
+            if t.negated {
+                format!("{call} is true")
+            } else {
+                format!("{call} is false")
+            }
+        }
+        (Literal::Aggregate(ag), Step::Aggregate(step)) => {
+            let limits = Limits {
+                admit: &admit_all,
+                confidence: None,
+                keep: opts.aggregate_limit,
+                budget: opts.search_budget,
+            };
+            match cx.aggregate(step, best, &limits)? {
                 None => format!("the group of {} is empty", ag.op.name()),
                 Some(f) => {
                     let value = cx.value(f.value, ag.ty);
-                    let wanted = cx.value(best.regs[ag.result], ag.ty);
+                    let wanted = cx.value(best[ag.result], ag.ty);
                     format!(
                         "{} is {} over {} match{}, not {}",
                         ag.op.name(),

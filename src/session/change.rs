@@ -65,7 +65,7 @@ impl Workspace {
         if let Some(state) = new_state {
             submission.changes = self.diff(&state);
             submission.incremental = state.incremental;
-            self.state = state;
+            self.install(state);
             self.session = session;
         }
         Ok(submission)
@@ -90,7 +90,7 @@ impl Workspace {
     ) -> Result<Vec<Change>, Error> {
         let state = self.build(&session, &[])?;
         let changes = self.diff(&state);
-        self.state = state;
+        self.install(state);
         self.session = session;
         Ok(changes)
     }
@@ -159,7 +159,7 @@ impl Workspace {
         match result {
             Ok((set, state)) => {
                 let changes = self.diff(&state);
-                self.state = state;
+                self.install(state);
                 self.facts.extend(set.facts);
                 self.documents.extend(set.sources);
                 Ok(changes)
