@@ -246,24 +246,16 @@ fn judge(
     (proofs, whynots)
 }
 
-/// The generator's options for the explainer's checks: every construct but
-/// the tests `!contains`, `match` and `!match`, which the explainer still
-/// evaluates all as a positive `contains` (proofs of tuples derived through
-/// them are cut, and a why-not reports `!match(..)` failing as `match(..)`).
-fn explainable() -> Options {
-    Options {
-        positive_contains_only: true,
-        ..Options::default()
-    }
-}
-
 #[test]
 fn the_explainer_agrees_with_the_reference_on_random_programs() {
     let n = support::cases(40);
     let seed = support::env_number("SLEUTH_EXPLAIN_SEED", 1);
     let (mut proofs, mut whynots) = (0, 0);
     for i in 0..n {
-        let text = generate(seed.wrapping_mul(1_000_003).wrapping_add(i), &explainable());
+        let text = generate(
+            seed.wrapping_mul(1_000_003).wrapping_add(i),
+            &Options::default(),
+        );
         let mut ws = Workspace::empty();
         if let Err(e) = ws.add_clauses("random.dl", &text) {
             panic!("{text}\nrejected:\n{e}");
@@ -310,7 +302,7 @@ fn the_explainer_agrees_with_the_reference_on_random_rules_over_the_report() {
     let options = Options {
         external,
         prefix: "g_".into(),
-        ..explainable()
+        ..Options::default()
     };
     let (mut proofs, mut whynots, mut graded) = (0, 0, 0);
     for i in 0..n {

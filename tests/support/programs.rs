@@ -35,9 +35,6 @@ pub struct Options {
     /// column types: the program reads them like its own base relations,
     /// without declaring them or giving them facts.
     pub external: Vec<(String, Vec<Ty>)>,
-    /// Of the tests, write only positive `contains` (no `!contains`, no
-    /// `match`, no `!match`).
-    pub positive_contains_only: bool,
     /// A prefix for the program's own relation names (to keep clear of the
     /// external ones).
     pub prefix: String,
@@ -132,7 +129,6 @@ enum Mode {
 struct RuleGen<'a> {
     rng: &'a mut Rng,
     rels: &'a [Rel],
-    positive_contains_only: bool,
     bound: Vec<Var>,
     next_var: usize,
     mode: Mode,
@@ -453,7 +449,7 @@ impl RuleGen<'_> {
     fn filter(&mut self) -> Option<String> {
         let one = self.simple_filter()?;
         Some(match self.rng.below(8) {
-            0 if !(self.positive_contains_only && one.contains("contains(")) => format!("!({one})"),
+            0 => format!("!({one})"),
             1 => match self.simple_filter() {
                 Some(two) => format!("({one} ; {two})"),
                 None => one,
@@ -470,12 +466,11 @@ impl RuleGen<'_> {
         let op = *self.rng.pick(&["=", "!=", "<", "<=", ">", ">="]);
         Some(match self.rng.below(9) {
             0 | 1 if ty == Ty::Sym => {
-                let negated = self.rng.chance(40) && !self.positive_contains_only;
-                let bang = if negated { "!" } else { "" };
+                let bang = if self.rng.chance(40) { "!" } else { "" };
                 let sub = self.operand(Ty::Sym);
                 format!("{bang}contains({sub}, {left})")
             }
-            2 | 3 if ty == Ty::Sym && !self.positive_contains_only => {
+            2 | 3 if ty == Ty::Sym => {
                 let (pattern, _) = self.rng.pick(PATTERNS);
                 let bang = if self.rng.chance(40) { "!" } else { "" };
                 format!("{bang}match(\"{pattern}\", {left})")
@@ -784,7 +779,6 @@ pub fn generate(seed: u64, options: &Options) -> String {
             let mut g = RuleGen {
                 rng: &mut rng,
                 rels: &rels,
-                positive_contains_only: options.positive_contains_only,
                 bound: Vec::new(),
                 next_var: 0,
                 mode: Mode::Free,
