@@ -88,6 +88,27 @@ fn runtime_errors_agree_with_the_naive_evaluator() {
     );
 }
 
+/// Found by a long run: the reference summed an empty float group to -0.0
+/// (Rust's float `Sum` starts there); the sum of an empty group is 0.
+#[test]
+fn an_empty_float_sum_is_positive_zero() {
+    let text = ".decl w(x: float)\n.decl s(x: float)\ns(F) :- F = sum X : { w(X) }.\n";
+    agree(text, 1).unwrap_or_else(|e| panic!("{e}"));
+    let (program, _) = support::agree::compile(text).expect("checks");
+    let rel = program.relation_id("s").expect("s");
+    let sums: Vec<_> = support::naive::evaluate(&program).rels[rel]
+        .iter()
+        .cloned()
+        .collect();
+    match sums.as_slice() {
+        [t] => assert!(
+            matches!(t[0], sleuth::Value::Float(x) if x == 0.0 && x.is_sign_positive()),
+            "{t:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn the_generator_covers_every_feature() {
     let mut text = String::new();

@@ -596,7 +596,11 @@ impl Cx<'_> {
             AggOp::Count => Some(Value::Number(count)),
             AggOp::Sum => {
                 if ag.ty == Type::Float {
-                    Some(Value::Float(values.iter().map(float).sum()))
+                    // From +0.0: the sum of an empty group is 0, and `Sum`
+                    // for floats starts from -0.0.
+                    Some(Value::Float(
+                        values.iter().map(float).fold(0.0, |a, x| a + x),
+                    ))
                 } else {
                     let mut acc: i64 = 0;
                     for v in &values {
