@@ -9,6 +9,10 @@
 //!   evaluation fails with one of the codes the reference met.
 //! - The reference met only body errors: the evaluation fails with one of
 //!   those codes, or succeeds with the reference's (lenient) relations.
+//! - The reference met no error: the evaluation must not fail. The
+//!   generator writes expressions that may fail only in heads, and keeps
+//!   the values that survive them small, so no body expression can fail in
+//!   an order the reference did not try.
 //!
 //! Every `eqrel` relation also comes out reflexive on its members,
 //! symmetric and transitive.

@@ -282,11 +282,14 @@ impl RuleGen<'_> {
                         0 => format!("{x} / {y}"),
                         1 => format!("{x} % {y}"),
                         2 => format!("to_number({})", self.operand(Ty::Sym)),
-                        3 => format!("{x} * 4611686018427387904"),
-                        4 => format!("{x} + 9223372036854775806"),
-                        5 => format!("{x} ^ {y}"),
-                        6 => format!("({x} - 2) ^ 63"),
-                        _ => format!("-9223372036854775807 - {x}"),
+                        // What does not overflow is taken modulo 4: an
+                        // extreme value that survives would make later
+                        // bodies fail, in an order-dependent way.
+                        3 => format!("({x} * 4611686018427387904) % {DOMAIN}"),
+                        4 => format!("({x} + 9223372036854775806) % {DOMAIN}"),
+                        5 => format!("({x} ^ {y}) % {DOMAIN}"),
+                        6 => format!("(({x} - 2) ^ 63) % {DOMAIN}"),
+                        _ => format!("(-9223372036854775807 - {x}) % {DOMAIN}"),
                     },
                 }
             }
