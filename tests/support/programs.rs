@@ -8,7 +8,7 @@
 //! and expressions in heads (arithmetic, bitwise and logical operators,
 //! hexadecimal and binary literals, every functor but `ord`), aggregates
 //! `count`/`sum`/`min`/`max`/`mean` grouped by outer variables, with
-//! negation and comparisons inside; recursion and mutual recursion.
+//! negation, comparisons and tests inside; recursion and mutual recursion.
 //!
 //! Relations fall into groups: group 0 holds base relations; a rule of group
 //! `g` reads groups `<= g` positively and groups `< g` under negation or
@@ -575,6 +575,22 @@ impl RuleGen<'_> {
         {
             let c = constant(self.rng, v.ty);
             body.push(format!("{} != {c}", v.name));
+        }
+        // A test on a local symbol inside the braces.
+        let symbols: Vec<String> = locals
+            .iter()
+            .filter(|v| v.ty == Ty::Sym)
+            .map(|v| v.name.clone())
+            .collect();
+        if !symbols.is_empty() && self.rng.chance(25) {
+            let v = self.rng.pick(&symbols).clone();
+            let bang = if self.rng.chance(40) { "!" } else { "" };
+            body.push(if self.rng.chance(50) {
+                format!("{bang}contains({}, {v})", constant(self.rng, Ty::Sym))
+            } else {
+                let (pattern, _) = self.rng.pick(PATTERNS);
+                format!("{bang}match(\"{pattern}\", {v})")
+            });
         }
         let target = match op {
             "count" => String::new(),
