@@ -231,3 +231,43 @@ fn confidences_are_kept_while_the_workspace_is_unchanged() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Regression: kept confidences were matched to a workspace by its sizes,
+/// so retracting one fact and adding another of the same relation (every
+/// size unchanged) served the old confidences. They are now tied to the
+/// workspace's generation, which every change renews.
+#[test]
+fn confidences_are_stale_after_a_retraction_and_an_addition_of_the_same_size() {
+    let (mut ws, dir) = workspace("generation");
+    ws.add_clauses("more.dl", "hop(\"Gamma\", \"Alpha\").")
+        .expect("accepted");
+    let route = ws.program().relation_id("route").expect("route");
+    let before = ws.database().len(route);
+    let kept = {
+        let mut ex = Explainer::new(&ws);
+        assert_eq!(
+            confidence(&mut ex, &ws, "route", &["Gamma", "Alpha"]),
+            Confidence::UNGRADED
+        );
+        ex.into_confidences()
+    };
+    let generation = ws.generation();
+    ws.retract_fact("retract.dl", "hop(\"Gamma\", \"Alpha\").")
+        .expect("retracted");
+    ws.add_clauses("other.dl", "hop(\"Delta\", \"Alpha\").")
+        .expect("accepted");
+    assert_eq!(ws.database().len(route), before, "the same sizes");
+    assert_ne!(ws.generation(), generation);
+    assert!(!kept.is_current(&ws), "a retraction makes them stale");
+    let mut ex = Explainer::with_confidences(&ws, Some(kept));
+    // Gamma reaches Alpha through graded places only now.
+    assert_eq!(
+        confidence(&mut ex, &ws, "route", &["Gamma", "Alpha"]).permille(),
+        570
+    );
+    assert_eq!(
+        confidence(&mut ex, &ws, "route", &["Delta", "Alpha"]),
+        Confidence::UNGRADED
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -7,6 +7,9 @@
 //!
 //! Strings a functor makes that the interner does not know yet get temporary
 //! ids (with [`TEMP_BIT`] set) in the [`Scratch`]; the merge interns them.
+//!
+//! It is the only executor of rule bodies: explanations run it too, with a
+//! traced [`Sink`] that sees each row used and how far each binding gets.
 
 use super::aggregate::Accumulator;
 use super::expr::{compare, eval};
