@@ -4,6 +4,8 @@
 //! Each run evaluates the same program twice: once with the interpreter
 //! alone, once with the compiled library first and the interpreter for the
 //! rest; then every relation the library derives must hold the same tuples.
+//! On the random fact sets, the compiled path is also held to the naive
+//! reference evaluator (`support/naive.rs`), relation by relation.
 
 use sleuth::compiled;
 use sleuth::diag::SourceMap;
@@ -11,7 +13,12 @@ use sleuth::eval::{Database, EvalOptions, evaluate};
 use sleuth::io::data::DataLoader;
 use sleuth::ir::Program;
 use sleuth::value::{Date, Value};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
+use support::naive;
+use support::rng::Rng;
+
+mod support;
 
 /// The rule library as files (name, text), sorted by name.
 fn rule_files() -> Vec<(String, String)> {
@@ -121,27 +128,6 @@ fn report_data_agrees() {
     let facts = report_facts();
     let compared = assert_agree(&program, &borrowed(&facts));
     assert!(compared > 50, "the report derives many tuples ({compared})");
-}
-
-/// A deterministic generator (splitmix64): the same seed gives the same facts.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
 }
 
 fn sym(s: impl Into<String>) -> Value {
@@ -398,13 +384,38 @@ fn random_facts(rng: &mut Rng) -> Vec<(&'static str, Vec<Value>)> {
     facts
 }
 
+/// The compiled library (with the interpreter for the rest) gives the naive
+/// reference evaluator's relations.
+fn assert_reference_agrees(program: &Program, facts: &[(&str, Vec<Value>)]) {
+    let mut mixed = load(program, facts);
+    compiled::run(program, &mut mixed).expect("the compiled library runs");
+    evaluate(program, &mut mixed, &EvalOptions::default()).expect("the interpreter runs the rest");
+    let extra: Vec<(usize, Vec<Value>)> = facts
+        .iter()
+        .map(|(r, v)| (program.relation_id(r).expect("a base relation"), v.clone()))
+        .collect();
+    let reference = naive::evaluate_with(program, &extra);
+    assert!(reference.failures.is_empty(), "{:?}", reference.failures);
+    for (id, want) in reference.rels.iter().enumerate() {
+        let got: BTreeSet<Vec<Value>> = mixed.tuples(id).into_iter().collect();
+        assert_eq!(
+            &got, want,
+            "`{}` differs between the compiled path and the reference",
+            program.relations[id].name
+        );
+    }
+}
+
 #[test]
 fn random_fact_sets_agree() {
     let program = library();
     let mut rng = Rng(7);
     for case in 0..60 {
         let facts = random_facts(&mut rng);
-        let result = std::panic::catch_unwind(|| assert_agree(&program, &facts));
+        let result = std::panic::catch_unwind(|| {
+            assert_agree(&program, &facts);
+            assert_reference_agrees(&program, &facts);
+        });
         if let Err(e) = result {
             eprintln!("case {case} disagrees; its facts:");
             for (r, v) in &facts {

@@ -1,6 +1,7 @@
 //! This module defines a fuzz harness over the whole pipeline, evaluator
-//! included: valid programs with facts (the golden programs, the error cases
-//! and seeds below that use every construct) are mutated at the token level
+//! included: valid programs with facts (the golden programs, the error cases,
+//! seeds below that use every construct, and programs of the shared generator
+//! `support/programs.rs`) are mutated at the token level
 //! (tokens dropped, repeated, swapped or replaced, numbers replaced by
 //! extreme values, operators exchanged) and run through parse, check and
 //! evaluation under a small tuple bound and a time bound. For each input:
@@ -8,9 +9,9 @@
 //! renders; a program that evaluates holds only tuples of its columns'
 //! types, and its outputs can be written.
 //!
-//! `SLEUTH_FUZZ_ITERS=N` sets the number of inputs (1,500 by default),
+//! `SLEUTH_FUZZ_CASES=N` sets the number of inputs (1,500 by default),
 //! `SLEUTH_FUZZ_SEED=S` the seed; a long run is best in release mode:
-//! `SLEUTH_FUZZ_ITERS=200000 cargo test --release --test fuzz_eval`.
+//! `SLEUTH_FUZZ_CASES=200000 cargo test --release --test fuzz_eval`.
 
 // Diagnostic is the crate's error type by contract.
 #![allow(clippy::result_large_err)]
@@ -29,36 +30,15 @@ use sleuth::eval::{self, Database, EvalOptions};
 use sleuth::io::tsv;
 use sleuth::syntax::{lexer, parse};
 use sleuth::{Diagnostic, SourceMap};
+use support::programs::{Options, generate};
+use support::rng::Rng;
+
+mod support;
 
 /// Tuples one evaluation may derive.
 const MAX_TUPLES: u64 = 20_000;
 /// Time one evaluation may take before it is interrupted.
 const TIME_BOUND: Duration = Duration::from_secs(2);
-
-/// SplitMix64: small, fast, deterministic.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 /// Valid programs with facts that use the constructs the golden programs
 /// leave out or combine them.
@@ -390,13 +370,6 @@ fn run(case: &Case) -> Result<Outcome, String> {
     Ok(Outcome::Evaluated)
 }
 
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn seeds_evaluate_cleanly() {
     for seed in SEEDS {
@@ -414,8 +387,8 @@ fn seeds_evaluate_cleanly() {
 
 #[test]
 fn evaluator_survives_fuzzing() {
-    let iterations = env_number("SLEUTH_FUZZ_ITERS", 1500);
-    let mut rng = Rng(env_number("SLEUTH_FUZZ_SEED", 0xE7A1));
+    let iterations = support::cases(1500);
+    let mut rng = Rng(support::env_number("SLEUTH_FUZZ_SEED", 0xE7A1));
     let corpus = corpus();
     let quiet = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
@@ -423,7 +396,22 @@ fn evaluator_survives_fuzzing() {
     let mut codes = BTreeMap::<&str, u64>::new();
     let mut failures: Vec<(String, String)> = Vec::new();
     for _ in 0..iterations {
-        let base = rng.pick(&corpus);
+        // A fifth of the inputs start from a fresh program of the shared
+        // generator (some with expressions that fail at run time).
+        let generated;
+        let base = if rng.below(5) == 0 {
+            let options = Options {
+                errors: rng.below(2) == 0,
+                ..Options::default()
+            };
+            generated = Case {
+                text: generate(rng.next(), &options),
+                facts: PathBuf::from("."),
+            };
+            &generated
+        } else {
+            rng.pick(&corpus)
+        };
         let mut text = base.text.clone();
         for _ in 0..1 + rng.below(2) {
             text = mutate(&mut rng, &text);

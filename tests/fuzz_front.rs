@@ -5,9 +5,12 @@
 //! its text and renders. A stack overflow or an endless loop shows as a
 //! crashed or hanging test.
 //!
-//! `SLEUTH_FUZZ_ITERS=N` sets the number of inputs (3,000 by default),
+//! Besides mutations, a fifth of the inputs are programs of the shared
+//! generator (`support/programs.rs`), as written or mutated.
+//!
+//! `SLEUTH_FUZZ_CASES=N` sets the number of inputs (3,000 by default),
 //! `SLEUTH_FUZZ_SEED=S` the seed; a long run is best in release mode:
-//! `SLEUTH_FUZZ_ITERS=300000 cargo test --release --test fuzz_front`.
+//! `SLEUTH_FUZZ_CASES=300000 cargo test --release --test fuzz_front`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -17,31 +20,10 @@ use std::path::Path;
 use sleuth::check::{check, verify};
 use sleuth::syntax::{lexer, parse};
 use sleuth::{Diagnostics, SourceMap};
+use support::programs::{Options, generate};
+use support::rng::Rng;
 
-/// SplitMix64: small, fast, deterministic.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+mod support;
 
 const SEEDS: &[&str] = &[
     ".decl edge(x:number, y:number)\n.input edge(filename=\"edge.tsv\")\n.decl path(x:number, y:number)\n.printsize path\npath(x, y) :- edge(x, y).\npath(x, z) :- path(x, y), edge(y, z).\n",
@@ -145,7 +127,11 @@ const TOKENS: &[&str] = &[
 fn input(rng: &mut Rng, corpus: &[String]) -> String {
     let seed = rng.pick(corpus).clone();
     match rng.below(10) {
-        8 | 9 => random_program(rng),
+        8 => generate(rng.next(), &generated_options(rng)),
+        9 => {
+            let valid = generate(rng.next(), &generated_options(rng));
+            mutate_tokens(rng, &valid)
+        }
         0 => random_text(rng),
         1 => token_soup(rng),
         2 | 3 => mutate_tokens(rng, &seed),
@@ -289,119 +275,12 @@ fn nested(rng: &mut Rng) -> String {
     }
 }
 
-/// A syntactically valid program over a few relations, variables and
-/// constants: it exercises the checker (arity, types, safety, strata) rather
-/// than the parser.
-fn random_program(rng: &mut Rng) -> String {
-    const RELS: &[&str] = &["a", "b", "c", "d", "e"];
-    const TYPES: &[&str] = &["number", "number", "symbol", "float", "date"];
-    let g = Grammar {
-        arity: RELS.iter().map(|_| rng.below(4)).collect(),
-    };
-    let mut out = String::new();
-    for (i, rel) in RELS.iter().enumerate() {
-        if rng.below(3) == 0 {
-            let attrs: Vec<String> = (0..g.arity[i])
-                .map(|c| format!("x{c}: {}", rng.pick(TYPES)))
-                .collect();
-            out.push_str(&format!(".decl {rel}({})\n", attrs.join(", ")));
-        }
-    }
-    for _ in 0..rng.below(6) {
-        let rel = rng.below(RELS.len());
-        let args: Vec<String> = (0..g.arity_of(rng, rel)).map(|_| constant(rng)).collect();
-        out.push_str(&format!("{}({}).\n", RELS[rel], args.join(", ")));
-    }
-    for _ in 0..1 + rng.below(5) {
-        let head = g.atom(rng, RELS, true);
-        let mut body = vec![g.atom(rng, RELS, false)];
-        body.extend((0..rng.below(4)).map(|_| g.literal(rng, RELS)));
-        out.push_str(&format!("{head} :- {}.\n", body.join(", ")));
-    }
-    match rng.below(4) {
-        0 => out.push_str(&format!(".output {}\n", rng.pick(RELS))),
-        1 => out.push_str(&format!("?- {}.\n", g.literal(rng, RELS))),
-        2 => out.push_str(&format!(".input {}\n", rng.pick(RELS))),
-        _ => {}
-    }
-    out
-}
-
-/// One random program's relation arities (kept most of the time).
-struct Grammar {
-    arity: Vec<usize>,
-}
-
-impl Grammar {
-    fn arity_of(&self, rng: &mut Rng, rel: usize) -> usize {
-        if rng.below(20) == 0 {
-            rng.below(4)
-        } else {
-            self.arity[rel]
-        }
-    }
-
-    fn atom(&self, rng: &mut Rng, rels: &[&str], head: bool) -> String {
-        let rel = rng.below(rels.len());
-        let args: Vec<String> = (0..self.arity_of(rng, rel))
-            .map(|_| term(rng, head))
-            .collect();
-        format!("{}({})", rels[rel], args.join(", "))
-    }
-
-    fn literal(&self, rng: &mut Rng, rels: &[&str]) -> String {
-        match rng.below(8) {
-            0 => format!("!{}", self.atom(rng, rels, false)),
-            1 => format!(
-                "{} {} {}",
-                term(rng, false),
-                rng.pick(&["=", "!=", "<", ">="]),
-                term(rng, false)
-            ),
-            2 => format!(
-                "{} = count : {{ {} }}",
-                var(rng),
-                self.atom(rng, rels, false)
-            ),
-            3 => format!(
-                "{} = {} {} : {{ {} }}",
-                var(rng),
-                rng.pick(&["sum", "min", "max"]),
-                var(rng),
-                self.atom(rng, rels, false)
-            ),
-            4 => format!("contains({}, {})", term(rng, false), term(rng, false)),
-            _ => self.atom(rng, rels, false),
-        }
-    }
-}
-
-fn var(rng: &mut Rng) -> String {
-    rng.pick(&["X", "Y", "Z", "W"]).to_string()
-}
-
-fn constant(rng: &mut Rng) -> String {
-    match rng.below(6) {
-        0 => format!("{}", rng.below(20) as i64 - 5),
-        1 => format!("{}.5", rng.below(9)),
-        2 => format!("\"2024-{:02}\"", 1 + rng.below(13)),
-        3 => "\"x\"".to_string(),
-        _ => rng.below(9).to_string(),
-    }
-}
-
-fn term(rng: &mut Rng, head: bool) -> String {
-    match rng.below(if head { 12 } else { 10 }) {
-        0..=5 => var(rng),
-        6 => constant(rng),
-        7 if !head => "_".to_string(),
-        8 => format!("{} + {}", var(rng), rng.below(3)),
-        9 => format!(
-            "{}({})",
-            rng.pick(&["strlen", "to_string", "year", "to_float", "cat"]),
-            var(rng)
-        ),
-        _ => format!("max({}, {})", var(rng), var(rng)),
+/// Options for a program of the shared generator: valid programs over the
+/// whole language, some with expressions that fail at run time.
+fn generated_options(rng: &mut Rng) -> Options {
+    Options {
+        errors: rng.below(2) == 0,
+        ..Options::default()
     }
 }
 
@@ -494,13 +373,6 @@ fn corpus() -> Vec<String> {
     corpus
 }
 
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn seeds_check_cleanly() {
     for seed in SEEDS {
@@ -513,8 +385,8 @@ fn seeds_check_cleanly() {
 
 #[test]
 fn front_end_survives_fuzzing() {
-    let iterations = env_number("SLEUTH_FUZZ_ITERS", 3000);
-    let mut rng = Rng(env_number("SLEUTH_FUZZ_SEED", 0x5EED));
+    let iterations = support::cases(3000);
+    let mut rng = Rng(support::env_number("SLEUTH_FUZZ_SEED", 0x5EED));
     let corpus = corpus();
     let quiet = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));

@@ -33,6 +33,24 @@ pub struct Instances {
     by_rule: BTreeMap<usize, RuleInstances>,
 }
 
+impl Instances {
+    /// Every recorded instance: its rule and its bindings by name.
+    pub fn each(&self) -> Vec<(usize, Vec<(String, Value)>)> {
+        let mut out = Vec::new();
+        for (&rule, (vars, rows)) in &self.by_rule {
+            for row in rows {
+                let named = vars
+                    .iter()
+                    .map(|(n, _)| n.clone())
+                    .zip(row.iter().cloned())
+                    .collect();
+                out.push((rule, named));
+            }
+        }
+        out
+    }
+}
+
 fn matches_pattern(values: &[Value], pattern: &[Option<Value>]) -> bool {
     values
         .iter()
