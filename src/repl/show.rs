@@ -20,10 +20,12 @@ pub fn columns(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> Strin
             .zip(&widths)
             .enumerate()
             .map(|(i, (cell, w))| {
+                // Padded by hand: a format width past 65,535 panics.
+                let fill = " ".repeat(w.saturating_sub(cell.chars().count()));
                 if right.contains(&i) {
-                    format!("{cell:>w$}")
+                    fill + cell
                 } else {
-                    format!("{cell:<w$}")
+                    cell.clone() + &fill
                 }
             })
             .collect();
