@@ -134,6 +134,7 @@ impl SessionItem {
 }
 
 /// The checked and evaluated state. Replaced whole on every accepted change.
+#[derive(Clone)]
 struct Evaluated {
     program: ir::Program,
     db: Database,
@@ -159,7 +160,9 @@ pub struct EngineReport {
 }
 
 /// The rule library, the data and the analyst's additions, checked and
-/// evaluated.
+/// evaluated. A clone is an independent session over the same state (it
+/// shares only the cancel flag of [`Workspace::options`]).
+#[derive(Clone)]
 pub struct Workspace {
     sources: SourceMap,
     library: Vec<Clauses>,
