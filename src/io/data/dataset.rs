@@ -36,6 +36,9 @@ pub struct SourceDoc {
     pub paragraph_counting: String,
     /// The name of the data file it was loaded from.
     pub file: String,
+    /// The id of the source it relays (restates), if it says so. A relay is
+    /// not independent of what it relays: see [`DataSet::origin_of`].
+    pub relays: Option<String>,
 }
 
 /// One tuple of a base relation and where it comes from.
@@ -81,6 +84,22 @@ impl DataSet {
         self.sources.iter().find(|s| s.id == id)
     }
 
+    /// The origin of a source: the source it relays, followed through the
+    /// loaded sources (a relayed source need not be loaded); the source itself
+    /// when it relays nothing. Two sources with one origin are not
+    /// independent of each other.
+    pub fn origin_of<'a>(&'a self, source: &'a str) -> &'a str {
+        let mut current = source;
+        // At most one step per loaded source, so a cycle of relays ends.
+        for _ in 0..=self.sources.len() {
+            match self.source(current).and_then(|s| s.relays.as_deref()) {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        current
+    }
+
     /// Appends another data set.
     pub fn extend(&mut self, other: DataSet) {
         self.sources.extend(other.sources);
@@ -98,5 +117,47 @@ impl GroundFact {
     pub fn to_datalog(&self) -> String {
         let args: Vec<String> = self.values.iter().map(Value::to_datalog).collect();
         format!("{}({}).", self.relation, args.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, relays: Option<&str>) -> SourceDoc {
+        SourceDoc {
+            id: id.to_string(),
+            title: String::new(),
+            publisher: String::new(),
+            date: None,
+            description: String::new(),
+            grade: Grade::parse("C2").unwrap(),
+            paragraphs: 1,
+            paragraph_counting: String::new(),
+            file: String::new(),
+            relays: relays.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn origin_follows_relays_through_loaded_sources() {
+        let data = DataSet {
+            sources: vec![doc("a", Some("b")), doc("b", Some("c")), doc("d", None)],
+            facts: Vec::new(),
+        };
+        assert_eq!(data.origin_of("a"), "c");
+        assert_eq!(data.origin_of("b"), "c");
+        assert_eq!(data.origin_of("d"), "d");
+        assert_eq!(data.origin_of("unloaded"), "unloaded");
+    }
+
+    #[test]
+    fn origin_ends_on_a_cycle_of_relays() {
+        let data = DataSet {
+            sources: vec![doc("a", Some("b")), doc("b", Some("a"))],
+            facts: Vec::new(),
+        };
+        let origin = data.origin_of("a");
+        assert!(origin == "a" || origin == "b");
     }
 }

@@ -39,6 +39,9 @@ pub(crate) struct SourceEntry {
     pub description: String,
     pub grade: GradeText,
     pub paragraphs: ParagraphsEntry,
+    /// The id of the source this one relays (restates), loaded or not.
+    #[serde(default)]
+    pub relays: Option<String>,
 }
 
 /// How the report's paragraphs are numbered.

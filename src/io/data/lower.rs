@@ -47,6 +47,7 @@ pub(crate) fn lower(
             paragraphs: source.paragraphs.count,
             paragraph_counting: source.paragraphs.counting.clone(),
             file: sources.file(file).name.clone(),
+            relays: source.relays.clone(),
         }],
         facts: lw.facts,
     })
