@@ -476,7 +476,7 @@ fn a_place_of_the_report_declared_again_is_a_duplicate() {
     assert_eq!(err.code, "duplicate-id");
     assert!(text.contains("second.json:4:23"), "{text}");
     assert!(
-        text.contains("morocco-sahel-recruitment.json:32:13"),
+        text.contains("morocco-sahel-recruitment.json:33:13"),
         "{text}"
     );
 }
