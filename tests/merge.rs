@@ -456,3 +456,93 @@ fn conflicts_command_reports_a_bad_document() {
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("error[dangling-reference]"), "{err}");
 }
+
+#[test]
+fn the_timeline_shows_a_conflicting_date_at_both_dates_marked() {
+    let ws = workspace(&[CONFLICTING], true);
+    let timeline = sleuth::viz::timeline(&ws, &sleuth::viz::TimelineFilter::default())
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let op: Vec<String> = timeline
+        .events
+        .iter()
+        .filter(|e| matches!(&e.kind, sleuth::viz::EventKind::Operation { id, .. } if id == "op-2023-10"))
+        .map(|e| format!("{} {}", e.date, e.conflict_text()))
+        .collect();
+    assert_eq!(
+        op,
+        [
+            "2023-09 dates differ: also 2023-10",
+            "2023-10 dates differ: also 2023-09"
+        ]
+    );
+    // Both events name the operation's places.
+    let text = sleuth::viz::render_text(&timeline, false);
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("op-2023-10")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for line in &lines {
+        assert!(
+            line.contains("Tangier") && line.contains("[dates differ: also"),
+            "{line}"
+        );
+    }
+    assert!(
+        text.lines()
+            .next()
+            .expect("a header")
+            .contains("[dates differ]"),
+        "{text}"
+    );
+    // The arrest at Ofin, dated and located differently.
+    assert!(
+        text.contains("Ofin (Kenya or Somalia)") && text.contains("[dates differ: also 2024-03]"),
+        "{text}"
+    );
+    // Without conflicts nothing is marked.
+    let plain = sleuth::viz::timeline(&workspace(&[], true), &Default::default())
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    assert!(plain.events.iter().all(|e| !e.is_conflicting()));
+}
+
+#[test]
+fn the_report_lists_the_conflicts_and_marks_the_timeline() {
+    let ws = workspace(&[CONFLICTING], true);
+    let html = sleuth::viz::report_html(
+        &ws,
+        &sleuth::viz::ReportOptions {
+            graphviz: false,
+            ..Default::default()
+        },
+    );
+    let section = html
+        .split("<section id=\"conflicts\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("a conflicts section");
+    for expected in [
+        "operation <code>op-2023-10</code>",
+        "2023-09",
+        "invented-conflicting-bulletin ¶1",
+        "morocco-sahel-recruitment ¶5",
+        "place <code>Ofin</code>",
+        "Kenya",
+        "Somalia",
+        "date at Ofin",
+    ] {
+        assert!(section.contains(expected), "{expected} not in {section}");
+    }
+    assert!(html.contains("href=\"#conflicts\""));
+    assert!(
+        html.contains("<td class=\"date conflict\">2023-09</td>"),
+        "{html}"
+    );
+    assert!(html.contains("dates differ: also 2023-10"));
+    // The report of agreeing sources has no such section.
+    let plain = sleuth::viz::report_html(
+        &workspace(&[CORROBORATING], true),
+        &sleuth::viz::ReportOptions {
+            graphviz: false,
+            ..Default::default()
+        },
+    );
+    assert!(!plain.contains("id=\"conflicts\""));
+}
