@@ -268,14 +268,7 @@ pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
 pub fn conflicts(c: &args::ConflictsCommand) -> Result<bool> {
     let mut loader = sleuth::io::data::DataLoader::new();
     let mut sources = SourceMap::new();
-    let mut loaded = match c.no_builtin_data {
-        true => Ok(Default::default()),
-        false => loader.load_embedded(&mut sources),
-    };
-    for path in &c.data {
-        loaded = loaded.and_then(|_| loader.load_path(&mut sources, path));
-    }
-    if let Err(d) = loaded {
+    if let Err(d) = loader.load_inputs(&mut sources, !c.no_builtin_data, &c.data) {
         eprint!("{}", d.render(&sources));
         return Ok(false);
     }

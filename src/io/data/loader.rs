@@ -150,6 +150,27 @@ impl DataLoader {
         })
     }
 
+    /// Loads the built-in documents (when `builtin`) and then each path (a
+    /// file, or a folder of `*.json` files), as `--data` does, as one unit:
+    /// on an error nothing is loaded.
+    pub fn load_inputs(
+        &mut self,
+        sources: &mut SourceMap,
+        builtin: bool,
+        paths: &[std::path::PathBuf],
+    ) -> Result<DataSet, Diagnostic> {
+        self.load_all(|loader| {
+            let mut all = DataSet::default();
+            if builtin {
+                all.extend(loader.load_embedded(sources)?);
+            }
+            for path in paths {
+                all.extend(loader.load_path(sources, path)?);
+            }
+            Ok(all)
+        })
+    }
+
     /// Runs several loads as one: restores the loader if any fails.
     fn load_all(
         &mut self,
