@@ -580,6 +580,13 @@ impl Workspace {
         &self.documents
     }
 
+    /// The single-valued fields the loaded sources give differently (both
+    /// values are facts; see [`crate::io::data::Conflict`]), by kind, entity
+    /// and field.
+    pub fn conflicts(&self) -> Vec<crate::io::data::Conflict> {
+        crate::io::data::conflicts_of(&self.facts)
+    }
+
     /// Number of rules in the library and the session.
     pub fn rule_count(&self) -> usize {
         self.state

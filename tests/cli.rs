@@ -175,9 +175,34 @@ fn rules_without_data_keep_the_builtin_data_and_rules() {
 // Files that clash with the built-ins get a note on how to leave them out.
 #[test]
 fn a_clash_with_the_builtins_says_how_to_leave_them_out() {
-    let err = fails(&sleuth(["query", "--data", "data", "?- p(X)."]));
-    assert!(err.contains("error[duplicate-id]"), "{err}");
+    let err = fails(&sleuth([
+        "query",
+        "--rules",
+        "tests/fixtures/cli/clash.dl",
+        "?- p(X).",
+    ]));
+    assert!(err.contains("error[duplicate-declaration]"), "{err}");
     assert!(err.contains("--no-builtin-data"), "{err}");
+}
+
+// `--data data --rules rules` beside the built-ins used to fail with
+// `duplicate-id` (the same report declared twice) and duplicate
+// declarations: the same document and the same rule files are now read once.
+#[test]
+fn the_builtins_given_again_as_files_are_read_once() {
+    let out = sleuth([
+        "query",
+        "--data",
+        "data",
+        "--rules",
+        "rules",
+        "?- recurring_hotspot(P).",
+    ]);
+    let text = succeeds(&out);
+    assert!(
+        text.contains("Tangier") && text.contains("3 rows"),
+        "{text}"
+    );
 }
 
 // `sleuth run --format json` used to print the `.printsize` counts before

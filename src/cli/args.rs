@@ -79,8 +79,14 @@ pub mod usage {
         " [--out FILE.html] [--no-graphviz] ",
         bounds_usage!()
     );
+    /// `sleuth conflicts`: reads data only, so it takes no rules and runs
+    /// no evaluation.
+    pub const CONFLICTS: &str =
+        "sleuth conflicts [--data P]... [--no-builtin-data] [--format text|json]";
     /// Every command's line, in the order `--help` lists them.
-    pub const ALL: [&str; 8] = [REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT];
+    pub const ALL: [&str; 9] = [
+        REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS,
+    ];
 }
 
 const TOP_USAGE: &str = "sleuth                open the REPL over the built-in data/ and rules/
@@ -205,6 +211,33 @@ pub enum Command {
     /// The one-page HTML report
     #[command(override_usage = usage::REPORT)]
     Report(ReportCommand),
+    /// The single-valued fields the loaded sources give differently
+    #[command(override_usage = usage::CONFLICTS)]
+    Conflicts(ConflictsCommand),
+}
+
+/// `sleuth conflicts`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct ConflictsCommand {
+    /// A JSON data file or a folder of them, loaded after the built-in data (repeatable)
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Leave out the built-in data/: only the --data files are loaded
+    #[arg(long)]
+    pub no_builtin_data: bool,
+    /// How the conflicts are printed: an aligned table, or a JSON array
+    #[arg(long, value_name = "text|json", default_value = "text",
+          value_parser = named(&["text", "json"], conflicts_format))]
+    pub format: Format,
+}
+
+/// `text` is the aligned table, `json` the JSON array.
+fn conflicts_format(name: &str) -> Option<Format> {
+    match name {
+        "text" => Some(Format::Table),
+        "json" => Some(Format::Json),
+        _ => None,
+    }
 }
 
 /// Data and rule files: added to the built-in data/ and rules/ unless
@@ -606,12 +639,28 @@ mod tests {
         };
         assert_eq!(r.out, Some(PathBuf::from("r.html")));
         assert!(r.no_graphviz);
+        let Command::Conflicts(c) = command("conflicts --data d --no-builtin-data --format json")
+        else {
+            panic!("not conflicts");
+        };
+        assert_eq!(c.data, [PathBuf::from("d")]);
+        assert!(c.no_builtin_data);
+        assert_eq!(c.format, Format::Json);
+        assert!(parse("conflicts --format csv").is_err());
     }
 
     #[test]
     fn every_command_has_help_and_mistypes_get_suggestions() {
         for name in [
-            "repl", "run", "query", "check", "explain", "timeline", "graph", "report",
+            "repl",
+            "run",
+            "query",
+            "check",
+            "explain",
+            "timeline",
+            "graph",
+            "report",
+            "conflicts",
         ] {
             let e = parse(&format!("{name} --help")).expect_err("help is an early exit");
             assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp, "{name}");
@@ -627,11 +676,14 @@ mod tests {
     #[test]
     fn usage_lines_show_the_inputs_and_the_bounds() {
         for line in usage::ALL {
-            assert!(
-                line.contains("[--max-tuples N]") || line.starts_with("sleuth check"),
-                "{line}"
-            );
-            if !line.starts_with("sleuth run") {
+            // `check` and `conflicts` evaluate nothing, so have no bounds;
+            // `conflicts` reads data only.
+            let evaluates =
+                !line.starts_with("sleuth check") && !line.starts_with("sleuth conflicts");
+            assert!(line.contains("[--max-tuples N]") || !evaluates, "{line}");
+            if line.starts_with("sleuth conflicts") {
+                assert!(line.contains("[--data P]... [--no-builtin-data]"), "{line}");
+            } else if !line.starts_with("sleuth run") {
                 assert!(
                     line.contains("[--no-builtin-data] [--no-builtin-rules]"),
                     "{line}"

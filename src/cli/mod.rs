@@ -263,6 +263,24 @@ pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
     }
 }
 
+/// `sleuth conflicts`: the single-valued fields the loaded documents give
+/// differently, read from the data alone (no rules are run).
+pub fn conflicts(c: &args::ConflictsCommand) -> Result<bool> {
+    let mut loader = sleuth::io::data::DataLoader::new();
+    let mut sources = SourceMap::new();
+    if let Err(d) = loader.load_inputs(&mut sources, !c.no_builtin_data, &c.data) {
+        eprint!("{}", d.render(&sources));
+        return Ok(false);
+    }
+    let found = loader.data().conflicts();
+    let text = match c.format {
+        Format::Json => sleuth::io::conflicts::json(&found),
+        _ => sleuth::io::conflicts::text(&found),
+    };
+    write!(std::io::stdout().lock(), "{text}")?;
+    Ok(true)
+}
+
 /// `sleuth repl`: the analyst's session (see [`repl`]).
 pub fn repl(inputs: &Inputs, flags: &EvalFlags) -> Result<bool> {
     repl::run(inputs, flags)

@@ -131,8 +131,10 @@ codes! {
         "declare what is referred to, or fix the name";
     WrongKind = "wrong-kind", "a nationality or `conducted_by` that is not a country",
         "refer to a place of kind country";
-    DuplicateId = "duplicate-id", "an id declared twice, in one file or across files (the note gives the first declaration)",
+    DuplicateId = "duplicate-id", "an id declared twice in one data document (the note gives the first declaration); documents of different sources may share ids",
         "give each entry its own id";
+    DuplicateSource = "duplicate-source", "a data document whose source id is already loaded, with other content (the same document again is no error)",
+        "give another report its own source id, or load a corrected document in place of the first";
     InferredGrade = "inferred-grade", "an inferred value graded as credible as the source",
         "grade an inferred value at least one credibility step below its source";
     ContainmentCycle = "containment-cycle", "places inside each other",

@@ -14,12 +14,16 @@
 //! [`DataLoader`] maps documents onto the base relations
 //! ([`BASE_RELATIONS`]), checking ids and references across every document it
 //! has read; an error names the file, line, column and JSON path and loads
-//! nothing.
+//! nothing. Documents of different sources may declare the same ids: they
+//! merge, a fact several sources give keeps one attestation per source, and a
+//! single-valued field they give differently is a [`Conflict`] (both values
+//! stay facts).
 //!
 //! - `attested`: values with their own provenance, dates and grades.
 //! - `format`: the serde shape of a document.
 //! - `locate`: JSON paths and their place in the text.
-//! - `registry`: the ids declared so far.
+//! - `registry`: the ids declared so far, with each document's declaration.
+//! - `conflicts`: single-valued fields the sources give differently.
 //! - `lower`: from a document to facts.
 //! - `declare`: ids, references, kinds and containment checked.
 //! - `provenance`: each fact's paragraph, grade and inference note.
@@ -30,6 +34,7 @@
 #![allow(clippy::result_large_err)]
 
 mod attested;
+mod conflicts;
 mod dataset;
 mod declare;
 mod format;
@@ -40,6 +45,7 @@ mod provenance;
 mod registry;
 mod schema;
 
+pub use conflicts::{Conflict, ConflictValue, SINGLE_VALUED, SingleValued, conflicts_of};
 pub use dataset::{DataSet, GroundFact, Provenance, SourceDoc};
 pub use loader::DataLoader;
 pub use schema::{BASE_RELATIONS, BaseRelation, base_relation};

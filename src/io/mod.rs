@@ -1,6 +1,7 @@
 //! This module defines how facts enter and answers leave sleuth: tab-separated
 //! fact files (Soufflé's convention) and the JSON data format of source reports.
 
+pub mod conflicts;
 pub mod data;
 pub mod format;
 pub mod read;

@@ -135,6 +135,14 @@ pub const BUILTINS: &[CommandSpec] = &[
         arg: ArgKind::Nothing,
     },
     CommandSpec {
+        name: "conflicts",
+        aliases: &[],
+        args: "",
+        summary: "fields the sources give differently (both values are facts), with each source",
+        example: ":conflicts",
+        arg: ArgKind::Nothing,
+    },
+    CommandSpec {
         name: "profile",
         aliases: &[],
         args: "",
@@ -206,6 +214,8 @@ pub enum Command {
     Timing(Option<bool>),
     /// `:sources`.
     Sources,
+    /// `:conflicts`.
+    Conflicts,
     /// `:profile`.
     Profile,
     /// `:plan`.
@@ -330,6 +340,7 @@ pub fn parse_command_with(
         "relations" => arg.none(Command::Relations)?,
         "rules" => arg.none(Command::Rules)?,
         "sources" => arg.none(Command::Sources)?,
+        "conflicts" => arg.none(Command::Conflicts)?,
         "profile" => arg.none(Command::Profile)?,
         "plan" => arg.none(Command::Plan)?,
         "quit" => arg.none(Command::Quit)?,
@@ -542,6 +553,7 @@ mod tests {
             (":timing on", Timing(Some(true))),
             (":timing off", Timing(Some(false))),
             (":sources", Sources),
+            (":conflicts", Conflicts),
             (":profile", Profile),
             (":plan", Plan),
             (":quit", Quit),

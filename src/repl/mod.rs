@@ -308,6 +308,14 @@ impl Repl {
                 "{}",
                 show::sources(self.ws.documents(), self.ws.facts())
             )?,
+            Command::Conflicts => {
+                let found = self.ws.conflicts();
+                let text = match self.format {
+                    Format::Json => crate::io::conflicts::json(&found),
+                    _ => crate::io::conflicts::text(&found),
+                };
+                write!(out, "{text}")?
+            }
             Command::Profile => write!(out, "{}", self.ws.profile_report())?,
             Command::Plan => write!(
                 out,

@@ -184,6 +184,12 @@ impl Workspace {
     /// Loads data files, a folder standing for its `.json` files in name
     /// order (as `--data` does), as one change: all or nothing.
     pub fn load_data_paths(&mut self, paths: &[PathBuf]) -> Result<Vec<Change>, Error> {
+        Ok(self.load_data_noting(paths)?.changes)
+    }
+
+    /// [`Workspace::load_data_paths`], with a note for each document that was
+    /// already loaded (the same source, the same JSON) and so added nothing.
+    fn load_data_noting(&mut self, paths: &[PathBuf]) -> Result<Submission, Error> {
         for path in paths.iter().filter(|p| p.is_dir()) {
             let has_json = std::fs::read_dir(path).is_ok_and(|entries| {
                 entries
@@ -213,11 +219,17 @@ impl Workspace {
             .collect();
         self.all_or_nothing(|ws| {
             let data = ws.read_documents(documents)?;
+            let notes = data.already.clone();
             let state = ws.build(&ws.session, &data.facts)?;
             let changes = ws.diff(&state);
             ws.install(state);
             ws.keep_data(data);
-            Ok(changes)
+            Ok(Submission {
+                changes,
+                notes,
+                incremental: ws.state.incremental,
+                ..Submission::default()
+            })
         })
     }
 
@@ -250,6 +262,14 @@ impl Workspace {
                 .loader
                 .load_str(&mut self.sources, &name, &text)
                 .map_err(|d| Error::new(d, &self.sources))?;
+            if set.is_empty() {
+                // The same document again (same source, same JSON).
+                data.already.push(format!(
+                    "{} is already loaded (the same source, the same content): not loaded again",
+                    doc.name
+                ));
+                continue;
+            }
             data.facts.extend(set.facts);
             data.documents
                 .extend(set.sources.into_iter().map(|mut source| {
@@ -352,18 +372,10 @@ impl Workspace {
     /// A folder is loaded as its `.json` data files, as `--data` does.
     pub fn load_file(&mut self, path: &Path) -> Result<Submission, Error> {
         if path.is_dir() {
-            return Ok(Submission {
-                changes: self.load_data_paths(&[path.to_path_buf()])?,
-                incremental: self.state.incremental,
-                ..Submission::default()
-            });
+            return self.load_data_noting(&[path.to_path_buf()]);
         }
         match path.extension().and_then(|e| e.to_str()) {
-            Some("json") => Ok(Submission {
-                changes: self.load_data_file(path)?,
-                incremental: self.state.incremental,
-                ..Submission::default()
-            }),
+            Some("json") => self.load_data_noting(&[path.to_path_buf()]),
             Some("dl") => self.load_rules_file(path),
             _ => Err(Error::new(
                 Diagnostic::new(
@@ -390,4 +402,6 @@ struct NewData {
     documents: Vec<SourceDoc>,
     /// Each document's name and text, for `:save`.
     texts: Vec<(String, String)>,
+    /// A note for each document that was already loaded, so added nothing.
+    already: Vec<String>,
 }

@@ -64,7 +64,13 @@ impl Inputs {
         } else {
             Vec::new()
         };
-        texts.extend(read_all(&self.rules, "dl", sources)?);
+        // A file whose text is already in the list (`--rules rules` beside
+        // the built-in rules/) is the same rules again: read once.
+        for (name, text) in read_all(&self.rules, "dl", sources)? {
+            if !texts.iter().any(|(_, seen)| *seen == text) {
+                texts.push((name, text));
+            }
+        }
         Ok(texts)
     }
 }

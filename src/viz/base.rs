@@ -159,17 +159,23 @@ impl Geography {
         place == area || self.containers.get(place).is_some_and(|c| c.contains(area))
     }
 
-    /// The country of a place: itself when it is a country, otherwise the
-    /// country it lies within (the first by name, should there be several).
-    pub(crate) fn country_of(&self, place: &str) -> Option<&str> {
+    /// Every country a place lies in, by name: itself when it is a country;
+    /// more than one when the sources locate it differently (a conflict).
+    pub(crate) fn countries_of(&self, place: &str) -> Vec<&str> {
         if let Some(c) = self.countries.get(place) {
-            return Some(c);
+            return vec![c];
         }
-        self.containers
-            .get(place)?
-            .iter()
-            .find(|a| self.countries.contains(*a))
+        let mut out: Vec<&str> = self
+            .containers
+            .get(place)
+            .into_iter()
+            .flatten()
+            .filter(|a| self.countries.contains(*a))
             .map(String::as_str)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Whether the place is one of the theater's areas or lies within one.

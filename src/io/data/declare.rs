@@ -1,7 +1,9 @@
 //! This module defines the checks on a document's ids: each id is declared
-//! once across every loaded file, every reference names a declared id (with
-//! a did-you-mean), nationalities and operating countries are countries, and
-//! no place ends up inside itself.
+//! once in a document (several documents may declare one id: they merge),
+//! every reference names an id some loaded document declares (with a
+//! did-you-mean), nationalities and operating countries are countries, and
+//! no place ends up inside itself, whichever documents the containment comes
+//! from.
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, did_you_mean};
@@ -23,6 +25,7 @@ impl Lowering<'_> {
         place: Option<(&str, Option<&str>)>,
     ) -> Result<(), Diagnostic> {
         let info = IdInfo {
+            source: self.source_id.clone(),
             location: self.location(path),
             place_kind: place.map(|(k, _)| k.to_string()),
             inside: place.and_then(|(_, inside)| inside.map(str::to_string)),
@@ -31,12 +34,16 @@ impl Lowering<'_> {
             self.error(
                 Code::DuplicateId,
                 path,
-                format!("the {} id `{id}` is declared twice", kind.name()),
+                format!(
+                    "the {} id `{id}` is declared twice in this document",
+                    kind.name()
+                ),
             )
             .with_label("declared again here")
             .with_note(format!("first declared at {}", first.location))
             .with_help(
-                "ids must be unique across all loaded data files: rename one, or keep one declaration and refer to it",
+                "a document declares each id once: merge the two entries into one, or rename one \
+                 (other documents may declare the same id: their values merge)",
             )
         })
     }
@@ -85,44 +92,33 @@ impl Lowering<'_> {
 
     // ---- containment cycles ----
 
+    /// Refuses a place whose `in` (in this document) leads back to it
+    /// through what any loaded document says contains what: a new cycle
+    /// must pass through one of this document's `in` fields.
     pub(super) fn check_cycles(
         &self,
         doc: &Document,
         registry: &Registry,
     ) -> Result<(), Diagnostic> {
         for (i, p) in doc.places.iter().enumerate() {
-            let mut seen = vec![p.id.as_str()];
-            let mut at = p.id.as_str();
-            while let Some(next) = registry
-                .get(Kind::Place, at)
-                .and_then(|i| i.inside.as_deref())
-            {
-                if next == p.id {
-                    let path = root_path("places", i).key("in");
-                    let path = match &p.inside {
-                        Some(a) => value_path(a, &path),
-                        None => path,
-                    };
-                    return Err(self
-                        .error(
-                            Code::ContainmentCycle,
-                            &path,
-                            format!(
-                                "`{}` ends up inside itself: {} -> {}",
-                                p.id,
-                                seen.join(" -> "),
-                                p.id
-                            ),
-                        )
-                        .with_label("this closes the loop")
-                        .with_help("a place's `in` names the larger area that contains it; fix the chain so it ends at a country"));
-                }
-                if seen.contains(&next) {
-                    break;
-                }
-                seen.push(next);
-                at = next;
-            }
+            let Some(inside) = &p.inside else { continue };
+            let Some(chain) = chain_to(registry, &inside.value.0, &p.id) else {
+                continue;
+            };
+            let path = value_path(inside, &root_path("places", i).key("in"));
+            return Err(self
+                .error(
+                    Code::ContainmentCycle,
+                    &path,
+                    format!(
+                        "`{}` ends up inside itself: {} -> {}",
+                        p.id,
+                        p.id,
+                        chain.join(" -> ")
+                    ),
+                )
+                .with_label("this closes the loop")
+                .with_help("a place's `in` names the larger area that contains it; fix the chain so it ends at a country (check every loaded document's `in` for these places)"));
         }
         Ok(())
     }
@@ -136,7 +132,7 @@ impl Lowering<'_> {
         name: &str,
         path: &JsonPath,
     ) -> Result<(), Diagnostic> {
-        if kinds.iter().any(|&k| registry.get(k, name).is_some()) {
+        if kinds.iter().any(|&k| registry.is_declared(k, name)) {
             return Ok(());
         }
         let what = kinds
@@ -170,13 +166,12 @@ impl Lowering<'_> {
         path: &JsonPath,
     ) -> Result<(), Diagnostic> {
         self.reference(registry, &[Kind::Place], name, path)?;
-        let kind = registry
-            .get(Kind::Place, name)
-            .and_then(|i| i.place_kind.as_deref())
-            .unwrap_or("place");
-        if kind == "country" {
+        let kinds = registry.place_kinds(name);
+        if kinds.contains(&"country") {
             return Ok(());
         }
+        let kind = kinds.join(" or ");
+        let kind = if kind.is_empty() { "place" } else { &kind };
         Err(self
             .error(
                 Code::WrongKind,
@@ -186,4 +181,32 @@ impl Lowering<'_> {
             .with_label("a country is expected here")
             .with_help("name the country (a place whose `kind` is \"country\")"))
     }
+}
+
+/// The containment chain from `from` up to `target` (`from`, ..., `target`)
+/// through every document's `in`, if `target` contains `from` at some depth.
+fn chain_to(registry: &Registry, from: &str, target: &str) -> Option<Vec<String>> {
+    use std::collections::{BTreeMap, VecDeque};
+    let mut came_from: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut queue = VecDeque::from([from]);
+    came_from.insert(from, from);
+    while let Some(at) = queue.pop_front() {
+        if at == target {
+            let mut chain = vec![at.to_string()];
+            let mut step = at;
+            while step != from {
+                step = came_from[step];
+                chain.push(step.to_string());
+            }
+            chain.reverse();
+            return Some(chain);
+        }
+        for next in registry.containers(at) {
+            if !came_from.contains_key(next) {
+                came_from.insert(next, at);
+                queue.push_back(next);
+            }
+        }
+    }
+    None
 }

@@ -2,7 +2,14 @@
 //! another into one [`DataSet`]. Each document loads whole or not at all: on
 //! any error the loader stays exactly as it was, and the error names the
 //! file, the line and column, and the JSON path of the bad value.
+//!
+//! Documents of different sources merge: an id several of them declare is one
+//! entity, each fact keeps one attestation per document, and a single-valued
+//! field they give differently is a conflict ([`DataSet::conflicts`]). A
+//! document whose source is already loaded is not read again: with the same
+//! JSON it is a no-op, with other JSON an error.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, SourceId, SourceMap, Span};
@@ -20,6 +27,9 @@ use super::registry::Registry;
 pub struct DataLoader {
     data: DataSet,
     registry: Registry,
+    /// The JSON of each loaded document and the name it was loaded as, by
+    /// source id, to tell a document loaded again from a changed one.
+    loaded: BTreeMap<String, (String, serde_json::Value)>,
 }
 
 impl DataLoader {
@@ -42,6 +52,11 @@ impl DataLoader {
     /// (a path). The text is registered in `sources`, so the diagnostic can
     /// be rendered with its line and caret. Returns the facts of this
     /// document; the loader keeps them too. On error nothing is loaded.
+    ///
+    /// A document whose source id is already loaded gives nothing new: when
+    /// its JSON is the same (whitespace and layout aside) it returns an empty
+    /// data set ([`DataLoader::is_loaded_again`] tells it apart); when it
+    /// differs it is a `duplicate-source` error.
     pub fn load_str(
         &mut self,
         sources: &mut SourceMap,
@@ -50,11 +65,34 @@ impl DataLoader {
     ) -> Result<DataSet, Diagnostic> {
         let file = sources.add(name, text);
         let doc = parse(sources, file)?;
+        // The text parsed as a document just above, so it is JSON.
+        let json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        if let Some((first, before)) = self.loaded.get(&doc.source.id) {
+            if *before == json {
+                return Ok(DataSet::default());
+            }
+            return Err(changed_source(sources, file, &doc.source.id, first));
+        }
         let mut registry = self.registry.clone();
         let loaded = lower(&doc, sources, file, &mut registry)?;
         self.registry = registry;
+        self.loaded
+            .insert(doc.source.id.clone(), (name.to_string(), json));
         self.data.extend(loaded.clone());
         Ok(loaded)
+    }
+
+    /// Whether `text` is a document this loader has already read, with the
+    /// same JSON: loading it again adds nothing.
+    pub fn is_loaded_again(&self, text: &str) -> bool {
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+            return false;
+        };
+        json.get("source")
+            .and_then(|s| s.get("id"))
+            .and_then(|id| id.as_str())
+            .and_then(|id| self.loaded.get(id))
+            .is_some_and(|(_, before)| *before == json)
     }
 
     /// Loads one document from a file.
@@ -112,6 +150,27 @@ impl DataLoader {
         })
     }
 
+    /// Loads the built-in documents (when `builtin`) and then each path (a
+    /// file, or a folder of `*.json` files), as `--data` does, as one unit:
+    /// on an error nothing is loaded.
+    pub fn load_inputs(
+        &mut self,
+        sources: &mut SourceMap,
+        builtin: bool,
+        paths: &[std::path::PathBuf],
+    ) -> Result<DataSet, Diagnostic> {
+        self.load_all(|loader| {
+            let mut all = DataSet::default();
+            if builtin {
+                all.extend(loader.load_embedded(sources)?);
+            }
+            for path in paths {
+                all.extend(loader.load_path(sources, path)?);
+            }
+            Ok(all)
+        })
+    }
+
     /// Runs several loads as one: restores the loader if any fails.
     fn load_all(
         &mut self,
@@ -120,6 +179,27 @@ impl DataLoader {
         let before = self.clone();
         load(self).inspect_err(|_| *self = before)
     }
+}
+
+/// A document of a source already loaded, with other content.
+fn changed_source(sources: &SourceMap, file: SourceId, id: &str, first: &str) -> Diagnostic {
+    let text = &sources.file(file).text;
+    let path = JsonPath::default().key("source").key("id");
+    let span = locate(text, &path).map(|l| Span::new(file, l.value.0, l.value.1));
+    Diagnostic::new(
+        Code::DuplicateSource,
+        format!(
+            "source.id: the source `{id}` is already loaded, from `{first}`, with other content"
+        ),
+        span,
+    )
+    .with_label("this source is loaded already")
+    .with_note(format!("first loaded from {first}"))
+    .with_help(
+        "a source is loaded once: if this is another report, give it its own source id; \
+         if it is a corrected version of the same one, load it instead of the first \
+         (in a new session, or with --no-builtin-data for a built-in document)",
+    )
 }
 
 fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {

@@ -1,6 +1,7 @@
 //! This module defines the ids declared by the data documents a loader has
-//! read, by kind, so references can be checked across files and an id cannot
-//! be declared twice.
+//! read, by kind, so references can be checked across files. Several
+//! documents may declare the same id (they merge: see `conflicts`); one
+//! document may not declare an id twice.
 
 use std::collections::BTreeMap;
 
@@ -44,9 +45,11 @@ impl Kind {
     }
 }
 
-/// What is remembered about a declared id.
+/// One declaration of an id, by one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct IdInfo {
+    /// The id of the source whose document declares it.
+    pub source: String,
     /// `file:line:col` of its declaration.
     pub location: String,
     /// For a place: its kind (`city`, `country` ...).
@@ -55,27 +58,73 @@ pub(crate) struct IdInfo {
     pub inside: Option<String>,
 }
 
-/// Every declared id, by kind.
+/// Every declared id, by kind, with each document's declaration of it.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Registry {
-    ids: BTreeMap<Kind, BTreeMap<String, IdInfo>>,
+    ids: BTreeMap<Kind, BTreeMap<String, Vec<IdInfo>>>,
 }
 
 impl Registry {
-    /// The declaration of `id` as a `kind`.
-    pub fn get(&self, kind: Kind, id: &str) -> Option<&IdInfo> {
-        self.ids.get(&kind)?.get(id)
+    /// Every declaration of `id` as a `kind`, in load order (empty when it
+    /// is not declared).
+    pub fn declarations(&self, kind: Kind, id: &str) -> &[IdInfo] {
+        self.ids
+            .get(&kind)
+            .and_then(|m| m.get(id))
+            .map_or(&[], Vec::as_slice)
     }
 
-    /// Declares `id`; returns the earlier declaration if there is one (and
-    /// then changes nothing).
+    /// Whether `id` is declared as a `kind` by any document.
+    pub fn is_declared(&self, kind: Kind, id: &str) -> bool {
+        !self.declarations(kind, id).is_empty()
+    }
+
+    /// Declares `id` for the document of `info.source`. Another document's
+    /// declaration of the same id is kept beside it (the documents merge);
+    /// when the same document declared it already, returns that declaration
+    /// and changes nothing.
     pub fn declare(&mut self, kind: Kind, id: &str, info: IdInfo) -> Result<(), &IdInfo> {
-        let map = self.ids.entry(kind).or_default();
-        if map.contains_key(id) {
-            return Err(&map[id]);
+        let list = self
+            .ids
+            .entry(kind)
+            .or_default()
+            .entry(id.to_string())
+            .or_default();
+        match list.iter().position(|d| d.source == info.source) {
+            Some(at) => Err(&list[at]),
+            None => {
+                list.push(info);
+                Ok(())
+            }
         }
-        map.insert(id.to_string(), info);
-        Ok(())
+    }
+
+    /// Every area some document says directly contains place `id`, without
+    /// repeats, in load order.
+    pub fn containers(&self, id: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for d in self.declarations(Kind::Place, id) {
+            if let Some(inside) = d.inside.as_deref()
+                && !out.contains(&inside)
+            {
+                out.push(inside);
+            }
+        }
+        out
+    }
+
+    /// The kinds the documents give place `id` (`city`, `country` ...),
+    /// without repeats, in load order.
+    pub fn place_kinds(&self, id: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for d in self.declarations(Kind::Place, id) {
+            if let Some(kind) = d.place_kind.as_deref()
+                && !out.contains(&kind)
+            {
+                out.push(kind);
+            }
+        }
+        out
     }
 
     /// The declared ids of some kinds (for did-you-mean).
@@ -84,5 +133,43 @@ impl Registry {
             .iter()
             .filter_map(|k| self.ids.get(k))
             .flat_map(|m| m.keys().map(String::as_str))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(source: &str, kind: &str, inside: Option<&str>) -> IdInfo {
+        IdInfo {
+            source: source.into(),
+            location: format!("{source}.json:1:1"),
+            place_kind: Some(kind.into()),
+            inside: inside.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn two_documents_declaring_one_id_are_both_kept() {
+        let mut reg = Registry::default();
+        reg.declare(Kind::Place, "Shata", place("a", "city", Some("Morocco")))
+            .expect("first");
+        reg.declare(Kind::Place, "Shata", place("b", "town", Some("Spain")))
+            .expect("another document merges");
+        assert_eq!(reg.declarations(Kind::Place, "Shata").len(), 2);
+        assert_eq!(reg.containers("Shata"), ["Morocco", "Spain"]);
+        assert_eq!(reg.place_kinds("Shata"), ["city", "town"]);
+    }
+
+    #[test]
+    fn one_document_declaring_an_id_twice_is_refused() {
+        let mut reg = Registry::default();
+        reg.declare(Kind::Person, "p", place("a", "x", None))
+            .expect("first");
+        let first = reg
+            .declare(Kind::Person, "p", place("a", "y", None))
+            .expect_err("same document");
+        assert_eq!(first.location, "a.json:1:1");
+        assert_eq!(reg.declarations(Kind::Person, "p").len(), 1);
     }
 }

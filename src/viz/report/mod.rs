@@ -1,4 +1,5 @@
-//! This module defines the one-page HTML report: the sources, the timeline,
+//! This module defines the one-page HTML report: the sources, the conflicts
+//! between them (when there are any), the timeline,
 //! the link chart of the recruitment pipelines (inline SVG) and each main
 //! conclusion as a table. The page is self-contained (inline CSS and SVG,
 //! no scripts, nothing fetched) and every text in it is escaped.
@@ -8,10 +9,12 @@
 //! of each conclusion. Without one the report is complete all the same.
 //!
 //! - `conclusions`: which relations the report shows, with their titles.
+//! - `conflicts_html`: the fields the sources give differently, when any.
 //! - `page`: the page frame, sources, chart and conclusion tables.
 //! - `timeline_html`: the timeline as a table with tempo bars.
 
 mod conclusions;
+mod conflicts_html;
 mod page;
 mod proofs;
 mod timeline_html;

@@ -16,6 +16,7 @@ use super::super::chart::{
 };
 use super::super::escape::escape_xml;
 use super::super::timeline::{TimelineFilter, timeline};
+use super::conflicts_html::conflicts_section;
 use super::timeline_html::timeline_table;
 use super::{CONCLUSIONS, Conclusion, ReportOptions};
 
@@ -38,6 +39,7 @@ tr.gap th { background: #fff; color: #777; font-weight: normal; font-style: ital
 .ty { font-size: 0.65em; color: #555; height: 1.2em; }
 td.date { white-space: nowrap; font-family: monospace; }
 td.inferred { color: #a05a00; }
+td.conflict, td.date.conflict { color: #b00020; }
 td.cite { white-space: nowrap; }
 td.short, td.conf { white-space: nowrap; }
 .note { color: #a05a00; font-size: 0.85em; margin-top: 0.2em; }
@@ -86,10 +88,23 @@ pub(super) fn page(ws: &Workspace, options: &ReportOptions<'_>) -> String {
         present.len(),
         ws.rule_count()
     );
-    out.push_str("<nav><a href=\"#sources\">Sources</a><a href=\"#timeline\">Timeline</a><a href=\"#pipelines\">Pipelines</a><a href=\"#conclusions\">Conclusions</a></nav>\n</header>\n");
+    let conflicts = ws.conflicts();
+    let conflicts_link = if conflicts.is_empty() {
+        ""
+    } else {
+        "<a href=\"#conflicts\">Conflicts</a>"
+    };
+    let _ = writeln!(
+        out,
+        "<nav><a href=\"#sources\">Sources</a>{conflicts_link}<a href=\"#timeline\">Timeline</a><a href=\"#pipelines\">Pipelines</a><a href=\"#conclusions\">Conclusions</a></nav>\n</header>"
+    );
     sources(&mut out, ws);
+    out.push_str(&conflicts_section(&conflicts));
     out.push_str("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
     out.push_str("<p class=\"meaning\">Every dated event, month by month, with the paragraph and Admiralty grade it rests on. <span class=\"note\">~</span> marks a date the report leaves to inference; the note says what was inferred and why.</p>\n");
+    if !conflicts.is_empty() {
+        out.push_str("<p class=\"meaning\"><span class=\"note\">!</span> marks an event the sources date differently: it is shown at each date.</p>\n");
+    }
     match timeline(ws, &TimelineFilter::default()) {
         Ok(t) => out.push_str(&timeline_table(&t)),
         Err(e) => {

@@ -2,8 +2,8 @@
 //! (every month from the first event to the last) showing the tempo, then a
 //! table with a row per month with events and its bar (a run of empty
 //! months takes one row: `2023-04 … 2023-09: no events`), then a row per
-//! event with its date (`~` when inferred, and the note below), its
-//! citation and what happened.
+//! event with its date (`~` when inferred, and the note below; a note `!`
+//! when the sources date it differently), its citation and what happened.
 
 use std::fmt::Write as _;
 
@@ -61,12 +61,20 @@ pub(super) fn timeline_table(timeline: &Timeline) -> String {
         );
         for e in &month.events {
             let mark = if e.is_inferred() { "~" } else { "" };
-            let class = if e.is_inferred() {
-                "date inferred"
-            } else {
-                "date"
+            let class = match (e.is_inferred(), e.is_conflicting()) {
+                (true, true) => "date inferred conflict",
+                (true, false) => "date inferred",
+                (false, true) => "date conflict",
+                (false, false) => "date",
             };
             let mut notes = String::new();
+            if e.is_conflicting() {
+                let _ = write!(
+                    notes,
+                    "<div class=\"note conflict\">! {}: the sources disagree, the event is shown at each date</div>",
+                    escape_xml(&e.conflict_text())
+                );
+            }
             if let Some(n) = &e.inferred {
                 let _ = write!(
                     notes,

@@ -20,6 +20,7 @@ pub fn timeline(ws: &Workspace, filter: &TimelineFilter) -> Result<Timeline, ses
     let cites = Citations::new(ws.facts());
     let mut events = operations(ws, &geo, &cites);
     events.extend(arrests(ws, &geo, &cites));
+    mark_conflicts(ws, &mut events);
     events.retain(|e| filter.keeps(e, &geo));
     events.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     Ok(Timeline {
@@ -52,9 +53,13 @@ fn sort_key(e: &Event) -> (Date, Option<(&str, u32)>, u8, String) {
 fn located(places: BTreeSet<&str>, geo: &Geography) -> Vec<Located> {
     let mut out: Vec<Located> = places
         .into_iter()
-        .map(|p| Located {
-            country: geo.country_of(p).map(str::to_string),
-            place: p.to_string(),
+        .map(|p| {
+            // A place the sources locate differently names every country.
+            let countries = geo.countries_of(p);
+            Located {
+                country: (!countries.is_empty()).then(|| countries.join(" or ")),
+                place: p.to_string(),
+            }
         })
         .collect();
     out.sort();
@@ -100,11 +105,14 @@ fn operations(ws: &Workspace, geo: &Geography, cites: &Citations) -> Vec<Event> 
             date: *date,
             kind: EventKind::Operation {
                 id: op.clone(),
-                conducted_by: actors.remove(op.as_str()).unwrap_or_default(),
+                // An operation the sources date differently is an event
+                // at each date, each with its places and actors.
+                conducted_by: actors.get(op.as_str()).cloned().unwrap_or_default(),
             },
-            places: located(op_places.remove(op.as_str()).unwrap_or_default(), geo),
+            places: located(op_places.get(op.as_str()).cloned().unwrap_or_default(), geo),
             inferred: inferred_note(&citations),
             citations,
+            other_dates: Vec::new(),
         });
     }
     out
@@ -150,6 +158,56 @@ fn arrests(ws: &Workspace, geo: &Geography, cites: &Citations) -> Vec<Event> {
             places: located(BTreeSet::from([place.as_str()]), geo),
             inferred: inferred_note(&citations),
             citations,
+            other_dates: Vec::new(),
         })
         .collect()
+}
+
+/// Marks each event whose date the loaded sources give differently (see
+/// [`crate::io::data::Conflict`]) with the other dates: an operation with
+/// two dates is an event at each, and so is an arrest of a person at a
+/// place.
+fn mark_conflicts(ws: &Workspace, events: &mut [Event]) {
+    // (operation or person, place or "") -> the dates the sources give.
+    let mut dates: BTreeMap<(String, String), BTreeSet<Date>> = BTreeMap::new();
+    for c in ws.conflicts() {
+        let key = match c.relation.as_str() {
+            "operation" => (c.entity.clone(), String::new()),
+            "arrest" => {
+                let place = c.field.strip_prefix("date at ").unwrap_or_default();
+                (c.entity.clone(), place.to_string())
+            }
+            _ => continue,
+        };
+        let found = c.values.iter().filter_map(|v| match v.value {
+            Value::Date(d) => Some(d),
+            _ => None,
+        });
+        dates.entry(key).or_default().extend(found);
+    }
+    if dates.is_empty() {
+        return;
+    }
+    for e in events {
+        let keys: Vec<(String, String)> = match &e.kind {
+            EventKind::Operation { id, .. } => vec![(id.clone(), String::new())],
+            EventKind::Arrest { persons } => {
+                let place = e
+                    .places
+                    .first()
+                    .map(|l| l.place.clone())
+                    .unwrap_or_default();
+                persons
+                    .iter()
+                    .map(|p| (p.person.clone(), place.clone()))
+                    .collect()
+            }
+        };
+        let mut other: BTreeSet<Date> = BTreeSet::new();
+        for key in &keys {
+            other.extend(dates.get(key).into_iter().flatten().copied());
+        }
+        other.remove(&e.date);
+        e.other_dates = other.into_iter().collect();
+    }
 }

@@ -45,6 +45,10 @@ pub struct Event {
     /// When every fact dating the event is inferred rather than stated:
     /// what was inferred and why.
     pub inferred: Option<String>,
+    /// The other dates the loaded sources give this event, when they
+    /// conflict (the event is shown at each date, marked); empty when they
+    /// agree.
+    pub other_dates: Vec<Date>,
 }
 
 /// What kind of event, with its particulars.
@@ -110,6 +114,21 @@ impl Event {
     /// Whether the event's date is inferred.
     pub fn is_inferred(&self) -> bool {
         self.inferred.is_some()
+    }
+
+    /// Whether the sources give this event other dates too (a conflict).
+    pub fn is_conflicting(&self) -> bool {
+        !self.other_dates.is_empty()
+    }
+
+    /// What a conflicting date says beside the event:
+    /// `dates differ: also 2023-10`; empty when the sources agree.
+    pub fn conflict_text(&self) -> String {
+        if self.other_dates.is_empty() {
+            return String::new();
+        }
+        let dates: Vec<String> = self.other_dates.iter().map(Date::to_string).collect();
+        format!("dates differ: also {}", dates.join(", "))
     }
 }
 

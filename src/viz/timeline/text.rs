@@ -64,6 +64,9 @@ pub fn render_text_with(timeline: &Timeline, options: TextOptions) -> String {
             "; ~ marks an inferred date (--notes says why)"
         });
     }
+    if events.iter().any(|e| e.is_conflicting()) {
+        out.push_str("; [dates differ] marks an event the sources date differently, shown at each date (`sleuth conflicts` lists them)");
+    }
     out.push_str("\n\n");
     let with_source = timeline.sources().len() > 1;
     let date_width = events
@@ -102,9 +105,14 @@ pub fn render_text_with(timeline: &Timeline, options: TextOptions) -> String {
             let mark = if e.is_inferred() { '~' } else { ' ' };
             let cite = e.citation(with_source);
             let pad = cite_width - cite.chars().count();
+            let conflict = if e.is_conflicting() {
+                format!("  [{}]", e.conflict_text())
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "  {mark}{:<date_width$}  {cite}{}  {}",
+                "  {mark}{:<date_width$}  {cite}{}  {}{conflict}",
                 e.date.to_string(),
                 " ".repeat(pad),
                 e.summary()
