@@ -95,5 +95,6 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<bool> {
         Command::Timeline(c) => cli::viz::timeline(&c),
         Command::Graph(c) => cli::viz::graph(&c),
         Command::Report(c) => cli::viz::report(&c),
+        Command::Whatif(c) => cli::whatif::whatif(&c),
     }
 }
