@@ -655,9 +655,9 @@ mod tests {
         };
         assert_eq!(r.out, Some(PathBuf::from("r.html")));
         assert!(r.no_graphviz);
-        let Command::Whatif(w) = command(
-            "whatif --without a --without b --retract f(1) --add g(2) --format json",
-        ) else {
+        let Command::Whatif(w) =
+            command("whatif --without a --without b --retract f(1) --add g(2) --format json")
+        else {
             panic!("not whatif");
         };
         let scenario = w.scenario();

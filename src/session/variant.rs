@@ -38,9 +38,9 @@ impl Workspace {
         let mut extra = Vec::new();
         for (name, text) in added {
             let clauses = alt.parse_text(name, text)?;
-            if let Some(item) = clauses.module.items.iter().find(|item| {
-                !matches!(item, Item::Clause(c) if c.body.is_none() && c.heads.len() == 1)
-            }) {
+            if let Some(item) = clauses.module.items.iter().find(
+                |item| !matches!(item, Item::Clause(c) if c.body.is_none() && c.heads.len() == 1),
+            ) {
                 return Err(Error::new(
                     Diagnostic::new(
                         Code::NotAFact,

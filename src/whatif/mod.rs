@@ -115,7 +115,7 @@ pub fn whatif(ws: &Workspace, scenario: &Scenario) -> Result<WhatIf, Error> {
             .any(|r| r.relation == fact.relation && r.values == fact.values);
         let left_out = fact
             .provenance
-            .is_some_and(|p| without.iter().any(|s| *s == p.source));
+            .is_some_and(|p| without.contains(&p.source));
         !retracted && !left_out
     };
     let text: String = added

@@ -42,7 +42,11 @@ fn group_text(out: &mut String, title: &str, g: &Group) {
     for r in &g.changed {
         let c = r.counts();
         let mut parts = Vec::new();
-        for (n, word) in [(c.lost, "lost"), (c.gained, "gained"), (c.changed, "changed")] {
+        for (n, word) in [
+            (c.lost, "lost"),
+            (c.gained, "gained"),
+            (c.changed, "changed"),
+        ] {
             if n > 0 {
                 parts.push(format!("{n} {word}"));
             }
@@ -86,7 +90,7 @@ pub fn render_text(w: &WhatIf) -> String {
     out.push('\n');
     group_text(&mut out, "base", &w.base);
     out.push_str(&format!(
-        "\ntotal: {}; the session is unchanged\n",
+        "\ntotal: {}; nothing loaded was changed\n",
         counts_text(w.totals())
     ));
     out

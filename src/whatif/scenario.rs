@@ -78,9 +78,7 @@ impl Scenario {
         let mut json = false;
         let mut rest = line.trim();
         while !rest.is_empty() {
-            let (flag, after) = rest
-                .split_once(char::is_whitespace)
-                .unwrap_or((rest, ""));
+            let (flag, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let after = after.trim_start();
             let (value, next) = match flag {
                 "--retract" | "--add" => fact(after).ok_or_else(|| {
