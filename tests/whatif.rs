@@ -283,6 +283,23 @@ fn dropping_the_better_graded_attestation_lowers_the_confidence() {
     );
 }
 
+#[test]
+fn leaving_out_an_origin_leaves_out_the_sources_that_relay_it() {
+    let ws = with_restating_report();
+    let by_origin = ask(
+        &ws,
+        &Scenario {
+            without: vec!["invented-origin-report".into()],
+            ..Scenario::default()
+        },
+    );
+    assert_eq!(
+        reported(&by_origin),
+        expected(&ws, &without_restating_report())
+    );
+    assert!(by_origin.totals().changed > 0);
+}
+
 /// The built-in data with the Sale arrest taken out of the JSON document.
 fn data_without_sale_arrest() -> Workspace {
     let mut docs = Vec::new();

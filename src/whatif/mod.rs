@@ -10,7 +10,8 @@
 //!
 //! A source is left out by leaving out its attestations only: a fact that
 //! another source (or the rule text) also attests survives, with the
-//! confidence its remaining attestations give it. A retracted fact loses
+//! confidence its remaining attestations give it. Naming the origin a
+//! source relays leaves out every loaded source that relays it. A retracted fact loses
 //! every attestation. An added fact is written, so it is ungraded (it counts
 //! as certain, as a fact typed in the session does). The workspace asked
 //! about is never changed: the question runs on a copy.
@@ -43,6 +44,7 @@ pub use render::{render_json, render_text};
 pub use scenario::Scenario;
 
 use crate::diag::{Code, Diagnostic, Span, did_you_mean};
+use crate::io::data::DataSet;
 use crate::provenance::target;
 use crate::session::{BaseFact, Error, Workspace};
 use crate::value::Value;
@@ -109,13 +111,14 @@ pub fn whatif(ws: &Workspace, scenario: &Scenario) -> Result<WhatIf, Error> {
         }
     }
     let without = &scenario.without;
+    let relays = relays(ws);
     let keep = |fact: BaseFact<'_>| {
         let retracted = retracted
             .iter()
             .any(|r| r.relation == fact.relation && r.values == fact.values);
-        let left_out = fact
-            .provenance
-            .is_some_and(|p| without.contains(&p.source));
+        let left_out = fact.provenance.is_some_and(|p| {
+            without.contains(&p.source) || without.iter().any(|s| s == relays.origin_of(&p.source))
+        });
         !retracted && !left_out
     };
     let text: String = added
@@ -142,13 +145,27 @@ pub(crate) fn datalog(relation: &str, values: &[Value]) -> String {
     format!("{relation}({})", args.join(", "))
 }
 
-/// The sources the workspace knows: its documents, and any other source
-/// its data facts cite.
-fn known_sources(ws: &Workspace) -> Vec<&str> {
-    let mut known: Vec<&str> = ws.documents().iter().map(|d| d.id.as_str()).collect();
-    for f in ws.facts() {
-        if !known.contains(&f.provenance.source.as_str()) {
-            known.push(&f.provenance.source);
+/// The workspace's documents, to follow what each relays
+/// ([`DataSet::origin_of`]).
+fn relays(ws: &Workspace) -> DataSet {
+    DataSet {
+        sources: ws.documents().to_vec(),
+        facts: Vec::new(),
+    }
+}
+
+/// The sources the workspace knows: its documents, any other source its
+/// data facts cite, and the origins its documents relay (leaving out an
+/// origin leaves out every source that relays it).
+fn known_sources(ws: &Workspace) -> Vec<String> {
+    let relays = relays(ws);
+    let mut known: Vec<String> = Vec::new();
+    let cited = ws.facts().iter().map(|f| f.provenance.source.as_str());
+    for id in ws.documents().iter().map(|d| d.id.as_str()).chain(cited) {
+        for name in [id, relays.origin_of(id)] {
+            if !known.iter().any(|k| k == name) {
+                known.push(name.to_string());
+            }
         }
     }
     known.sort_unstable();
@@ -161,7 +178,7 @@ fn check_sources(ws: &Workspace, scenario: &Scenario) -> Result<(), Error> {
     let known = known_sources(ws);
     let (line, ranges) = scenario.line();
     for ((flag, source), at) in scenario.parts().zip(&ranges) {
-        if flag != Flag::Without || known.contains(&source) {
+        if flag != Flag::Without || known.iter().any(|k| k == source) {
             continue;
         }
         let mut sources = ws.sources().clone();
@@ -172,10 +189,10 @@ fn check_sources(ws: &Workspace, scenario: &Scenario) -> Result<(), Error> {
             Some(Span::new(id, at.start, at.end)),
         )
         .with_help(format!(
-            "name a source the data cites (`:sources` lists them): {}",
+            "name a loaded source, or the origin one relays (`:sources` lists them): {}",
             known.join(", ")
         ));
-        d = match did_you_mean(source, known.iter().copied()) {
+        d = match did_you_mean(source, known.iter().map(String::as_str)) {
             Some(close) => d.with_label(format!("did you mean `{close}`?")),
             None => d.with_label("not a loaded source"),
         };
