@@ -520,7 +520,7 @@ fn every_error_is_located_coded_and_changes_nothing() {
                 ..Scenario::default()
             },
             "unknown-relation",
-            "did you mean `arrest`?",
+            "<whatif>:1:12",
         ),
         (
             Scenario {
@@ -528,7 +528,7 @@ fn every_error_is_located_coded_and_changes_nothing() {
                 ..Scenario::default()
             },
             "syntax",
-            "<retract>:1:",
+            "<whatif>:1:",
         ),
         (
             Scenario {
@@ -536,7 +536,7 @@ fn every_error_is_located_coded_and_changes_nothing() {
                 ..Scenario::default()
             },
             "type-mismatch",
-            "<add>:1:",
+            "<whatif>:1:",
         ),
         (
             Scenario {
@@ -544,7 +544,7 @@ fn every_error_is_located_coded_and_changes_nothing() {
                 ..Scenario::default()
             },
             "not-ground",
-            "<add>:1:4",
+            "<whatif>:1:8",
         ),
         (
             Scenario {
@@ -552,7 +552,7 @@ fn every_error_is_located_coded_and_changes_nothing() {
                 ..Scenario::default()
             },
             "not-a-base-fact",
-            "it is derived by the rules",
+            "^ it is derived by the rules",
         ),
         (
             Scenario {

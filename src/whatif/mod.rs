@@ -103,11 +103,15 @@ pub fn whatif(ws: &Workspace, scenario: &Scenario) -> Result<WhatIf, Error> {
     check_sources(ws, scenario)?;
     let mut retracted = Vec::new();
     let mut added = Vec::new();
-    for (flag, text) in scenario.parts() {
+    let (line, ranges) = scenario.line();
+    for ((flag, text), at) in scenario.parts().zip(ranges) {
+        let in_line = |e: Error, what: &str| into_line(e, what, &line, at.start, text);
         match flag {
             Flag::Without => {}
-            Flag::Retract => retracted.push(read_base_fact(ws, text)?),
-            Flag::Add => added.push(read_fact(ws, text, "add")?.0),
+            Flag::Retract => {
+                retracted.push(read_base_fact(ws, text).map_err(|e| in_line(e, "retract"))?)
+            }
+            Flag::Add => added.push(read_fact(ws, text, "add").map_err(|e| in_line(e, "add"))?.0),
         }
     }
     let without = &scenario.without;
@@ -202,6 +206,48 @@ fn check_sources(ws: &Workspace, scenario: &Scenario) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+/// Points the diagnostics about a fact's own text (read as `?- FACT.` in a
+/// text named `<what>`) at the fact where it stands in the scenario's line
+/// (`line`, the fact starting at byte `at`), so every error of a what-if
+/// shows the what-if as written.
+fn into_line(mut e: Error, what: &str, line: &str, at: usize, text: &str) -> Error {
+    let name = format!("<{what}>");
+    let atom = target::atom_text(text);
+    let Some(offset) = text.find(atom) else {
+        return e;
+    };
+    let query = |span: Span| e.sources.file(span.source).name == name;
+    let moved: Vec<bool> = e
+        .diagnostics
+        .0
+        .iter()
+        .flat_map(|d| d.span.iter().chain(d.secondary.iter().map(|(s, _)| s)))
+        .map(|s| query(*s))
+        .collect();
+    if !moved.contains(&true) {
+        return e;
+    }
+    let id = e.sources.add("<whatif>", line.to_string());
+    let mut moved = moved.into_iter();
+    let shift = |span: &mut Span, moved: bool| {
+        if moved {
+            // `?- ` precedes the fact in the text it was read as.
+            let start = (span.start as usize).saturating_sub(3) + at + offset;
+            let end = (span.end as usize).saturating_sub(3) + at + offset;
+            *span = Span::new(id, start.min(line.len()), end.min(line.len()));
+        }
+    };
+    for d in &mut e.diagnostics.0 {
+        if let Some(span) = &mut d.span {
+            shift(span, moved.next().unwrap_or(false));
+        }
+        for (span, _) in &mut d.secondary {
+            shift(span, moved.next().unwrap_or(false));
+        }
+    }
+    e
 }
 
 /// Reads a fact of the scenario as `:why` reads one: checked against the
