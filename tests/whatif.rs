@@ -571,6 +571,25 @@ fn every_error_is_located_coded_and_changes_nothing() {
 }
 
 #[test]
+fn the_evaluation_bounds_of_the_workspace_hold() {
+    // As the REPL opens it: recording rounds, so the interpreter evaluates
+    // (the compiled library counts no tuples).
+    let mut ws = Workspace::embedded().unwrap_or_else(|e| panic!("{}", e.render()));
+    ws.set_options(EvalOptions {
+        max_tuples: 10,
+        ..ws.options().clone()
+    });
+    let (codes, text) = error(
+        &ws,
+        Scenario {
+            retract: vec![SALE_ARREST.into()],
+            ..Scenario::default()
+        },
+    );
+    assert_eq!(codes, vec!["tuple-limit"], "{text}");
+}
+
+#[test]
 fn json_is_one_document_of_a_stable_shape() {
     let ws = with_restating_report();
     let answer = ask(
