@@ -1,7 +1,8 @@
 //! This module defines the REPL's analysis commands, each a thin shell over
 //! a library module: `:why` and `:whynot` (provenance), `:confidence`
 //! (answers with how far each can be trusted), `:timeline` and `:graph`
-//! (viz). They read the session and never change what it holds.
+//! (viz), and `:whatif` (what changes without a source or a fact, in
+//! `whatif.rs`). They read the session and never change what it holds.
 
 use crate::diag::Code;
 use std::io::{IsTerminal, Write};
