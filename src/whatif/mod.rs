@@ -120,9 +120,9 @@ pub fn whatif(ws: &Workspace, scenario: &Scenario) -> Result<WhatIf, Error> {
         let retracted = retracted
             .iter()
             .any(|r| r.relation == fact.relation && r.values == fact.values);
-        let left_out = fact.provenance.is_some_and(|p| {
-            without.contains(&p.source) || without.iter().any(|s| s == relays.origin_of(&p.source))
-        });
+        let left_out = fact
+            .provenance
+            .is_some_and(|p| relays_any(&relays, &p.source, without));
         !retracted && !left_out
     };
     let text: String = added
@@ -156,6 +156,23 @@ fn relays(ws: &Workspace) -> DataSet {
         sources: ws.documents().to_vec(),
         facts: Vec::new(),
     }
+}
+
+/// Whether `source`, or a source it relays (directly or through other
+/// relays, as [`DataSet::origin_of`] follows them), is one of `named`.
+fn relays_any(relays: &DataSet, source: &str, named: &[String]) -> bool {
+    let mut current = source;
+    // At most one step per loaded source, so a cycle of relays ends.
+    for _ in 0..=relays.sources.len() {
+        if named.iter().any(|n| n == current) {
+            return true;
+        }
+        match relays.source(current).and_then(|s| s.relays.as_deref()) {
+            Some(next) => current = next,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// The sources the workspace knows: its documents, any other source its
@@ -316,4 +333,48 @@ fn read_base_fact(ws: &Workspace, text: &str) -> Result<Read, Error> {
 /// `rel(_, _, _)`.
 fn query_of(relation: &str, arity: usize) -> String {
     format!("{relation}({})", vec!["_"; arity].join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::Grade;
+    use crate::io::data::SourceDoc;
+
+    fn doc(id: &str, relays: Option<&str>) -> SourceDoc {
+        SourceDoc {
+            id: id.to_string(),
+            title: String::new(),
+            publisher: String::new(),
+            date: None,
+            description: String::new(),
+            grade: Grade::parse("C2").expect("a grade"),
+            paragraphs: 1,
+            paragraph_counting: String::new(),
+            file: String::new(),
+            relays: relays.map(str::to_string),
+        }
+    }
+
+    /// Leaving out a source in the middle of a chain of relays leaves out
+    /// the sources that relay it, not the one it relays.
+    #[test]
+    fn a_relay_is_left_out_with_anything_it_relays() {
+        let set = DataSet {
+            sources: vec![
+                doc("news", Some("digest")),
+                doc("digest", Some("study")),
+                doc("loop-a", Some("loop-b")),
+                doc("loop-b", Some("loop-a")),
+            ],
+            facts: Vec::new(),
+        };
+        let named = |n: &str| vec![n.to_string()];
+        assert!(relays_any(&set, "news", &named("news")));
+        assert!(relays_any(&set, "news", &named("digest")));
+        assert!(relays_any(&set, "news", &named("study")));
+        assert!(!relays_any(&set, "digest", &named("news")));
+        assert!(!relays_any(&set, "loop-a", &named("news")));
+        assert!(relays_any(&set, "loop-a", &named("loop-b")));
+    }
 }
