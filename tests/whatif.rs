@@ -486,6 +486,43 @@ fn the_session_is_exactly_as_before() {
     );
 }
 
+/// What the REPL shows of its session.
+fn listings(repl: &mut sleuth::repl::Repl) -> String {
+    let mut out = Vec::new();
+    for command in [
+        ":relations",
+        ":rules",
+        ":sources",
+        ":confidence ?- recruitment_pipeline(C, T).",
+        "?- hot(P).",
+    ] {
+        repl.execute(command, &mut out).expect("runs");
+    }
+    String::from_utf8(out).expect("UTF-8")
+}
+
+#[test]
+fn the_repl_session_is_exactly_as_before() {
+    let mut repl = sleuth::repl::Repl::new(builtin());
+    let mut out = Vec::new();
+    repl.execute("watch(\"Tangier\").", &mut out)
+        .expect("added");
+    repl.execute("hot(P) :- recurring_hotspot(P), watch(P).", &mut out)
+        .expect("added");
+    let before = listings(&mut repl);
+    let generation = repl.workspace().generation();
+    for line in [
+        r#":whatif --without morocco-sahel-recruitment --retract watch("Tangier") --add watch("Sale")"#,
+        r#":whatif --retract arrest("sale-moroccan-1", "Sale", "2024-02") --format json"#,
+        ":whatif --without nobody",
+        ":whatif --retract hot(\"Tangier\")",
+    ] {
+        let _ = repl.execute(line, &mut out);
+        assert_eq!(repl.workspace().generation(), generation, "{line}");
+        assert_eq!(listings(&mut repl), before, "{line}");
+    }
+}
+
 /// The error of a scenario, after checking it changed nothing.
 fn error(ws: &Workspace, scenario: Scenario) -> (Vec<&'static str>, String) {
     let before = snapshot(ws);
