@@ -20,6 +20,7 @@
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
 //! - [`viz`]: the timeline, link charts and the HTML report.
+//! - [`whatif`]: what changes if a source, or a fact, were not loaded, or a fact were added.
 //! - [`memory`]: the binary's allocator (huge pages for the large tables).
 //! - [`progress`]: how long evaluations and loads report how they are going.
 #![deny(missing_docs)]
@@ -40,6 +41,7 @@ pub mod session;
 pub mod syntax;
 pub mod value;
 pub mod viz;
+pub mod whatif;
 
 pub use diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 pub use value::{Date, Type, Value};

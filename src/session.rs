@@ -23,10 +23,12 @@ mod evaluate;
 mod inputs;
 mod saved;
 mod schema;
+mod variant;
 
 pub use edit::{EntryKind, SessionEntry};
 pub use inputs::Inputs;
 pub use schema::{RuleSource, Schema};
+pub use variant::BaseFact;
 
 /// Why a workspace operation failed: diagnostics over the workspace's texts.
 #[derive(Clone, Debug)]

@@ -83,9 +83,16 @@ pub mod usage {
     /// no evaluation.
     pub const CONFLICTS: &str =
         "sleuth conflicts [--data P]... [--no-builtin-data] [--format text|json]";
+    /// `sleuth whatif`.
+    pub const WHATIF: &str = concat!(
+        "sleuth whatif ",
+        inputs_usage!(),
+        " [--without SOURCE]... [--retract FACT]... [--add FACT]... [--format text|json] ",
+        bounds_usage!()
+    );
     /// Every command's line, in the order `--help` lists them.
-    pub const ALL: [&str; 9] = [
-        REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS,
+    pub const ALL: [&str; 10] = [
+        REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS, WHATIF,
     ];
 }
 
@@ -211,6 +218,9 @@ pub enum Command {
     /// The one-page HTML report
     #[command(override_usage = usage::REPORT)]
     Report(ReportCommand),
+    /// What changes without a source, with facts retracted or added
+    #[command(override_usage = usage::WHATIF)]
+    Whatif(WhatifCommand),
     /// The single-valued fields the loaded sources give differently
     #[command(override_usage = usage::CONFLICTS)]
     Conflicts(ConflictsCommand),
@@ -441,6 +451,41 @@ pub struct ReportCommand {
     pub eval: EvalFlags,
 }
 
+/// `sleuth whatif`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct WhatifCommand {
+    /// Data and rules.
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Leave out every attestation of this source (repeatable); a fact another source attests stays
+    #[arg(long, value_name = "SOURCE")]
+    pub without: Vec<String>,
+    /// Leave out this base fact, every attestation of it (repeatable), e.g. 'arrest("x", "Sale", "2024-02")'
+    #[arg(long, value_name = "FACT")]
+    pub retract: Vec<String>,
+    /// Add this fact, ungraded (repeatable)
+    #[arg(long, value_name = "FACT")]
+    pub add: Vec<String>,
+    /// How the changes are printed
+    #[arg(long, value_name = "text|json", default_value = "text",
+          value_parser = PossibleValuesParser::new(["text", "json"]))]
+    pub format: String,
+    /// Evaluation flags.
+    #[command(flatten)]
+    pub eval: EvalFlags,
+}
+
+impl WhatifCommand {
+    /// The library's scenario.
+    pub fn scenario(&self) -> sleuth::whatif::Scenario {
+        sleuth::whatif::Scenario {
+            without: self.without.clone(),
+            retract: self.retract.clone(),
+            add: self.add.clone(),
+        }
+    }
+}
+
 /// A value out of a fixed list of names, mapped onto the library's type by
 /// its own parser (so each name means one thing, in one place).
 fn named<T: Clone + Send + Sync + 'static>(
@@ -591,6 +636,7 @@ mod tests {
             format!("timeline {inputs} {flags}"),
             format!("graph {inputs} {flags} p"),
             format!("report {inputs} {flags}"),
+            format!("whatif {inputs} {flags} --without s"),
         ] {
             let (got_inputs, got_eval) = match command(&line) {
                 Command::Repl { inputs, eval }
@@ -599,6 +645,7 @@ mod tests {
                 Command::Timeline(c) => (c.inputs, c.eval),
                 Command::Graph(c) => (c.inputs, c.eval),
                 Command::Report(c) => (c.inputs, c.eval),
+                Command::Whatif(c) => (c.inputs, c.eval),
                 other => panic!("{line}: {other:?}"),
             };
             assert_eq!(got_inputs, expected_inputs, "{line}");
@@ -647,6 +694,17 @@ mod tests {
         assert!(c.no_builtin_data);
         assert_eq!(c.format, Format::Json);
         assert!(parse("conflicts --format csv").is_err());
+        let Command::Whatif(w) =
+            command("whatif --without a --without b --retract f(1) --add g(2) --format json")
+        else {
+            panic!("not whatif");
+        };
+        let scenario = w.scenario();
+        assert_eq!(scenario.without, vec!["a", "b"]);
+        assert_eq!(scenario.retract, vec!["f(1)"]);
+        assert_eq!(scenario.add, vec!["g(2)"]);
+        assert_eq!(w.format, "json");
+        assert!(parse("whatif --format dot --without a").is_err());
     }
 
     #[test]
@@ -661,6 +719,7 @@ mod tests {
             "graph",
             "report",
             "conflicts",
+            "whatif",
         ] {
             let e = parse(&format!("{name} --help")).expect_err("help is an early exit");
             assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp, "{name}");

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod progress;
 pub mod repl;
 pub mod viz;
+pub mod whatif;
 
 use std::io::Write;
 use std::path::Path;

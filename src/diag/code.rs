@@ -181,6 +181,11 @@ codes! {
         "`:limits` lists the settings: timeout, max-memory, max-tuples";
     BadArgument = "bad-argument", "a command's argument that is not one it accepts",
         "`:help COMMAND` shows what it accepts";
+    // What-if questions.
+    UnknownSource = "unknown-source", "a what-if leaving out a source that is not loaded; with did-you-mean",
+        "`:sources` lists the loaded sources";
+    NotABaseFact = "not-a-base-fact", "a what-if retracting a fact that is not a base fact (derived, or not loaded)",
+        "retract a fact the data gives or the rules write; `:why` lists what a conclusion rests on";
     // Timelines and link charts.
     UnknownPlace = "unknown-place", "a timeline filter naming a place the data does not have; with did-you-mean",
         "name a place of the data";

@@ -67,7 +67,7 @@ mod fixpoint;
 mod follow_up;
 mod proof;
 mod render;
-mod target;
+pub(crate) mod target;
 mod whynot;
 
 pub use citations::Citation;

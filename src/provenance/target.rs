@@ -99,7 +99,7 @@ fn relocate(
 
 /// The text of the atom asked about: `R(...)`, `?- R(...).` and a final `.`
 /// are all accepted.
-fn atom_text(text: &str) -> &str {
+pub(crate) fn atom_text(text: &str) -> &str {
     let t = text.trim();
     let t = t.strip_prefix("?-").unwrap_or(t).trim();
     t.strip_suffix('.').unwrap_or(t).trim_end()

@@ -1,7 +1,8 @@
 //! This module defines the REPL's analysis commands, each a thin shell over
 //! a library module: `:why` and `:whynot` (provenance), `:confidence`
 //! (answers with how far each can be trusted), `:timeline` and `:graph`
-//! (viz). They read the session and never change what it holds.
+//! (viz), and `:whatif` (what changes without a source or a fact, in
+//! `whatif.rs`). They read the session and never change what it holds.
 
 use crate::diag::Code;
 use std::io::{IsTerminal, Write};
@@ -72,10 +73,21 @@ pub static ANALYSIS: &[Extension] = &[
         },
         run: graph,
     },
+    Extension {
+        spec: CommandSpec {
+            name: "whatif",
+            aliases: &[],
+            args: "[--without SOURCE]... [--retract FACT]... [--add FACT]... [--format text|json]",
+            summary: "what is lost, gained or changes in confidence without a source, with base facts retracted or facts added; the session is unchanged",
+            example: ":whatif --retract arrest(\"sale-moroccan-1\", \"Sale\", \"2024-02\")",
+            arg: ArgKind::Text,
+        },
+        run: super::whatif::run,
+    },
 ];
 
 /// A rejected command line, as a diagnostic over the session's texts.
-fn usage(repl: &Repl, code: Code, message: String, help: &str) -> ReplError {
+pub(super) fn usage(repl: &Repl, code: Code, message: String, help: &str) -> ReplError {
     ReplError::Rejected(session::Error {
         diagnostics: Diagnostic::new(code, message, None).with_help(help).into(),
         sources: repl.workspace().sources().clone(),

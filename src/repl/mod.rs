@@ -28,6 +28,7 @@ pub mod help;
 pub mod input;
 pub mod settings;
 pub mod show;
+mod whatif;
 
 use std::io::Write;
 use std::ops::Range;

@@ -60,7 +60,7 @@ impl Workspace {
 
     /// A fresh database for `program` with its facts and the data (plus
     /// `new_data`), evaluated.
-    fn evaluate_from_scratch(
+    pub(super) fn evaluate_from_scratch(
         &self,
         program: ir::Program,
         new_data: &[GroundFact],
