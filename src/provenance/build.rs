@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::ExplainOptions;
+use super::assumptions::Absences;
 use super::citations::Citations;
 use super::confidence::Confidence;
 use super::context::{Context, PlanKey};
@@ -44,6 +45,7 @@ pub(crate) struct Builder<'a, 'w> {
     pub opts: &'a ExplainOptions,
     nodes: Vec<Node>,
     memo: HashMap<RowId, Option<Rc<Derivation>>>,
+    absences: Absences,
 }
 
 /// The variables of a rule written outside aggregates, in order.
@@ -163,6 +165,7 @@ impl<'a, 'w> Builder<'a, 'w> {
             opts,
             nodes: Vec::new(),
             memo: HashMap::new(),
+            absences: Absences::default(),
         }
     }
 
@@ -307,10 +310,10 @@ impl<'a, 'w> Builder<'a, 'w> {
                         Term::Wildcard => None,
                     })
                     .collect();
-                let kind = NodeKind::Absent {
-                    relation: program.relations[a.rel].name.clone(),
-                    values,
-                };
+                let assumption = self
+                    .absences
+                    .assumption(program, self.cx.db, self.cites, a.rel, values);
+                let kind = NodeKind::Absent(assumption);
                 children.push(self.push(kind, None, Some(pos)));
             }
             Literal::Compare(c) => {

@@ -18,6 +18,8 @@
 //!   matched (one meaning of every literal, shared with evaluation).
 //! - `context`: the program, database, strata and compiled bodies.
 //! - `citations`: where base tuples come from.
+//! - `assumptions`: the absences a proof assumes (closed world), and
+//!   whether a conclusion rests on the absence of an event.
 //! - `fixpoint`: [`Confidences`], the confidence of every tuple.
 //! - `build`: [`Proof`]s, rebuilt on demand from the rounds the evaluator
 //!   recorded ([`EvalOptions::record_rounds`](crate::eval::EvalOptions)).
@@ -58,6 +60,7 @@
 #![allow(clippy::result_large_err)]
 
 mod answers;
+mod assumptions;
 mod build;
 mod citations;
 mod confidence;
@@ -70,6 +73,7 @@ mod render;
 mod target;
 mod whynot;
 
+pub use assumptions::{Assumption, SILENCE_MARK, query_rests_on_silence, rests_on_silence};
 pub use citations::Citation;
 pub use confidence::Confidence;
 pub use fixpoint::Confidences;

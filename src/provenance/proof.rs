@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use super::assumptions::Assumption;
 use super::citations::Citation;
 use super::confidence::Confidence;
 use crate::ir::{AggOp, CmpOp, RuleId};
@@ -93,13 +94,9 @@ pub enum NodeKind {
         /// Its origins.
         citations: Vec<Citation>,
     },
-    /// A negated body atom: no tuple matches it.
-    Absent {
-        /// The relation.
-        relation: String,
-        /// The atom's values; `None` for a wildcard.
-        values: Vec<Option<Value>>,
-    },
+    /// A negated body atom: no tuple matches it in what was loaded, which
+    /// the proof assumes (a closed-world assumption, not evidence).
+    Absent(Assumption),
     /// A comparison that holds.
     Comparison {
         /// The comparison as written.
@@ -255,6 +252,41 @@ impl Proof {
         self.nodes
             .iter()
             .any(|n| matches!(n.kind, NodeKind::Cut { .. } | NodeKind::Unexplained { .. }))
+    }
+
+    /// The assumptions of absence among a node's premises (those of the
+    /// rule instance a derived node stands for).
+    pub fn assumptions_of(&self, node: usize) -> Vec<&Assumption> {
+        self.nodes[node]
+            .children
+            .iter()
+            .filter_map(|&c| match &self.nodes[c].kind {
+                NodeKind::Absent(a) => Some(a),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every assumption of absence the proof relies on, in the order of the
+    /// tree, each once.
+    pub fn assumptions(&self) -> Vec<&Assumption> {
+        let mut out: Vec<&Assumption> = Vec::new();
+        for n in &self.nodes {
+            if let NodeKind::Absent(a) = &n.kind
+                && !out
+                    .iter()
+                    .any(|b| b.relation == a.relation && b.values == a.values)
+            {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// Whether the proof assumes the absence of an event: its conclusion
+    /// rests on silence in the loaded sources, not on a stated fact.
+    pub fn rests_on_silence(&self) -> bool {
+        self.assumptions().iter().any(|a| a.is_event())
     }
 
     /// Every citation of the proof's base facts, in the order of the tree.

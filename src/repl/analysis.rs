@@ -124,8 +124,14 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
     let answers = repl.workspace_mut().query(arg)?;
     let ws = repl.workspace();
     let confidences = provenance::answer_confidences(ws, arg, &answers)?;
+    // Answers that may rest on the absence of an event get a column that
+    // says so, apart from the confidence.
+    let silence = provenance::query_rests_on_silence(ws, arg)?;
     let mut columns = answers.columns.clone();
     columns.push("confidence".to_string());
+    if silence {
+        columns.push("assumption".to_string());
+    }
     let rows: Vec<Vec<crate::Value>> = answers
         .rows
         .iter()
@@ -133,6 +139,9 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
         .map(|(row, c)| {
             let mut row = row.clone();
             row.push(crate::Value::Symbol(c.to_string()));
+            if silence {
+                row.push(crate::Value::Symbol(provenance::SILENCE_MARK.to_string()));
+            }
             row
         })
         .collect();

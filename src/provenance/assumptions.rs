@@ -1,0 +1,274 @@
+//! This module defines the assumptions of absence behind a conclusion.
+//! Datalog reads a negated atom under a closed world: `!arrest(P, H, D)`
+//! holds when no such fact was loaded. An explanation keeps that apart from
+//! the evidence (ICD 203): each negated atom a proof relies on is an
+//! [`Assumption`] that names the relation, whether it records events or
+//! background knowledge (the table beside the schema,
+//! [`fact_kind`](crate::io::data::fact_kind)), and the loaded sources that
+//! were searched for it.
+//!
+//! A negated derived relation is an assumption about every relation it is
+//! computed from: it is about events when any of them records events
+//! (`!arrested_at_home_before(P, D)` rests on `arrest`), and background
+//! otherwise (`!theater_country(T, C)` rests on geography alone). A
+//! conclusion that relies on the absence of an event *rests on silence*:
+//! it must never read as a stated fact.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::citations::{Citation, Citations};
+use super::proof::absent_text;
+use crate::diag::{Diagnostics, SourceMap};
+use crate::eval::Database;
+use crate::io::data::{FactKind, fact_kind};
+use crate::ir::{self, Literal, RelId};
+use crate::session::{Error, Workspace};
+use crate::value::Value;
+use crate::{check, syntax};
+
+/// How an answer or a conclusion that rests on silence is marked beside
+/// its confidence.
+pub const SILENCE_MARK: &str = "assumes no recorded event";
+
+/// One negated atom a proof relies on: a closed-world assumption about what
+/// was loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assumption {
+    /// The negated relation.
+    pub relation: String,
+    /// The atom's values; `None` for a wildcard.
+    pub values: Vec<Option<Value>>,
+    /// Whether the absence is of an event or of background knowledge.
+    pub kind: FactKind,
+    /// The loaded sources that give facts of the relations the atom is
+    /// computed from (documents by id, rule files by name): those that
+    /// were searched and could have recorded it.
+    pub searched: Rc<Vec<String>>,
+}
+
+impl Assumption {
+    /// The negated atom without its `!`: `arrested_at_home_before("x", 2024-03)`.
+    pub fn atom(&self) -> String {
+        absent_text(&self.relation, &self.values)
+    }
+
+    /// Whether it assumes an event did not happen.
+    pub fn is_event(&self) -> bool {
+        self.kind == FactKind::Event
+    }
+
+    /// `assumes no record of R(...) in the loaded sources (event; searched: a, b)`.
+    pub fn sentence(&self) -> String {
+        format!(
+            "assumes no record of {} in the loaded sources ({})",
+            self.atom(),
+            self.scope()
+        )
+    }
+
+    /// `event; searched: a, b`: the kind of fact and the sources searched.
+    pub fn scope(&self) -> String {
+        if self.searched.is_empty() {
+            format!("{}; no loaded source gives it", self.kind.name())
+        } else {
+            format!(
+                "{}; searched: {}",
+                self.kind.name(),
+                self.searched.join(", ")
+            )
+        }
+    }
+}
+
+/// Every relation a relation is computed from, through positive and
+/// negated atoms and aggregates, itself included.
+fn dependency_cone(program: &ir::Program, rules_of: &[Vec<usize>], rel: RelId) -> Vec<RelId> {
+    let mut seen = vec![false; program.relations.len()];
+    let mut out = vec![rel];
+    seen[rel] = true;
+    let mut i = 0;
+    while i < out.len() {
+        let r = out[i];
+        i += 1;
+        for &rule in &rules_of[r] {
+            let mut reads = Vec::new();
+            body_reads(&program.rules[rule].body, &mut reads);
+            for (q, _) in reads {
+                if !seen[q] {
+                    seen[q] = true;
+                    out.push(q);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The relations a body reads, each with whether it is negated.
+fn body_reads(body: &[Literal], out: &mut Vec<(RelId, bool)>) {
+    for l in body {
+        match l {
+            Literal::Atom(a) => out.push((a.rel, false)),
+            Literal::Negated(a) => out.push((a.rel, true)),
+            Literal::Aggregate(ag) => body_reads(&ag.body, out),
+            _ => {}
+        }
+    }
+}
+
+fn rules_of(program: &ir::Program) -> Vec<Vec<usize>> {
+    let mut rules_of = vec![Vec::new(); program.relations.len()];
+    for (i, r) in program.rules.iter().enumerate() {
+        rules_of[r.head.rel].push(i);
+    }
+    rules_of
+}
+
+/// Whether a relation holds facts given rather than derived (no rule
+/// derives it, or some of its rows were given as facts).
+fn is_given(db: &Database, rules_of: &[Vec<usize>], rel: RelId) -> bool {
+    rules_of[rel].is_empty() || db.rels.get(rel).is_some_and(|r| r.base_rows > 0)
+}
+
+/// The relations given as facts that a relation is computed from.
+fn given_cone(
+    program: &ir::Program,
+    db: &Database,
+    rules_of: &[Vec<usize>],
+    rel: RelId,
+) -> Vec<RelId> {
+    dependency_cone(program, rules_of, rel)
+        .into_iter()
+        .filter(|&r| is_given(db, rules_of, r))
+        .collect()
+}
+
+fn kind_in(program: &ir::Program, db: &Database, rules_of: &[Vec<usize>], rel: RelId) -> FactKind {
+    let event = given_cone(program, db, rules_of, rel)
+        .into_iter()
+        .any(|r| fact_kind(&program.relations[r].name) == FactKind::Event);
+    if event {
+        FactKind::Event
+    } else {
+        FactKind::Background
+    }
+}
+
+/// What an absence of a relation's facts assumes, computed once per
+/// relation for the proofs of one explainer.
+#[derive(Default)]
+pub(crate) struct Absences {
+    memo: HashMap<RelId, (FactKind, Rc<Vec<String>>)>,
+}
+
+impl Absences {
+    /// The assumption a negated atom of `rel` with these values makes.
+    pub(crate) fn assumption(
+        &mut self,
+        program: &ir::Program,
+        db: &Database,
+        cites: &Citations,
+        rel: RelId,
+        values: Vec<Option<Value>>,
+    ) -> Assumption {
+        let (kind, searched) = self
+            .memo
+            .entry(rel)
+            .or_insert_with(|| {
+                let rules_of = rules_of(program);
+                let kind = kind_in(program, db, &rules_of, rel);
+                let cone = given_cone(program, db, &rules_of, rel);
+                (kind, Rc::new(searched_sources(db, cites, &cone)))
+            })
+            .clone();
+        Assumption {
+            relation: program.relations[rel].name.clone(),
+            values,
+            kind,
+            searched,
+        }
+    }
+}
+
+/// The sources that give facts of these relations, sorted and distinct.
+fn searched_sources(db: &Database, cites: &Citations, rels: &[RelId]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for &rel in rels {
+        for id in 0..db.len(rel) as u32 {
+            if !cites.is_base(rel, id) {
+                continue;
+            }
+            for c in cites.of(rel, id) {
+                let name = match c {
+                    Citation::Report { source, .. } => source,
+                    Citation::Rules { location } => match location.rsplit_once(':') {
+                        Some((file, _)) => file.to_string(),
+                        None => location,
+                    },
+                    Citation::Unrecorded => continue,
+                };
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether some rule behind a relation (its own or one of those it is
+/// computed from) negates a relation about events: its conclusions may rest
+/// on silence. It is read from the rules alone, so it may mark a tuple that
+/// also has a derivation without such an absence; `why` shows the proof.
+pub fn rests_on_silence(ws: &Workspace, rel: RelId) -> bool {
+    let program = ws.program();
+    let db = ws.database();
+    let rules_of = rules_of(program);
+    dependency_cone(program, &rules_of, rel)
+        .into_iter()
+        .flat_map(|r| rules_of[r].iter())
+        .any(|&rule| {
+            let mut reads = Vec::new();
+            body_reads(&program.rules[rule].body, &mut reads);
+            reads.into_iter().any(|(q, negated)| {
+                negated && kind_in(program, db, &rules_of, q) == FactKind::Event
+            })
+        })
+}
+
+/// Whether the answers of a query (its text holding the query alone) may
+/// rest on silence: the query negates a relation about events, or reads a
+/// relation that [rests on silence](rests_on_silence).
+pub fn query_rests_on_silence(ws: &Workspace, query: &str) -> Result<bool, Error> {
+    let mut sources = ws.sources().clone();
+    let decls = sources.add("<relations>", super::target::declarations(ws.program()));
+    let text = sources.add("<query>", query);
+    let fail = |d: Diagnostics, sources: &SourceMap| Error {
+        diagnostics: d,
+        sources: sources.clone(),
+    };
+    let modules = [
+        syntax::parse(&sources, decls).map_err(|d| fail(d, &sources))?,
+        syntax::parse(&sources, text).map_err(|d| fail(d, &sources))?,
+    ];
+    let checked = check::check(&sources, &modules).map_err(|d| fail(d, &sources))?;
+    let program = ws.program();
+    let db = ws.database();
+    let rules_of = rules_of(program);
+    let mut reads = Vec::new();
+    for q in &checked.queries {
+        body_reads(&checked.rules[q.rule].body, &mut reads);
+    }
+    Ok(reads.into_iter().any(|(r, negated)| {
+        let Some(rel) = program.relation_id(&checked.relations[r].name) else {
+            return false;
+        };
+        if negated {
+            kind_in(program, db, &rules_of, rel) == FactKind::Event
+        } else {
+            rests_on_silence(ws, rel)
+        }
+    }))
+}

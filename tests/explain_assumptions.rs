@@ -1,0 +1,289 @@
+//! Silence is not evidence: every negated atom a proof relies on is listed
+//! as an assumption about what was loaded, apart from the evidence, in
+//! text, JSON, DOT and the HTML report; a conclusion that rests on the
+//! absence of an event is marked wherever it prints with its confidence;
+//! a conclusion without negation carries neither.
+
+#[path = "viz/support.rs"]
+mod support;
+
+use serde_json::Value as Json;
+use sleuth::provenance::{self, ExplainOptions, Format, SILENCE_MARK};
+use sleuth::repl::Repl;
+use sleuth::session::Workspace;
+use sleuth::viz::{self, ReportOptions};
+
+const SOURCE: &str = "morocco-sahel-recruitment";
+const THEATER_ARREST: &str = r#"theater_arrest_without_home_record("almskad-moroccan-1")"#;
+const HOTSPOT: &str = r#"recurring_hotspot("Tangier")"#;
+const PIPELINE: &str = r#"recruitment_pipeline("Morocco", "Somalia")"#;
+
+fn workspace() -> Workspace {
+    Workspace::embedded().expect("the embedded library loads")
+}
+
+fn explain(ws: &Workspace, fact: &str, format: Format) -> String {
+    let proof = provenance::why(ws, fact, &ExplainOptions::default())
+        .unwrap_or_else(|e| panic!("{fact}: {e}"));
+    provenance::render(&proof, format)
+}
+
+/// The rule once called `undetected_until_theater` concluded that people
+/// went undetected at home from the mere absence of an earlier arrest in
+/// the one report loaded. Its explanation must say that it assumes it.
+#[test]
+fn renamed_theater_arrest_rule_explanation_carries_its_assumption() {
+    let ws = workspace();
+    let proof = provenance::why(&ws, THEATER_ARREST, &ExplainOptions::default()).expect("holds");
+    let assumed: Vec<String> = proof.assumptions().iter().map(|a| a.atom()).collect();
+    assert_eq!(
+        assumed,
+        [
+            r#"theater_country("Somalia", "Morocco")"#,
+            r#"arrested_at_home_before("almskad-moroccan-1", "2023-11")"#,
+        ]
+    );
+    assert!(proof.rests_on_silence());
+    let text = provenance::render(&proof, Format::Text);
+    assert!(
+        text.contains(&format!(
+            "  - assumes no record of arrested_at_home_before(\"almskad-moroccan-1\", \"2023-11\") in the loaded sources (event; searched: {SOURCE})\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "  - assumes no record of theater_country(\"Somalia\", \"Morocco\") in the loaded sources (background; searched: {SOURCE})\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{SILENCE_MARK}: this conclusion rests on the absence of an event in the loaded sources, not on a stated fact\n"
+        )),
+        "{text}"
+    );
+    // The assumptions come after the evidence and its citations.
+    assert!(text.find("cited:").expect("cited") < text.find("assumptions (").expect("listed"));
+    // The old name is gone from the library.
+    let e = provenance::why(
+        &ws,
+        r#"undetected_until_theater("almskad-moroccan-1")"#,
+        &ExplainOptions::default(),
+    )
+    .expect_err("no such relation");
+    assert!(
+        e.render().contains("undetected_until_theater"),
+        "{}",
+        e.render()
+    );
+}
+
+#[test]
+fn assumptions_in_json_name_the_atom_its_kind_and_the_sources_searched() {
+    let ws = workspace();
+    let json: Json =
+        serde_json::from_str(&explain(&ws, THEATER_ARREST, Format::Json)).expect("valid JSON");
+    assert_eq!(json["rests_on_silence"], true);
+    let all = json["assumptions"].as_array().expect("an array");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1]["relation"], "arrested_at_home_before");
+    assert_eq!(
+        all[1]["atom"],
+        r#"arrested_at_home_before("almskad-moroccan-1", "2023-11")"#
+    );
+    assert_eq!(all[1]["kind"], "event");
+    assert_eq!(all[1]["searched"], serde_json::json!([SOURCE]));
+    assert_eq!(all[0]["kind"], "background");
+    // The rule instance that relies on them carries them on its node.
+    let root = &json["proof"];
+    assert_eq!(root["kind"], "derived");
+    assert_eq!(root["assumptions"], json["assumptions"]);
+    let negations: Vec<&Json> = root["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .filter(|c| c["kind"] == "negation")
+        .collect();
+    assert_eq!(negations.len(), 2);
+    assert_eq!(negations[1]["assumption"]["kind"], "event");
+    assert_eq!(
+        negations[1]["assumption"]["searched"],
+        serde_json::json!([SOURCE])
+    );
+}
+
+#[test]
+fn assumptions_in_dot_are_notes_and_an_event_absence_is_filled_and_labelled() {
+    let ws = workspace();
+    let dot = explain(&ws, THEATER_ARREST, Format::Dot);
+    let event = dot
+        .lines()
+        .find(|l| l.contains("no fact arrested_at_home_before"))
+        .expect("the negation's node");
+    assert!(event.contains("shape=note"), "{event}");
+    assert!(event.contains("fillcolor="), "{event}");
+    assert!(
+        event.contains(&format!(
+            "assumed, not evidence (event; searched: {SOURCE})"
+        )),
+        "{event}"
+    );
+    let background = dot
+        .lines()
+        .find(|l| l.contains("no fact theater_country"))
+        .expect("the negation's node");
+    assert!(
+        background.contains("shape=note, style=dashed"),
+        "{background}"
+    );
+    assert!(!background.contains("fillcolor="), "{background}");
+    assert!(
+        dot.contains(&format!("  label=\"{SILENCE_MARK}:")),
+        "the graph says the conclusion rests on silence\n{dot}"
+    );
+}
+
+#[test]
+fn a_conclusion_without_negation_has_no_assumptions_and_no_mark() {
+    let ws = workspace();
+    let proof = provenance::why(&ws, HOTSPOT, &ExplainOptions::default()).expect("holds");
+    assert!(proof.assumptions().is_empty());
+    assert!(!proof.rests_on_silence());
+    let text = provenance::render(&proof, Format::Text);
+    assert!(!text.contains("assum"), "{text}");
+    assert!(!text.contains(SILENCE_MARK), "{text}");
+    let json: Json = serde_json::from_str(&provenance::render(&proof, Format::Json)).expect("JSON");
+    assert_eq!(json["assumptions"], serde_json::json!([]));
+    assert_eq!(json["rests_on_silence"], false);
+    assert!(json["proof"].get("assumptions").is_none());
+    let dot = provenance::render(&proof, Format::Dot);
+    assert!(!dot.contains("\n  label="), "{dot}");
+    assert!(!dot.contains("shape=note"), "{dot}");
+}
+
+/// Absences of geography (a theater with no area in the origin country)
+/// are listed, but do not make a conclusion rest on silence.
+#[test]
+fn a_background_absence_is_listed_without_the_mark() {
+    let ws = workspace();
+    let proof = provenance::why(&ws, PIPELINE, &ExplainOptions::default()).expect("holds");
+    let assumed = proof.assumptions();
+    assert!(!assumed.is_empty());
+    assert!(assumed.iter().all(|a| a.relation == "theater_country"));
+    assert!(assumed.iter().all(|a| !a.is_event()));
+    assert!(!proof.rests_on_silence());
+    let text = provenance::render(&proof, Format::Text);
+    assert!(text.contains("(background; searched:"), "{text}");
+    assert!(!text.contains(SILENCE_MARK), "{text}");
+}
+
+#[test]
+fn answers_with_confidence_are_marked_when_they_rest_on_silence() {
+    let mut repl = Repl::new(workspace());
+    let mut out = Vec::new();
+    repl.execute(
+        ":confidence ?- theater_arrest_without_home_record(P).",
+        &mut out,
+    )
+    .expect("answers");
+    let text = String::from_utf8(out).expect("UTF-8");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split_whitespace().collect();
+    assert_eq!(header, ["P", "confidence", "assumption"]);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("moroccan") || l.contains("syrian"))
+        .collect();
+    assert_eq!(rows.len(), 6, "{text}");
+    assert!(rows.iter().all(|r| r.ends_with(SILENCE_MARK)), "{text}");
+
+    let mut out = Vec::new();
+    repl.execute(":confidence ?- recurring_hotspot(P).", &mut out)
+        .expect("answers");
+    let text = String::from_utf8(out).expect("UTF-8");
+    assert!(!text.contains("assumption"), "{text}");
+    assert!(!text.contains(SILENCE_MARK), "{text}");
+}
+
+#[test]
+fn a_query_rests_on_silence_through_its_relations_or_its_own_negations() {
+    let ws = workspace();
+    let silent = |q: &str| provenance::query_rests_on_silence(&ws, q).expect("a valid query");
+    assert!(silent("?- theater_arrest_without_home_record(P)."));
+    assert!(silent(r#"?- senior_foreign_member(P, O)."#));
+    // The query's own negation of an event relation.
+    assert!(silent("?- nationality(P, C), !arrest(P, _, _)."));
+    // Negations of geography, directly or through the pipelines, do not.
+    assert!(!silent("?- recruitment_pipeline(C, T)."));
+    assert!(!silent("?- place_kind(P, K), !located_in(P, _)."));
+    assert!(!silent("?- recurring_hotspot(P)."));
+    // A bad query is an error, not an answer.
+    assert!(provenance::query_rests_on_silence(&ws, "?- nosuch(P).").is_err());
+}
+
+/// A relation outside the public schema has no classification, so its
+/// absence is not taken for granted: it counts as an event.
+#[test]
+fn an_unclassified_relation_counts_as_an_event() {
+    let mut repl = Repl::new(workspace());
+    let mut out = Vec::new();
+    repl.execute(
+        ".decl cleared(person: symbol)\ncleared(\"ofin-syrian-1\").\n.decl uncleared(person: symbol)\nuncleared(P) :- nationality(P, _), !cleared(P).",
+        &mut out,
+    )
+    .expect("the rules load");
+    let ws = repl.workspace();
+    let proof = provenance::why(
+        ws,
+        r#"uncleared("almskad-moroccan-1")"#,
+        &ExplainOptions::default(),
+    )
+    .expect("holds");
+    let assumed = proof.assumptions();
+    assert_eq!(assumed.len(), 1);
+    assert!(assumed[0].is_event());
+    assert!(proof.rests_on_silence());
+    // The fact typed in the session was searched too.
+    assert_eq!(assumed[0].searched.len(), 1, "{:?}", assumed[0].searched);
+}
+
+#[test]
+fn the_report_lists_assumptions_and_marks_rows_that_rest_on_silence() {
+    let ws = workspace();
+    let explain = viz::proof_explainer(&ws);
+    let options = ReportOptions {
+        explain: Some(&explain),
+        graphviz: false,
+        ..ReportOptions::default()
+    };
+    let html = viz::report_html(&ws, &options);
+    let doc = support::xml(&html);
+    let section = |id: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("section") && n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("a section `{id}`"))
+    };
+    let count = |id: &str, class: &str| {
+        section(id)
+            .descendants()
+            .filter(|n| n.attribute("class") == Some(class))
+            .count()
+    };
+    assert_eq!(count("theater_arrest_without_home_record", "silence"), 6);
+    assert_eq!(count("theater_arrest_without_home_record", "assumes"), 12);
+    assert_eq!(count("recurring_hotspot", "silence"), 0);
+    assert_eq!(count("recurring_hotspot", "assumes"), 0);
+    // Pipelines assume geography only: listed, not marked.
+    assert!(count("recruitment_pipeline", "assumes") > 0);
+    assert_eq!(count("recruitment_pipeline", "silence"), 0);
+    let heading: String = section("theater_arrest_without_home_record")
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        heading.contains("not evidence that they went undetected"),
+        "{heading}"
+    );
+}
