@@ -287,3 +287,77 @@ fn the_report_lists_assumptions_and_marks_rows_that_rest_on_silence() {
         "{heading}"
     );
 }
+
+/// The names negated in a rule's text (`!name(`), outside string literals.
+fn negated(rule: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_string = false;
+    let chars: Vec<char> = rule.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '"' {
+            in_string = !in_string;
+        }
+        if in_string || c != '!' {
+            continue;
+        }
+        let name: String = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_alphanumeric() || **c == '_')
+            .collect();
+        if !name.is_empty() && chars.get(i + 1 + name.len()) == Some(&'(') {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Every rule of the library that negates says in its comment which
+/// absence it assumes, with the kind the engine gives that absence: a rule
+/// that assumes an event did not happen cannot be described as resting on
+/// geography.
+#[test]
+fn every_negating_rule_of_the_library_says_what_absence_it_assumes() {
+    let ws = workspace();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("rules/ exists") {
+        let path = entry.expect("readable").path();
+        if path.extension().is_none_or(|e| e != "dl") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with("//") || line.starts_with('.') {
+                continue;
+            }
+            let names = negated(line);
+            if names.is_empty() {
+                continue;
+            }
+            let event = names.iter().any(|n| {
+                let rel = ws.program().relation_id(n).expect("declared");
+                provenance::absence_kind(&ws, rel) == sleuth::io::data::FactKind::Event
+            });
+            let expected = if event {
+                "// Assumes (event): "
+            } else {
+                "// Assumes (background): "
+            };
+            let comments: Vec<&str> = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| l.starts_with("//"))
+                .copied()
+                .collect();
+            assert!(
+                comments.iter().any(|c| c.starts_with(expected)),
+                "{}:{}: `{line}` needs a comment `{expected}...` above it",
+                path.display(),
+                i + 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} negating rules found");
+}

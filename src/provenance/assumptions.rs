@@ -218,6 +218,14 @@ fn searched_sources(db: &Database, cites: &Citations, rels: &[RelId]) -> Vec<Str
     out
 }
 
+/// What an absence of a relation's facts is about: events when the
+/// relation, or any relation given as facts it is computed from, records
+/// events; background otherwise.
+pub fn absence_kind(ws: &Workspace, rel: RelId) -> FactKind {
+    let program = ws.program();
+    kind_in(program, ws.database(), &rules_of(program), rel)
+}
+
 /// Whether some rule behind a relation (its own or one of those it is
 /// computed from) negates a relation about events: its conclusions may rest
 /// on silence. It is read from the rules alone, so it may mark a tuple that

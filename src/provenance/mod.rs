@@ -73,7 +73,9 @@ mod render;
 mod target;
 mod whynot;
 
-pub use assumptions::{Assumption, SILENCE_MARK, query_rests_on_silence, rests_on_silence};
+pub use assumptions::{
+    Assumption, SILENCE_MARK, absence_kind, query_rests_on_silence, rests_on_silence,
+};
 pub use citations::Citation;
 pub use confidence::Confidence;
 pub use fixpoint::Confidences;
