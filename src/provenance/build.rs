@@ -45,7 +45,7 @@ pub(crate) struct Builder<'a, 'w> {
     pub opts: &'a ExplainOptions,
     nodes: Vec<Node>,
     memo: HashMap<RowId, Option<Rc<Derivation>>>,
-    absences: Absences,
+    absences: &'a mut Absences,
 }
 
 /// The variables of a rule written outside aggregates, in order.
@@ -151,12 +151,15 @@ impl Visitor for Best<'_> {
 }
 
 impl<'a, 'w> Builder<'a, 'w> {
-    /// A builder; the confidences of the relations explained must be computed.
+    /// A builder; the confidences of the relations explained must be
+    /// computed. What absences assume is kept in `absences` for the next
+    /// proof of the same workspace state.
     pub(crate) fn new(
         cx: &'a mut Context<'w>,
         conf: &'a Confidences,
         cites: &'a Citations,
         opts: &'a ExplainOptions,
+        absences: &'a mut Absences,
     ) -> Self {
         Builder {
             cx,
@@ -165,7 +168,7 @@ impl<'a, 'w> Builder<'a, 'w> {
             opts,
             nodes: Vec::new(),
             memo: HashMap::new(),
-            absences: Absences::default(),
+            absences,
         }
     }
 

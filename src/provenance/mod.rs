@@ -91,6 +91,7 @@ use crate::ir::RelId;
 use crate::session::{Answers, Error, Workspace};
 use crate::value::Value;
 
+use assumptions::Absences;
 use citations::Citations;
 use context::Context;
 
@@ -137,6 +138,7 @@ pub struct Explainer<'w> {
     cx: Context<'w>,
     cites: Citations,
     conf: Confidences,
+    absences: Absences,
 }
 
 impl<'w> Explainer<'w> {
@@ -164,6 +166,7 @@ impl<'w> Explainer<'w> {
             cx,
             cites,
             conf,
+            absences: Absences::default(),
         }
     }
 
@@ -246,10 +249,14 @@ impl<'w> Explainer<'w> {
             ));
         }
         let Explainer {
-            cx, cites, conf, ..
+            cx,
+            cites,
+            conf,
+            absences,
+            ..
         } = self;
         conf.ensure(cx, cites, rel).map_err(|d| target.error(d))?;
-        build::Builder::new(cx, conf, cites, opts)
+        build::Builder::new(cx, conf, cites, opts, absences)
             .build((rel, id))
             .map_err(|d| target.error(d))
     }

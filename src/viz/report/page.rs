@@ -46,7 +46,7 @@ td.short, td.conf { white-space: nowrap; }
 .none { color: #777; font-style: italic; }
 .proof { font-family: monospace; font-size: 0.8em; margin-top: 0.3em; }
 .silence { display: block; color: #b35c00; font-size: 0.85em; font-style: italic; }
-.assumes { margin: 0.2em 0; color: #6b4a00; font-size: 0.85em; }
+.assumes { margin: 0.2em 0; color: #6b4a00; font-size: 0.85em; overflow-wrap: anywhere; }
 .pl { white-space: pre-wrap; overflow-wrap: anywhere; }
 figure { margin: 1em 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
