@@ -7,6 +7,7 @@
 //!        │
 //!        ├─ why ───▶ build: rule instances over the evaluated database, each
 //!        │           premise derived in an earlier round ──▶ Proof ──▶ render: text | json | dot
+//!        │           (negated premises: assumptions of absence, kept apart)
 //!        ├─ whynot ▶ each rule's body matched in written order: the closest miss ──▶ WhyNot
 //!        └─ confidence: fixpoint of max-over-derivations of min-over-premises
 //!                   of the premises' grades ──▶ Confidence ("likely (0.71)")
@@ -43,6 +44,13 @@
 //! assert_eq!(proof.confidence().to_string(), "likely (0.71)");
 //! assert_eq!(proof.cited_paragraphs()[0].1, vec![5, 6]);
 //! print!("{}", provenance::render(&proof, Format::Text));
+//!
+//! // A negated premise is an assumption about what was loaded, listed
+//! // apart from the evidence; this one assumes no earlier arrest at home.
+//! let fact = r#"theater_arrest_without_home_record("ofin-syrian-1")"#;
+//! let assumed = provenance::why(&ws, fact, &opts)?;
+//! assert!(assumed.rests_on_silence());
+//! assert_eq!(assumed.assumptions()[1].relation, "arrested_at_home_before");
 //!
 //! // `:whynot`
 //! let w = provenance::whynot(&ws, r#"recurring_hotspot("Casablanca")"#, &opts)?;

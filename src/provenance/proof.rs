@@ -3,7 +3,9 @@
 //! however deep, is walked by recursion). A derived tuple names the rule
 //! instance that derives it; a base tuple names where it comes from; the
 //! other body literals of a rule instance (negations, comparisons, tests,
-//! aggregates) are nodes too, so every premise of a step is shown.
+//! aggregates) are nodes too, so every premise of a step is shown. A
+//! negation's node is an [`Assumption`] of absence, which
+//! [`Proof::assumptions`] lists apart from the evidence.
 
 use std::fmt;
 
