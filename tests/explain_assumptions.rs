@@ -206,20 +206,80 @@ fn answers_with_confidence_are_marked_when_they_rest_on_silence() {
     assert!(!text.contains(SILENCE_MARK), "{text}");
 }
 
+/// For each answer of a query, whether it rests on silence.
+fn silent(ws: &mut Workspace, query: &str) -> Vec<(String, bool)> {
+    let answers = ws.query(query).expect("a valid query");
+    let marks = provenance::answers_resting_on_silence(ws, query, &answers).expect("marks");
+    answers
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .zip(marks)
+        .collect()
+}
+
 #[test]
 fn a_query_rests_on_silence_through_its_relations_or_its_own_negations() {
-    let ws = workspace();
-    let silent = |q: &str| provenance::query_rests_on_silence(&ws, q).expect("a valid query");
-    assert!(silent("?- theater_arrest_without_home_record(P)."));
-    assert!(silent(r#"?- senior_foreign_member(P, O)."#));
+    let mut ws = workspace();
+    let all = |ws: &mut Workspace, q: &str| silent(ws, q).into_iter().all(|(_, s)| s);
+    let none = |ws: &mut Workspace, q: &str| silent(ws, q).into_iter().all(|(_, s)| !s);
+    assert!(all(&mut ws, "?- theater_arrest_without_home_record(P)."));
+    assert!(all(&mut ws, "?- senior_foreign_member(P, O)."));
     // The query's own negation of an event relation.
-    assert!(silent("?- nationality(P, C), !arrest(P, _, _)."));
+    assert!(all(&mut ws, "?- nationality(P, C), !arrest(P, _, _)."));
     // Negations of geography, directly or through the pipelines, do not.
-    assert!(!silent("?- recruitment_pipeline(C, T)."));
-    assert!(!silent("?- place_kind(P, K), !located_in(P, _)."));
-    assert!(!silent("?- recurring_hotspot(P)."));
-    // A bad query is an error, not an answer.
-    assert!(provenance::query_rests_on_silence(&ws, "?- nosuch(P).").is_err());
+    assert!(none(&mut ws, "?- recruitment_pipeline(C, T)."));
+    assert!(none(&mut ws, "?- place_kind(P, K), !located_in(P, _)."));
+    assert!(none(&mut ws, "?- recurring_hotspot(P)."));
+    // Through an aggregate counting tuples that rest on silence.
+    assert!(all(
+        &mut ws,
+        "?- N = count : { theater_arrest_without_home_record(_) }."
+    ));
+    // Answers that do not come from the query are an error, not marks.
+    let answers = ws.query("?- recurring_hotspot(P).").expect("answers");
+    let e = provenance::answers_resting_on_silence(&ws, "?- operation(O, D).", &answers)
+        .expect_err("columns differ");
+    assert!(e.render().contains("answers-mismatch"), "{}", e.render());
+}
+
+/// A tuple derived both by a rule that assumes an absence of an event and
+/// by one that does not stands on the second: only the answers with no
+/// other derivation are marked.
+#[test]
+fn an_answer_with_a_derivation_free_of_assumed_events_is_not_marked() {
+    let mut repl = Repl::new(workspace());
+    let mut out = Vec::new();
+    repl.execute(
+        ".decl flagged(person: symbol)\nflagged(P) :- rank(P, \"senior\").\nflagged(P) :- nationality(P, _), !contact_with(P, _).",
+        &mut out,
+    )
+    .expect("the rules load");
+    let marks = silent(repl.workspace_mut(), "?- flagged(P).");
+    let seniors: Vec<&str> = marks
+        .iter()
+        .filter(|(_, s)| !s)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert_eq!(seniors, ["ofin-moroccan-1", "ofin-syrian-1"], "{marks:?}");
+    assert!(marks.iter().filter(|(_, s)| *s).count() >= 4, "{marks:?}");
+    let mut out = Vec::new();
+    repl.execute(":confidence ?- flagged(P).", &mut out)
+        .expect("answers");
+    let text = String::from_utf8(out).expect("UTF-8");
+    for line in text.lines().filter(|l| l.starts_with("ofin-")) {
+        assert!(!line.contains(SILENCE_MARK), "{text}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("almskad-") && l.ends_with(SILENCE_MARK)),
+        "{text}"
+    );
 }
 
 /// A relation outside the public schema has no classification, so its
@@ -360,4 +420,33 @@ fn every_negating_rule_of_the_library_says_what_absence_it_assumes() {
         }
     }
     assert!(checked >= 8, "only {checked} negating rules found");
+}
+
+/// The mark on an explanation is the conclusion's, not only the shown
+/// proof's: a tuple that also follows without an assumed event is not
+/// marked, and its proof says why when it shows the other derivation.
+#[test]
+fn an_explanation_is_marked_only_when_every_derivation_assumes_an_event() {
+    let mut repl = Repl::new(workspace());
+    let mut out = Vec::new();
+    repl.execute(
+        ".decl flagged(person: symbol)\nflagged(P) :- nationality(P, _), !contact_with(P, _).\nflagged(P) :- rank(P, \"senior\").",
+        &mut out,
+    )
+    .expect("the rules load");
+    let ws = repl.workspace();
+    let opts = ExplainOptions::default();
+    let senior = provenance::why(ws, r#"flagged("ofin-syrian-1")"#, &opts).expect("holds");
+    assert!(!senior.rests_on_silence());
+    let text = provenance::render(&senior, Format::Text);
+    assert!(!text.contains(SILENCE_MARK), "{text}");
+    // The proof shown is the first rule's, which assumes the absence.
+    assert!(senior.assumes_an_event());
+    assert!(
+        text.contains("the conclusion also follows from a derivation that assumes none"),
+        "{text}"
+    );
+    let other = provenance::why(ws, r#"flagged("almskad-moroccan-1")"#, &opts).expect("holds");
+    assert!(other.rests_on_silence());
+    assert!(other.assumes_an_event());
 }

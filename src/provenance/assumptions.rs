@@ -19,11 +19,11 @@ use std::rc::Rc;
 
 use super::citations::{Citation, Citations};
 use super::proof::absent_text;
-use crate::diag::{Diagnostics, SourceMap};
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::eval::Database;
 use crate::io::data::{FactKind, fact_kind};
 use crate::ir::{self, Literal, RelId};
-use crate::session::{Error, Workspace};
+use crate::session::{Answers, Error, Workspace};
 use crate::value::Value;
 use crate::{check, syntax};
 
@@ -226,30 +226,30 @@ pub fn absence_kind(ws: &Workspace, rel: RelId) -> FactKind {
     kind_in(program, ws.database(), &rules_of(program), rel)
 }
 
-/// Whether some rule behind a relation (its own or one of those it is
-/// computed from) negates a relation about events: its conclusions may rest
-/// on silence. It is read from the rules alone, so it may mark a tuple that
-/// also has a derivation without such an absence; `why` shows the proof.
-pub fn rests_on_silence(ws: &Workspace, rel: RelId) -> bool {
-    let program = ws.program();
-    let db = ws.database();
-    let rules_of = rules_of(program);
-    dependency_cone(program, &rules_of, rel)
-        .into_iter()
-        .flat_map(|r| rules_of[r].iter())
-        .any(|&rule| {
-            let mut reads = Vec::new();
-            body_reads(&program.rules[rule].body, &mut reads);
-            reads.into_iter().any(|(q, negated)| {
-                negated && kind_in(program, db, &rules_of, q) == FactKind::Event
-            })
-        })
+/// The kind of an absence of `rel`'s facts (see [`absence_kind`]).
+pub(crate) fn absence_kind_in(program: &ir::Program, db: &Database, rel: RelId) -> FactKind {
+    kind_in(program, db, &rules_of(program), rel)
 }
 
-/// Whether the answers of a query (its text holding the query alone) may
-/// rest on silence: the query negates a relation about events, or reads a
-/// relation that [rests on silence](rests_on_silence).
-pub fn query_rests_on_silence(ws: &Workspace, query: &str) -> Result<bool, Error> {
+/// Renames the relations of a body from one program to another.
+fn remap(body: &mut [Literal], map: &dyn Fn(RelId) -> Option<RelId>) -> Option<()> {
+    for l in body {
+        match l {
+            Literal::Atom(a) | Literal::Negated(a) => a.rel = map(a.rel)?,
+            Literal::Aggregate(ag) => remap(&mut ag.body, map)?,
+            _ => {}
+        }
+    }
+    Some(())
+}
+
+/// The rule of a query (its text holding the query alone), over the
+/// workspace's relations, with the variable of each answer column.
+pub(crate) fn query_rule(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+) -> Result<(ir::Rule, Vec<usize>), Error> {
     let mut sources = ws.sources().clone();
     let decls = sources.add("<relations>", super::target::declarations(ws.program()));
     let text = sources.add("<query>", query);
@@ -262,21 +262,45 @@ pub fn query_rests_on_silence(ws: &Workspace, query: &str) -> Result<bool, Error
         syntax::parse(&sources, text).map_err(|d| fail(d, &sources))?,
     ];
     let checked = check::check(&sources, &modules).map_err(|d| fail(d, &sources))?;
-    let program = ws.program();
-    let db = ws.database();
-    let rules_of = rules_of(program);
-    let mut reads = Vec::new();
-    for q in &checked.queries {
-        body_reads(&checked.rules[q.rule].body, &mut reads);
+    let plain = Diagnostic::new(
+        Code::PlainQueryOnly,
+        "what answers assume is given for a text holding one query and nothing else",
+        None,
+    )
+    .with_help("add the facts and rules to the session first, then ask the query on its own");
+    let ([q], [rule], []) = (
+        checked.queries.as_slice(),
+        checked.rules.as_slice(),
+        checked.facts.as_slice(),
+    ) else {
+        return Err(fail(plain.into(), &sources));
+    };
+    if q.columns != answers.columns {
+        return Err(fail(
+            Diagnostic::new(
+                Code::AnswersMismatch,
+                "the answers do not come from this query (their columns differ)",
+                Some(q.span),
+            )
+            .with_help("pass the query text the answers were computed from")
+            .into(),
+            &sources,
+        ));
     }
-    Ok(reads.into_iter().any(|(r, negated)| {
-        let Some(rel) = program.relation_id(&checked.relations[r].name) else {
-            return false;
-        };
-        if negated {
-            kind_in(program, db, &rules_of, rel) == FactKind::Event
-        } else {
-            rests_on_silence(ws, rel)
-        }
-    }))
+    let program = ws.program();
+    let mut rule = rule.clone();
+    let map = |r: RelId| program.relation_id(&checked.relations[r].name);
+    let columns: Option<Vec<usize>> = rule
+        .head
+        .args
+        .iter()
+        .map(|a| match a {
+            ir::Expr::Var(v) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    match (remap(&mut rule.body, &map), columns) {
+        (Some(()), Some(columns)) => Ok((rule, columns)),
+        _ => Err(fail(plain.into(), &sources)),
+    }
 }

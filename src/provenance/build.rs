@@ -276,9 +276,18 @@ impl<'a, 'w> Builder<'a, 'w> {
             // Explain the first premise first (the stack pops the last).
             work.extend(pending.into_iter().rev());
         }
+        // A whole proof that assumes no absence of an event grounds its
+        // conclusion; otherwise (or when parts are cut) the explainer asks
+        // whether another derivation does.
+        let grounded = !self.nodes.iter().any(|n| match &n.kind {
+            NodeKind::Absent(a) => a.is_event(),
+            NodeKind::Cut { .. } | NodeKind::Unexplained { .. } => true,
+            _ => false,
+        });
         Ok(Proof {
             nodes: self.nodes,
             strongest: self.opts.strongest,
+            grounded,
         })
     }
 

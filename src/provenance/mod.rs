@@ -19,8 +19,10 @@
 //!   matched (one meaning of every literal, shared with evaluation).
 //! - `context`: the program, database, strata and compiled bodies.
 //! - `citations`: where base tuples come from.
-//! - `assumptions`: the absences a proof assumes (closed world), and
-//!   whether a conclusion rests on the absence of an event.
+//! - `assumptions`: the absences a proof assumes (closed world), events
+//!   or background.
+//! - `silence`: which tuples and answers rest on the absence of an event
+//!   (no derivation free of one).
 //! - `fixpoint`: [`Confidences`], the confidence of every tuple.
 //! - `build`: [`Proof`]s, rebuilt on demand from the rounds the evaluator
 //!   recorded ([`EvalOptions::record_rounds`](crate::eval::EvalOptions)).
@@ -78,12 +80,11 @@ mod fixpoint;
 mod follow_up;
 mod proof;
 mod render;
+mod silence;
 mod target;
 mod whynot;
 
-pub use assumptions::{
-    Assumption, SILENCE_MARK, absence_kind, query_rests_on_silence, rests_on_silence,
-};
+pub use assumptions::{Assumption, SILENCE_MARK, absence_kind};
 pub use citations::Citation;
 pub use confidence::Confidence;
 pub use fixpoint::Confidences;
@@ -102,6 +103,7 @@ use crate::value::Value;
 use assumptions::Absences;
 use citations::Citations;
 use context::Context;
+use silence::Grounded;
 
 /// How explanations are built.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +149,7 @@ pub struct Explainer<'w> {
     cites: Citations,
     conf: Confidences,
     absences: Absences,
+    grounded: Grounded,
 }
 
 impl<'w> Explainer<'w> {
@@ -175,6 +178,7 @@ impl<'w> Explainer<'w> {
             cites,
             conf,
             absences: Absences::default(),
+            grounded: Grounded::default(),
         }
     }
 
@@ -261,12 +265,22 @@ impl<'w> Explainer<'w> {
             cites,
             conf,
             absences,
+            grounded,
             ..
         } = self;
         conf.ensure(cx, cites, rel).map_err(|d| target.error(d))?;
-        build::Builder::new(cx, conf, cites, opts, absences)
+        let mut proof = build::Builder::new(cx, conf, cites, opts, absences)
             .build((rel, id))
-            .map_err(|d| target.error(d))
+            .map_err(|d| target.error(d))?;
+        if !proof.grounded {
+            // This proof assumes an absence of an event; another derivation
+            // may not.
+            grounded
+                .ensure(cx, cites, rel)
+                .map_err(|d| target.error(d))?;
+            proof.grounded = grounded.is_grounded(rel, id);
+        }
+        Ok(proof)
     }
 
     /// Why a fact does not hold: for each rule that could derive it, the
@@ -307,6 +321,30 @@ impl<'w> Explainer<'w> {
     ) -> Result<Vec<Confidence>, Error> {
         answers::confidences(self, query, answers)
     }
+
+    /// For each answer of a query, whether it rests on silence: no binding
+    /// of the query's body that gives it is free of an assumed absence of
+    /// an event (through the query's own negations or the derivations of
+    /// the tuples it reads). `query` is the text the answers came from; it
+    /// must hold the query alone.
+    pub fn answers_resting_on_silence(
+        &mut self,
+        query: &str,
+        answers: &Answers,
+    ) -> Result<Vec<bool>, Error> {
+        let (rule, columns) = assumptions::query_rule(self.ws, query, answers)?;
+        silence::answers(self, &rule, &columns, answers).map_err(|d| silence::internal(self, d))
+    }
+}
+
+/// For each answer of a query (see [`Explainer::answers_resting_on_silence`]),
+/// whether it rests on silence.
+pub fn answers_resting_on_silence(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+) -> Result<Vec<bool>, Error> {
+    Explainer::new(ws).answers_resting_on_silence(query, answers)
 }
 
 /// Why a fact holds (see [`Explainer::why`]).

@@ -210,6 +210,9 @@ pub struct Proof {
     /// Whether the proof follows the derivation that gives the conclusion
     /// its confidence (otherwise it is the proof of least height).
     pub strongest: bool,
+    /// Whether the conclusion has a derivation that assumes no absence of
+    /// an event (this proof's or another); otherwise it rests on silence.
+    pub grounded: bool,
 }
 
 impl Proof {
@@ -285,9 +288,17 @@ impl Proof {
         out
     }
 
-    /// Whether the proof assumes the absence of an event: its conclusion
-    /// rests on silence in the loaded sources, not on a stated fact.
+    /// Whether the conclusion rests on silence: every derivation of it
+    /// assumes the absence of an event in the loaded sources, so it is not
+    /// a stated fact.
     pub fn rests_on_silence(&self) -> bool {
+        !self.grounded
+    }
+
+    /// Whether this proof assumes the absence of an event (the conclusion
+    /// may still have a derivation that does not: see
+    /// [`Proof::rests_on_silence`]).
+    pub fn assumes_an_event(&self) -> bool {
         self.assumptions().iter().any(|a| a.is_event())
     }
 

@@ -44,7 +44,7 @@ pub static ANALYSIS: &[Extension] = &[
             name: "confidence",
             aliases: &["conf"],
             args: "QUERY",
-            summary: "a query's answers with the confidence of each (ICD 203 words), in the :format; answers that may rest on the absence of an event get an assumption column",
+            summary: "a query's answers with the confidence of each (ICD 203 words), in the :format; an assumption column marks answers that rest on the absence of an event",
             example: ":confidence ?- recruitment_pipeline(C, T).",
             arg: ArgKind::Text,
         },
@@ -124,9 +124,10 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
     let answers = repl.workspace_mut().query(arg)?;
     let ws = repl.workspace();
     let confidences = provenance::answer_confidences(ws, arg, &answers)?;
-    // Answers that may rest on the absence of an event get a column that
-    // says so, apart from the confidence.
-    let silence = provenance::query_rests_on_silence(ws, arg)?;
+    // Answers that rest on the absence of an event are marked in a column
+    // of their own, apart from the confidence.
+    let silent = provenance::answers_resting_on_silence(ws, arg, &answers)?;
+    let silence = silent.iter().any(|&s| s);
     let mut columns = answers.columns.clone();
     columns.push("confidence".to_string());
     if silence {
@@ -136,11 +137,13 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
         .rows
         .iter()
         .zip(&confidences)
-        .map(|(row, c)| {
+        .zip(&silent)
+        .map(|((row, c), &silent)| {
             let mut row = row.clone();
             row.push(crate::Value::Symbol(c.to_string()));
             if silence {
-                row.push(crate::Value::Symbol(provenance::SILENCE_MARK.to_string()));
+                let mark = if silent { provenance::SILENCE_MARK } else { "" };
+                row.push(crate::Value::Symbol(mark.to_string()));
             }
             row
         })

@@ -3,8 +3,8 @@
 //! their rule's location, base facts their source paragraph and grade,
 //! comparisons are ellipses. A negation is an assumption, not evidence: a
 //! dashed note naming the sources searched, filled in orange when it is
-//! about an event, and a proof that rests on such an absence says so in the
-//! graph's label.
+//! about an event, and a conclusion that rests on such an absence says so
+//! in the graph's label.
 //!
 //! ```text
 //! sleuth explain --format dot 'recurring_hotspot("Tangier")' | dot -Tsvg > proof.svg

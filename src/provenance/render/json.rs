@@ -9,7 +9,8 @@
 //! Assumptions of absence are kept apart from the evidence: the head has an
 //! `assumptions` array (every negated atom the proof relies on, each with
 //! its `kind`, `event` or `background`, and the sources `searched`) and
-//! `rests_on_silence` (true when one of them is about an event); a
+//! `rests_on_silence` (true when every derivation of the conclusion
+//! assumes the absence of an event); a
 //! `derived` node whose rule instance negates an atom has its own
 //! `assumptions`, and each `negation` node its `assumption`.
 

@@ -210,6 +210,10 @@ pub(super) fn assumptions(proof: &Proof) -> String {
         out.push_str(&format!(
             "{SILENCE_MARK}: this conclusion rests on the absence of an event in the loaded sources, not on a stated fact\n"
         ));
+    } else if proof.assumes_an_event() {
+        out.push_str(
+            "note: this proof assumes the absence of an event, but the conclusion also follows from a derivation that assumes none\n",
+        );
     }
     out
 }
