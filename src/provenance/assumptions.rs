@@ -11,8 +11,11 @@
 //! computed from: it is about events when any of them records events
 //! (`!arrested_at_home_before(P, D)` rests on `arrest`), and background
 //! otherwise (`!theater_country(T, C)` rests on geography alone). A
-//! conclusion that relies on the absence of an event *rests on silence*:
-//! it must never read as a stated fact.
+//! conclusion every derivation of which assumes the absence of an event
+//! *rests on silence* (see `silence`): it must never read as a stated fact.
+//!
+//! Also here: the rule of a query read against the workspace's relations,
+//! for marking its answers.
 
 use std::collections::HashMap;
 use std::rc::Rc;
