@@ -450,3 +450,31 @@ fn an_explanation_is_marked_only_when_every_derivation_assumes_an_event() {
     assert!(other.rests_on_silence());
     assert!(other.assumes_an_event());
 }
+
+/// The chart labels each pipeline with its confidence; one that rests on
+/// silence carries the mark there too.
+#[test]
+fn a_pipeline_resting_on_silence_is_marked_on_the_chart() {
+    use sleuth::Value;
+    use sleuth::viz::RowExplanation;
+    let explain = |relation: &str, row: &[Value]| -> Option<RowExplanation> {
+        (relation == "recruitment_pipeline").then(|| RowExplanation {
+            confidence: "likely (0.71)".to_string(),
+            rests_on_silence: row[0].to_string() == "Spain",
+            ..RowExplanation::default()
+        })
+    };
+    let options = ReportOptions {
+        graphviz: false,
+        explain: Some(&explain),
+        ..ReportOptions::default()
+    };
+    let html = viz::report_html(&workspace(), &options);
+    assert!(
+        html.contains(&format!("Spain → Sahel: likely (0.71), {SILENCE_MARK}")),
+        "the Spanish pipeline's edge is marked"
+    );
+    assert!(html.contains("Morocco → Somalia: likely (0.71)<"));
+    // The edge's tooltip and label, and the row of the pipelines table.
+    assert_eq!(html.matches(SILENCE_MARK).count(), 3);
+}

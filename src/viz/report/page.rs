@@ -175,7 +175,13 @@ fn label_with_confidence(ws: &Workspace, chart: &mut Chart, options: &ReportOpti
     let mut confidence: HashMap<(String, String), String> = HashMap::new();
     for row in tuples(ws, "recruitment_pipeline", chart.columns.len()) {
         if let (Some(x), [from, to]) = (explain("recruitment_pipeline", &row), row.as_slice()) {
-            confidence.insert((from.to_string(), to.to_string()), x.confidence);
+            // A pipeline that rests on silence says so on its edge too.
+            let label = if x.rests_on_silence {
+                format!("{}, {}", x.confidence, crate::provenance::SILENCE_MARK)
+            } else {
+                x.confidence
+            };
+            confidence.insert((from.to_string(), to.to_string()), label);
         }
     }
     for edge in &mut chart.edges {
