@@ -32,7 +32,7 @@ fn explain(ws: &Workspace, fact: &str, format: Format) -> String {
 /// went undetected at home from the mere absence of an earlier arrest in
 /// the one report loaded. Its explanation must say that it assumes it.
 #[test]
-fn renamed_theater_arrest_rule_explanation_carries_its_assumption() {
+fn issue_12_undetected_until_theater_is_renamed_and_its_explanation_carries_its_assumption() {
     let ws = workspace();
     let proof = provenance::why(&ws, THEATER_ARREST, &ExplainOptions::default()).expect("holds");
     let assumed: Vec<String> = proof.assumptions().iter().map(|a| a.atom()).collect();
@@ -477,4 +477,25 @@ fn a_pipeline_resting_on_silence_is_marked_on_the_chart() {
     assert!(html.contains("Morocco → Somalia: likely (0.71)<"));
     // The edge's tooltip and label, and the row of the pipelines table.
     assert_eq!(html.matches(SILENCE_MARK).count(), 3);
+}
+
+/// Only a source of events could have recorded an event: a file that gives
+/// geography alone is not among the sources searched for an arrest, but is
+/// for an absence of geography.
+#[test]
+fn an_event_is_searched_for_only_in_sources_of_events() {
+    let mut repl = Repl::new(workspace());
+    let mut out = Vec::new();
+    repl.execute("located_in(\"Nowhere\", \"Morocco\").", &mut out)
+        .expect("a fact of geography loads");
+    let ws = repl.workspace();
+    let opts = ExplainOptions::default();
+    let proof = provenance::why(ws, THEATER_ARREST, &opts).expect("holds");
+    let assumed = proof.assumptions();
+    let background = &assumed[0];
+    let event = &assumed[1];
+    assert!(!background.is_event() && event.is_event());
+    assert_eq!(*event.searched, [SOURCE]);
+    assert_eq!(background.searched.len(), 2, "{:?}", background.searched);
+    assert!(background.searched.iter().any(|s| s.starts_with("<repl")));
 }

@@ -45,8 +45,9 @@ pub struct Assumption {
     /// Whether the absence is of an event or of background knowledge.
     pub kind: FactKind,
     /// The loaded sources that give facts of the relations the atom is
-    /// computed from (documents by id, rule files by name): those that
-    /// were searched and could have recorded it.
+    /// computed from (documents by id, rule files by name), of events only
+    /// when the atom is about events: those that were searched and could
+    /// have recorded it.
     pub searched: Rc<Vec<String>>,
 }
 
@@ -181,7 +182,14 @@ impl Absences {
             .or_insert_with(|| {
                 let rules_of = rules_of(program);
                 let kind = kind_in(program, db, &rules_of, rel);
-                let cone = given_cone(program, db, &rules_of, rel);
+                // Only a source of events could have recorded an event.
+                let cone: Vec<RelId> = given_cone(program, db, &rules_of, rel)
+                    .into_iter()
+                    .filter(|&r| {
+                        kind == FactKind::Background
+                            || fact_kind(&program.relations[r].name) == FactKind::Event
+                    })
+                    .collect();
                 (kind, Rc::new(searched_sources(db, cites, &cone)))
             })
             .clone();
