@@ -246,10 +246,10 @@ fn the_january_2024_operation_hit_four_places_more_than_either_2023_moroccan_ope
 }
 
 #[test]
-fn foreigners_in_somalia_went_undetected_until_they_reached_it() {
+fn foreigners_arrested_in_somalia_have_no_home_arrest_on_record() {
     let mut ws = workspace();
     assert_eq!(
-        ask(&mut ws, "?- undetected_until_theater(P)."),
+        ask(&mut ws, "?- theater_arrest_without_home_record(P)."),
         column(&[
             "almskad-moroccan-1",
             "almskad-moroccan-2",

@@ -153,7 +153,7 @@ fn the_relations_analysts_rely_on_exist_with_their_arity() {
         ("joint_operation", 3),
         ("cells_per_operation", 2),
         ("escalation", 2),
-        ("undetected_until_theater", 1),
+        ("theater_arrest_without_home_record", 1),
         ("senior_foreign_member", 2),
         ("source", 2),
         ("located_in", 2),

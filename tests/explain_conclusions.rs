@@ -21,7 +21,7 @@ const CONCLUSIONS: &[&str] = &[
     "places_per_operation",
     "cells_per_operation",
     "escalation",
-    "undetected_until_theater",
+    "theater_arrest_without_home_record",
     "senior_foreign_member",
     "cell_country",
     "cell_theater",

@@ -83,8 +83,8 @@ const CONCLUSIONS: &[(&str, &str, &[u32], &str)] = &[
         "likely (0.71)",
     ),
     (
-        "undetected_almskad",
-        r#"undetected_until_theater("almskad-moroccan-1")"#,
+        "theater_arrest_without_home_record_almskad",
+        r#"theater_arrest_without_home_record("almskad-moroccan-1")"#,
         &[9],
         "likely (0.57)",
     ),

@@ -130,7 +130,7 @@ fn the_report_holds_every_conclusion_as_a_table() {
             ["ofin-syrian-1", "Islamic State in Somalia"],
         ]
     );
-    assert_eq!(column("undetected_until_theater").len(), 6);
+    assert_eq!(column("theater_arrest_without_home_record").len(), 6);
     assert!(text(section(&doc, "multi_theater_fighter")).contains("None found."));
     // Column headers come from the rule library's declarations.
     let headers: Vec<String> = section(&doc, "hotspot_revisit")
@@ -240,6 +240,7 @@ fn an_explanation_provider_adds_why_and_confidence_columns() {
                 viz::escape_xml(&row[0].to_string())
             ),
             confidence: "likely <0.71>".to_string(),
+            ..RowExplanation::default()
         })
     };
     let options = ReportOptions {
@@ -376,6 +377,7 @@ fn defect_16_the_pipeline_chart_labels_each_pipeline_with_its_confidence() {
             } else {
                 "likely (0.71)".to_string()
             },
+            ..RowExplanation::default()
         })
     };
     let options = ReportOptions {

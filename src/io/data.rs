@@ -48,7 +48,9 @@ mod schema;
 pub use conflicts::{Conflict, ConflictValue, SINGLE_VALUED, SingleValued, conflicts_of};
 pub use dataset::{DataSet, GroundFact, Provenance, SourceDoc};
 pub use loader::DataLoader;
-pub use schema::{BASE_RELATIONS, BaseRelation, base_relation};
+pub use schema::{
+    BASE_RELATION_KINDS, BASE_RELATIONS, BaseRelation, FactKind, base_relation, fact_kind,
+};
 
 /// The data documents built into sleuth, as `(name, text)` pairs: what
 /// `sleuth` uses when no `--data` is given.

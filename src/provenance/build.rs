@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::ExplainOptions;
+use super::assumptions::Absences;
 use super::citations::Citations;
 use super::confidence::Confidence;
 use super::context::{Context, PlanKey};
@@ -44,6 +45,7 @@ pub(crate) struct Builder<'a, 'w> {
     pub opts: &'a ExplainOptions,
     nodes: Vec<Node>,
     memo: HashMap<RowId, Option<Rc<Derivation>>>,
+    absences: &'a mut Absences,
 }
 
 /// The variables of a rule written outside aggregates, in order.
@@ -149,12 +151,15 @@ impl Visitor for Best<'_> {
 }
 
 impl<'a, 'w> Builder<'a, 'w> {
-    /// A builder; the confidences of the relations explained must be computed.
+    /// A builder; the confidences of the relations explained must be
+    /// computed. What absences assume is kept in `absences` for the next
+    /// proof of the same workspace state.
     pub(crate) fn new(
         cx: &'a mut Context<'w>,
         conf: &'a Confidences,
         cites: &'a Citations,
         opts: &'a ExplainOptions,
+        absences: &'a mut Absences,
     ) -> Self {
         Builder {
             cx,
@@ -163,6 +168,7 @@ impl<'a, 'w> Builder<'a, 'w> {
             opts,
             nodes: Vec::new(),
             memo: HashMap::new(),
+            absences,
         }
     }
 
@@ -270,9 +276,18 @@ impl<'a, 'w> Builder<'a, 'w> {
             // Explain the first premise first (the stack pops the last).
             work.extend(pending.into_iter().rev());
         }
+        // A whole proof that assumes no absence of an event grounds its
+        // conclusion; otherwise (or when parts are cut) the explainer asks
+        // whether another derivation does.
+        let grounded = !self.nodes.iter().any(|n| match &n.kind {
+            NodeKind::Absent(a) => a.is_event(),
+            NodeKind::Cut { .. } | NodeKind::Unexplained { .. } => true,
+            _ => false,
+        });
         Ok(Proof {
             nodes: self.nodes,
             strongest: self.opts.strongest,
+            grounded,
         })
     }
 
@@ -307,10 +322,10 @@ impl<'a, 'w> Builder<'a, 'w> {
                         Term::Wildcard => None,
                     })
                     .collect();
-                let kind = NodeKind::Absent {
-                    relation: program.relations[a.rel].name.clone(),
-                    values,
-                };
+                let assumption = self
+                    .absences
+                    .assumption(program, self.cx.db, self.cites, a.rel, values);
+                let kind = NodeKind::Absent(assumption);
                 children.push(self.push(kind, None, Some(pos)));
             }
             Literal::Compare(c) => {

@@ -265,7 +265,7 @@ pub(crate) fn instance_confidence(conf: &dyn Fn(RelId, u32) -> u16, inst: &Insta
 
 /// The relations `rel` rests on through positive atoms (aggregate bodies
 /// included), `rel` first.
-fn cone(cx: &Context<'_>, rel: RelId) -> Vec<RelId> {
+pub(super) fn cone(cx: &Context<'_>, rel: RelId) -> Vec<RelId> {
     let mut seen = vec![false; cx.program.relations.len()];
     let mut out = vec![rel];
     seen[rel] = true;

@@ -7,6 +7,7 @@
 //!        │
 //!        ├─ why ───▶ build: rule instances over the evaluated database, each
 //!        │           premise derived in an earlier round ──▶ Proof ──▶ render: text | json | dot
+//!        │           (negated premises: assumptions of absence, kept apart)
 //!        ├─ whynot ▶ each rule's body matched in written order: the closest miss ──▶ WhyNot
 //!        └─ confidence: fixpoint of max-over-derivations of min-over-premises
 //!                   of the premises' grades ──▶ Confidence ("likely (0.71)")
@@ -18,6 +19,10 @@
 //!   matched (one meaning of every literal, shared with evaluation).
 //! - `context`: the program, database, strata and compiled bodies.
 //! - `citations`: where base tuples come from.
+//! - `assumptions`: the absences a proof assumes (closed world), events
+//!   or background.
+//! - `silence`: which tuples and answers rest on the absence of an event
+//!   (no derivation free of one).
 //! - `fixpoint`: [`Confidences`], the confidence of every tuple.
 //! - `build`: [`Proof`]s, rebuilt on demand from the rounds the evaluator
 //!   recorded ([`EvalOptions::record_rounds`](crate::eval::EvalOptions)).
@@ -42,6 +47,13 @@
 //! assert_eq!(proof.cited_paragraphs()[0].1, vec![5, 6]);
 //! print!("{}", provenance::render(&proof, Format::Text));
 //!
+//! // A negated premise is an assumption about what was loaded, listed
+//! // apart from the evidence; this one assumes no earlier arrest at home.
+//! let fact = r#"theater_arrest_without_home_record("ofin-syrian-1")"#;
+//! let assumed = provenance::why(&ws, fact, &opts)?;
+//! assert!(assumed.rests_on_silence());
+//! assert_eq!(assumed.assumptions()[1].relation, "arrested_at_home_before");
+//!
 //! // `:whynot`
 //! let w = provenance::whynot(&ws, r#"recurring_hotspot("Casablanca")"#, &opts)?;
 //! print!("{}", provenance::render_whynot(&w, Format::Text));
@@ -58,6 +70,7 @@
 #![allow(clippy::result_large_err)]
 
 mod answers;
+mod assumptions;
 mod build;
 mod citations;
 mod confidence;
@@ -67,9 +80,11 @@ mod fixpoint;
 mod follow_up;
 mod proof;
 mod render;
+mod silence;
 pub(crate) mod target;
 mod whynot;
 
+pub use assumptions::{Assumption, SILENCE_MARK, absence_kind};
 pub use citations::Citation;
 pub use confidence::Confidence;
 pub use fixpoint::Confidences;
@@ -85,8 +100,10 @@ use crate::ir::RelId;
 use crate::session::{Answers, Error, Workspace};
 use crate::value::Value;
 
+use assumptions::Absences;
 use citations::Citations;
 use context::Context;
+use silence::Grounded;
 
 /// How explanations are built.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +148,8 @@ pub struct Explainer<'w> {
     cx: Context<'w>,
     cites: Citations,
     conf: Confidences,
+    absences: Absences,
+    grounded: Grounded,
 }
 
 impl<'w> Explainer<'w> {
@@ -158,6 +177,8 @@ impl<'w> Explainer<'w> {
             cx,
             cites,
             conf,
+            absences: Absences::default(),
+            grounded: Grounded::default(),
         }
     }
 
@@ -240,12 +261,26 @@ impl<'w> Explainer<'w> {
             ));
         }
         let Explainer {
-            cx, cites, conf, ..
+            cx,
+            cites,
+            conf,
+            absences,
+            grounded,
+            ..
         } = self;
         conf.ensure(cx, cites, rel).map_err(|d| target.error(d))?;
-        build::Builder::new(cx, conf, cites, opts)
+        let mut proof = build::Builder::new(cx, conf, cites, opts, absences)
             .build((rel, id))
-            .map_err(|d| target.error(d))
+            .map_err(|d| target.error(d))?;
+        if !proof.grounded {
+            // This proof assumes an absence of an event; another derivation
+            // may not.
+            grounded
+                .ensure(cx, cites, rel)
+                .map_err(|d| target.error(d))?;
+            proof.grounded = grounded.is_grounded(rel, id);
+        }
+        Ok(proof)
     }
 
     /// Why a fact does not hold: for each rule that could derive it, the
@@ -286,6 +321,30 @@ impl<'w> Explainer<'w> {
     ) -> Result<Vec<Confidence>, Error> {
         answers::confidences(self, query, answers)
     }
+
+    /// For each answer of a query, whether it rests on silence: no binding
+    /// of the query's body that gives it is free of an assumed absence of
+    /// an event (through the query's own negations or the derivations of
+    /// the tuples it reads). `query` is the text the answers came from; it
+    /// must hold the query alone.
+    pub fn answers_resting_on_silence(
+        &mut self,
+        query: &str,
+        answers: &Answers,
+    ) -> Result<Vec<bool>, Error> {
+        let (rule, columns) = assumptions::query_rule(self.ws, query, answers)?;
+        silence::answers(self, &rule, &columns, answers).map_err(|d| silence::internal(self, d))
+    }
+}
+
+/// For each answer of a query (see [`Explainer::answers_resting_on_silence`]),
+/// whether it rests on silence.
+pub fn answers_resting_on_silence(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+) -> Result<Vec<bool>, Error> {
+    Explainer::new(ws).answers_resting_on_silence(query, answers)
 }
 
 /// Why a fact holds (see [`Explainer::why`]).

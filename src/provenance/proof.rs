@@ -3,10 +3,13 @@
 //! however deep, is walked by recursion). A derived tuple names the rule
 //! instance that derives it; a base tuple names where it comes from; the
 //! other body literals of a rule instance (negations, comparisons, tests,
-//! aggregates) are nodes too, so every premise of a step is shown.
+//! aggregates) are nodes too, so every premise of a step is shown. A
+//! negation's node is an [`Assumption`] of absence, which
+//! [`Proof::assumptions`] lists apart from the evidence.
 
 use std::fmt;
 
+use super::assumptions::Assumption;
 use super::citations::Citation;
 use super::confidence::Confidence;
 use crate::ir::{AggOp, CmpOp, RuleId};
@@ -93,13 +96,9 @@ pub enum NodeKind {
         /// Its origins.
         citations: Vec<Citation>,
     },
-    /// A negated body atom: no tuple matches it.
-    Absent {
-        /// The relation.
-        relation: String,
-        /// The atom's values; `None` for a wildcard.
-        values: Vec<Option<Value>>,
-    },
+    /// A negated body atom: no tuple matches it in what was loaded, which
+    /// the proof assumes (a closed-world assumption, not evidence).
+    Absent(Assumption),
     /// A comparison that holds.
     Comparison {
         /// The comparison as written.
@@ -211,6 +210,9 @@ pub struct Proof {
     /// Whether the proof follows the derivation that gives the conclusion
     /// its confidence (otherwise it is the proof of least height).
     pub strongest: bool,
+    /// Whether the conclusion has a derivation that assumes no absence of
+    /// an event (this proof's or another); otherwise it rests on silence.
+    pub grounded: bool,
 }
 
 impl Proof {
@@ -255,6 +257,49 @@ impl Proof {
         self.nodes
             .iter()
             .any(|n| matches!(n.kind, NodeKind::Cut { .. } | NodeKind::Unexplained { .. }))
+    }
+
+    /// The assumptions of absence among a node's premises (those of the
+    /// rule instance a derived node stands for).
+    pub fn assumptions_of(&self, node: usize) -> Vec<&Assumption> {
+        self.nodes[node]
+            .children
+            .iter()
+            .filter_map(|&c| match &self.nodes[c].kind {
+                NodeKind::Absent(a) => Some(a),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every assumption of absence the proof relies on, in the order of the
+    /// tree, each once.
+    pub fn assumptions(&self) -> Vec<&Assumption> {
+        let mut out: Vec<&Assumption> = Vec::new();
+        for n in &self.nodes {
+            if let NodeKind::Absent(a) = &n.kind
+                && !out
+                    .iter()
+                    .any(|b| b.relation == a.relation && b.values == a.values)
+            {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// Whether the conclusion rests on silence: every derivation of it
+    /// assumes the absence of an event in the loaded sources, so it is not
+    /// a stated fact.
+    pub fn rests_on_silence(&self) -> bool {
+        !self.grounded
+    }
+
+    /// Whether this proof assumes the absence of an event (the conclusion
+    /// may still have a derivation that does not: see
+    /// [`Proof::rests_on_silence`]).
+    pub fn assumes_an_event(&self) -> bool {
+        self.assumptions().iter().any(|a| a.is_event())
     }
 
     /// Every citation of the proof's base facts, in the order of the tree.

@@ -23,7 +23,7 @@ pub static ANALYSIS: &[Extension] = &[
             name: "why",
             aliases: &["explain"],
             args: "FACT",
-            summary: "why a fact holds: the proof down to the report's paragraphs, with its confidence",
+            summary: "why a fact holds: the proof down to the report's paragraphs, with its confidence, then the absences it assumes, apart from the evidence",
             example: ":why recurring_hotspot(\"Tangier\")",
             arg: ArgKind::Relation,
         },
@@ -45,7 +45,7 @@ pub static ANALYSIS: &[Extension] = &[
             name: "confidence",
             aliases: &["conf"],
             args: "QUERY",
-            summary: "a query's answers with the confidence of each (ICD 203 words), in the :format",
+            summary: "a query's answers with the confidence of each (ICD 203 words), in the :format; an assumption column marks answers that rest on the absence of an event",
             example: ":confidence ?- recruitment_pipeline(C, T).",
             arg: ArgKind::Text,
         },
@@ -136,15 +136,27 @@ fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), Rep
     let answers = repl.workspace_mut().query(arg)?;
     let ws = repl.workspace();
     let confidences = provenance::answer_confidences(ws, arg, &answers)?;
+    // Answers that rest on the absence of an event are marked in a column
+    // of their own, apart from the confidence.
+    let silent = provenance::answers_resting_on_silence(ws, arg, &answers)?;
+    let silence = silent.iter().any(|&s| s);
     let mut columns = answers.columns.clone();
     columns.push("confidence".to_string());
+    if silence {
+        columns.push("assumption".to_string());
+    }
     let rows: Vec<Vec<crate::Value>> = answers
         .rows
         .iter()
         .zip(&confidences)
-        .map(|(row, c)| {
+        .zip(&silent)
+        .map(|((row, c), &silent)| {
             let mut row = row.clone();
             row.push(crate::Value::Symbol(c.to_string()));
+            if silence {
+                let mark = if silent { provenance::SILENCE_MARK } else { "" };
+                row.push(crate::Value::Symbol(mark.to_string()));
+            }
             row
         })
         .collect();

@@ -24,6 +24,11 @@ Names in argument positions are variables; symbols and dates are quoted.
 Aggregates: count, sum X, min X, max X : { body }. Functors: cat, strlen,
 substr, to_number, to_string, add_months, months_between (whole months),
 year, month; contains(sub, s).
+
+Silence is not evidence: `!R(...)` holds when no such fact was loaded. :why
+lists each absence a proof relies on as an assumption (event or background,
+with the sources searched), and marks a conclusion that rests on the absence
+of an event \"assumes no recorded event\"; so does :confidence.
 ";
 
 const KEYS: &str = "\
@@ -149,6 +154,17 @@ mod tests {
                 spec.summary
             );
         }
+    }
+
+    /// The help says what `!` assumes, with the mark answers carry.
+    #[test]
+    fn help_explains_assumptions_of_absence_and_their_mark() {
+        let help = full().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(help.contains("Silence is not evidence"), "{help}");
+        assert!(
+            help.contains(&format!("\"{}\"", crate::provenance::SILENCE_MARK)),
+            "{help}"
+        );
     }
 
     #[test]

@@ -230,7 +230,8 @@ fn check_derived(
                 weakest = lower(weakest, child.confidence);
                 seen_atoms.push(pos);
             }
-            (Literal::Negated(a), NodeKind::Absent { relation, values }) => {
+            (Literal::Negated(a), NodeKind::Absent(assumed)) => {
+                let (relation, values) = (&assumed.relation, &assumed.values);
                 assert_eq!(
                     &program.relations[a.rel].name, relation,
                     "{at}: negation {pos}"

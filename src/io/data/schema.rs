@@ -45,3 +45,107 @@ pub fn base_relation(name: &str) -> Option<&'static [(&'static str, Type)]> {
         .find(|(n, _)| *n == name)
         .map(|(_, cols)| *cols)
 }
+
+/// What kind of fact a base relation records, for reading an absence of it.
+/// A proof that relies on a negated atom assumes the loaded sources hold
+/// every fact of its relation that matters (a closed-world assumption).
+/// That is a fair reading of background knowledge the data gives in full for
+/// what it names, but not of events: a source that does not report an
+/// arrest is not evidence that there was none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactKind {
+    /// Something that happened or was reported about people, cells,
+    /// organisations or operations (arrests, operations, memberships,
+    /// contacts, travel, nationality): a source may simply not mention it.
+    Event,
+    /// Background knowledge (geography, kinds of places, theater areas, the
+    /// identity of organisations and sources).
+    Background,
+}
+
+impl FactKind {
+    /// `event` or `background`, as explanations write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FactKind::Event => "event",
+            FactKind::Background => "background",
+        }
+    }
+}
+
+use FactKind::{Background, Event};
+
+/// The kind of every base relation: the one table that says which absences
+/// are assumptions about events.
+pub const BASE_RELATION_KINDS: &[(&str, FactKind)] = &[
+    ("source", Background),
+    ("place_kind", Background),
+    ("located_in", Background),
+    ("theater", Background),
+    ("theater_area", Background),
+    ("organisation", Background),
+    // Where an organisation operates is reported activity, not geography.
+    ("org_theater", Event),
+    ("branch_of", Background),
+    ("operation", Event),
+    ("conducted_by", Event),
+    ("cell", Event),
+    ("dismantled", Event),
+    ("cell_activity", Event),
+    ("cell_target", Event),
+    ("seized", Event),
+    // What the sources say about a person is reported, like an event.
+    ("nationality", Event),
+    ("arrest", Event),
+    ("member_of", Event),
+    ("rank", Event),
+    ("travel_intent", Event),
+    ("contact_with", Event),
+    ("fighter_flow", Event),
+];
+
+/// The kind of a relation given as facts. Relations outside the public
+/// schema (declared by an analyst's own rules) count as events: without a
+/// classification, an absence is not taken for granted.
+pub fn fact_kind(relation: &str) -> FactKind {
+    BASE_RELATION_KINDS
+        .iter()
+        .find(|(n, _)| *n == relation)
+        .map_or(Event, |(_, k)| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A base relation added to the schema without a kind would silently
+    /// count as an event; the table must name every one, once.
+    #[test]
+    fn every_base_relation_has_exactly_one_kind() {
+        for (name, _) in BASE_RELATIONS {
+            let n = BASE_RELATION_KINDS
+                .iter()
+                .filter(|(k, _)| k == name)
+                .count();
+            assert_eq!(
+                n, 1,
+                "{name} is classified {n} times in BASE_RELATION_KINDS"
+            );
+        }
+        for (name, _) in BASE_RELATION_KINDS {
+            assert!(
+                base_relation(name).is_some(),
+                "{name} is classified but is not a base relation"
+            );
+        }
+    }
+
+    #[test]
+    fn geography_is_background_and_arrests_are_events() {
+        assert_eq!(fact_kind("located_in"), FactKind::Background);
+        assert_eq!(fact_kind("theater_area"), FactKind::Background);
+        assert_eq!(fact_kind("arrest"), FactKind::Event);
+        assert_eq!(fact_kind("member_of"), FactKind::Event);
+        assert_eq!(fact_kind("my_own_relation"), FactKind::Event);
+    }
+}

@@ -1,12 +1,16 @@
 //! This module defines the Graphviz form of a proof: one node per proof
 //! node, edges from each conclusion to its premises. Derived tuples name
 //! their rule's location, base facts their source paragraph and grade,
-//! negations are dashed and comparisons are ellipses.
+//! comparisons are ellipses. A negation is an assumption, not evidence: a
+//! dashed note naming the sources searched, filled in orange when it is
+//! about an event, and a conclusion that rests on such an absence says so
+//! in the graph's label.
 //!
 //! ```text
 //! sleuth explain --format dot 'recurring_hotspot("Tangier")' | dot -Tsvg > proof.svg
 //! ```
 
+use crate::provenance::assumptions::SILENCE_MARK;
 use crate::provenance::citations::Citation;
 use crate::provenance::proof::{NodeKind, Proof};
 
@@ -44,7 +48,14 @@ pub fn render_dot(proof: &Proof) -> String {
                 }
                 attrs.push_str(", style=\"rounded,filled\", fillcolor=\"#eef3fb\"");
             }
-            NodeKind::Absent { .. } => attrs.push_str(", style=dashed"),
+            NodeKind::Absent(a) => {
+                label.push(escape(&format!("assumed, not evidence ({})", a.scope())));
+                attrs.push_str(if a.is_event() {
+                    ", shape=note, style=\"dashed,filled\", fillcolor=\"#fdecd2\", color=\"#b35c00\""
+                } else {
+                    ", shape=note, style=dashed"
+                });
+            }
             NodeKind::Comparison { .. } | NodeKind::Test { .. } => {
                 attrs.push_str(", shape=ellipse")
             }
@@ -67,6 +78,14 @@ pub fn render_dot(proof: &Proof) -> String {
         for c in &node.children {
             out.push_str(&format!("  n{i} -> n{c};\n"));
         }
+    }
+    if proof.rests_on_silence() {
+        out.push_str(&format!(
+            "  label=\"{}\";\n  labelloc=t;\n",
+            escape(&format!(
+                "{SILENCE_MARK}: rests on the absence of an event in the loaded sources"
+            ))
+        ));
     }
     out.push_str("}\n");
     out

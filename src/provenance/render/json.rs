@@ -5,6 +5,14 @@
 //! that kind shows (relation and values, rule location and bindings, source,
 //! paragraph and grade, confidence) and its `children`. The tree is written
 //! with an explicit stack, so any depth prints.
+//!
+//! Assumptions of absence are kept apart from the evidence: the head has an
+//! `assumptions` array (every negated atom the proof relies on, each with
+//! its `kind`, `event` or `background`, and the sources `searched`) and
+//! `rests_on_silence` (true when every derivation of the conclusion
+//! assumes the absence of an event); a
+//! `derived` node whose rule instance negates an atom has its own
+//! `assumptions`, and each `negation` node its `assumption`.
 
 use serde_json::{Map, Value as Json, json};
 
@@ -12,9 +20,10 @@ use serde_json::{Map, Value as Json, json};
 type Fields = Vec<(&'static str, Json)>;
 
 use crate::io::format::json_value;
+use crate::provenance::assumptions::Assumption;
 use crate::provenance::citations::Citation;
 use crate::provenance::confidence::Confidence;
-use crate::provenance::proof::{CutReason, Node, NodeKind, Proof, absent_text};
+use crate::provenance::proof::{CutReason, NodeKind, Proof};
 
 fn confidence(map: &mut Fields, c: Option<Confidence>) {
     if let Some(c) = c {
@@ -54,8 +63,22 @@ fn citation(c: &Citation) -> Json {
     }
 }
 
+/// An assumption of absence: the negated atom, the kind of fact it is
+/// about, and the loaded sources that were searched for it.
+fn assumption(a: &Assumption) -> Json {
+    json!({
+        "atom": a.atom(),
+        "relation": a.relation,
+        "values": a.values.iter().map(|v| v.as_ref().map_or(Json::Null, json_value)).collect::<Vec<_>>(),
+        "kind": a.kind.name(),
+        "searched": *a.searched,
+        "text": a.sentence(),
+    })
+}
+
 /// The node's fields, without its children.
-fn fields(node: &Node) -> Fields {
+fn fields(proof: &Proof, n: usize) -> Fields {
+    let node = &proof.nodes[n];
     let mut m = Fields::new();
     m.push(("kind", json!(node.kind.name())));
     if let Some(t) = node.kind.tuple() {
@@ -81,6 +104,13 @@ fn fields(node: &Node) -> Fields {
                 .map(|b| (b.name.clone(), json_value(&b.value)))
                 .collect();
             m.push(("bindings", Json::Object(b)));
+            let assumed = proof.assumptions_of(n);
+            if !assumed.is_empty() {
+                m.push((
+                    "assumptions",
+                    Json::Array(assumed.into_iter().map(assumption).collect()),
+                ));
+            }
         }
         NodeKind::Fact { citations, .. } => {
             m.push((
@@ -88,21 +118,19 @@ fn fields(node: &Node) -> Fields {
                 Json::Array(citations.iter().map(citation).collect()),
             ));
         }
-        NodeKind::Absent { relation, values } => {
-            m.push((
-                "text",
-                json!(format!("no fact {}", absent_text(relation, values))),
-            ));
-            m.push(("relation", json!(relation)));
+        NodeKind::Absent(a) => {
+            m.push(("text", json!(format!("no fact {}", a.atom()))));
+            m.push(("relation", json!(a.relation)));
             m.push((
                 "values",
                 Json::Array(
-                    values
+                    a.values
                         .iter()
                         .map(|v| v.as_ref().map_or(Json::Null, json_value))
                         .collect(),
                 ),
             ));
+            m.push(("assumption", assumption(a)));
         }
         NodeKind::Comparison {
             text,
@@ -183,6 +211,11 @@ pub fn render_json(proof: &Proof) -> String {
                 .collect(),
         ),
     ));
+    head.push((
+        "assumptions",
+        Json::Array(proof.assumptions().into_iter().map(assumption).collect()),
+    ));
+    head.push(("rests_on_silence", json!(proof.rests_on_silence())));
     let mut out = open_object(&head, "");
     out.push_str(",\n  \"proof\": ");
     enum Ev {
@@ -199,7 +232,7 @@ pub fn render_json(proof: &Proof) -> String {
                     out.push_str(&indent);
                 }
                 first = false;
-                out.push_str(&open_object(&fields(node), &indent));
+                out.push_str(&open_object(&fields(proof, n), &indent));
                 let comma = if last { "" } else { "," };
                 if node.children.is_empty() {
                     out.push_str(&format!(

@@ -11,9 +11,15 @@
 //! ...
 //! └─ O1 != O2  ("op-2023-10" != "op-2024-01")
 //! ```
+//!
+//! A negated premise reads `no fact ...` with the assumption it makes, and
+//! the proof ends with its assumptions of absence listed apart from the
+//! evidence, then the mark of a conclusion that rests on the absence of an
+//! event.
 
+use crate::provenance::assumptions::SILENCE_MARK;
 use crate::provenance::citations::Citation;
-use crate::provenance::proof::{CutReason, Node, NodeKind, Proof, absent_text};
+use crate::provenance::proof::{CutReason, Node, NodeKind, Proof};
 
 /// Levels drawn before the tree restarts at the left margin (a deeper proof
 /// would otherwise print lines that grow with its depth).
@@ -51,9 +57,9 @@ pub(super) fn describe(node: &Node) -> (String, Vec<String>) {
             }
             (format!("{tuple}{conf}"), details)
         }
-        NodeKind::Absent { relation, values } => (
-            format!("no fact {}", absent_text(relation, values)),
-            Vec::new(),
+        NodeKind::Absent(a) => (
+            format!("no fact {}", a.atom()),
+            vec![format!("assumed, not evidence ({})", a.scope())],
         ),
         NodeKind::Comparison {
             text,
@@ -182,6 +188,32 @@ pub fn render_text(proof: &Proof) -> String {
     }
     if proof.is_cut() {
         out.push_str("note: parts of the proof are not expanded (marked …)\n");
+    }
+    out.push_str(&assumptions(proof));
+    out
+}
+
+/// The proof's assumptions of absence, apart from its evidence, and the
+/// mark of a conclusion that rests on the absence of an event.
+pub(super) fn assumptions(proof: &Proof) -> String {
+    let all = proof.assumptions();
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "assumptions (closed world: absent from the loaded sources, not evidence of absence):\n",
+    );
+    for a in &all {
+        out.push_str(&format!("  - {}\n", a.sentence()));
+    }
+    if proof.rests_on_silence() {
+        out.push_str(&format!(
+            "{SILENCE_MARK}: this conclusion rests on the absence of an event in the loaded sources, not on a stated fact\n"
+        ));
+    } else if proof.assumes_an_event() {
+        out.push_str(
+            "note: this proof assumes the absence of an event, but the conclusion also follows from a derivation that assumes none\n",
+        );
     }
     out
 }

@@ -57,9 +57,9 @@ pub const CONCLUSIONS: &[Conclusion] = &[
         meaning: "How many people of a nationality were arrested in a country.",
     },
     Conclusion {
-        relation: "undetected_until_theater",
-        title: "Undetected until they reached a theater",
-        meaning: "Foreigners arrested in a theater with no earlier arrest in their own country.",
+        relation: "theater_arrest_without_home_record",
+        title: "Arrested in a theater, no earlier home arrest on record",
+        meaning: "Foreigners arrested in a theater for whom the loaded sources record no earlier arrest in their own country. An absence in the sources, not evidence that they went undetected at home.",
     },
     Conclusion {
         relation: "senior_foreign_member",

@@ -34,6 +34,9 @@ pub struct RowExplanation {
     pub html: String,
     /// How sure we are, in words (`likely (0.57)`); escaped by the report.
     pub confidence: String,
+    /// Whether the row rests on the absence of an event in the loaded
+    /// sources (the report marks it beside the confidence).
+    pub rests_on_silence: bool,
 }
 
 /// An explanation provider: given a conclusion's relation and one of its

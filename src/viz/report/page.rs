@@ -47,6 +47,8 @@ td.short, td.conf { white-space: nowrap; }
 .meaning { color: #444; }
 .none { color: #777; font-style: italic; }
 .proof { font-family: monospace; font-size: 0.8em; margin-top: 0.3em; }
+.silence { display: block; color: #b35c00; font-size: 0.85em; font-style: italic; }
+.assumes { margin: 0.2em 0; color: #6b4a00; font-size: 0.85em; overflow-wrap: anywhere; }
 .pl { white-space: pre-wrap; overflow-wrap: anywhere; }
 figure { margin: 1em 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
@@ -188,7 +190,13 @@ fn label_with_confidence(ws: &Workspace, chart: &mut Chart, options: &ReportOpti
     let mut confidence: HashMap<(String, String), String> = HashMap::new();
     for row in tuples(ws, "recruitment_pipeline", chart.columns.len()) {
         if let (Some(x), [from, to]) = (explain("recruitment_pipeline", &row), row.as_slice()) {
-            confidence.insert((from.to_string(), to.to_string()), x.confidence);
+            // A pipeline that rests on silence says so on its edge too.
+            let label = if x.rests_on_silence {
+                format!("{}, {}", x.confidence, crate::provenance::SILENCE_MARK)
+            } else {
+                x.confidence
+            };
+            confidence.insert((from.to_string(), to.to_string()), label);
         }
     }
     for edge in &mut chart.edges {
@@ -269,9 +277,19 @@ fn conclusion(out: &mut String, ws: &Workspace, c: &Conclusion, options: &Report
         }
         if let Some(explain) = options.explain {
             let x = explain(c.relation, row).unwrap_or_default();
+            // A conclusion that rests on the absence of an event is marked
+            // beside its confidence, so it never reads as a stated fact.
+            let silence = if x.rests_on_silence {
+                format!(
+                    "<span class=\"silence\">{}</span>",
+                    escape_xml(crate::provenance::SILENCE_MARK)
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 out,
-                "<td class=\"conf\" data-label=\"confidence\">{}</td><td class=\"why\" data-label=\"why\">{}</td>",
+                "<td class=\"conf\" data-label=\"confidence\">{}{silence}</td><td class=\"why\" data-label=\"why\">{}</td>",
                 escape_xml(&x.confidence),
                 x.html
             );

@@ -1,6 +1,8 @@
 //! This module defines the report's explanations: for a conclusion's row, a
 //! collapsible proof down to the report's paragraphs and its confidence in
-//! ICD 203 words, from the provenance module. The proof keeps its tree but
+//! ICD 203 words, from the provenance module, with the absences the proof
+//! assumes listed apart from it and a mark on a row that rests on the
+//! absence of an event. The proof keeps its tree but
 //! wraps to the page: each line is a block whose continuation lines hang
 //! under the text after the line's tree branches.
 
@@ -26,12 +28,25 @@ pub fn proof_explainer(ws: &Workspace) -> impl Fn(&str, &[Value]) -> Option<RowE
             .ok()?;
         Some(RowExplanation {
             html: format!(
-                "<details><summary>proof</summary><div class=\"proof\">{}</div></details>",
+                "{}<details><summary>proof</summary><div class=\"proof\">{}</div></details>",
+                assumptions(&proof),
                 proof_lines(&provenance::render_text(&proof))
             ),
             confidence: proof.confidence().to_string(),
+            rests_on_silence: proof.rests_on_silence(),
         })
     }
+}
+
+/// The proof's assumptions of absence, shown apart from its evidence and
+/// outside the collapsed proof (ICD 203: assumptions kept apart from
+/// evidence).
+fn assumptions(proof: &provenance::Proof) -> String {
+    proof
+        .assumptions()
+        .iter()
+        .map(|a| format!("<p class=\"assumes\">{}</p>", escape_xml(&a.sentence())))
+        .collect()
 }
 
 /// The proof's text as one block per line, each hanging past its indent
