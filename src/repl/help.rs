@@ -24,6 +24,13 @@ Names in argument positions are variables; symbols and dates are quoted.
 Aggregates: count, sum X, min X, max X : { body }. Functors: cat, strlen,
 substr, to_number, to_string, add_months, months_between (whole months),
 year, month; contains(sub, s).
+
+Confidence (`:confidence`, `:why`): a grade's credibility takes its STIX 2.1
+Admiralty number (1 0.90, 2 0.70, 3 0.50, 4 0.30, 5 0.10), moved towards even
+odds by the source's reliability (A keeps it all, C half, E none), in ICD 203
+words: C2 is likely (0.60), C3 roughly even chance (0.50); a grade with F or 6
+cannot be judged. Groups of people the report does not count (person_group)
+make counts of arrested people lower bounds: ?- arrested_at_least(C, N).
 ";
 
 const KEYS: &str = "\

@@ -20,7 +20,7 @@ fn confidence(map: &mut Fields, c: Option<Confidence>) {
     if let Some(c) = c {
         map.push((
             "confidence",
-            if c.is_graded() {
+            if c.is_graded() && c.is_judged() {
                 json!(c.value())
             } else {
                 Json::Null
