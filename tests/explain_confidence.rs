@@ -277,3 +277,60 @@ fn confidences_are_stale_after_a_retraction_and_an_addition_of_the_same_size() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A grade with reliability F or credibility 6 cannot be judged: it reads
+/// so (no number), it is the weakest premise of a conclusion, and any judged
+/// derivation is preferred to it.
+#[test]
+fn a_grade_that_cannot_be_judged_reads_so_and_is_the_weakest() {
+    let dir = std::env::temp_dir().join(format!("sleuth-explain-unjudged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let data = r#"{
+  "source": { "id": "unjudged-test", "title": "Invented for the tests", "publisher": "the tests",
+              "description": "Invented for the tests: grades that cannot be judged.", "grade": "C2",
+              "paragraphs": { "count": 2, "counting": "One paragraph per place." } },
+  "places": [
+    { "id": "Alpha", "kind": "country", "paragraph": 1 },
+    { "id": "Beta", "kind": "city", "paragraph": 2, "in": { "value": "Alpha", "grade": "B6" } },
+    { "id": "Gamma", "kind": "city", "paragraph": 2, "in": { "value": "Alpha", "grade": "F1" } }
+  ]
+}"#;
+    std::fs::write(dir.join("report.json"), data).expect("writable");
+    std::fs::write(dir.join("test.dl"), RULES).expect("writable");
+    let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/schema.dl");
+    let ws = Workspace::open(&[dir.join("report.json")], &[schema, dir.join("test.dl")])
+        .unwrap_or_else(|e| panic!("the test report loads:\n{e}"));
+    let mut ex = Explainer::new(&ws);
+    let mut c = |rel: &str, values: &[&str]| confidence(&mut ex, &ws, rel, values);
+    for place in ["Beta", "Gamma"] {
+        let located = c("located_in", &[place, "Alpha"]);
+        assert_eq!(located.to_string(), "cannot be judged");
+        assert!(!located.is_judged() && located.likelihood().is_none());
+        // The weakest premise: the conclusion cannot be judged either.
+        assert_eq!(
+            c("within", &[place, "Alpha"]).to_string(),
+            "cannot be judged"
+        );
+        // A judged derivation (its `city` kind, graded C2) is preferred.
+        assert_eq!(c("listed", &[place]).to_string(), "likely (0.60)");
+    }
+    let proof = provenance::why(
+        &ws,
+        r#"within("Beta", "Alpha")"#,
+        &ExplainOptions::default(),
+    )
+    .expect("holds");
+    let text = provenance::render_text(&proof);
+    assert!(
+        text.starts_with("within(\"Beta\", \"Alpha\")  cannot be judged\n"),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&provenance::render_json(&proof)).expect("JSON");
+    assert_eq!(json["likelihood"], "cannot be judged");
+    assert_eq!(json["confidence"], serde_json::Value::Null);
+    let source = &json["proof"]["children"][0]["sources"][0];
+    assert_eq!(source["grade"], "B6");
+    assert_eq!(source["confidence"], serde_json::Value::Null);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -46,7 +46,7 @@ fn citation(c: &Citation) -> Json {
             "paragraph": paragraph,
             "grade": grade.to_string(),
             "grade_words": grade.words(),
-            "confidence": Confidence::from_grade(*grade).value(),
+            "confidence": grade.is_judged().then(|| Confidence::from_grade(*grade).value()),
             "inferred": note,
         }),
         Citation::Rules { location } => json!({ "written_at": location }),
