@@ -7,28 +7,47 @@
 //!
 //! # From a grade to a number
 //!
-//! Credibility is the analyst's judgement of the information itself, so it
-//! sets how far from even odds the number lies; reliability is the source's
-//! track record, so it sets how much of that judgement is kept:
+//! Credibility is the analyst's judgement of the information itself. Its
+//! number is the published mapping of the Admiralty credibility scale in
+//! STIX 2.1 (OASIS Standard, 2021; appendix "Confidence Scales", table
+//! "Admiralty Credibility"): 1 → 90, 2 → 70, 3 → 50, 4 → 30, 5 → 10, and
+//! 6 ("truth cannot be judged") has no value.
+//!
+//! Reliability is the source's track record. STIX maps credibility only, so
+//! sleuth combines the two by discounting: a source's reliability says how
+//! much of the credibility judgement's distance from even odds is kept,
 //!
 //! ```text
-//! confidence = 0.5 + trust(reliability) × (truth(credibility) − 0.5)
+//! confidence = 0.5 + trust(reliability) × (stix(credibility) − 0.5)
 //! ```
 //!
-//! | credibility | truth | | reliability | trust |
-//! |---|---|---|---|---|
-//! | 1 confirmed | 0.97 | | A completely reliable | 1.00 |
-//! | 2 probably true | 0.80 | | B usually reliable | 0.85 |
-//! | 3 possibly true | 0.60 | | C fairly reliable | 0.70 |
-//! | 4 doubtful | 0.35 | | D not usually reliable | 0.50 |
-//! | 5 improbable | 0.10 | | E unreliable | 0.25 |
-//! | 6 cannot be judged | 0.50 | | F cannot be judged | 0.50 |
+//! with trust the numeric values of the same Admiralty reliability scale in
+//! the MISP taxonomy `admiralty-scale` (A 100, B 75, C 50, D 25, E 0).
+//! A discount rather than a cap, because a weaker source carries less
+//! information in both directions: a cap would lower what a fairly reliable
+//! source calls probable but leave its "improbable" as strong as a
+//! completely reliable source's. So an unreliable source (E) moves nothing
+//! from even odds, and "possibly true" (3) is a roughly even chance from
+//! every source, never "likely".
 //!
-//! "Cannot be judged" means no information either way: credibility 6 is even
-//! odds whatever the source, and reliability F keeps half of the analyst's
-//! judgement (as much as a source that is not usually reliable). So `A1` is
-//! 0.97 (almost certainly), `B2` 0.755 and `C2` 0.71 (likely), `C3` 0.57
-//! (likely), `C4` 0.395 (unlikely), `F6` 0.5 (roughly even chance). The
+//! | credibility | STIX | A | B | C | D | E | F |
+//! |---|---|---|---|---|---|---|---|
+//! | 1 confirmed | 0.90 | 0.90 very likely | 0.80 likely | 0.70 likely | 0.60 likely | 0.50 even | cannot be judged |
+//! | 2 probably true | 0.70 | 0.70 likely | 0.65 likely | 0.60 likely | 0.55 even | 0.50 even | cannot be judged |
+//! | 3 possibly true | 0.50 | 0.50 even | 0.50 even | 0.50 even | 0.50 even | 0.50 even | cannot be judged |
+//! | 4 doubtful | 0.30 | 0.30 unlikely | 0.35 unlikely | 0.40 unlikely | 0.45 even | 0.50 even | cannot be judged |
+//! | 5 improbable | 0.10 | 0.10 very unlikely | 0.20 unlikely | 0.30 unlikely | 0.40 unlikely | 0.50 even | cannot be judged |
+//! | 6 cannot be judged | none | cannot be judged | ... | | | | cannot be judged |
+//!
+//! ("even" is ICD 203's "roughly even chance".) "Cannot be judged" stays
+//! so: credibility 6 has no STIX value, and a source whose reliability
+//! cannot be judged (F) gives no basis to weigh its judgement, so sleuth
+//! does not invent one (MISP's 50 for F would rank an unknown source with a
+//! fairly reliable one). When other sources confirm such a fact, their own
+//! attestations carry its confidence. A grade that cannot be judged sorts
+//! below every judged one ([`CANNOT_BE_JUDGED_PERMILLE`]): it is the weakest
+//! premise of a conclusion (which then cannot be judged either) and the
+//! weakest of a fact's attestations (any judged one is preferred). The
 //! arithmetic is done in thousandths, so the numbers are exact.
 
 use std::fmt;
@@ -109,15 +128,17 @@ impl Reliability {
         }
     }
 
-    /// How much of the credibility judgement is kept, in thousandths.
-    fn trust_permille(self) -> i64 {
+    /// How much of the credibility judgement is kept, in thousandths (the
+    /// MISP `admiralty-scale` values); `None` for F, whose reliability cannot
+    /// be judged.
+    fn trust_permille(self) -> Option<i64> {
         match self {
-            Reliability::A => 1000,
-            Reliability::B => 850,
-            Reliability::C => 700,
-            Reliability::D => 500,
-            Reliability::E => 250,
-            Reliability::F => 500,
+            Reliability::A => Some(1000),
+            Reliability::B => Some(750),
+            Reliability::C => Some(500),
+            Reliability::D => Some(250),
+            Reliability::E => Some(0),
+            Reliability::F => None,
         }
     }
 }
@@ -165,18 +186,29 @@ impl Credibility {
         self > other
     }
 
-    /// The probability that the information is true, in thousandths.
-    fn truth_permille(self) -> i64 {
+    /// The STIX 2.1 confidence of this credibility, in thousandths; `None`
+    /// for 6, which STIX leaves without a value.
+    pub fn stix_permille(self) -> Option<i64> {
         match self {
-            Credibility::Confirmed => 970,
-            Credibility::Probable => 800,
-            Credibility::Possible => 600,
-            Credibility::Doubtful => 350,
-            Credibility::Improbable => 100,
-            Credibility::CannotBeJudged => 500,
+            Credibility::Confirmed => Some(900),
+            Credibility::Probable => Some(700),
+            Credibility::Possible => Some(500),
+            Credibility::Doubtful => Some(300),
+            Credibility::Improbable => Some(100),
+            Credibility::CannotBeJudged => None,
         }
     }
 }
+
+/// The confidence, in thousandths, of a grade that cannot be judged
+/// (reliability F or credibility 6): below every judged grade (the lowest is
+/// 100), so it is the weakest premise of a conclusion and the weakest
+/// attestation of a fact, and above zero, which means "nothing derived yet"
+/// to the confidence fixpoint.
+pub const CANNOT_BE_JUDGED_PERMILLE: i64 = 1;
+
+/// What a confidence that cannot be judged reads as.
+pub const CANNOT_BE_JUDGED: &str = "cannot be judged";
 
 /// An Admiralty grade: source reliability and information credibility,
 /// written `B2`.
@@ -238,15 +270,35 @@ impl Grade {
         self.confidence_permille() as f64 / 1000.0
     }
 
-    /// [`Grade::confidence`] in exact thousandths.
+    /// [`Grade::confidence`] in exact thousandths;
+    /// [`CANNOT_BE_JUDGED_PERMILLE`] when either part cannot be judged.
     pub fn confidence_permille(self) -> i64 {
-        let truth = self.credibility.truth_permille();
-        500 + self.reliability.trust_permille() * (truth - 500) / 1000
+        match (
+            self.reliability.trust_permille(),
+            self.credibility.stix_permille(),
+        ) {
+            (Some(trust), Some(stix)) => 500 + trust * (stix - 500) / 1000,
+            _ => CANNOT_BE_JUDGED_PERMILLE,
+        }
     }
 
-    /// The ICD 203 words for this grade's confidence.
-    pub fn likelihood(self) -> Likelihood {
-        Likelihood::from_probability(self.confidence())
+    /// Whether a likelihood can be given: neither the source's reliability
+    /// (F) nor the information's credibility (6) is "cannot be judged".
+    pub fn is_judged(self) -> bool {
+        self.confidence_permille() != CANNOT_BE_JUDGED_PERMILLE
+    }
+
+    /// The ICD 203 words for this grade's confidence, or `None` when it
+    /// cannot be judged.
+    pub fn likelihood(self) -> Option<Likelihood> {
+        self.is_judged()
+            .then(|| Likelihood::from_probability(self.confidence()))
+    }
+
+    /// The likelihood in words: "likely", or "cannot be judged".
+    pub fn likelihood_words(self) -> &'static str {
+        self.likelihood()
+            .map_or(CANNOT_BE_JUDGED, Likelihood::words)
     }
 
     /// Both parts in words: "fairly reliable source, probably true".
@@ -414,35 +466,115 @@ mod tests {
         assert!(serde_json::from_str::<Grade>("12").is_err());
     }
 
+    /// The whole table of the module documentation: every grade, its
+    /// confidence in thousandths and its words.
+    const TABLE: [(&str, i64, &str); 36] = [
+        ("A1", 900, "very likely"),
+        ("A2", 700, "likely"),
+        ("A3", 500, "roughly even chance"),
+        ("A4", 300, "unlikely"),
+        ("A5", 100, "very unlikely"),
+        ("A6", 1, "cannot be judged"),
+        ("B1", 800, "likely"),
+        ("B2", 650, "likely"),
+        ("B3", 500, "roughly even chance"),
+        ("B4", 350, "unlikely"),
+        ("B5", 200, "unlikely"),
+        ("B6", 1, "cannot be judged"),
+        ("C1", 700, "likely"),
+        ("C2", 600, "likely"),
+        ("C3", 500, "roughly even chance"),
+        ("C4", 400, "unlikely"),
+        ("C5", 300, "unlikely"),
+        ("C6", 1, "cannot be judged"),
+        ("D1", 600, "likely"),
+        ("D2", 550, "roughly even chance"),
+        ("D3", 500, "roughly even chance"),
+        ("D4", 450, "roughly even chance"),
+        ("D5", 400, "unlikely"),
+        ("D6", 1, "cannot be judged"),
+        ("E1", 500, "roughly even chance"),
+        ("E2", 500, "roughly even chance"),
+        ("E3", 500, "roughly even chance"),
+        ("E4", 500, "roughly even chance"),
+        ("E5", 500, "roughly even chance"),
+        ("E6", 1, "cannot be judged"),
+        ("F1", 1, "cannot be judged"),
+        ("F2", 1, "cannot be judged"),
+        ("F3", 1, "cannot be judged"),
+        ("F4", 1, "cannot be judged"),
+        ("F5", 1, "cannot be judged"),
+        ("F6", 1, "cannot be judged"),
+    ];
+
     #[test]
-    fn confidence_follows_the_documented_table() {
-        assert_eq!(g("A1").confidence_permille(), 970);
-        assert_eq!(g("B2").confidence_permille(), 755);
-        assert_eq!(g("C2").confidence_permille(), 710);
-        assert_eq!(g("C3").confidence_permille(), 570);
-        assert_eq!(g("C4").confidence_permille(), 395);
-        assert_eq!(g("A5").confidence_permille(), 100);
-        assert_eq!(g("D3").confidence_permille(), 550);
-        assert_eq!(g("F1").confidence_permille(), 735);
-        for r in RELIABILITIES {
-            assert_eq!(Grade::new(r, Credibility::CannotBeJudged).confidence(), 0.5);
+    fn every_grade_has_the_documented_confidence_and_words() {
+        for (text, permille, words) in TABLE {
+            let grade = g(text);
+            assert_eq!(grade.confidence_permille(), permille, "{text}");
+            assert_eq!(grade.likelihood_words(), words, "{text}");
+            assert_eq!(grade.is_judged(), permille != CANNOT_BE_JUDGED_PERMILLE);
         }
-        assert_eq!(g("C2").confidence(), 0.71);
+        let listed: std::collections::BTreeSet<&str> = TABLE.iter().map(|r| r.0).collect();
+        assert_eq!(listed.len(), 36, "every grade once");
+        assert_eq!(g("C2").confidence(), 0.6);
+    }
+
+    #[test]
+    fn credibility_follows_the_stix_admiralty_mapping() {
+        let stix: Vec<Option<i64>> = CREDIBILITIES.iter().map(|c| c.stix_permille()).collect();
+        assert_eq!(
+            stix,
+            [Some(900), Some(700), Some(500), Some(300), Some(100), None]
+        );
+        // A completely reliable source keeps the STIX value as it is.
+        for c in CREDIBILITIES {
+            let a = Grade::new(Reliability::A, c).confidence_permille();
+            assert_eq!(a, c.stix_permille().unwrap_or(CANNOT_BE_JUDGED_PERMILLE));
+        }
+    }
+
+    /// Regression: "possibly true" (3) read "likely", the same word as
+    /// "probably true" (2).
+    #[test]
+    fn possibly_true_never_reads_likely() {
+        for r in RELIABILITIES {
+            let grade = Grade::new(r, Credibility::Possible);
+            let words = grade.likelihood_words();
+            assert!(
+                words == "roughly even chance" || words == "cannot be judged",
+                "{grade}: {words}"
+            );
+            assert!(grade.likelihood() <= Some(Likelihood::RoughlyEvenChance));
+        }
+    }
+
+    #[test]
+    fn cannot_be_judged_is_below_every_judged_grade() {
+        let lowest_judged = RELIABILITIES
+            .iter()
+            .flat_map(|&r| CREDIBILITIES.map(|c| Grade::new(r, c)))
+            .filter(|g| g.is_judged())
+            .map(Grade::confidence_permille)
+            .min();
+        assert_eq!(lowest_judged, Some(100));
+        const { assert!(CANNOT_BE_JUDGED_PERMILLE < 100 && CANNOT_BE_JUDGED_PERMILLE > 0) };
+        assert_eq!(g("F6").likelihood(), None);
     }
 
     #[test]
     fn confidence_never_rises_as_the_grade_worsens() {
-        for c in CREDIBILITIES {
+        for c in &CREDIBILITIES[..5] {
             let values: Vec<i64> = RELIABILITIES[..5]
                 .iter()
-                .map(|&r| (Grade::new(r, c).confidence_permille() - 500).abs())
+                .map(|&r| (Grade::new(r, *c).confidence_permille() - 500).abs())
                 .collect();
             assert!(values.windows(2).all(|w| w[0] >= w[1]), "{c:?}: {values:?}");
         }
-        for r in RELIABILITIES {
+        for r in &RELIABILITIES[..5] {
             let values: Vec<i64> = CREDIBILITIES[..5]
                 .iter()
-                .map(|&c| Grade::new(r, c).confidence_permille())
+                .map(|&c| Grade::new(*r, c).confidence_permille())
                 .collect();
             assert!(values.windows(2).all(|w| w[0] >= w[1]), "{r:?}: {values:?}");
             for v in values {
@@ -488,10 +620,13 @@ mod tests {
         for (p, words) in cases {
             assert_eq!(Likelihood::from_probability(p), words, "{p}");
         }
-        assert_eq!(g("A1").likelihood().words(), "almost certainly");
-        assert_eq!(g("C2").likelihood().to_string(), "likely");
-        assert_eq!(g("C4").likelihood(), Unlikely);
-        assert_eq!(g("D3").likelihood(), RoughlyEvenChance);
+        assert_eq!(g("A1").likelihood(), Some(VeryLikely));
+        assert_eq!(
+            g("C2").likelihood().map(|l| l.to_string()).as_deref(),
+            Some("likely")
+        );
+        assert_eq!(g("C4").likelihood(), Some(Unlikely));
+        assert_eq!(g("D3").likelihood(), Some(RoughlyEvenChance));
         assert_eq!(VeryUnlikely.range(), (0.05, 0.20));
     }
 

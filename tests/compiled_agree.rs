@@ -264,6 +264,12 @@ fn synthetic_events(target: usize, seed: u64) -> Vec<(&'static str, Vec<Value>)>
             sym(format!("city-{}", rng.below(cities)))
         };
         facts.push(("cell_target", vec![sym(&name), target_area]));
+        if rng.chance(20) {
+            facts.push((
+                "cell_linked_to",
+                vec![sym(&name), sym(format!("org-{}", rng.below(orgs)))],
+            ));
+        }
         // A person or two.
         for _ in 0..2 {
             let p = format!("person-{person}");
@@ -311,6 +317,16 @@ fn synthetic_events(target: usize, seed: u64) -> Vec<(&'static str, Vec<Value>)>
                 facts.push((
                     "contact_with",
                     vec![sym(&p), sym(format!("org-{}", rng.below(orgs)))],
+                ));
+            }
+            if rng.chance(10) {
+                let least = 1 + rng.below(5) as i64;
+                facts.push(("person_group", vec![sym(&p), Value::Number(least)]));
+            }
+            if rng.chance(10) {
+                facts.push((
+                    "recruiting_for",
+                    vec![sym(&p), sym(theaters[rng.below(theaters.len())])],
                 ));
             }
         }

@@ -111,10 +111,11 @@ fn inferred_facts_are_exactly_the_documented_inferences_with_notes_and_lower_cre
         "located_in".to_string(),
         expect(&[
             &["Almaeria", "Spain"],
+            &["Beni Mellal", "Morocco"],
+            &["Casablanca", "Morocco"],
             &["Ofin", "Somalia"],
             &["Puntland", "Somalia"],
             &["Sale", "Morocco"],
-            &["Shata", "Morocco"],
         ]),
     );
     expected.insert(
@@ -124,9 +125,18 @@ fn inferred_facts_are_exactly_the_documented_inferences_with_notes_and_lower_cre
             &["almskad-moroccan-2", "Almskad", "2023-11"],
             &["almskad-moroccan-3", "Almskad", "2023-11"],
             &["almskad-moroccan-4", "Almskad", "2023-11"],
+            &["almskad-is-somalia-members", "Almskad", "2023-11"],
             &["ofin-moroccan-1", "Ofin", "2024-02"],
             &["ofin-syrian-1", "Ofin", "2024-02"],
+            &["spanish-network-suspects", "Spain", "2023-01"],
+            &["souk-el-arbaa-suspects", "Souk El Arbaa", "2023-03"],
+            &["tetouan-2023-03-suspects", "Tetouan", "2023-03"],
+            &["al-hoceima-suspects", "Al Hoceima", "2023-03"],
         ]),
+    );
+    expected.insert(
+        "fighter_flow".to_string(),
+        expect(&[&["Libya", "Sahel"], &["Tunisia", "Sahel"]]),
     );
     expected.insert(
         "member_of".to_string(),
@@ -211,7 +221,7 @@ fn names_are_spelled_as_the_report_spells_them() {
 }
 
 #[test]
-fn every_place_lies_in_a_country() {
+fn every_place_but_shata_lies_in_a_country() {
     let data = report();
     let kind: BTreeMap<String, String> = data
         .facts_of("place_kind")
@@ -221,7 +231,9 @@ fn every_place_lies_in_a_country() {
         .facts_of("located_in")
         .map(|f| (strings(f)[0].clone(), strings(f)[1].clone()))
         .collect();
-    for place in kind.keys() {
+    // Shata's country is not given (see `tests/report_reading.rs`).
+    assert!(!inside.contains_key("Shata"));
+    for place in kind.keys().filter(|p| *p != "Shata") {
         let mut at = place.clone();
         for _ in 0..10 {
             if kind.get(&at).map(String::as_str) == Some("country") {
@@ -536,7 +548,7 @@ fn later_documents_can_refer_to_earlier_ones() {
     let arrest = data.facts_of("arrest").next().expect("an arrest");
     assert_eq!(arrest.provenance.paragraph, 2);
     assert_eq!(arrest.provenance.source, "follow-up");
-    assert_eq!(loader.data().facts_of("arrest").count(), 8);
+    assert_eq!(loader.data().facts_of("arrest").count(), 13);
 }
 
 #[test]

@@ -160,6 +160,13 @@ fn the_relations_analysts_rely_on_exist_with_their_arity() {
         ("theater_area", 2),
         ("arrest", 3),
         ("fighter_flow", 2),
+        ("fighter_relocation", 2),
+        ("person_group", 2),
+        ("recruiting_for", 2),
+        ("cell_linked_to", 2),
+        ("org_cell_country", 2),
+        ("headcount", 2),
+        ("arrested_at_least", 2),
     ];
     for (name, arity) in required {
         let (_, cols) = decls
@@ -169,6 +176,7 @@ fn the_relations_analysts_rely_on_exist_with_their_arity() {
     }
     let cells = &decls["cells_per_operation"].1;
     assert_eq!(cells[1].1, "number");
+    assert_eq!(decls["person_group"].1[1].1, "number");
 }
 
 #[test]

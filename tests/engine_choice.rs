@@ -86,5 +86,5 @@ fn the_command_line_switches_engines_with_identical_answers() {
     };
     let compiled = run("compiled");
     assert_eq!(compiled, run("interpreted"));
-    assert_eq!(compiled.lines().count(), 7, "{compiled}");
+    assert_eq!(compiled.lines().count(), 5, "{compiled}");
 }

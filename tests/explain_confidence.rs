@@ -26,7 +26,7 @@ const DATA: &str = r#"{
     { "id": "Alpha", "kind": "country", "paragraph": 1, "grade": "B2" },
     { "id": "Beta", "kind": "city", "in": "Alpha", "paragraph": 2 },
     { "id": "Gamma", "kind": "city", "in": "Beta", "paragraph": 3, "grade": "C3" },
-    { "id": "Delta", "kind": "city", "in": "Alpha", "paragraph": 4, "grade": "E5" },
+    { "id": "Delta", "kind": "city", "in": "Alpha", "paragraph": 4, "grade": "C4" },
     { "id": "Eps", "kind": "city", "paragraph": 5,
       "in": { "value": "Alpha", "inferred": "The text does not say where Eps is." } }
   ]
@@ -91,25 +91,31 @@ fn confidence_combines_grades_by_weakest_premise_and_strongest_derivation() {
     let mut ex = Explainer::new(&ws);
     let mut c = |rel: &str, values: &[&str]| confidence(&mut ex, &ws, rel, values).to_string();
     // Base facts: their grade's number.
-    assert_eq!(c("place_kind", &["Alpha", "country"]), "likely (0.755)");
+    assert_eq!(c("place_kind", &["Alpha", "country"]), "likely (0.65)");
     assert_eq!(c("place_kind", &["Delta", "city"]), "unlikely (0.40)");
     // An inferred value is one step less credible: C2 becomes C3.
-    assert_eq!(c("located_in", &["Eps", "Alpha"]), "likely (0.57)");
+    assert_eq!(
+        c("located_in", &["Eps", "Alpha"]),
+        "roughly even chance (0.50)"
+    );
     // A rule instance: its weakest premise (here through recursion).
-    assert_eq!(c("within", &["Gamma", "Alpha"]), "likely (0.57)");
+    assert_eq!(
+        c("within", &["Gamma", "Alpha"]),
+        "roughly even chance (0.50)"
+    );
     assert_eq!(c("within", &["Delta", "Alpha"]), "unlikely (0.40)");
-    assert_eq!(c("city_in", &["Beta", "Alpha"]), "likely (0.71)");
+    assert_eq!(c("city_in", &["Beta", "Alpha"]), "likely (0.60)");
     // Several derivations: the strongest.
-    assert_eq!(c("listed", &["Eps"]), "likely (0.71)");
+    assert_eq!(c("listed", &["Eps"]), "likely (0.60)");
     // Negations do not lower it.
-    assert_eq!(c("unlisted_country", &["Alpha"]), "likely (0.755)");
-    // An aggregate: the weakest tuple counted (Delta's E5).
+    assert_eq!(c("unlisted_country", &["Alpha"]), "likely (0.65)");
+    // An aggregate: the weakest tuple counted (Delta's C4).
     assert_eq!(c("cities", &["Alpha", "3"]), "unlikely (0.40)");
     // Facts written in rule text are ungraded and do not lower it.
-    assert_eq!(c("noted_country", &["Alpha"]), "likely (0.755)");
+    assert_eq!(c("noted_country", &["Alpha"]), "likely (0.65)");
     assert_eq!(c("only_noted", &["Alpha"]), "ungraded");
     // The strongest of two derivations of different height.
-    assert_eq!(c("route", &["Delta", "Alpha"]), "likely (0.71)");
+    assert_eq!(c("route", &["Delta", "Alpha"]), "likely (0.60)");
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -118,7 +124,7 @@ fn the_proof_of_least_height_says_when_a_stronger_derivation_exists() {
     let (ws, dir) = workspace("heights");
     let fact = r#"route("Delta", "Alpha")"#;
     let shortest = provenance::why(&ws, fact, &ExplainOptions::default()).expect("holds");
-    assert_eq!(shortest.confidence().to_string(), "likely (0.71)");
+    assert_eq!(shortest.confidence().to_string(), "likely (0.60)");
     assert_eq!(shortest.supports().to_string(), "unlikely (0.40)");
     assert_eq!(shortest.nodes.len(), 2, "one step: located_in");
     let text = provenance::render_text(&shortest);
@@ -142,7 +148,7 @@ fn the_proof_of_least_height_says_when_a_stronger_derivation_exists() {
     assert!(!text.contains("--strongest"), "{text}");
     let json: serde_json::Value =
         serde_json::from_str(&provenance::render(&strongest, Format::Json)).expect("JSON");
-    assert_eq!(json["confidence"], 0.71);
+    assert_eq!(json["confidence"], 0.6);
     assert_eq!(json["strongest"], true);
     std::fs::remove_dir_all(dir).ok();
 }
@@ -182,10 +188,10 @@ fn query_answers_get_a_confidence_column() {
     assert_eq!(
         shown,
         [
-            ("Beta", "likely (0.71)"),
+            ("Beta", "likely (0.60)"),
             ("Delta", "unlikely (0.40)"),
-            ("Eps", "likely (0.57)"),
-            ("Gamma", "likely (0.57)"),
+            ("Eps", "roughly even chance (0.50)"),
+            ("Gamma", "roughly even chance (0.50)"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
@@ -194,7 +200,7 @@ fn query_answers_get_a_confidence_column() {
     let answers = ws.query(query).expect("answers");
     let column = provenance::answer_confidences(&ws, query, &answers).expect("confidences");
     assert_eq!(column.len(), 4);
-    assert!(column.iter().all(|c| c.permille() <= 710));
+    assert!(column.iter().all(|c| c.permille() <= 600));
     // A text that adds rules for the query alone is refused, not guessed.
     let text = "near(P) :- within(P, \"Alpha\").\n?- near(P).";
     let answers = ws.query(text).expect("answers");
@@ -216,7 +222,7 @@ fn confidences_are_kept_while_the_workspace_is_unchanged() {
         let mut ex = Explainer::with_confidences(&ws, Some(kept));
         assert_eq!(
             confidence(&mut ex, &ws, "within", &["Gamma", "Alpha"]).permille(),
-            570
+            500
         );
         let kept = ex.into_confidences();
         ws.add_clauses("more.dl", "hop(\"Gamma\", \"Alpha\").")
@@ -263,11 +269,68 @@ fn confidences_are_stale_after_a_retraction_and_an_addition_of_the_same_size() {
     // Gamma reaches Alpha through graded places only now.
     assert_eq!(
         confidence(&mut ex, &ws, "route", &["Gamma", "Alpha"]).permille(),
-        570
+        500
     );
     assert_eq!(
         confidence(&mut ex, &ws, "route", &["Delta", "Alpha"]),
         Confidence::UNGRADED
     );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A grade with reliability F or credibility 6 cannot be judged: it reads
+/// so (no number), it is the weakest premise of a conclusion, and any judged
+/// derivation is preferred to it.
+#[test]
+fn a_grade_that_cannot_be_judged_reads_so_and_is_the_weakest() {
+    let dir = std::env::temp_dir().join(format!("sleuth-explain-unjudged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let data = r#"{
+  "source": { "id": "unjudged-test", "title": "Invented for the tests", "publisher": "the tests",
+              "description": "Invented for the tests: grades that cannot be judged.", "grade": "C2",
+              "paragraphs": { "count": 2, "counting": "One paragraph per place." } },
+  "places": [
+    { "id": "Alpha", "kind": "country", "paragraph": 1 },
+    { "id": "Beta", "kind": "city", "paragraph": 2, "in": { "value": "Alpha", "grade": "B6" } },
+    { "id": "Gamma", "kind": "city", "paragraph": 2, "in": { "value": "Alpha", "grade": "F1" } }
+  ]
+}"#;
+    std::fs::write(dir.join("report.json"), data).expect("writable");
+    std::fs::write(dir.join("test.dl"), RULES).expect("writable");
+    let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/schema.dl");
+    let ws = Workspace::open(&[dir.join("report.json")], &[schema, dir.join("test.dl")])
+        .unwrap_or_else(|e| panic!("the test report loads:\n{e}"));
+    let mut ex = Explainer::new(&ws);
+    let mut c = |rel: &str, values: &[&str]| confidence(&mut ex, &ws, rel, values);
+    for place in ["Beta", "Gamma"] {
+        let located = c("located_in", &[place, "Alpha"]);
+        assert_eq!(located.to_string(), "cannot be judged");
+        assert!(!located.is_judged() && located.likelihood().is_none());
+        // The weakest premise: the conclusion cannot be judged either.
+        assert_eq!(
+            c("within", &[place, "Alpha"]).to_string(),
+            "cannot be judged"
+        );
+        // A judged derivation (its `city` kind, graded C2) is preferred.
+        assert_eq!(c("listed", &[place]).to_string(), "likely (0.60)");
+    }
+    let proof = provenance::why(
+        &ws,
+        r#"within("Beta", "Alpha")"#,
+        &ExplainOptions::default(),
+    )
+    .expect("holds");
+    let text = provenance::render_text(&proof);
+    assert!(
+        text.starts_with("within(\"Beta\", \"Alpha\")  cannot be judged\n"),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&provenance::render_json(&proof)).expect("JSON");
+    assert_eq!(json["likelihood"], "cannot be judged");
+    assert_eq!(json["confidence"], serde_json::Value::Null);
+    let source = &json["proof"]["children"][0]["sources"][0];
+    assert_eq!(source["grade"], "B6");
+    assert_eq!(source["confidence"], serde_json::Value::Null);
     std::fs::remove_dir_all(dir).ok();
 }

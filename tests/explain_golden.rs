@@ -20,73 +20,73 @@ const CONCLUSIONS: &[(&str, &str, &[u32], &str)] = &[
         "hotspot_tangier",
         r#"recurring_hotspot("Tangier")"#,
         &[5, 6],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "hotspot_tetouan",
         r#"recurring_hotspot("Tetouan")"#,
         &[4, 5],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "hotspot_inezgane",
         r#"recurring_hotspot("Inezgane")"#,
         &[5, 6],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "multi_theater_origin_morocco",
         r#"multi_theater_origin("Morocco")"#,
         &[1, 3, 4, 9, 10],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "pipeline_morocco_somalia",
         r#"recruitment_pipeline("Morocco", "Somalia")"#,
         &[9, 10],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "pipeline_morocco_sahel",
         r#"recruitment_pipeline("Morocco", "Sahel")"#,
         &[1, 3, 4],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "joint_operation",
         r#"joint_operation("op-2023-01", "Morocco", "Spain")"#,
         &[3],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "moroccans_arrested_in_somalia",
         r#"nationals_arrested_in("Morocco", "Somalia", 5)"#,
         &[9, 10],
-        "likely (0.57)",
+        "roughly even chance (0.50)",
     ),
     (
         "escalation_2024",
         r#"escalation("op-2023-10", "op-2024-01")"#,
         &[5, 6],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "senior_foreign_member",
         r#"senior_foreign_member("ofin-syrian-1", "Islamic State in Somalia")"#,
         &[9, 10],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "hotspot_revisit_tetouan",
         r#"hotspot_revisit("Tetouan", "op-2023-03", "op-2023-10", 7)"#,
         &[4, 5],
-        "likely (0.71)",
+        "likely (0.60)",
     ),
     (
         "theater_arrest_without_home_record_almskad",
         r#"theater_arrest_without_home_record("almskad-moroccan-1")"#,
         &[9],
-        "likely (0.57)",
+        "roughly even chance (0.50)",
     ),
 ];
 
@@ -164,7 +164,11 @@ fn main_conclusions_cite_their_paragraphs_in_text_json_and_dot() {
             value["cited"][0]["paragraphs"],
             serde_json::json!(paragraphs)
         );
-        assert_eq!(value["likelihood"], "likely");
+        let words = confidence
+            .split(" (")
+            .next()
+            .expect("words before the number");
+        assert_eq!(value["likelihood"], words);
         golden(&format!("{name}.json"), &json);
 
         let dot = provenance::render(&proof, Format::Dot);

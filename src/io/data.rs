@@ -27,6 +27,8 @@
 //! - `lower`: from a document to facts.
 //! - `declare`: ids, references, kinds and containment checked.
 //! - `provenance`: each fact's paragraph, grade and inference note.
+//! - `groups`: groups of people of unknown identity and number, what people
+//!   recruited for, and the organisations cells are tied to.
 //! - `loader`: [`DataLoader`] and its error messages.
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
@@ -38,6 +40,7 @@ mod conflicts;
 mod dataset;
 mod declare;
 mod format;
+mod groups;
 mod loader;
 mod locate;
 mod lower;

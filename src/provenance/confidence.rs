@@ -5,11 +5,13 @@
 //! A base fact's confidence is its Admiralty grade's number
 //! ([`Grade::confidence`]); a fact written in rule text has no grade and is
 //! [`Confidence::UNGRADED`], which counts as certain when combined, so that a
-//! conclusion's confidence comes from its graded premises only.
+//! conclusion's confidence comes from its graded premises only. A grade that
+//! cannot be judged (reliability F or credibility 6) is the lowest confidence
+//! and prints as "cannot be judged", without a number.
 
 use std::fmt;
 
-use crate::grade::{Grade, Likelihood};
+use crate::grade::{CANNOT_BE_JUDGED, CANNOT_BE_JUDGED_PERMILLE, Grade, Likelihood};
 
 /// A confidence in thousandths (1..=1000); 1000 means "no graded premise".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,10 +52,15 @@ impl Confidence {
         self.0 < 1000
     }
 
-    /// The ICD 203 words, or `None` when ungraded.
+    /// Whether a likelihood can be given: not resting on a grade that cannot
+    /// be judged.
+    pub fn is_judged(self) -> bool {
+        i64::from(self.0) != CANNOT_BE_JUDGED_PERMILLE
+    }
+
+    /// The ICD 203 words, or `None` when ungraded or when it cannot be judged.
     pub fn likelihood(self) -> Option<Likelihood> {
-        self.is_graded()
-            .then(|| Likelihood::from_probability(self.value()))
+        (self.is_graded() && self.is_judged()).then(|| Likelihood::from_probability(self.value()))
     }
 
     /// The number as printed: `0.71`, `0.755`, `0.50`.
@@ -65,18 +72,22 @@ impl Confidence {
         s
     }
 
-    /// The words alone: "likely", or "ungraded".
+    /// The words alone: "likely", "cannot be judged", or "ungraded".
     pub fn words(self) -> &'static str {
-        self.likelihood().map_or("ungraded", Likelihood::words)
+        match self.likelihood() {
+            Some(l) => l.words(),
+            None if !self.is_judged() => CANNOT_BE_JUDGED,
+            None => "ungraded",
+        }
     }
 }
 
-/// "likely (0.71)", or "ungraded".
+/// "likely (0.60)", "cannot be judged", or "ungraded".
 impl fmt::Display for Confidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.likelihood() {
             Some(l) => write!(f, "{} ({})", l.words(), self.number()),
-            None => f.write_str("ungraded"),
+            None => f.write_str(self.words()),
         }
     }
 }
@@ -88,12 +99,27 @@ mod tests {
     #[test]
     fn prints_words_and_number() {
         let c2 = Confidence::from_grade(Grade::parse("C2").expect("valid"));
-        assert_eq!(c2.to_string(), "likely (0.71)");
+        assert_eq!(c2.to_string(), "likely (0.60)");
         let b2 = Confidence::from_grade(Grade::parse("B2").expect("valid"));
-        assert_eq!(b2.to_string(), "likely (0.755)");
+        assert_eq!(b2.to_string(), "likely (0.65)");
+        let c3 = Confidence::from_grade(Grade::parse("C3").expect("valid"));
+        assert_eq!(c3.to_string(), "roughly even chance (0.50)");
         let f6 = Confidence::from_grade(Grade::parse("F6").expect("valid"));
-        assert_eq!(f6.to_string(), "roughly even chance (0.50)");
+        assert_eq!(f6.to_string(), "cannot be judged");
+        assert_eq!(f6.words(), "cannot be judged");
+        assert!(!f6.is_judged() && f6.is_graded() && f6.likelihood().is_none());
+        let a6 = Confidence::from_grade(Grade::parse("A6").expect("valid"));
+        let f1 = Confidence::from_grade(Grade::parse("F1").expect("valid"));
+        assert_eq!(
+            (a6.to_string(), f1.to_string()),
+            (f6.to_string(), f6.to_string())
+        );
         assert_eq!(Confidence::UNGRADED.to_string(), "ungraded");
-        assert!(c2 < Confidence::UNGRADED && f6 < c2);
+        assert!(c2 < Confidence::UNGRADED && c3 < c2 && f6 < c3);
+        let e5 = Confidence::from_grade(Grade::parse("E5").expect("valid"));
+        assert!(
+            f6 < e5,
+            "a judged grade is preferred to one that cannot be judged"
+        );
     }
 }

@@ -43,7 +43,7 @@
 //!
 //! // `:why`
 //! let proof = provenance::why(&ws, r#"recurring_hotspot("Tangier")"#, &opts)?;
-//! assert_eq!(proof.confidence().to_string(), "likely (0.71)");
+//! assert_eq!(proof.confidence().to_string(), "likely (0.60)");
 //! assert_eq!(proof.cited_paragraphs()[0].1, vec![5, 6]);
 //! print!("{}", provenance::render(&proof, Format::Text));
 //!

@@ -29,6 +29,13 @@ Silence is not evidence: `!R(...)` holds when no such fact was loaded. :why
 lists each absence a proof relies on as an assumption (event or background,
 with the sources searched), and marks a conclusion that rests on the absence
 of an event \"assumes no recorded event\"; so does :confidence.
+
+Confidence (`:confidence`, `:why`): a grade's credibility takes its STIX 2.1
+Admiralty number (1 0.90, 2 0.70, 3 0.50, 4 0.30, 5 0.10), moved towards even
+odds by the source's reliability (A keeps it all, C half, E none), in ICD 203
+words: C2 is likely (0.60), C3 roughly even chance (0.50); a grade with F or 6
+cannot be judged. Groups of people the report does not count (person_group)
+make counts of arrested people lower bounds: ?- arrested_at_least(C, N).
 ";
 
 const KEYS: &str = "\

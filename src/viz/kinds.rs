@@ -124,6 +124,8 @@ const TYPED_COLUMNS: &[(&str, usize, usize, Kind)] = &[
     ("cell", 2, 1, Kind::Place),
     ("cell_activity", 2, 0, Kind::Cell),
     ("cell_target", 2, 0, Kind::Cell),
+    ("cell_linked_to", 2, 0, Kind::Cell),
+    ("cell_linked_to", 2, 1, Kind::Organisation),
     ("nationality", 2, 0, Kind::Person),
     ("nationality", 2, 1, Kind::Country),
     ("arrest", 3, 0, Kind::Person),
@@ -134,6 +136,8 @@ const TYPED_COLUMNS: &[(&str, usize, usize, Kind)] = &[
     ("travel_intent", 2, 0, Kind::Person),
     ("contact_with", 2, 0, Kind::Person),
     ("contact_with", 2, 1, Kind::Organisation),
+    ("recruiting_for", 2, 0, Kind::Person),
+    ("person_group", 2, 0, Kind::Person),
 ];
 
 /// The kinds each symbol of the workspace has (a name may have several:

@@ -112,6 +112,13 @@ pub(crate) struct PersonEntry {
     pub travel_intent: Vec<Attested<Name>>,
     #[serde(default)]
     pub contacts: Vec<Attested<Name>>,
+    /// Theaters or places the person recruited fighters for.
+    #[serde(default)]
+    pub recruiting_for: Vec<Attested<Name>>,
+    /// Set when the entry stands for a group of people whose identities and
+    /// number the report does not give: at least this many.
+    #[serde(default)]
+    pub at_least: Option<u32>,
     pub paragraph: u32,
     #[serde(default)]
     pub grade: Option<GradeText>,
@@ -149,6 +156,10 @@ pub(crate) struct CellEntry {
     pub activities: Vec<Attested<Name>>,
     #[serde(default)]
     pub targets: Vec<Attested<Name>>,
+    /// Organisations the report ties the cell to (it aided them, or sought
+    /// training in their camps).
+    #[serde(default)]
+    pub linked_to: Vec<Attested<Name>>,
     #[serde(default)]
     pub paragraph: Option<u32>,
     #[serde(default)]

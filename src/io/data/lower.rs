@@ -161,7 +161,7 @@ impl Lowering<'_> {
 
     /// Records `relation(subject, value)` for each value of a list field.
     #[allow(clippy::too_many_arguments)] // as `link`, for a list
-    fn links(
+    pub(super) fn links(
         &mut self,
         reg: &Registry,
         ctx: &Ctx,
@@ -269,6 +269,7 @@ impl Lowering<'_> {
                 &at,
                 ORGANISATION,
             )?;
+            self.person_group_and_roles(reg, &ctx, p, &path)?;
         }
         Ok(())
     }
@@ -330,7 +331,8 @@ impl Lowering<'_> {
             Refers::Nothing,
         )?;
         let at = path.key("targets");
-        self.links(reg, &ctx, "cell_target", id, &cell.targets, &at, TARGET)
+        self.links(reg, &ctx, "cell_target", id, &cell.targets, &at, TARGET)?;
+        self.cell_links(reg, &ctx, id, cell, path)
     }
 
     fn arrests_and_flows(
@@ -365,7 +367,7 @@ impl Lowering<'_> {
 
 /// What a name field must refer to.
 #[derive(Clone, Copy)]
-enum Refers {
+pub(super) enum Refers {
     /// Free text (a kind, an activity, a rank, an item).
     Nothing,
     /// A declared id of one of these kinds.
@@ -376,10 +378,10 @@ enum Refers {
 
 const PLACE: Refers = Refers::To(&[Kind::Place]);
 const THEATER: Refers = Refers::To(&[Kind::Theater]);
-const ORGANISATION: Refers = Refers::To(&[Kind::Organisation]);
+pub(super) const ORGANISATION: Refers = Refers::To(&[Kind::Organisation]);
 const PERSON: Refers = Refers::To(&[Kind::Person]);
 /// A destination or target: a theater, or a place.
-const TARGET: Refers = Refers::To(&[Kind::Theater, Kind::Place]);
+pub(super) const TARGET: Refers = Refers::To(&[Kind::Theater, Kind::Place]);
 
 pub(super) fn root_path(section: &str, index: usize) -> JsonPath {
     JsonPath::default().key(section).index(index)

@@ -7,7 +7,7 @@ use crate::value::Type;
 /// A base relation: its name and its columns (attribute name, type).
 pub type BaseRelation = (&'static str, &'static [(&'static str, Type)]);
 
-use Type::{Date, Symbol};
+use Type::{Date, Number, Symbol};
 
 /// Every base relation, in the order `rules/schema.dl` declares them.
 pub const BASE_RELATIONS: &[BaseRelation] = &[
@@ -25,6 +25,7 @@ pub const BASE_RELATIONS: &[BaseRelation] = &[
     ("dismantled", &[("cell", Symbol), ("op", Symbol)]),
     ("cell_activity", &[("cell", Symbol), ("activity", Symbol)]),
     ("cell_target", &[("cell", Symbol), ("area", Symbol)]),
+    ("cell_linked_to", &[("cell", Symbol), ("org", Symbol)]),
     ("seized", &[("op", Symbol), ("item", Symbol)]),
     ("nationality", &[("person", Symbol), ("country", Symbol)]),
     (
@@ -35,6 +36,8 @@ pub const BASE_RELATIONS: &[BaseRelation] = &[
     ("rank", &[("person", Symbol), ("rank", Symbol)]),
     ("travel_intent", &[("person", Symbol), ("area", Symbol)]),
     ("contact_with", &[("person", Symbol), ("org", Symbol)]),
+    ("recruiting_for", &[("person", Symbol), ("area", Symbol)]),
+    ("person_group", &[("person", Symbol), ("at_least", Number)]),
     ("fighter_flow", &[("origin", Symbol), ("theater", Symbol)]),
 ];
 
@@ -102,6 +105,11 @@ pub const BASE_RELATION_KINDS: &[(&str, FactKind)] = &[
     ("travel_intent", Event),
     ("contact_with", Event),
     ("fighter_flow", Event),
+    // A cell's tie to an organisation is reported activity.
+    ("cell_linked_to", Event),
+    ("recruiting_for", Event),
+    // A group of unnamed people arrested together: part of an arrest.
+    ("person_group", Event),
 ];
 
 /// The kind of a relation given as facts. Relations outside the public

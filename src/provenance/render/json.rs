@@ -29,7 +29,7 @@ fn confidence(map: &mut Fields, c: Option<Confidence>) {
     if let Some(c) = c {
         map.push((
             "confidence",
-            if c.is_graded() {
+            if c.is_graded() && c.is_judged() {
                 json!(c.value())
             } else {
                 Json::Null
@@ -55,7 +55,7 @@ fn citation(c: &Citation) -> Json {
             "paragraph": paragraph,
             "grade": grade.to_string(),
             "grade_words": grade.words(),
-            "confidence": Confidence::from_grade(*grade).value(),
+            "confidence": grade.is_judged().then(|| Confidence::from_grade(*grade).value()),
             "inferred": note,
         }),
         Citation::Rules { location } => json!({ "written_at": location }),

@@ -49,12 +49,12 @@ pub const CONCLUSIONS: &[Conclusion] = &[
     Conclusion {
         relation: "escalation",
         title: "Escalation",
-        meaning: "A later operation hit more places than an earlier one.",
+        meaning: "The report lists more places for a later operation than for an earlier one: a count of places named, not a sign that the crackdown widened.",
     },
     Conclusion {
         relation: "nationals_arrested_in",
         title: "Nationals arrested abroad and at home",
-        meaning: "How many people of a nationality were arrested in a country.",
+        meaning: "At least how many people of a nationality were arrested in a country (groups of unknown identity may hold more).",
     },
     Conclusion {
         relation: "theater_arrest_without_home_record",

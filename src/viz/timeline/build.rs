@@ -129,6 +129,14 @@ fn arrests(ws: &Workspace, geo: &Geography, cites: &Citations) -> Vec<Event> {
             .or_default()
             .push(country.to_string());
     }
+    let group_rows = tuples(ws, "person_group", 2);
+    let group_sizes: BTreeMap<&str, u32> = group_rows
+        .iter()
+        .filter_map(|row| match (&row[0], &row[1]) {
+            (Value::Symbol(p), Value::Number(n)) => Some((p.as_str(), u32::try_from(*n).ok()?)),
+            _ => None,
+        })
+        .collect();
     let mut groups: BTreeMap<(Date, String), (Vec<Arrested>, Vec<Provenance>)> = BTreeMap::new();
     for row in tuples(ws, "arrest", 3) {
         let (Value::Symbol(person), Value::Symbol(place), Value::Date(date)) =
@@ -143,6 +151,7 @@ fn arrests(ws: &Workspace, geo: &Geography, cites: &Citations) -> Vec<Event> {
                 .get(person.as_str())
                 .cloned()
                 .unwrap_or_default(),
+            group_of_at_least: group_sizes.get(person.as_str()).copied(),
         });
         for c in cites.of("arrest", &row) {
             if !citations.contains(c) {

@@ -110,18 +110,24 @@ fn and_list(items: &[String]) -> String {
 }
 
 /// `1 person of Morocco`, `4 persons of Morocco`,
-/// `2 persons: 1 of Morocco, 1 of Syria`.
+/// `2 persons: 1 of Morocco, 1 of Syria`; a group of unknown identity counts
+/// as its least number and makes the count read "at least":
+/// `at least 6 persons: 4 of Morocco, at least 2 unknown nationality`.
 fn nationality_summary(persons: &[Arrested]) -> String {
-    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut counts: std::collections::BTreeMap<String, (u32, bool)> = Default::default();
     for p in persons {
         let key = if p.nationalities.is_empty() {
             "unknown nationality".to_string()
         } else {
             p.nationalities.join("/")
         };
-        *counts.entry(key).or_default() += 1;
+        let entry = counts.entry(key).or_default();
+        entry.0 += p.headcount();
+        entry.1 |= p.group_of_at_least.is_some();
     }
-    let n = persons.len();
+    let n: u32 = counts.values().map(|c| c.0).sum();
+    let bound = |at_least: bool| if at_least { "at least " } else { "" };
+    let any_group = counts.values().any(|c| c.1);
     let noun = if n == 1 { "person" } else { "persons" };
     let of = |k: &str| {
         if k == "unknown nationality" {
@@ -130,18 +136,19 @@ fn nationality_summary(persons: &[Arrested]) -> String {
             format!("of {k}")
         }
     };
+    let total = format!("{}{n} {noun}", bound(any_group));
     match counts.len() {
-        0 => format!("{n} {noun}"),
+        0 => total,
         1 => {
             let k = counts.keys().next().expect("one key");
-            format!("{n} {noun} {}", of(k))
+            format!("{total} {}", of(k))
         }
         _ => {
             let parts: Vec<String> = counts
                 .iter()
-                .map(|(k, c)| format!("{c} {}", of(k)))
+                .map(|(k, (c, g))| format!("{}{c} {}", bound(*g), of(k)))
                 .collect();
-            format!("{n} {noun}: {}", parts.join(", "))
+            format!("{total}: {}", parts.join(", "))
         }
     }
 }

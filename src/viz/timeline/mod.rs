@@ -93,6 +93,16 @@ pub struct Arrested {
     pub person: String,
     /// Their nationalities (usually one; none when unknown).
     pub nationalities: Vec<String>,
+    /// For a group of people of unknown identity (`person_group`): at least
+    /// how many it holds.
+    pub group_of_at_least: Option<u32>,
+}
+
+impl Arrested {
+    /// How many people this stands for, at least (1 for an individual).
+    pub fn headcount(&self) -> u32 {
+        self.group_of_at_least.unwrap_or(1)
+    }
 }
 
 /// One month of a timeline and its events.
