@@ -108,8 +108,9 @@ pub const BASE_RELATION_KINDS: &[(&str, FactKind)] = &[
     // A cell's tie to an organisation is reported activity.
     ("cell_linked_to", Event),
     ("recruiting_for", Event),
-    // A group of unnamed people arrested together: part of an arrest.
-    ("person_group", Event),
+    // Whether a person id stands for a group is part of declaring the id,
+    // not a reported event: an id declared without `at_least` is one person.
+    ("person_group", Background),
 ];
 
 /// The kind of a relation given as facts. Relations outside the public
