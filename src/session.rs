@@ -17,14 +17,22 @@ use crate::progress::{Loading, Reporter};
 use crate::value::Value;
 use crate::{check, syntax};
 
+mod attestations;
 mod change;
 mod edit;
 mod evaluate;
 mod inputs;
 mod saved;
 mod schema;
+mod sourced;
 
+pub use attestations::{
+    ATTESTATION_COLUMNS, ATTESTED_SUFFIX, GRADE_CONFIDENCE, SOURCE_ORIGIN, attested_name,
+};
+pub(crate) use attestations::{Attestation, origins};
 pub use edit::{EntryKind, SessionEntry};
+pub(crate) use sourced::source_at;
+pub use sourced::{PRAGMA_KEY, SessionSource};
 pub use inputs::Inputs;
 pub use schema::{RuleSource, Schema};
 
@@ -122,6 +130,9 @@ struct Clauses {
 struct SessionItem {
     id: SourceId,
     item: syntax::ast::Item,
+    /// The source and grade a fact was typed under (`:source`, or
+    /// `.pragma "source"` in a loaded file).
+    source: Option<SessionSource>,
 }
 
 impl SessionItem {
@@ -129,6 +140,7 @@ impl SessionItem {
         syntax::ast::Module {
             source: self.id,
             items: vec![self.item.clone()],
+            pragmas: Vec::new(),
         }
     }
 }
@@ -173,6 +185,8 @@ pub struct Workspace {
     /// The name and text of each data document loaded during the session,
     /// for `:save` to keep whole.
     session_documents: Vec<(String, String)>,
+    /// The source facts typed from now on are attested by (`:source`).
+    typed_source: Option<SessionSource>,
     options: EvalOptions,
     engine: crate::compiled::Engine,
     state: Evaluated,
@@ -267,6 +281,7 @@ impl Workspace {
             facts: Vec::new(),
             documents: Vec::new(),
             session_documents: Vec::new(),
+            typed_source: None,
             options: EvalOptions {
                 record_rounds: true,
                 ..EvalOptions::interactive()
@@ -406,7 +421,7 @@ impl Workspace {
             library.push(self.parse_text(name, text)?);
         }
         self.library = library;
-        let state = self.build(&[], &[])?;
+        let state = self.build(&[], &[], &[])?;
         self.install(state);
         Ok(())
     }

@@ -86,6 +86,7 @@ use crate::session::{Answers, Error, Workspace};
 use crate::value::Value;
 
 use citations::Citations;
+use fixpoint::Measure;
 use context::Context;
 
 /// How explanations are built.
@@ -131,6 +132,9 @@ pub struct Explainer<'w> {
     cx: Context<'w>,
     cites: Citations,
     conf: Confidences,
+    /// How many independent sources support each tuple, computed when
+    /// first asked for.
+    counts: Option<Confidences>,
 }
 
 impl<'w> Explainer<'w> {
@@ -149,6 +153,7 @@ impl<'w> Explainer<'w> {
             ws.sources(),
             ws.facts(),
             ws.documents(),
+            &ws.typed_spans(),
         );
         let conf = kept
             .filter(|c| c.is_current(ws))
@@ -158,7 +163,46 @@ impl<'w> Explainer<'w> {
             cx,
             cites,
             conf,
+            counts: None,
         }
+    }
+
+    /// How many independent sources support a stored row (distinct origins,
+    /// combined as confidences are: see [`Node::independent_sources`]);
+    /// `None` when no source does.
+    pub(crate) fn independent_sources_of(
+        &mut self,
+        rel: RelId,
+        id: u32,
+    ) -> Result<Option<usize>, Diagnostic> {
+        let Explainer {
+            ws,
+            cx,
+            cites,
+            counts,
+            ..
+        } = self;
+        let counts = counts.get_or_insert_with(|| Confidences::of(ws, Measure::Origins));
+        counts.ensure(cx, cites, rel)?;
+        let n = counts.get(rel, id);
+        Ok((n > 0 && n < citations::NO_SOURCE).then_some(usize::from(n)))
+    }
+
+    /// Gives every tuple node of a proof its count of independent sources.
+    fn count_sources(&mut self, proof: &mut Proof) -> Result<(), Diagnostic> {
+        for i in 0..proof.nodes.len() {
+            let Some(tuple) = proof.nodes[i].kind.tuple() else {
+                continue;
+            };
+            let Some(rel) = self.cx.program.relation_id(&tuple.relation) else {
+                continue;
+            };
+            let Some(id) = self.row(rel, &tuple.values) else {
+                continue;
+            };
+            proof.nodes[i].independent_sources = self.independent_sources_of(rel, id)?;
+        }
+        Ok(())
     }
 
     /// The confidences computed so far, to pass to the next explainer.
@@ -243,9 +287,12 @@ impl<'w> Explainer<'w> {
             cx, cites, conf, ..
         } = self;
         conf.ensure(cx, cites, rel).map_err(|d| target.error(d))?;
-        build::Builder::new(cx, conf, cites, opts)
+        let mut proof = build::Builder::new(cx, conf, cites, opts)
             .build((rel, id))
-            .map_err(|d| target.error(d))
+            .map_err(|d| target.error(d))?;
+        self.count_sources(&mut proof)
+            .map_err(|d| target.error(d))?;
+        Ok(proof)
     }
 
     /// Why a fact does not hold: for each rule that could derive it, the
