@@ -31,10 +31,10 @@ pub use attestations::{
 };
 pub(crate) use attestations::{Attestation, origins};
 pub use edit::{EntryKind, SessionEntry};
-pub(crate) use sourced::source_at;
-pub use sourced::{PRAGMA_KEY, SessionSource};
 pub use inputs::Inputs;
 pub use schema::{RuleSource, Schema};
+pub(crate) use sourced::source_at;
+pub use sourced::{PRAGMA_KEY, SessionSource};
 
 /// Why a workspace operation failed: diagnostics over the workspace's texts.
 #[derive(Clone, Debug)]

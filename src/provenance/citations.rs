@@ -132,21 +132,22 @@ impl Citations {
         typed: &[(Span, SessionSource)],
     ) -> Citations {
         let mut by_row: HashMap<RowId, Vec<Citation>> = HashMap::new();
-        let cite = |by_row: &mut HashMap<RowId, Vec<Citation>>, a: &Attestation<'_>, c: Citation| {
-            let companion = program.relation_id(&attested_name(a.relation));
-            let rows = [
-                program
-                    .relation_id(a.relation)
-                    .and_then(|rel| Some((rel, row_of(db, rel, a.values)?))),
-                companion.and_then(|rel| Some((rel, row_of(db, rel, &a.row())?))),
-            ];
-            for row in rows.into_iter().flatten() {
-                let list = by_row.entry(row).or_default();
-                if !list.contains(&c) {
-                    list.push(c.clone());
+        let cite =
+            |by_row: &mut HashMap<RowId, Vec<Citation>>, a: &Attestation<'_>, c: Citation| {
+                let companion = program.relation_id(&attested_name(a.relation));
+                let rows = [
+                    program
+                        .relation_id(a.relation)
+                        .and_then(|rel| Some((rel, row_of(db, rel, a.values)?))),
+                    companion.and_then(|rel| Some((rel, row_of(db, rel, &a.row())?))),
+                ];
+                for row in rows.into_iter().flatten() {
+                    let list = by_row.entry(row).or_default();
+                    if !list.contains(&c) {
+                        list.push(c.clone());
+                    }
                 }
-            }
-        };
+            };
         for f in facts {
             let doc = documents.iter().find(|d| d.id == f.provenance.source);
             let c = Citation::Report {

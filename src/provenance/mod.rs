@@ -70,6 +70,7 @@ mod render;
 mod target;
 mod whynot;
 
+pub use answers::{AnswerSupport, MinConfidence};
 pub use citations::Citation;
 pub use confidence::Confidence;
 pub use fixpoint::Confidences;
@@ -86,8 +87,8 @@ use crate::session::{Answers, Error, Workspace};
 use crate::value::Value;
 
 use citations::Citations;
-use fixpoint::Measure;
 use context::Context;
+use fixpoint::Measure;
 
 /// How explanations are built.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -175,6 +176,14 @@ impl<'w> Explainer<'w> {
         rel: RelId,
         id: u32,
     ) -> Result<Option<usize>, Diagnostic> {
+        self.ensure_counts(rel)?;
+        let n = self.counts.as_ref().map_or(0, |c| c.get(rel, id));
+        Ok((n > 0 && n < citations::NO_SOURCE).then_some(usize::from(n)))
+    }
+
+    /// Computes the counts of independent sources of `rel` and what it
+    /// rests on.
+    fn ensure_counts(&mut self, rel: RelId) -> Result<(), Diagnostic> {
         let Explainer {
             ws,
             cx,
@@ -182,10 +191,9 @@ impl<'w> Explainer<'w> {
             counts,
             ..
         } = self;
-        let counts = counts.get_or_insert_with(|| Confidences::of(ws, Measure::Origins));
-        counts.ensure(cx, cites, rel)?;
-        let n = counts.get(rel, id);
-        Ok((n > 0 && n < citations::NO_SOURCE).then_some(usize::from(n)))
+        counts
+            .get_or_insert_with(|| Confidences::of(ws, Measure::Origins))
+            .ensure(cx, cites, rel)
     }
 
     /// Gives every tuple node of a proof its count of independent sources.
@@ -333,6 +341,19 @@ impl<'w> Explainer<'w> {
     ) -> Result<Vec<Confidence>, Error> {
         answers::confidences(self, query, answers)
     }
+
+    /// The confidence of each answer of a query (as
+    /// [`Explainer::answer_confidences`]) and how many independent sources
+    /// support it: the distinct origins (a source and what relays it count
+    /// once) behind the best binding's weakest tuple, combined as
+    /// confidences are.
+    pub fn answer_supports(
+        &mut self,
+        query: &str,
+        answers: &Answers,
+    ) -> Result<Vec<AnswerSupport>, Error> {
+        answers::supports(self, query, answers, true)
+    }
 }
 
 /// Why a fact holds (see [`Explainer::why`]).
@@ -352,6 +373,30 @@ pub fn confidence_of(
     tuple: &[Value],
 ) -> Result<Option<Confidence>, Error> {
     Explainer::new(ws).confidence_of(rel, tuple)
+}
+
+/// The answers of `query` with their `confidence` and `sources` (how many
+/// independent sources support each, 0 when none does) as two more
+/// columns, keeping those `min` admits: what `:confidence` and `sleuth
+/// query --confidence` print. `query` is the text the answers came from.
+pub fn answers_with_support(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+    min: Option<MinConfidence>,
+) -> Result<Answers, Error> {
+    let supports = answer_supports(ws, query, answers)?;
+    Ok(answers::table(answers, &supports, min))
+}
+
+/// The confidence and count of independent sources of each answer of a
+/// query (see [`Explainer::answer_supports`]).
+pub fn answer_supports(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+) -> Result<Vec<AnswerSupport>, Error> {
+    Explainer::new(ws).answer_supports(query, answers)
 }
 
 /// The confidence of each answer of a query (see

@@ -315,7 +315,12 @@ impl Repl {
                 eval::plan_text_over(self.ws.program(), Some(self.ws.database()))
             )?,
             Command::Quit => return Ok(Outcome::Quit),
-            Command::Extension(ext, arg) => (ext.run)(self, &arg, out)?,
+            Command::Extension(ext, arg) => (ext.run)(self, &arg, out).map_err(|e| match e {
+                ReplError::Rejected(e) => {
+                    ReplError::Rejected(input.at_argument(e, argument.clone()))
+                }
+                other => other,
+            })?,
         }
         Ok(Outcome::Continue)
     }

@@ -126,7 +126,18 @@ pub fn entries(entries: &[SessionEntry]) -> String {
     let width = entries.len().to_string().len();
     entries
         .iter()
-        .map(|e| format!("{:>width$}  {}\n", e.number, hanging(&e.text, width + 4)))
+        .map(|e| {
+            let source = e
+                .source
+                .as_ref()
+                .map(|s| format!("  (source {s})"))
+                .unwrap_or_default();
+            format!(
+                "{:>width$}  {}{source}\n",
+                e.number,
+                hanging(&e.text, width + 4)
+            )
+        })
         .collect()
 }
 

@@ -4,7 +4,9 @@
 //! instead of starting over. A query is answered over the state in force
 //! without evaluating the rules again.
 
-use super::{Answers, Attestation, Clauses, EngineReport, Error, Evaluated, SessionItem, Workspace};
+use super::{
+    Answers, Attestation, Clauses, EngineReport, Error, Evaluated, SessionItem, Workspace,
+};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::{self, Database, EvalOptions, EvalStats};
@@ -95,23 +97,22 @@ impl Workspace {
             .iter()
             .filter_map(|f| super::source_at(&typed, f.span).map(|s| (f, s)))
             .collect();
-        let attestations = data
-            .into_iter()
-            .map(Attestation::of_data)
-            .chain(typed_facts.iter().map(|(f, s)| Attestation {
-                relation: &program.relations[f.rel].name,
-                values: &f.values,
-                source: &s.id,
-                paragraph: 0,
-                grade: s.grade,
-                note: None,
-            }));
+        let attestations =
+            data.into_iter()
+                .map(Attestation::of_data)
+                .chain(typed_facts.iter().map(|(f, s)| Attestation {
+                    relation: &program.relations[f.rel].name,
+                    values: &f.values,
+                    source: &s.id,
+                    paragraph: 0,
+                    grade: s.grade,
+                    note: None,
+                }));
         let documents: Vec<SourceDoc> = self.documents.iter().chain(new_docs).cloned().collect();
         let mut ids: Vec<String> = typed.iter().map(|(_, s)| s.id.clone()).collect();
         ids.sort();
         ids.dedup();
-        super::attestations::fill(program, db, attestations, Some((&documents, &ids)))
-            .map_err(err)
+        super::attestations::fill(program, db, attestations, Some((&documents, &ids))).map_err(err)
     }
 
     /// A fresh database for `program` with its facts and the data (plus

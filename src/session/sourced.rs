@@ -167,7 +167,10 @@ mod tests {
     #[test]
     fn reads_a_source_and_grade_or_none() {
         let s = SessionSource::parse("my-notes B3").expect("valid");
-        assert_eq!(s.as_ref().map(ToString::to_string).as_deref(), Some("my-notes B3"));
+        assert_eq!(
+            s.as_ref().map(ToString::to_string).as_deref(),
+            Some("my-notes B3")
+        );
         assert_eq!(SessionSource::parse(" none ").expect("valid"), None);
         assert!(SessionSource::parse("my-notes").is_err());
         assert!(SessionSource::parse("my-notes Z9").is_err());

@@ -187,10 +187,7 @@ pub fn render_json(proof: &Proof) -> String {
     let mut head = Fields::new();
     head.push(("conclusion", json!(proof.conclusion().to_string())));
     confidence(&mut head, Some(c));
-    head.push((
-        "independent_sources",
-        json!(proof.independent_sources()),
-    ));
+    head.push(("independent_sources", json!(proof.independent_sources())));
     head.push(("strongest", json!(proof.strongest)));
     head.push((
         "cited",
