@@ -490,6 +490,19 @@ mod tests {
                     ..Inputs::default()
                 },
                 format: Format::Json,
+                confidence: false,
+                min_confidence: None,
+                text: "?-p(X).".into(),
+                eval: EvalFlags::default(),
+            }
+        );
+        assert_eq!(
+            command("query --min-confidence=likely ?-p(X)."),
+            Command::Query {
+                inputs: Inputs::default(),
+                format: Format::Table,
+                confidence: false,
+                min_confidence: Some("likely".into()),
                 text: "?-p(X).".into(),
                 eval: EvalFlags::default(),
             }
