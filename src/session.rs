@@ -101,6 +101,9 @@ pub enum RelationKind {
     Derived,
     /// Defined or extended by the analyst in this session.
     Session,
+    /// A provenance relation filled from the attestations of base facts
+    /// (`R_attested`, `source_origin`, `grade_confidence`).
+    Provenance,
 }
 
 /// A row of [`Workspace::relations`].
@@ -630,6 +633,15 @@ impl Workspace {
             RelationKind::Session
         } else if self.state.program.rules.iter().any(|r| r.head.rel == rel) {
             RelationKind::Derived
+        } else if attestations::relation(
+            &self.state.program,
+            &self.state.program.relations[rel].name,
+        )
+        .ok()
+        .flatten()
+        .is_some()
+        {
+            RelationKind::Provenance
         } else {
             RelationKind::Base
         }

@@ -112,10 +112,10 @@ fn provenance_rows(ws: &Workspace) -> Vec<(usize, Tuple, Conf)> {
         }
         for t in ws.database().tuples(r) {
             let c = match (attested, &t[t.len().saturating_sub(2)]) {
-                (true, Value::Symbol(g)) => Confidence::from_grade(
-                    sleuth::grade::Grade::parse(g).expect("a grade column"),
-                )
-                .permille(),
+                (true, Value::Symbol(g)) => {
+                    Confidence::from_grade(sleuth::grade::Grade::parse(g).expect("a grade column"))
+                        .permille()
+                }
                 _ => 1000,
             };
             out.push((r, t, c));

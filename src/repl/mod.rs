@@ -179,7 +179,7 @@ impl Repl {
             .ws
             .relations()
             .iter()
-            .filter(|r| r.kind != RelationKind::Base)
+            .filter(|r| matches!(r.kind, RelationKind::Derived | RelationKind::Session))
             .count();
         format!(
             "sleuth: {} from {}, {}, {} derived relations, loaded in {}. :help for help, Ctrl-D to leave.",
