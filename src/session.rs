@@ -453,7 +453,12 @@ impl Workspace {
 
     fn parse_text(&mut self, name: &str, text: &str) -> Result<Clauses, Error> {
         let id = self.sources.add(name, text);
-        match syntax::parse(&self.sources, id) {
+        match syntax::parse(&self.sources, id).and_then(|module| {
+            match sourced::check_pragmas(&module) {
+                Ok(()) => Ok(module),
+                Err(d) => Err(d.into()),
+            }
+        }) {
             Ok(module) => Ok(Clauses { id, module }),
             Err(diags) => {
                 let err = Error::new(diags, &self.sources);

@@ -380,3 +380,38 @@ fn a_provenance_relation_declared_otherwise_is_an_error() {
     assert!(err.render().contains("shape.dl:1:"), "{}", err.render());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Facts in a rule file after `.pragma "source" "ID GRADE"` are attested
+/// by that source, as typed ones are; `none` stops it.
+#[test]
+fn a_rule_file_grades_the_facts_after_its_source_pragma() {
+    let inputs = Inputs {
+        rules: vec![fixture("analyst-notes.dl")],
+        ..Inputs::default()
+    };
+    let mut ws = Workspace::open_inputs(
+        &inputs,
+        Workspace::empty().options().clone(),
+        Default::default(),
+    )
+    .expect("the notes load");
+    let proof = provenance::why(
+        &ws,
+        r#"arrest("invented-person-1", "Tangier", "2024-03")"#,
+        &ExplainOptions::default(),
+    )
+    .expect("holds");
+    let text = provenance::render(&proof, Format::Text);
+    assert!(
+        text.contains("fact: analyst-notes (typed at ") && text.contains("graded B3"),
+        "{text}"
+    );
+    let rows = ws
+        .query(r#"?- arrest_attested("invented-person-1", _, _, S, _, G, _)."#)
+        .expect("answers")
+        .strings();
+    assert_eq!(rows, vec![vec!["analyst-notes", "B3"]]);
+    let watch =
+        provenance::why(&ws, r#"watch("Tangier")"#, &ExplainOptions::default()).expect("holds");
+    assert!(!watch.confidence().is_graded(), "after `none`");
+}

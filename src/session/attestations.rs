@@ -7,6 +7,10 @@
 //! them; the workspace fills those the program declares, so that rules,
 //! negation and aggregates read provenance like any other relation.
 
+// `Diagnostic` is the crate's error type (see `diag`), returned by value on
+// the error path only.
+#![allow(clippy::result_large_err)]
+
 use crate::diag::{Code, Diagnostic};
 use crate::eval::Database;
 use crate::grade::{Credibility, Grade, Reliability};

@@ -87,7 +87,8 @@ impl Workspace {
         facts: &[ir::Fact],
     ) -> Result<(), Error> {
         let err = |d: Diagnostic| Error::new(d, &self.sources);
-        let typed = super::sourced::typed_spans(session);
+        let mut typed = self.library_typed_spans();
+        typed.extend(super::sourced::typed_spans(session));
         let data: Vec<&GroundFact> = if facts.len() == program.facts.len() {
             self.facts.iter().chain(new_data).collect()
         } else {

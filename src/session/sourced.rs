@@ -6,6 +6,10 @@
 //! "none"`) stops it. A saved session writes the pragmas back around its
 //! facts, so `:load` restores their sources and grades.
 
+// `Diagnostic` is the crate's error type (see `diag`), returned by value on
+// the error path only.
+#![allow(clippy::result_large_err)]
+
 use crate::diag::{Code, Diagnostic, Span};
 use crate::grade::Grade;
 use crate::syntax::ast::{Item, Module};
@@ -131,11 +135,38 @@ impl Workspace {
         ids
     }
 
-    /// Each session fact typed under a source: the span of its entry and
-    /// the source.
+    /// Each fact written under a source (in a rule file's `.pragma
+    /// "source"`, or typed in the session under `:source`): the span of its
+    /// clause and the source.
     pub(crate) fn typed_spans(&self) -> Vec<(Span, SessionSource)> {
-        typed_spans(&self.session)
+        let mut out = self.library_typed_spans();
+        out.extend(typed_spans(&self.session));
+        out
     }
+
+    /// [`Workspace::typed_spans`] of the rule files (checked when they
+    /// were loaded, see [`check_pragmas`]).
+    pub(super) fn library_typed_spans(&self) -> Vec<(Span, SessionSource)> {
+        let mut out = Vec::new();
+        for c in &self.library {
+            let Ok(sources) = sources_of_items(&c.module, None) else {
+                continue;
+            };
+            for (item, source) in c.module.items.iter().zip(sources) {
+                if let (Item::Clause(clause), Some(source)) = (item, source)
+                    && clause.body.is_none()
+                {
+                    out.push((clause.span, source));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Checks the `.pragma "source"` directives of a rule file.
+pub(super) fn check_pragmas(module: &Module) -> Result<(), Diagnostic> {
+    sources_of_items(module, None).map(|_| ())
 }
 
 /// See [`Workspace::typed_spans`].
@@ -150,10 +181,7 @@ pub(super) fn typed_spans(session: &[SessionItem]) -> Vec<(Span, SessionSource)>
 }
 
 /// The source of a program fact written at `span`, when it was typed under one.
-pub(crate) fn source_at<'a>(
-    typed: &'a [(Span, SessionSource)],
-    span: Span,
-) -> Option<&'a SessionSource> {
+pub(crate) fn source_at(typed: &[(Span, SessionSource)], span: Span) -> Option<&SessionSource> {
     typed
         .iter()
         .find(|(s, _)| s.source == span.source && s.start <= span.start && span.end <= s.end)
