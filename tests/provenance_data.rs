@@ -415,3 +415,23 @@ fn a_rule_file_grades_the_facts_after_its_source_pragma() {
         provenance::why(&ws, r#"watch("Tangier")"#, &ExplainOptions::default()).expect("holds");
     assert!(!watch.confidence().is_graded(), "after `none`");
 }
+
+/// The compiled library and the interpreter read the same provenance
+/// relations (rules/provenance.dl is part of the library both run).
+#[test]
+fn both_engines_answer_provenance_queries_alike() {
+    let query = r#"stated(P, Pl, D) :- arrest_attested(P, Pl, D, _, _, _, "").
+?- arrest(P, Pl, D), !stated(P, Pl, D), arrest_attested(P, Pl, D, S, _, G, _), grade_confidence(G, C), source_origin(S, O)."#;
+    let run = |engine: &str| {
+        let out = sleuth(&["query", "--engine", engine, "--confidence", query]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let compiled = run("compiled");
+    assert!(compiled.contains("6 rows"), "{compiled}");
+    assert_eq!(compiled, run("interpreted"));
+}

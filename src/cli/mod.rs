@@ -242,13 +242,11 @@ pub fn query(
     let Some(mut ws) = open_workspace_for_answers(inputs, flags) else {
         return Ok(false);
     };
-    let answers = ws.query(text).and_then(|answers| {
-        if support.shown {
-            provenance::answers_with_support(&ws, text, &answers, min)
-        } else {
-            Ok(answers)
-        }
-    });
+    let answers = if support.shown {
+        provenance::query_with_support(&mut ws, text, min)
+    } else {
+        ws.query(text)
+    };
     match answers {
         Ok(answers) => {
             write!(

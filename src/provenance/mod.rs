@@ -389,6 +389,59 @@ pub fn answers_with_support(
     Ok(answers::table(answers, &supports, min))
 }
 
+/// Answers a text of facts and rules ending in one `?-` query (as
+/// [`Workspace::query`] does, for `sleuth query`), with the answers'
+/// `confidence` and `sources` columns, keeping those `min` admits. The
+/// text's facts and rules join the workspace (so that the query's
+/// confidence can be computed over them); use a workspace opened for it.
+pub fn query_with_support(
+    ws: &mut Workspace,
+    text: &str,
+    min: Option<MinConfidence>,
+) -> Result<Answers, Error> {
+    let submission = ws.submit("<query>", text)?;
+    let Some(query) = query_text(text) else {
+        return Err(Error {
+            diagnostics: Diagnostic::new(Code::NoQuery, "the text holds no `?-` query", None)
+                .with_help("end it with a query such as `?- recurring_hotspot(P).`")
+                .into(),
+            sources: ws.sources().clone(),
+        });
+    };
+    let answers = match submission.answers.as_slice() {
+        [answers] => answers.clone(),
+        _ => {
+            return Err(Error {
+                diagnostics: Diagnostic::new(
+                    Code::TooManyQueries,
+                    "the text holds more than one `?-` query",
+                    None,
+                )
+                .with_help("ask one query at a time")
+                .into(),
+                sources: ws.sources().clone(),
+            });
+        }
+    };
+    answers_with_support(ws, &query, &answers, min)
+}
+
+/// The text of the last `?-` query of `text`, ending with its `.`.
+fn query_text(text: &str) -> Option<String> {
+    let mut sources = crate::diag::SourceMap::new();
+    let id = sources.add("<query>", text);
+    let module = crate::syntax::parse(&sources, id).ok()?;
+    let span = module.items.iter().rev().find_map(|item| match item {
+        crate::syntax::ast::Item::Query(q) => Some(q.span),
+        _ => None,
+    })?;
+    let mut query = sources.snippet(span).trim().to_string();
+    if !query.ends_with('.') {
+        query.push('.');
+    }
+    Some(query)
+}
+
 /// The confidence and count of independent sources of each answer of a
 /// query (see [`Explainer::answer_supports`]).
 pub fn answer_supports(
