@@ -435,3 +435,27 @@ fn both_engines_answer_provenance_queries_alike() {
     assert!(compiled.contains("6 rows"), "{compiled}");
     assert_eq!(compiled, run("interpreted"));
 }
+
+/// Regression: a rule typed while a source was in force was kept with
+/// that source, which `:save` does not write (only facts are attested),
+/// so loading the saved file back into the same session added the rule
+/// a second time.
+#[test]
+fn a_saved_session_loads_into_itself_without_duplicates() {
+    let mut ws = workspace(&[]);
+    ws.set_typed_source("my-notes B3").expect("a source");
+    ws.submit(
+        "<repl:1>",
+        "near(P) :- recurring_hotspot(P).\nwatch(\"Tangier\").",
+    )
+    .expect("added");
+    let dir = std::env::temp_dir().join(format!("sleuth-attest-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("again.dl");
+    ws.save_session(&path).expect("saved");
+    let before = ws.session_entries().len();
+    let loaded = ws.load_rules_file(&path).expect("loads");
+    assert_eq!(loaded.added, 0, "{:?}", loaded.notes);
+    assert_eq!(ws.session_entries().len(), before);
+    std::fs::remove_dir_all(&dir).ok();
+}

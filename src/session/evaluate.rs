@@ -56,7 +56,7 @@ impl Workspace {
                 &program,
                 &mut db,
                 session,
-                new_data,
+                (false, new_data),
                 new_docs,
                 &program.facts[first_new..],
             )?;
@@ -73,23 +73,23 @@ impl Workspace {
         self.evaluate_from_scratch(program, session, new_data, new_docs)
     }
 
-    /// Inserts the provenance rows of `data` (the workspace's data too when
-    /// `facts` is every fact of the program) and of the facts among `facts`
-    /// typed under a source, with the origin of every source and the
-    /// confidence of every grade.
+    /// Inserts the provenance rows of `new_data` (and of the workspace's
+    /// data when `all` is set, for a fresh database) and of the facts among
+    /// `facts` written under a source, with the origin of every source and
+    /// the confidence of every grade.
     fn fill_attestations(
         &self,
         program: &ir::Program,
         db: &mut Database,
         session: &[SessionItem],
-        new_data: &[GroundFact],
+        (all, new_data): (bool, &[GroundFact]),
         new_docs: &[SourceDoc],
         facts: &[ir::Fact],
     ) -> Result<(), Error> {
         let err = |d: Diagnostic| Error::new(d, &self.sources);
         let mut typed = self.library_typed_spans();
         typed.extend(super::sourced::typed_spans(session));
-        let data: Vec<&GroundFact> = if facts.len() == program.facts.len() {
+        let data: Vec<&GroundFact> = if all {
             self.facts.iter().chain(new_data).collect()
         } else {
             new_data.iter().collect()
@@ -136,7 +136,7 @@ impl Workspace {
             &program,
             &mut db,
             session,
-            new_data,
+            (true, new_data),
             new_docs,
             &program.facts,
         )?;

@@ -74,8 +74,8 @@ impl SessionSource {
     }
 }
 
-/// The source of each item of `module`, starting from `start` and changed
-/// by its `.pragma "source"` directives.
+/// The source of each fact of `module` (`None` for its other items),
+/// starting from `start` and changed by its `.pragma "source"` directives.
 pub(super) fn sources_of_items(
     module: &Module,
     start: Option<SessionSource>,
@@ -91,7 +91,9 @@ pub(super) fn sources_of_items(
         while let Some(p) = pragmas.next_if(|p| p.before <= i) {
             current = SessionSource::parse(&p.value).map_err(|e| bad_source(e, Some(p.span)))?;
         }
-        out.push(current.clone());
+        // Only facts are attested; rules and declarations carry no source.
+        let is_fact = matches!(&module.items[i], Item::Clause(c) if c.body.is_none());
+        out.push(if is_fact { current.clone() } else { None });
     }
     // A pragma after the last item sets nothing, but is still checked.
     for p in pragmas {
