@@ -125,18 +125,6 @@ impl Workspace {
         Ok(source)
     }
 
-    /// The sources the session's facts were typed under, by id.
-    pub fn typed_source_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .session
-            .iter()
-            .filter_map(|s| s.source.as_ref().map(|s| s.id.clone()))
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    }
-
     /// Each fact written under a source (in a rule file's `.pragma
     /// "source"`, or typed in the session under `:source`): the span of its
     /// clause and the source.
