@@ -74,9 +74,20 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<bool> {
         Command::Query {
             inputs,
             format,
+            confidence,
+            min_confidence,
             text,
             eval,
-        } => cli::query(&inputs, format, &text, &eval),
+        } => cli::query(
+            &inputs,
+            format,
+            &text,
+            &eval,
+            cli::AnswerSupport {
+                shown: confidence || min_confidence.is_some(),
+                min: min_confidence,
+            },
+        ),
         Command::Check {
             mut inputs,
             plan,

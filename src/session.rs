@@ -17,17 +17,25 @@ use crate::progress::{Loading, Reporter};
 use crate::value::Value;
 use crate::{check, syntax};
 
+mod attestations;
 mod change;
 mod edit;
 mod evaluate;
 mod inputs;
 mod saved;
 mod schema;
+mod sourced;
 mod variant;
 
+pub use attestations::{
+    ATTESTATION_COLUMNS, ATTESTED_SUFFIX, GRADE_CONFIDENCE, SOURCE_ORIGIN, attested_name,
+};
+pub(crate) use attestations::{Attestation, is_provenance, origins};
 pub use edit::{EntryKind, SessionEntry};
 pub use inputs::Inputs;
 pub use schema::{RuleSource, Schema};
+pub(crate) use sourced::source_at;
+pub use sourced::{PRAGMA_KEY, SessionSource};
 pub use variant::BaseFact;
 
 /// Why a workspace operation failed: diagnostics over the workspace's texts.
@@ -95,6 +103,9 @@ pub enum RelationKind {
     Derived,
     /// Defined or extended by the analyst in this session.
     Session,
+    /// A provenance relation filled from the attestations of base facts
+    /// (`R_attested`, `source_origin`, `grade_confidence`).
+    Provenance,
 }
 
 /// A row of [`Workspace::relations`].
@@ -124,6 +135,9 @@ struct Clauses {
 struct SessionItem {
     id: SourceId,
     item: syntax::ast::Item,
+    /// The source and grade a fact was typed under (`:source`, or
+    /// `.pragma "source"` in a loaded file).
+    source: Option<SessionSource>,
 }
 
 impl SessionItem {
@@ -131,6 +145,7 @@ impl SessionItem {
         syntax::ast::Module {
             source: self.id,
             items: vec![self.item.clone()],
+            pragmas: Vec::new(),
         }
     }
 }
@@ -175,6 +190,8 @@ pub struct Workspace {
     /// The name and text of each data document loaded during the session,
     /// for `:save` to keep whole.
     session_documents: Vec<(String, String)>,
+    /// The source facts typed from now on are attested by (`:source`).
+    typed_source: Option<SessionSource>,
     options: EvalOptions,
     engine: crate::compiled::Engine,
     state: Evaluated,
@@ -269,6 +286,7 @@ impl Workspace {
             facts: Vec::new(),
             documents: Vec::new(),
             session_documents: Vec::new(),
+            typed_source: None,
             options: EvalOptions {
                 record_rounds: true,
                 ..EvalOptions::interactive()
@@ -408,7 +426,7 @@ impl Workspace {
             library.push(self.parse_text(name, text)?);
         }
         self.library = library;
-        let state = self.build(&[], &[])?;
+        let state = self.build(&[], &[], &[])?;
         self.install(state);
         Ok(())
     }
@@ -437,7 +455,12 @@ impl Workspace {
 
     fn parse_text(&mut self, name: &str, text: &str) -> Result<Clauses, Error> {
         let id = self.sources.add(name, text);
-        match syntax::parse(&self.sources, id) {
+        match syntax::parse(&self.sources, id).and_then(|module| {
+            match sourced::check_pragmas(&module) {
+                Ok(()) => Ok(module),
+                Err(d) => Err(d.into()),
+            }
+        }) {
             Ok(module) => Ok(Clauses { id, module }),
             Err(diags) => {
                 let err = Error::new(diags, &self.sources);
@@ -624,6 +647,15 @@ impl Workspace {
             RelationKind::Session
         } else if self.state.program.rules.iter().any(|r| r.head.rel == rel) {
             RelationKind::Derived
+        } else if attestations::relation(
+            &self.state.program,
+            &self.state.program.relations[rel].name,
+        )
+        .ok()
+        .flatten()
+        .is_some()
+        {
+            RelationKind::Provenance
         } else {
             RelationKind::Base
         }

@@ -190,7 +190,7 @@ fn answers_with_confidence_are_marked_when_they_rest_on_silence() {
     let text = String::from_utf8(out).expect("UTF-8");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("a header").split_whitespace().collect();
-    assert_eq!(header, ["P", "confidence", "assumption"]);
+    assert_eq!(header, ["P", "confidence", "sources", "assumption"]);
     let rows: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("moroccan") || l.contains("syrian"))

@@ -322,7 +322,7 @@ fn a_grade_that_cannot_be_judged_reads_so_and_is_the_weakest() {
     .expect("holds");
     let text = provenance::render_text(&proof);
     assert!(
-        text.starts_with("within(\"Beta\", \"Alpha\")  cannot be judged\n"),
+        text.starts_with("within(\"Beta\", \"Alpha\")  cannot be judged, 1 source\n"),
         "{text}"
     );
     let json: serde_json::Value =

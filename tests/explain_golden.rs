@@ -151,7 +151,8 @@ fn main_conclusions_cite_their_paragraphs_in_text_json_and_dot() {
             "{text}"
         );
         assert!(
-            text.starts_with(&format!("{fact}  {confidence}\n")),
+            // One report supports every conclusion: one independent source.
+            text.starts_with(&format!("{fact}  {confidence}, 1 source\n")),
             "{text}"
         );
         golden(&format!("{name}.txt"), &text);

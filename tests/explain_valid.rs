@@ -96,6 +96,34 @@ fn every_strongest_proof_over_the_report_is_valid() {
     assert!(proofs > 150);
 }
 
+/// The rows the workspace fills its provenance relations with
+/// (`R_attested`, `source_origin`, `grade_confidence`), with the confidence
+/// each has: an attestation's grade's, or none (certain) for the others.
+fn provenance_rows(ws: &Workspace) -> Vec<(usize, Tuple, Conf)> {
+    let program = ws.program();
+    let mut out = Vec::new();
+    for (r, relation) in program.relations.iter().enumerate() {
+        let attested = relation.name.ends_with(sleuth::session::ATTESTED_SUFFIX);
+        let filled = attested
+            || relation.name == sleuth::session::SOURCE_ORIGIN
+            || relation.name == sleuth::session::GRADE_CONFIDENCE;
+        if !filled {
+            continue;
+        }
+        for t in ws.database().tuples(r) {
+            let c = match (attested, &t[t.len().saturating_sub(2)]) {
+                (true, Value::Symbol(g)) => {
+                    Confidence::from_grade(sleuth::grade::Grade::parse(g).expect("a grade column"))
+                        .permille()
+                }
+                _ => 1000,
+            };
+            out.push((r, t, c));
+        }
+    }
+    out
+}
+
 /// The reference's relations by name, for the relations of `ws`'s program.
 fn reference_matches_database(ws: &Workspace, rels: &[BTreeSet<Tuple>], context: &str) {
     let program = ws.program();
@@ -312,7 +340,7 @@ fn the_explainer_agrees_with_the_reference_on_random_rules_over_the_report() {
             panic!("{text}\nrejected:\n{e}");
         }
         let program = ws.program();
-        let data: Vec<(usize, Tuple, Conf)> = ws
+        let mut data: Vec<(usize, Tuple, Conf)> = ws
             .facts()
             .iter()
             .map(|f| {
@@ -321,6 +349,7 @@ fn the_explainer_agrees_with_the_reference_on_random_rules_over_the_report() {
                 (rel, f.values.clone(), c)
             })
             .collect();
+        data.extend(provenance_rows(&ws));
         let extra: Vec<(usize, Tuple)> = data.iter().map(|(r, t, _)| (*r, t.clone())).collect();
         let outcome = naive::evaluate_with(program, &extra);
         assert!(

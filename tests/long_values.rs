@@ -94,12 +94,14 @@ fn confidence_prints_a_cell_of_65536_characters_and_honours_the_format() {
         format!("big(\"{big}\").\n:confidence ?- big(X).\n:format csv\n:confidence ?- big(X).\n");
     let out = assert_clean(&sleuth(&["repl"], &input));
     assert!(
-        out.contains(&format!("\n{big}  ungraded\n1 row\n")),
+        out.contains(&format!("\n{big}  ungraded    0\n1 row\n")),
         "{}",
         &out[..200]
     );
     assert!(
-        out.ends_with(&format!("format: csv\nX,confidence\n{big},ungraded\n")),
+        out.ends_with(&format!(
+            "format: csv\nX,confidence,sources\n{big},ungraded,0\n"
+        )),
         "{}",
         &out[out.len() - 200..]
     );

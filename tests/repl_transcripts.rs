@@ -102,7 +102,11 @@ fn keep_wildcards(expected: &[&str], actual: &str) -> String {
     actual
         .lines()
         .map(|a| {
-            let line = wild.iter().find(|w| line_matches(w, a)).copied().unwrap_or(a);
+            let line = wild
+                .iter()
+                .find(|w| line_matches(w, a))
+                .copied()
+                .unwrap_or(a);
             format!("{line}\n")
         })
         .collect()

@@ -12,7 +12,7 @@ use std::process::Command;
 use sleuth::compiled::Engine;
 use sleuth::eval::EvalOptions;
 use sleuth::provenance::{self, Confidence};
-use sleuth::session::{Inputs, Workspace};
+use sleuth::session::{ATTESTED_SUFFIX, GRADE_CONFIDENCE, Inputs, SOURCE_ORIGIN, Workspace};
 use sleuth::value::Value;
 use sleuth::whatif::{self, Scenario, WhatIf};
 
@@ -54,6 +54,13 @@ fn ask(ws: &Workspace, scenario: &Scenario) -> WhatIf {
     whatif::whatif(ws, scenario).unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
+/// The provenance relations the library declares (`rules/provenance.dl`),
+/// which a what-if does not list: they change with the attestations of
+/// the base facts it lists.
+fn is_provenance(name: &str) -> bool {
+    name.ends_with(ATTESTED_SUFFIX) || name == SOURCE_ORIGIN || name == GRADE_CONFIDENCE
+}
+
 /// One relation's tuples with their confidence.
 type Table = BTreeMap<Vec<Value>, Confidence>;
 
@@ -61,7 +68,7 @@ type Table = BTreeMap<Vec<Value>, Confidence>;
 fn tables(ws: &Workspace) -> BTreeMap<String, Table> {
     let mut out = BTreeMap::new();
     for (rel, r) in ws.program().relations.iter().enumerate() {
-        if r.is_query {
+        if r.is_query || is_provenance(&r.name) {
             continue;
         }
         let table = ws
@@ -181,7 +188,7 @@ fn without_its_sources_everything_derived_is_lost() {
     let program = ws.program();
     let mut derived_tuples = 0;
     for (rel, r) in program.relations.iter().enumerate() {
-        if r.is_query {
+        if r.is_query || is_provenance(&r.name) {
             continue;
         }
         let n = ws.database().len(rel);
@@ -727,4 +734,41 @@ fn the_command_line_prints_text_and_json_and_reports_errors() {
     let (ok, _, err) = sleuth(&["whatif"]);
     assert!(!ok);
     assert!(err.contains("error[missing-argument]"), "{err}");
+}
+
+/// Facts typed under a source (`:source`) are that source's: a what-if
+/// without it loses them and what rests on them, and keeps the rest.
+#[test]
+fn without_a_typed_source_its_facts_are_left_out() {
+    let mut ws = builtin();
+    ws.submit("<decl>", ".decl watch(p: symbol)\n.decl watched_hotspot(p: symbol)\nwatched_hotspot(P) :- watch(P), recurring_hotspot(P).\n")
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    ws.set_typed_source("my-notes B3")
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    ws.submit("<typed>", "watch(\"Tangier\").\n")
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    ws.set_typed_source("none")
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    ws.submit("<plain>", "watch(\"Tetouan\").\n")
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let answer = ask(
+        &ws,
+        &Scenario {
+            without: vec!["my-notes".into()],
+            ..Scenario::default()
+        },
+    );
+    let watch = answer.base.relation("watch").expect("changed");
+    let lost: Vec<_> = watch.lost.iter().map(|c| c.values.clone()).collect();
+    assert_eq!(lost, [vec![Value::Symbol("Tangier".into())]]);
+    let hotspot = answer.derived.relation("watched_hotspot").expect("changed");
+    assert_eq!(
+        hotspot
+            .lost
+            .iter()
+            .map(|c| c.values.clone())
+            .collect::<Vec<_>>(),
+        [vec![Value::Symbol("Tangier".into())]]
+    );
+    assert_eq!(answer.totals().lost, 2, "{}", whatif::render_text(&answer));
 }

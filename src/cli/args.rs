@@ -43,7 +43,7 @@ pub mod usage {
     pub const QUERY: &str = concat!(
         "sleuth query ",
         inputs_usage!(),
-        " [--format table|json|csv] ",
+        " [--format table|json|csv] [--confidence] [--min-confidence WORDS|NUMBER] ",
         bounds_usage!(),
         " 'TEXT'"
     );
@@ -173,6 +173,12 @@ pub enum Command {
         #[arg(long, value_name = "table|json|csv", default_value = "table",
               value_parser = named(&["table", "json", "csv"], Format::parse))]
         format: Format,
+        /// Add each answer's confidence and how many independent sources support it
+        #[arg(long)]
+        confidence: bool,
+        /// Keep the answers at least this confident: ICD 203 words (likely) or a number from 0 to 1 (implies --confidence)
+        #[arg(long, value_name = "WORDS|NUMBER")]
+        min_confidence: Option<String>,
         /// Facts and rules for this query, then one `?-` query
         #[arg(value_name = "TEXT")]
         text: String,
@@ -562,6 +568,19 @@ mod tests {
                     ..Inputs::default()
                 },
                 format: Format::Json,
+                confidence: false,
+                min_confidence: None,
+                text: "?-p(X).".into(),
+                eval: EvalFlags::default(),
+            }
+        );
+        assert_eq!(
+            command("query --min-confidence=likely ?-p(X)."),
+            Command::Query {
+                inputs: Inputs::default(),
+                format: Format::Table,
+                confidence: false,
+                min_confidence: Some("likely".into()),
                 text: "?-p(X).".into(),
                 eval: EvalFlags::default(),
             }

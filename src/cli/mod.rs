@@ -19,6 +19,7 @@ use sleuth::diag::{Code, Diagnostic};
 use sleuth::eval::{self, Database, EvalOptions};
 use sleuth::io::format::{self, Format};
 use sleuth::io::tsv;
+use sleuth::provenance;
 use sleuth::session::Workspace;
 use sleuth::{SourceMap, check, syntax};
 
@@ -211,12 +212,43 @@ pub fn run(
     Ok(true)
 }
 
+/// What `sleuth query` adds to its answers: `--confidence`,
+/// `--min-confidence`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AnswerSupport {
+    /// Whether each answer's confidence and count of independent sources
+    /// are shown.
+    pub shown: bool,
+    /// The lowest confidence kept, as written.
+    pub min: Option<String>,
+}
+
 /// `sleuth query`: answers the query ending the text over the workspace.
-pub fn query(inputs: &Inputs, format: Format, text: &str, flags: &EvalFlags) -> Result<bool> {
+pub fn query(
+    inputs: &Inputs,
+    format: Format,
+    text: &str,
+    flags: &EvalFlags,
+    support: AnswerSupport,
+) -> Result<bool> {
+    let min = match support.min.as_deref().map(provenance::MinConfidence::parse) {
+        None => None,
+        Some(Ok(min)) => Some(min),
+        Some(Err(mut d)) => {
+            d.message = format!("--min-confidence: {}", d.message);
+            eprint!("{}", d.render(&SourceMap::new()));
+            return Ok(false);
+        }
+    };
     let Some(mut ws) = open_workspace_for_answers(inputs, flags) else {
         return Ok(false);
     };
-    match ws.query(text) {
+    let answers = if support.shown {
+        provenance::query_with_support(&mut ws, text, min)
+    } else {
+        ws.query(text)
+    };
+    match answers {
         Ok(answers) => {
             write!(
                 std::io::stdout().lock(),

@@ -146,7 +146,7 @@ codes! {
         "end it with a query such as `?- recurring_hotspot(P).`";
     TooManyQueries = "too-many-queries", "a text that should hold one `?-` query holds several",
         "ask one query at a time";
-    PlainQueryOnly = "plain-query-only", "the confidence of answers is given for a text holding one query and nothing else",
+    PlainQueryOnly = "plain-query-only", "the confidence, sources and assumptions of answers are given for a text holding one query and nothing else",
         "give the query alone";
     AnswersMismatch = "answers-mismatch", "answers given for confidence do not come from the query",
         "pass the answers of this very query";
@@ -170,6 +170,12 @@ codes! {
         "give a folder of data documents (*.json), or one file";
     InputInSession = "input-in-session", "`:load` of a rule file with `.input`, which a session does not read",
         "load the facts as a data document, or run the program with `sleuth run`";
+    BadSource = "bad-source", "`:source` or `.pragma \"source\"` not given a source id and an Admiralty grade (or `none`)",
+        "write `:source my-notes B3` (or `.pragma \"source\" \"my-notes B3\"`), or `none` to stop";
+    BadConfidence = "bad-confidence", "a minimum confidence that is neither ICD 203 words nor a number from 0 to 1",
+        "give words such as `likely` or `roughly even chance`, or a number such as 0.6";
+    AttestationShape = "attestation-shape", "a provenance relation (`R_attested`, `source_origin`, `grade_confidence`) declared with other columns than sleuth fills",
+        "declare it as rules/provenance.dl does, or give the relation another name";
     // REPL commands.
     UnknownCommand = "unknown-command", "a `:command` the REPL does not have; with did-you-mean",
         "`:help` lists the commands";

@@ -22,13 +22,11 @@ use std::rc::Rc;
 
 use super::citations::{Citation, Citations};
 use super::proof::absent_text;
-use crate::diag::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::eval::Database;
 use crate::io::data::{FactKind, fact_kind};
 use crate::ir::{self, Literal, RelId};
-use crate::session::{Answers, Error, Workspace};
+use crate::session::Workspace;
 use crate::value::Value;
-use crate::{check, syntax};
 
 /// How an answer or a conclusion that rests on silence is marked beside
 /// its confidence.
@@ -151,11 +149,24 @@ fn given_cone(
 fn kind_in(program: &ir::Program, db: &Database, rules_of: &[Vec<usize>], rel: RelId) -> FactKind {
     let event = given_cone(program, db, rules_of, rel)
         .into_iter()
-        .any(|r| fact_kind(&program.relations[r].name) == FactKind::Event);
+        .any(|r| given_kind(program, r) == FactKind::Event);
     if event {
         FactKind::Event
     } else {
         FactKind::Background
+    }
+}
+
+/// The kind of the facts given for relation `rel`: the schema's
+/// classification, except for the provenance relations sleuth fills
+/// (`R_attested`, `source_origin`, `grade_confidence`), which describe what
+/// was loaded and so are known in full: their absences are background.
+pub(crate) fn given_kind(program: &ir::Program, rel: RelId) -> FactKind {
+    let name = &program.relations[rel].name;
+    if crate::session::is_provenance(program, name) {
+        FactKind::Background
+    } else {
+        fact_kind(name)
     }
 }
 
@@ -186,8 +197,7 @@ impl Absences {
                 let cone: Vec<RelId> = given_cone(program, db, &rules_of, rel)
                     .into_iter()
                     .filter(|&r| {
-                        kind == FactKind::Background
-                            || fact_kind(&program.relations[r].name) == FactKind::Event
+                        kind == FactKind::Background || given_kind(program, r) == FactKind::Event
                     })
                     .collect();
                 (kind, Rc::new(searched_sources(db, cites, &cone)))
@@ -212,7 +222,7 @@ fn searched_sources(db: &Database, cites: &Citations, rels: &[RelId]) -> Vec<Str
             }
             for c in cites.of(rel, id) {
                 let name = match c {
-                    Citation::Report { source, .. } => source,
+                    Citation::Report { source, .. } | Citation::Typed { source, .. } => source,
                     Citation::Rules { location } => match location.rsplit_once(':') {
                         Some((file, _)) => file.to_string(),
                         None => location,
@@ -240,78 +250,4 @@ pub fn absence_kind(ws: &Workspace, rel: RelId) -> FactKind {
 /// The kind of an absence of `rel`'s facts (see [`absence_kind`]).
 pub(crate) fn absence_kind_in(program: &ir::Program, db: &Database, rel: RelId) -> FactKind {
     kind_in(program, db, &rules_of(program), rel)
-}
-
-/// Renames the relations of a body from one program to another.
-fn remap(body: &mut [Literal], map: &dyn Fn(RelId) -> Option<RelId>) -> Option<()> {
-    for l in body {
-        match l {
-            Literal::Atom(a) | Literal::Negated(a) => a.rel = map(a.rel)?,
-            Literal::Aggregate(ag) => remap(&mut ag.body, map)?,
-            _ => {}
-        }
-    }
-    Some(())
-}
-
-/// The rule of a query (its text holding the query alone), over the
-/// workspace's relations, with the variable of each answer column.
-pub(crate) fn query_rule(
-    ws: &Workspace,
-    query: &str,
-    answers: &Answers,
-) -> Result<(ir::Rule, Vec<usize>), Error> {
-    let mut sources = ws.sources().clone();
-    let decls = sources.add("<relations>", super::target::declarations(ws.program()));
-    let text = sources.add("<query>", query);
-    let fail = |d: Diagnostics, sources: &SourceMap| Error {
-        diagnostics: d,
-        sources: sources.clone(),
-    };
-    let modules = [
-        syntax::parse(&sources, decls).map_err(|d| fail(d, &sources))?,
-        syntax::parse(&sources, text).map_err(|d| fail(d, &sources))?,
-    ];
-    let checked = check::check(&sources, &modules).map_err(|d| fail(d, &sources))?;
-    let plain = Diagnostic::new(
-        Code::PlainQueryOnly,
-        "what answers assume is given for a text holding one query and nothing else",
-        None,
-    )
-    .with_help("add the facts and rules to the session first, then ask the query on its own");
-    let ([q], [rule], []) = (
-        checked.queries.as_slice(),
-        checked.rules.as_slice(),
-        checked.facts.as_slice(),
-    ) else {
-        return Err(fail(plain.into(), &sources));
-    };
-    if q.columns != answers.columns {
-        return Err(fail(
-            Diagnostic::new(
-                Code::AnswersMismatch,
-                "the answers do not come from this query (their columns differ)",
-                Some(q.span),
-            )
-            .with_help("pass the query text the answers were computed from")
-            .into(),
-            &sources,
-        ));
-    }
-    let program = ws.program();
-    let mut rule = rule.clone();
-    let map = |r: RelId| program.relation_id(&checked.relations[r].name);
-    let columns: Option<Vec<usize>> = rule
-        .head
-        .args
-        .iter()
-        .map(|a| match a {
-            ir::Expr::Var(v) => Some(*v),
-            _ => None,
-        })
-        .collect();
-    match (remap(&mut rule.body, &map), columns) {
-        (Some(()), Some(columns)) => Ok((rule, columns)),
-        _ => Err(fail(plain.into(), &sources)),
-    }
 }

@@ -211,6 +211,7 @@ impl<'a, 'w> Builder<'a, 'w> {
         self.nodes.push(Node {
             kind,
             confidence,
+            independent_sources: None,
             literal,
             children: Vec::new(),
         });

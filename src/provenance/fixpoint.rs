@@ -32,18 +32,39 @@ use crate::session::Workspace;
 /// those they rest on), kept for reuse.
 pub struct Confidences {
     generation: u64,
+    /// What is computed: confidences, or counts of independent sources.
+    measure: Measure,
     conf: Vec<Vec<u16>>,
     stamp: Vec<Vec<u32>>,
     done: Vec<bool>,
     counter: u32,
 }
 
+/// What a [`Confidences`] table holds for each tuple.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Measure {
+    /// Its confidence in thousandths.
+    Confidence,
+    /// How many independent sources support it (distinct origins), in the
+    /// same max-min semiring: a base fact's count is its attestations'
+    /// distinct origins; a rule instance's is its weakest premise's; a
+    /// tuple's is its best instance's. `NO_SOURCE` (1000) for a tuple no
+    /// source supports.
+    Origins,
+}
+
 impl Confidences {
     /// An empty table for the workspace's current state.
     pub(crate) fn new(ws: &Workspace) -> Confidences {
+        Confidences::of(ws, Measure::Confidence)
+    }
+
+    /// An empty table of `measure` for the workspace's current state.
+    pub(crate) fn of(ws: &Workspace, measure: Measure) -> Confidences {
         let n = ws.program().relations.len();
         Confidences {
             generation: ws.generation(),
+            measure,
             conf: vec![Vec::new(); n],
             stamp: vec![Vec::new(); n],
             done: vec![false; n],
@@ -109,10 +130,18 @@ impl Confidences {
         self.counter
     }
 
+    /// A base row's value.
+    fn base_value(&self, cites: &Citations, rel: RelId, id: u32) -> u16 {
+        match self.measure {
+            Measure::Confidence => cites.confidence(rel, id).permille(),
+            Measure::Origins => cites.origins(rel, id),
+        }
+    }
+
     fn base_relation(&mut self, cx: &Context<'_>, cites: &Citations, rel: RelId) {
         let n = cx.db.len(rel);
         self.conf[rel] = (0..n as u32)
-            .map(|id| cites.confidence(rel, id).permille())
+            .map(|id| self.base_value(cites, rel, id))
             .collect();
         self.stamp[rel] = vec![0; n];
         self.done[rel] = true;
@@ -133,7 +162,7 @@ impl Confidences {
             self.stamp[rel] = vec![0; n];
             for id in 0..n as u32 {
                 if cites.is_base(rel, id) {
-                    self.conf[rel][id as usize] = cites.confidence(rel, id).permille();
+                    self.conf[rel][id as usize] = self.base_value(cites, rel, id);
                     self.stamp[rel][id as usize] = self.next_stamp();
                 }
             }

@@ -84,6 +84,7 @@ mod silence;
 pub(crate) mod target;
 mod whynot;
 
+pub use answers::{AnswerSupport, MinConfidence};
 pub use assumptions::{Assumption, SILENCE_MARK, absence_kind};
 pub use citations::Citation;
 pub use confidence::Confidence;
@@ -103,6 +104,7 @@ use crate::value::Value;
 use assumptions::Absences;
 use citations::Citations;
 use context::Context;
+use fixpoint::Measure;
 use silence::Grounded;
 
 /// How explanations are built.
@@ -150,6 +152,9 @@ pub struct Explainer<'w> {
     conf: Confidences,
     absences: Absences,
     grounded: Grounded,
+    /// How many independent sources support each tuple, computed when
+    /// first asked for.
+    counts: Option<Confidences>,
 }
 
 impl<'w> Explainer<'w> {
@@ -168,6 +173,7 @@ impl<'w> Explainer<'w> {
             ws.sources(),
             ws.facts(),
             ws.documents(),
+            &ws.typed_spans(),
         );
         let conf = kept
             .filter(|c| c.is_current(ws))
@@ -179,7 +185,53 @@ impl<'w> Explainer<'w> {
             conf,
             absences: Absences::default(),
             grounded: Grounded::default(),
+            counts: None,
         }
+    }
+
+    /// How many independent sources support a stored row (distinct origins,
+    /// combined as confidences are: see [`Node::independent_sources`]);
+    /// `None` when no source does.
+    pub(crate) fn independent_sources_of(
+        &mut self,
+        rel: RelId,
+        id: u32,
+    ) -> Result<Option<usize>, Diagnostic> {
+        self.ensure_counts(rel)?;
+        let n = self.counts.as_ref().map_or(0, |c| c.get(rel, id));
+        Ok((n > 0 && n < citations::NO_SOURCE).then_some(usize::from(n)))
+    }
+
+    /// Computes the counts of independent sources of `rel` and what it
+    /// rests on.
+    fn ensure_counts(&mut self, rel: RelId) -> Result<(), Diagnostic> {
+        let Explainer {
+            ws,
+            cx,
+            cites,
+            counts,
+            ..
+        } = self;
+        counts
+            .get_or_insert_with(|| Confidences::of(ws, Measure::Origins))
+            .ensure(cx, cites, rel)
+    }
+
+    /// Gives every tuple node of a proof its count of independent sources.
+    fn count_sources(&mut self, proof: &mut Proof) -> Result<(), Diagnostic> {
+        for i in 0..proof.nodes.len() {
+            let Some(tuple) = proof.nodes[i].kind.tuple() else {
+                continue;
+            };
+            let Some(rel) = self.cx.program.relation_id(&tuple.relation) else {
+                continue;
+            };
+            let Some(id) = self.row(rel, &tuple.values) else {
+                continue;
+            };
+            proof.nodes[i].independent_sources = self.independent_sources_of(rel, id)?;
+        }
+        Ok(())
     }
 
     /// The confidences computed so far, to pass to the next explainer.
@@ -280,6 +332,8 @@ impl<'w> Explainer<'w> {
                 .map_err(|d| target.error(d))?;
             proof.grounded = grounded.is_grounded(rel, id);
         }
+        self.count_sources(&mut proof)
+            .map_err(|d| target.error(d))?;
         Ok(proof)
     }
 
@@ -322,6 +376,19 @@ impl<'w> Explainer<'w> {
         answers::confidences(self, query, answers)
     }
 
+    /// The confidence of each answer of a query (as
+    /// [`Explainer::answer_confidences`]) and how many independent sources
+    /// support it: the distinct origins (a source and what relays it count
+    /// once) behind the best binding's weakest tuple, combined as
+    /// confidences are.
+    pub fn answer_supports(
+        &mut self,
+        query: &str,
+        answers: &Answers,
+    ) -> Result<Vec<AnswerSupport>, Error> {
+        answers::supports(self, query, answers, true)
+    }
+
     /// For each answer of a query, whether it rests on silence: no binding
     /// of the query's body that gives it is free of an assumed absence of
     /// an event (through the query's own negations or the derivations of
@@ -332,8 +399,8 @@ impl<'w> Explainer<'w> {
         query: &str,
         answers: &Answers,
     ) -> Result<Vec<bool>, Error> {
-        let (rule, columns) = assumptions::query_rule(self.ws, query, answers)?;
-        silence::answers(self, &rule, &columns, answers).map_err(|d| silence::internal(self, d))
+        let q = answers::query_rule(self.ws, query, answers)?;
+        silence::answers(self, &q.rule, &q.columns, answers).map_err(|d| silence::internal(self, d))
     }
 }
 
@@ -364,6 +431,87 @@ pub fn confidence_of(
     tuple: &[Value],
 ) -> Result<Option<Confidence>, Error> {
     Explainer::new(ws).confidence_of(rel, tuple)
+}
+
+/// The answers of `query` with their `confidence` and `sources` (how many
+/// independent sources support each, 0 when none does) as two more
+/// columns, and, when some answer rests on silence, an `assumption`
+/// column marking those ([`SILENCE_MARK`]), keeping the answers `min`
+/// admits: what `:confidence` and `sleuth query --confidence` print.
+/// `query` is the text the answers came from.
+pub fn answers_with_support(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+    min: Option<MinConfidence>,
+) -> Result<Answers, Error> {
+    let mut ex = Explainer::new(ws);
+    let supports = ex.answer_supports(query, answers)?;
+    let silent = ex.answers_resting_on_silence(query, answers)?;
+    Ok(answers::table(answers, &supports, &silent, min))
+}
+
+/// Answers a text of facts and rules ending in one `?-` query (as
+/// [`Workspace::query`] does, for `sleuth query`), with the answers'
+/// `confidence` and `sources` columns, keeping those `min` admits. The
+/// text's facts and rules join the workspace (so that the query's
+/// confidence can be computed over them); use a workspace opened for it.
+pub fn query_with_support(
+    ws: &mut Workspace,
+    text: &str,
+    min: Option<MinConfidence>,
+) -> Result<Answers, Error> {
+    let submission = ws.submit("<query>", text)?;
+    let Some(query) = query_text(text) else {
+        return Err(Error {
+            diagnostics: Diagnostic::new(Code::NoQuery, "the text holds no `?-` query", None)
+                .with_help("end it with a query such as `?- recurring_hotspot(P).`")
+                .into(),
+            sources: ws.sources().clone(),
+        });
+    };
+    let answers = match submission.answers.as_slice() {
+        [answers] => answers.clone(),
+        _ => {
+            return Err(Error {
+                diagnostics: Diagnostic::new(
+                    Code::TooManyQueries,
+                    "the text holds more than one `?-` query",
+                    None,
+                )
+                .with_help("ask one query at a time")
+                .into(),
+                sources: ws.sources().clone(),
+            });
+        }
+    };
+    answers_with_support(ws, &query, &answers, min)
+}
+
+/// The text of the last `?-` query of `text`, ending with its `.`.
+fn query_text(text: &str) -> Option<String> {
+    let mut sources = crate::diag::SourceMap::new();
+    let id = sources.add("<query>", text);
+    let module = crate::syntax::parse(&sources, id).ok()?;
+    let span = module.items.iter().rev().find_map(|item| match item {
+        crate::syntax::ast::Item::Query(q) => Some(q.span),
+        _ => None,
+    })?;
+    let mut query = sources.snippet(span).trim().to_string();
+    if !query.ends_with('.') {
+        query.push('.');
+    }
+    Some(query)
+}
+
+/// The confidence and count of independent sources of each answer of a
+/// query (see [`Explainer::answer_supports`]).
+pub fn answer_supports(
+    ws: &Workspace,
+    query: &str,
+    answers: &Answers,
+) -> Result<Vec<AnswerSupport>, Error> {
+    Explainer::new(ws).answer_supports(query, answers)
 }
 
 /// The confidence of each answer of a query (see

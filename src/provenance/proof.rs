@@ -196,6 +196,11 @@ pub struct Node {
     /// For a tuple: its confidence; for an aggregate: the weakest tuple it
     /// counted.
     pub confidence: Option<Confidence>,
+    /// For a tuple: how many independent sources (distinct origins)
+    /// support it, counted as its confidence is combined (a derived tuple
+    /// has its best derivation's weakest premise's count); `None` when no
+    /// source supports it or for other nodes.
+    pub independent_sources: Option<usize>,
     /// For a premise of a rule instance: its position in the rule's body.
     pub literal: Option<usize>,
     /// Its premises, as indices into [`Proof::nodes`].
@@ -224,6 +229,12 @@ impl Proof {
     /// The conclusion.
     pub fn conclusion(&self) -> &Tuple {
         self.root().kind.tuple().expect("a proof's root is a tuple")
+    }
+
+    /// How many independent sources support the conclusion (see
+    /// [`Node::independent_sources`]).
+    pub fn independent_sources(&self) -> Option<usize> {
+        self.root().independent_sources
     }
 
     /// The conclusion's confidence.

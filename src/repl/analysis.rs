@@ -44,9 +44,9 @@ pub static ANALYSIS: &[Extension] = &[
         spec: CommandSpec {
             name: "confidence",
             aliases: &["conf"],
-            args: "QUERY",
-            summary: "a query's answers with the confidence of each (ICD 203 words), in the :format; an assumption column marks answers that rest on the absence of an event",
-            example: ":confidence ?- recruitment_pipeline(C, T).",
+            args: "[--min WORDS|NUMBER] QUERY",
+            summary: "a query's answers with the confidence of each (ICD 203 words) and how many independent sources support it; --min keeps those at least that confident; an assumption column marks answers that rest on the absence of an event",
+            example: ":confidence --min likely ?- recruitment_pipeline(C, T).",
             arg: ArgKind::Text,
         },
         run: confidence,
@@ -125,43 +125,45 @@ fn whynot(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplErr
 }
 
 fn confidence(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
-    if !arg.trim_start().starts_with("?-") {
+    let (min, query) = match min_option(arg) {
+        Some((min, query)) => {
+            let min = provenance::MinConfidence::parse(min).map_err(|d| {
+                ReplError::Rejected(session::Error {
+                    diagnostics: d.into(),
+                    sources: repl.workspace().sources().clone(),
+                })
+            })?;
+            (Some(min), query)
+        }
+        None => (None, arg),
+    };
+    if !query.trim_start().starts_with("?-") {
         return Err(usage(
             repl,
             Code::MissingArgument,
             "`:confidence` needs a query".to_string(),
-            "for example `:confidence ?- recruitment_pipeline(C, T).`",
+            "for example `:confidence ?- recruitment_pipeline(C, T).` or `:confidence --min likely ?- recruitment_pipeline(C, T).`",
         ));
     }
-    let answers = repl.workspace_mut().query(arg)?;
-    let ws = repl.workspace();
-    let confidences = provenance::answer_confidences(ws, arg, &answers)?;
-    // Answers that rest on the absence of an event are marked in a column
-    // of their own, apart from the confidence.
-    let silent = provenance::answers_resting_on_silence(ws, arg, &answers)?;
-    let silence = silent.iter().any(|&s| s);
-    let mut columns = answers.columns.clone();
-    columns.push("confidence".to_string());
-    if silence {
-        columns.push("assumption".to_string());
-    }
-    let rows: Vec<Vec<crate::Value>> = answers
-        .rows
-        .iter()
-        .zip(&confidences)
-        .zip(&silent)
-        .map(|((row, c), &silent)| {
-            let mut row = row.clone();
-            row.push(crate::Value::Symbol(c.to_string()));
-            if silence {
-                let mark = if silent { provenance::SILENCE_MARK } else { "" };
-                row.push(crate::Value::Symbol(mark.to_string()));
-            }
-            row
-        })
-        .collect();
-    write!(out, "{}", format::render(&columns, &rows, repl.format()))?;
+    let answers = repl.workspace_mut().query(query)?;
+    let table = provenance::answers_with_support(repl.workspace(), query, &answers, min)?;
+    write!(
+        out,
+        "{}",
+        format::render(&table.columns, &table.rows, repl.format())
+    )?;
     Ok(())
+}
+
+/// `--min WORDS ?- ...` or `--min=WORDS ?- ...`: the bound's text and the
+/// query; `None` without `--min`.
+fn min_option(arg: &str) -> Option<(&str, &str)> {
+    let rest = arg.trim_start().strip_prefix("--min")?;
+    let rest = rest.strip_prefix('=').unwrap_or(rest);
+    Some(match rest.find("?-") {
+        Some(at) => (rest[..at].trim(), &rest[at..]),
+        None => (rest.trim(), ""),
+    })
 }
 
 fn timeline(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {

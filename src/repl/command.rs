@@ -58,7 +58,7 @@ pub const BUILTINS: &[CommandSpec] = &[
         name: "relations",
         aliases: &[],
         args: "",
-        summary: "every relation: arity, tuples, and whether it is base, derived or from this session",
+        summary: "every relation: arity, tuples, and whether it is base, derived, from this session or provenance",
         example: ":relations",
         arg: ArgKind::Nothing,
     },

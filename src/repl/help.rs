@@ -38,6 +38,31 @@ cannot be judged. Groups of people the report does not count (person_group)
 make counts of arrested people lower bounds: ?- arrested_at_least(C, N).
 ";
 
+/// Provenance as data, with the README's worked examples (a test checks
+/// that each example line here is part of one there, and those run as tests).
+const PROVENANCE: &str = "\
+Provenance is data: for each base relation R, R_attested has R's columns,
+then source, paragraph, grade and inferred (the note; \"\" when stated), one
+row per attestation; also source_origin(source, origin) (relays share an
+origin) and grade_confidence(grade, permille).
+
+  arrest_origin(P, Pl, D, O) :- arrest_attested(P, Pl, D, S, _, _, _),
+      source_origin(S, O).
+  ?- arrest(P, Pl, D), N = count : { arrest_origin(P, Pl, D, _) }, N >= 2.
+                                  facts with two independent sources
+  stated_member(P, O) :- member_of_attested(P, O, _, _, _, \"\").
+  ?- member_of(P, O), !stated_member(P, O).
+                                  facts resting only on inferred values
+  supports(S, \"arrest\", P) :- arrest_attested(P, _, _, S, _, _, _).
+  ?- supports(\"invented-corroboration\", R, F).
+                                  everything a source supports
+  :confidence --min likely ?- recruitment_pipeline(C, T).
+                                  answers at least that confident, with
+                                  how many independent sources support each
+  :source my-notes B3             the facts typed next are cited as from
+                                  my-notes, graded B3 (:source none stops)
+";
+
 const KEYS: &str = "\
 Keys: Tab completes commands, relation names and file paths; Up/Down walk
 the history (kept between sessions); Ctrl-C clears the line, or cancels a
@@ -81,6 +106,8 @@ pub fn full() -> String {
         }
     }
     out.push_str("`:help COMMAND` shows an example.\n\n");
+    out.push_str(PROVENANCE);
+    out.push('\n');
     out.push_str(KEYS);
     out
 }
@@ -172,6 +199,44 @@ mod tests {
             help.contains(&format!("\"{}\"", crate::provenance::SILENCE_MARK)),
             "{help}"
         );
+    }
+
+    /// The provenance examples of the help are the README's, which
+    /// `tests/provenance_data.rs` runs: each example line (a rule or a
+    /// query, cut from its comment) is in the README's section.
+    #[test]
+    fn provenance_examples_are_the_readme_ones() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("## Provenance as data")
+            .nth(1)
+            .expect("the README has the section");
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let section = flat(section);
+        let mut examples = 0;
+        let mut clause = String::new();
+        // Code starts in the third or seventh column; comments further right.
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        for line in PROVENANCE
+            .lines()
+            .filter(|l| l.starts_with("  ") && indent(l) < 10)
+        {
+            let code = line.trim_start().split("   ").next().unwrap_or("").trim();
+            if code.is_empty() || code.starts_with(':') {
+                continue;
+            }
+            clause.push_str(code);
+            clause.push(' ');
+            if code.ends_with('.') {
+                assert!(
+                    section.contains(&flat(&clause)),
+                    "not in the README: {clause}"
+                );
+                examples += 1;
+                clause.clear();
+            }
+        }
+        assert_eq!(examples, 6);
     }
 
     #[test]

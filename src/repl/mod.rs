@@ -180,7 +180,7 @@ impl Repl {
             .ws
             .relations()
             .iter()
-            .filter(|r| r.kind != RelationKind::Base)
+            .filter(|r| matches!(r.kind, RelationKind::Derived | RelationKind::Session))
             .count();
         format!(
             "sleuth: {} from {}, {}, {} derived relations, loaded in {}. :help for help, Ctrl-D to leave.",
@@ -324,7 +324,12 @@ impl Repl {
                 eval::plan_text_over(self.ws.program(), Some(self.ws.database()))
             )?,
             Command::Quit => return Ok(Outcome::Quit),
-            Command::Extension(ext, arg) => (ext.run)(self, &arg, out)?,
+            Command::Extension(ext, arg) => (ext.run)(self, &arg, out).map_err(|e| match e {
+                ReplError::Rejected(e) => {
+                    ReplError::Rejected(input.at_argument(e, argument.clone()))
+                }
+                other => other,
+            })?,
         }
         Ok(Outcome::Continue)
     }

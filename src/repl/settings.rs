@@ -48,7 +48,48 @@ pub static SETTINGS: &[Extension] = &[
         },
         run: set,
     },
+    Extension {
+        spec: CommandSpec {
+            name: "source",
+            aliases: &[],
+            args: "[ID GRADE | none]",
+            summary: "cite the facts typed from now on as from source ID at an Admiralty grade (`none` stops); alone, shows the source in force",
+            example: ":source my-notes B3",
+            arg: ArgKind::Text,
+        },
+        run: source,
+    },
 ];
+
+/// `:source`: shows or sets the source of the facts typed from now on.
+fn source(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
+    if arg.is_empty() {
+        match repl.workspace().typed_source() {
+            Some(s) => writeln!(
+                out,
+                "facts typed now are cited as {} (typed), graded {} ({}, {})",
+                s.id,
+                s.grade,
+                s.grade.reliability.words(),
+                s.grade.credibility.words()
+            )?,
+            None => writeln!(
+                out,
+                "facts typed now have no source: they count as certain (`:source ID GRADE` grades them)"
+            )?,
+        }
+        return Ok(());
+    }
+    match repl.workspace_mut().set_typed_source(arg)? {
+        Some(s) => writeln!(
+            out,
+            "facts typed from now on are cited as {}, graded {}",
+            s.id, s.grade
+        )?,
+        None => writeln!(out, "facts typed from now on have no source")?,
+    }
+    Ok(())
+}
 
 /// One bound an analyst can set.
 struct Setting {

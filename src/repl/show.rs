@@ -28,6 +28,7 @@ fn kind_word(kind: RelationKind) -> &'static str {
         RelationKind::Base => "base",
         RelationKind::Derived => "derived",
         RelationKind::Session => "session",
+        RelationKind::Provenance => "provenance",
     }
 }
 
@@ -47,11 +48,12 @@ pub fn relations(relations: &[RelationSummary]) -> String {
     let mut out = columns(&["relation", "arity", "tuples", "kind"], &rows, &[1, 2]);
     let count = |k| relations.iter().filter(|r| r.kind == k).count();
     out.push_str(&format!(
-        "{}: {} base, {} derived, {} session\n",
+        "{}: {} base, {} derived, {} session, {} provenance\n",
         plural(relations.len(), "relation", "relations"),
         count(RelationKind::Base),
         count(RelationKind::Derived),
-        count(RelationKind::Session)
+        count(RelationKind::Session),
+        count(RelationKind::Provenance)
     ));
     out
 }
@@ -126,7 +128,18 @@ pub fn entries(entries: &[SessionEntry]) -> String {
     let width = entries.len().to_string().len();
     entries
         .iter()
-        .map(|e| format!("{:>width$}  {}\n", e.number, hanging(&e.text, width + 4)))
+        .map(|e| {
+            let source = e
+                .source
+                .as_ref()
+                .map(|s| format!("  (source {s})"))
+                .unwrap_or_default();
+            format!(
+                "{:>width$}  {}{source}\n",
+                e.number,
+                hanging(&e.text, width + 4)
+            )
+        })
         .collect()
 }
 

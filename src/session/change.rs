@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::saved::{Document, normalized};
+use super::sourced::{self, SessionSource};
 use super::{
     Answers, Change, Clauses, Error, Evaluated, SessionItem, Submission, Workspace, read_all,
     read_text,
@@ -26,7 +27,9 @@ impl Workspace {
     pub fn submit(&mut self, name: &str, text: &str) -> Result<Submission, Error> {
         let mark = self.sources.len();
         let clauses = self.parse_text(name, text)?;
-        let result = self.submit_parsed(clauses, &[]);
+        let result = sourced::sources_of_items(&clauses.module, self.typed_source.clone())
+            .map_err(|d| Error::new(d, &self.sources))
+            .and_then(|sources| self.submit_parsed(clauses, sources, &NewData::default()));
         match &result {
             // A text of queries only leaves nothing behind that points into it.
             Ok(s) if s.added == 0 => self.sources.truncate(mark),
@@ -39,33 +42,38 @@ impl Workspace {
     /// Adds the text's items to the session and `new_data` to the data,
     /// re-evaluating, and answers the text's queries. Changes nothing on
     /// error.
+    /// `sources` gives the source each item was typed under.
     fn submit_parsed(
         &mut self,
         clauses: Clauses,
-        new_data: &[GroundFact],
+        sources: Vec<Option<SessionSource>>,
+        new_data: &NewData,
     ) -> Result<Submission, Error> {
         let (queries, items): (Vec<_>, Vec<_>) = clauses
             .module
             .items
             .into_iter()
-            .partition(|item| matches!(item, syntax::ast::Item::Query(_)));
+            .zip(sources)
+            .partition(|(item, _)| matches!(item, syntax::ast::Item::Query(_)));
         let added = items.len();
         let mut session = self.session.clone();
-        session.extend(items.into_iter().map(|item| SessionItem {
+        session.extend(items.into_iter().map(|(item, source)| SessionItem {
             id: clauses.id,
             item,
+            source,
         }));
-        let new_state = if added > 0 || !new_data.is_empty() {
-            Some(self.build(&session, new_data)?)
+        let new_state = if added > 0 || !new_data.facts.is_empty() {
+            Some(self.build(&session, &new_data.facts, &new_data.documents)?)
         } else {
             None
         };
         let state = new_state.as_ref().unwrap_or(&self.state);
         let mut answers = Vec::with_capacity(queries.len());
-        for query in queries {
+        for (query, _) in queries {
             let module = syntax::ast::Module {
                 source: clauses.id,
                 items: vec![query],
+                pragmas: Vec::new(),
             };
             answers.push(self.answer_query(state, &session, module)?);
         }
@@ -100,7 +108,7 @@ impl Workspace {
         &mut self,
         session: Vec<SessionItem>,
     ) -> Result<Vec<Change>, Error> {
-        let state = self.build(&session, &[])?;
+        let state = self.build(&session, &[], &[])?;
         let changes = self.diff(&state);
         self.install(state);
         self.session = session;
@@ -220,7 +228,7 @@ impl Workspace {
         self.all_or_nothing(|ws| {
             let data = ws.read_documents(documents)?;
             let notes = data.already.clone();
-            let state = ws.build(&ws.session, &data.facts)?;
+            let state = ws.build(&ws.session, &data.facts, &data.documents)?;
             let changes = ws.diff(&state);
             ws.install(state);
             ws.keep_data(data);
@@ -329,16 +337,24 @@ impl Workspace {
             ));
         }
         let data = self.read_documents(documents)?;
-        let existing: Vec<String> = self
-            .session_entries()
+        let sources = sourced::sources_of_items(&clauses.module, None)
+            .map_err(|d| Error::new(d, &self.sources))?;
+        let existing: Vec<(String, Option<SessionSource>)> = self
+            .session
             .iter()
-            .map(|e| normalized(&e.text))
+            .zip(self.session_entries())
+            .map(|(item, e)| (normalized(&e.text), item.source.clone()))
             .collect();
         let before = clauses.module.items.len();
-        clauses.module.items.retain(|item| {
-            matches!(item, syntax::ast::Item::Query(_))
-                || !existing.contains(&normalized(&self.item_text(item)))
-        });
+        let (items, sources): (Vec<_>, Vec<_>) = std::mem::take(&mut clauses.module.items)
+            .into_iter()
+            .zip(sources)
+            .filter(|(item, source)| {
+                matches!(item, syntax::ast::Item::Query(_))
+                    || !existing.contains(&(normalized(&self.item_text(item)), source.clone()))
+            })
+            .unzip();
+        clauses.module.items = items;
         let skipped = before - clauses.module.items.len();
         if skipped > 0 {
             notes.push(format!(
@@ -347,7 +363,7 @@ impl Workspace {
                 if skipped == 1 { "is" } else { "are" },
             ));
         }
-        let mut submission = self.submit_parsed(clauses, &data.facts)?;
+        let mut submission = self.submit_parsed(clauses, sources, &data)?;
         if submission.added == 0 && data.texts.is_empty() {
             self.sources.truncate(mark);
         }
@@ -397,7 +413,7 @@ impl Workspace {
 
 /// Data documents read by a change, not yet part of the workspace.
 #[derive(Default)]
-struct NewData {
+pub(super) struct NewData {
     facts: Vec<GroundFact>,
     documents: Vec<SourceDoc>,
     /// Each document's name and text, for `:save`.

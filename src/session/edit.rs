@@ -7,7 +7,7 @@ use crate::diag::Code;
 use std::io::Write as _;
 use std::path::Path;
 
-use super::{Change, Error, SessionItem, Workspace, place};
+use super::{Change, Error, SessionItem, SessionSource, Workspace, place};
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::syntax::ast::Item;
 
@@ -37,6 +37,8 @@ pub struct SessionEntry {
     pub location: String,
     /// The relations it defines or declares.
     pub relations: Vec<String>,
+    /// For a fact typed under a source (`:source`), the source and grade.
+    pub source: Option<SessionSource>,
 }
 
 pub(super) fn item_span(item: &Item) -> Span {
@@ -80,6 +82,10 @@ impl Workspace {
             text,
             location: place(&self.sources, span),
             relations: item_relations(&item.item),
+            source: match item_kind(&item.item) {
+                EntryKind::Fact => item.source.clone(),
+                _ => None,
+            },
         }
     }
 
@@ -310,8 +316,20 @@ impl Workspace {
     /// answers, with the same sources, paragraphs and grades.
     pub fn session_text(&self) -> String {
         let mut out = String::from("// A sleuth session: load it in the REPL with `:load FILE`.\n");
+        // Facts typed under a source follow a pragma naming it, so `:load`
+        // restores their source and grade.
+        let mut current: Option<SessionSource> = None;
         for entry in self.session_entries() {
+            if entry.kind == EntryKind::Fact && entry.source != current {
+                out.push_str(&SessionSource::pragma(entry.source.as_ref()));
+                out.push('\n');
+                current = entry.source.clone();
+            }
             out.push_str(&entry.text);
+            out.push('\n');
+        }
+        if current.is_some() {
+            out.push_str(&SessionSource::pragma(None));
             out.push('\n');
         }
         out.push_str(&super::saved::write_documents(&self.session_documents));

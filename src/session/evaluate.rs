@@ -4,11 +4,13 @@
 //! instead of starting over. A query is answered over the state in force
 //! without evaluating the rules again.
 
-use super::{Answers, Clauses, EngineReport, Error, Evaluated, SessionItem, Workspace};
+use super::{
+    Answers, Attestation, Clauses, EngineReport, Error, Evaluated, SessionItem, Workspace,
+};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::{self, Database, EvalOptions, EvalStats};
-use crate::io::data::GroundFact;
+use crate::io::data::{GroundFact, SourceDoc};
 use crate::ir::{self, RelId};
 use crate::syntax;
 
@@ -22,10 +24,15 @@ impl Workspace {
     /// evaluator recomputes only the strata that read a changed relation
     /// under negation or aggregation. Otherwise everything is evaluated from
     /// scratch.
+    ///
+    /// The provenance relations (see [`super::attestations`]) are filled
+    /// with the attestations of the data and of the facts typed under a
+    /// source, `new_docs` being the documents `new_data` comes from.
     pub(super) fn build(
         &self,
         session: &[SessionItem],
         new_data: &[GroundFact],
+        new_docs: &[SourceDoc],
     ) -> Result<Evaluated, Error> {
         let program = self.check_modules(&self.modules(session, &[]))?;
         let err = |d: Diagnostic| Error::new(d, &self.sources);
@@ -45,6 +52,14 @@ impl Workspace {
                 let rel = self.fact_relation(&program, fact)?;
                 db.insert(rel, &fact.values).map_err(err)?;
             }
+            self.fill_attestations(
+                &program,
+                &mut db,
+                session,
+                (false, new_data),
+                new_docs,
+                &program.facts[first_new..],
+            )?;
             let stats = eval::evaluate(&program, &mut db, &self.options).map_err(err)?;
             return Ok(Evaluated {
                 program,
@@ -55,7 +70,50 @@ impl Workspace {
                 profiled: self.options.profile,
             });
         }
-        self.evaluate_from_scratch(program, new_data)
+        self.evaluate_from_scratch(program, session, new_data, new_docs)
+    }
+
+    /// Inserts the provenance rows of `new_data` (and of the workspace's
+    /// data when `all` is set, for a fresh database) and of the facts among
+    /// `facts` written under a source, with the origin of every source and
+    /// the confidence of every grade.
+    fn fill_attestations(
+        &self,
+        program: &ir::Program,
+        db: &mut Database,
+        session: &[SessionItem],
+        (all, new_data): (bool, &[GroundFact]),
+        new_docs: &[SourceDoc],
+        facts: &[ir::Fact],
+    ) -> Result<(), Error> {
+        let err = |d: Diagnostic| Error::new(d, &self.sources);
+        let mut typed = self.library_typed_spans();
+        typed.extend(super::sourced::typed_spans(session));
+        let data: Vec<&GroundFact> = if all {
+            self.facts.iter().chain(new_data).collect()
+        } else {
+            new_data.iter().collect()
+        };
+        let typed_facts: Vec<(&ir::Fact, &super::SessionSource)> = facts
+            .iter()
+            .filter_map(|f| super::source_at(&typed, f.span).map(|s| (f, s)))
+            .collect();
+        let attestations =
+            data.into_iter()
+                .map(Attestation::of_data)
+                .chain(typed_facts.iter().map(|(f, s)| Attestation {
+                    relation: &program.relations[f.rel].name,
+                    values: &f.values,
+                    source: &s.id,
+                    paragraph: 0,
+                    grade: s.grade,
+                    note: None,
+                }));
+        let documents: Vec<SourceDoc> = self.documents.iter().chain(new_docs).cloned().collect();
+        let mut ids: Vec<String> = typed.iter().map(|(_, s)| s.id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        super::attestations::fill(program, db, attestations, Some((&documents, &ids))).map_err(err)
     }
 
     /// A fresh database for `program` with its facts and the data (plus
@@ -63,7 +121,9 @@ impl Workspace {
     pub(super) fn evaluate_from_scratch(
         &self,
         program: ir::Program,
+        session: &[SessionItem],
         new_data: &[GroundFact],
+        new_docs: &[SourceDoc],
     ) -> Result<Evaluated, Error> {
         let err = |d: Diagnostic| Error::new(d, &self.sources);
         let mut db = Database::new(&program);
@@ -72,6 +132,14 @@ impl Workspace {
             let rel = self.fact_relation(&program, fact)?;
             db.insert(rel, &fact.values).map_err(err)?;
         }
+        self.fill_attestations(
+            &program,
+            &mut db,
+            session,
+            (true, new_data),
+            new_docs,
+            &program.facts,
+        )?;
         let (stats, engine) = self.evaluate_fresh(&program, &mut db)?;
         Ok(Evaluated {
             program,
@@ -127,7 +195,7 @@ impl Workspace {
     fn build_with(&self, session: &[SessionItem], extra: &Clauses) -> Result<Evaluated, Error> {
         let program =
             self.check_modules(&self.modules(session, std::slice::from_ref(&extra.module)))?;
-        self.evaluate_from_scratch(program, &[])
+        self.evaluate_from_scratch(program, session, &[], &[])
     }
 
     /// Answers a text holding zero or more facts and rules followed by one

@@ -17,8 +17,9 @@ pub struct BaseFact<'a> {
     pub relation: &'a str,
     /// Its values, of the columns' types.
     pub values: &'a [Value],
-    /// Where a data fact comes from; `None` for a fact written in rule or
-    /// session text.
+    /// Where a data fact comes from, or the source a fact written in rule
+    /// or session text was typed under (paragraph 0); `None` for a written
+    /// fact without one.
     pub provenance: Option<&'a Provenance>,
 }
 
@@ -56,14 +57,27 @@ impl Workspace {
         let mut program = alt.check_modules(&alt.modules(&alt.session, &extra))?;
         let added_sources: Vec<_> = extra.iter().map(|m| m.source).collect();
         let relations = &program.relations;
+        // A fact written under a source (`.pragma "source"`, `:source`) is
+        // asked about with that source, as a data fact is with its own.
+        let typed = alt.typed_spans();
         program.facts.retain(|f| {
+            let provenance = super::source_at(&typed, f.span).map(|s| Provenance {
+                source: s.id.clone(),
+                paragraph: 0,
+                grade: s.grade,
+                note: None,
+            });
             added_sources.contains(&f.span.source)
                 || keep(BaseFact {
                     relation: &relations[f.rel].name,
                     values: &f.values,
-                    provenance: None,
+                    provenance: provenance.as_ref(),
                 })
         });
+        let cited = |facts: &[crate::io::data::GroundFact]| -> std::collections::HashSet<String> {
+            facts.iter().map(|f| f.provenance.source.clone()).collect()
+        };
+        let before = cited(&alt.facts);
         alt.facts.retain(|f| {
             keep(BaseFact {
                 relation: &f.relation,
@@ -71,7 +85,13 @@ impl Workspace {
                 provenance: Some(&f.provenance),
             })
         });
-        let state = alt.evaluate_from_scratch(program, &[])?;
+        // A document none of whose facts is kept is not loaded in the
+        // variant: it is no longer a source (`source_origin`), and what
+        // relays it has it as its origin, as when it was never loaded.
+        let after = cited(&alt.facts);
+        alt.documents
+            .retain(|d| !before.contains(&d.id) || after.contains(&d.id));
+        let state = alt.evaluate_from_scratch(program, &alt.session, &[], &[])?;
         alt.install(state);
         Ok(alt)
     }

@@ -13,6 +13,23 @@ pub struct Module {
     pub source: SourceId,
     /// Its items, in order.
     pub items: Vec<Item>,
+    /// Its `.pragma` directives, in order. Evaluation ignores them, as
+    /// Soufflé ignores those it does not know; a session reads
+    /// `.pragma "source" "ID GRADE"` (see `session::sourced`).
+    pub pragmas: Vec<Pragma>,
+}
+
+/// `.pragma "key" "value"`, and where it stands among the items.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pragma {
+    /// The key (the first string).
+    pub key: String,
+    /// The value (the second string; empty when absent).
+    pub value: String,
+    /// Where the directive is written.
+    pub span: Span,
+    /// How many items of the module come before it.
+    pub before: usize,
 }
 
 /// A top-level item.

@@ -2,7 +2,7 @@
 //! `.input`, `.output`, `.printsize`, and the Soufflé directives sleuth
 //! skips (`.pragma`, `.plan`) or rejects with an `unsupported` error.
 
-use super::ast::{Attr, Decl, Ident, IoDirective, IoKind, Item, Param, TypeDecl};
+use super::ast::{Attr, Decl, Ident, IoDirective, IoKind, Item, Param, Pragma, TypeDecl};
 use super::parser::{PResult, Parser};
 use super::token::Tok;
 use crate::diag::Code;
@@ -66,9 +66,18 @@ impl Parser {
             "output" => self.io(start, IoKind::Output)?,
             "printsize" => self.io(start, IoKind::PrintSize)?,
             "pragma" => {
-                while matches!(self.peek(), Tok::Str(_)) {
+                let mut strings = Vec::new();
+                while let Tok::Str(s) = self.peek() {
+                    strings.push(s.clone());
                     self.bump();
                 }
+                let mut strings = strings.into_iter();
+                self.pragmas.push(Pragma {
+                    key: strings.next().unwrap_or_default(),
+                    value: strings.next().unwrap_or_default(),
+                    span: self.since(start),
+                    before: self.items.len(),
+                });
             }
             "plan" => self.skip_plan(),
             name if UNSUPPORTED.contains(&name) => {

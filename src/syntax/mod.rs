@@ -27,10 +27,14 @@ const MAX_ERRORS: usize = 50;
 /// not run), in the order they occur.
 pub fn parse(sources: &SourceMap, id: SourceId) -> Result<ast::Module, Diagnostics> {
     let (tokens, mut errors) = lexer::lex(id, &sources.file(id).text);
-    let (items, parse_errors) = parser::parse_tokens(tokens);
+    let (items, pragmas, parse_errors) = parser::parse_tokens(tokens);
     errors.extend(parse_errors);
     if errors.is_empty() {
-        Ok(ast::Module { source: id, items })
+        Ok(ast::Module {
+            source: id,
+            items,
+            pragmas,
+        })
     } else {
         errors.sort_by_key(|d| d.span);
         if errors.len() > MAX_ERRORS {

@@ -4,7 +4,7 @@
 //! `directive` (`.decl`, `.type`, `.input`, ...), `clause` (facts, rules,
 //! queries, bodies) and `expr` (expressions and aggregates).
 
-use super::ast::{Ident, Item};
+use super::ast::{Ident, Item, Pragma};
 use super::token::{Tok, Token};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
@@ -32,17 +32,20 @@ pub(super) struct Parser {
     pub(super) depth: usize,
     /// Items parsed so far (a declaration's `output` qualifier adds one).
     pub(super) items: Vec<Item>,
+    /// The `.pragma` directives read so far.
+    pub(super) pragmas: Vec<Pragma>,
     /// Every error found so far.
     pub(super) errors: Vec<Diagnostic>,
 }
 
 /// Parses a token list into items, collecting every syntax error.
-pub(super) fn parse_tokens(toks: Vec<Token>) -> (Vec<Item>, Vec<Diagnostic>) {
+pub(super) fn parse_tokens(toks: Vec<Token>) -> (Vec<Item>, Vec<Pragma>, Vec<Diagnostic>) {
     let mut parser = Parser {
         toks,
         pos: 0,
         depth: 0,
         items: Vec::new(),
+        pragmas: Vec::new(),
         errors: Vec::new(),
     };
     while *parser.peek() != Tok::Eof {
@@ -55,7 +58,7 @@ pub(super) fn parse_tokens(toks: Vec<Token>) -> (Vec<Item>, Vec<Diagnostic>) {
             }
         }
     }
-    (parser.items, parser.errors)
+    (parser.items, parser.pragmas, parser.errors)
 }
 
 impl Parser {

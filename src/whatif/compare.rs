@@ -113,7 +113,10 @@ pub(super) fn compare(before: &Workspace, after: &Workspace) -> Result<(Group, G
     let mut derived = Group::default();
     let mut base = Group::default();
     for (rel, relation) in program.relations.iter().enumerate() {
-        if relation.is_query {
+        // The provenance relations change exactly with the attestations
+        // they describe (the base facts listed); what a rule draws from
+        // them is listed with the derived relations.
+        if relation.is_query || crate::session::is_provenance(program, &relation.name) {
             continue;
         }
         let group = if program.rules.iter().any(|r| r.head.rel == rel) {

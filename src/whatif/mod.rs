@@ -176,13 +176,21 @@ fn relays_any(relays: &DataSet, source: &str, named: &[String]) -> bool {
 }
 
 /// The sources the workspace knows: its documents, any other source its
-/// data facts cite, and the origins its documents relay (leaving out an
+/// data facts cite, the sources facts were typed under, and the origins its documents relay (leaving out an
 /// origin leaves out every source that relays it).
 fn known_sources(ws: &Workspace) -> Vec<String> {
     let relays = relays(ws);
     let mut known: Vec<String> = Vec::new();
     let cited = ws.facts().iter().map(|f| f.provenance.source.as_str());
-    for id in ws.documents().iter().map(|d| d.id.as_str()).chain(cited) {
+    let typed = ws.typed_spans();
+    let typed = typed.iter().map(|(_, s)| s.id.as_str());
+    for id in ws
+        .documents()
+        .iter()
+        .map(|d| d.id.as_str())
+        .chain(cited)
+        .chain(typed)
+    {
         for name in [id, relays.origin_of(id)] {
             if !known.iter().any(|k| k == name) {
                 known.push(name.to_string());

@@ -110,9 +110,15 @@ pub fn check_proof(ws: &Workspace, proof: &Proof, instances: &mut Instances) {
                         ..
                     } = c
                     {
+                        // A provenance row (`R_attested`) cites the
+                        // attestation it describes, of a fact of `R`.
+                        let cites_fact = |f: &sleuth::io::data::GroundFact| {
+                            (f.relation == tuple.relation && f.values == tuple.values)
+                                || (sleuth::session::attested_name(&f.relation) == tuple.relation
+                                    && tuple.values.starts_with(&f.values))
+                        };
                         assert!(
-                            ws.facts().iter().any(|f| f.relation == tuple.relation
-                                && f.values == tuple.values
+                            ws.facts().iter().any(|f| cites_fact(f)
                                 && &f.provenance.source == source
                                 && f.provenance.paragraph == *paragraph
                                 && f.provenance.grade == *grade

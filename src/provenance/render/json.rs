@@ -58,6 +58,18 @@ fn citation(c: &Citation) -> Json {
             "confidence": grade.is_judged().then(|| Confidence::from_grade(*grade).value()),
             "inferred": note,
         }),
+        Citation::Typed {
+            source,
+            grade,
+            location,
+        } => json!({
+            "source": source,
+            "typed_at": location,
+            "grade": grade.to_string(),
+            "grade_words": grade.words(),
+            "confidence": Confidence::from_grade(*grade).value(),
+            "inferred": Json::Null,
+        }),
         Citation::Rules { location } => json!({ "written_at": location }),
         Citation::Unrecorded => json!({ "unrecorded": true }),
     }
@@ -93,6 +105,9 @@ fn fields(proof: &Proof, n: usize) -> Fields {
         m.push(("literal", json!(l)));
     }
     confidence(&mut m, node.confidence);
+    if node.kind.tuple().is_some() {
+        m.push(("independent_sources", json!(node.independent_sources)));
+    }
     match &node.kind {
         NodeKind::Derived { rule, bindings, .. } => {
             m.push((
@@ -200,6 +215,7 @@ pub fn render_json(proof: &Proof) -> String {
     let mut head = Fields::new();
     head.push(("conclusion", json!(proof.conclusion().to_string())));
     confidence(&mut head, Some(c));
+    head.push(("independent_sources", json!(proof.independent_sources())));
     head.push(("strongest", json!(proof.strongest)));
     head.push((
         "cited",

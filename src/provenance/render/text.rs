@@ -25,11 +25,20 @@ use crate::provenance::proof::{CutReason, Node, NodeKind, Proof};
 /// would otherwise print lines that grow with its depth).
 const MAX_LEVELS: usize = 24;
 
+/// `, 2 sources` after a tuple's confidence: how many independent sources
+/// support it.
+pub(super) fn sources_suffix(count: Option<usize>) -> String {
+    match count {
+        Some(n) => format!(", {n} source{}", if n == 1 { "" } else { "s" }),
+        None => String::new(),
+    }
+}
+
 /// The node's line and its detail lines.
 pub(super) fn describe(node: &Node) -> (String, Vec<String>) {
     let conf = node
         .confidence
-        .map(|c| format!("  {c}"))
+        .map(|c| format!("  {c}{}", sources_suffix(node.independent_sources)))
         .unwrap_or_default();
     match &node.kind {
         NodeKind::Derived {
@@ -169,6 +178,11 @@ pub fn render_text(proof: &Proof) -> String {
         out.push_str(", the weakest premise of its strongest derivation");
     }
     out.push('\n');
+    if let Some(n) = proof.independent_sources() {
+        out.push_str(&format!(
+            "independent sources: {n}, counted by origin (a source and what relays it count once), the fewest behind a premise of its best derivation\n"
+        ));
+    }
     let supports = proof.supports();
     if supports < confidence {
         out.push_str(&format!(
