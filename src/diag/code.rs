@@ -139,6 +139,10 @@ codes! {
         "grade an inferred value at least one credibility step below its source";
     ContainmentCycle = "containment-cycle", "places inside each other",
         "fix the `in` fields so that no place lies inside itself";
+    NotAcled = "not-acled", "a CSV file whose header lacks columns of an ACLED export (the message lists them)",
+        "load CSV files exported from ACLED, with every column";
+    BadCsv = "bad-csv", "a malformed CSV file, or a row with another number of fields than the header",
+        "give every row one field per header column";
     EmptyNote = "empty-note", "an `inferred` note with no text",
         "say what was inferred and why";
     // Queries, explanations and the session.

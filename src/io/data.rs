@@ -28,16 +28,18 @@
 //! - `declare`: ids, references, kinds and containment checked.
 //! - `provenance`: each fact's paragraph, grade and inference note.
 //! - `loader`: [`DataLoader`] and its error messages.
+//! - `acled`: the loader's reading of ACLED exports (`crate::io::acled`).
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
 // the error path only; boxing it would change the contract for no gain.
 #![allow(clippy::result_large_err)]
 
-mod attested;
+mod acled;
+pub(crate) mod attested;
 mod conflicts;
 mod dataset;
 mod declare;
-mod format;
+pub(crate) mod format;
 mod loader;
 mod locate;
 mod lower;

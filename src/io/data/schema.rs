@@ -7,7 +7,7 @@ use crate::value::Type;
 /// A base relation: its name and its columns (attribute name, type).
 pub type BaseRelation = (&'static str, &'static [(&'static str, Type)]);
 
-use Type::{Date, Symbol};
+use Type::{Date, Number, Symbol};
 
 /// Every base relation, in the order `rules/schema.dl` declares them.
 pub const BASE_RELATIONS: &[BaseRelation] = &[
@@ -36,6 +36,22 @@ pub const BASE_RELATIONS: &[BaseRelation] = &[
     ("travel_intent", &[("person", Symbol), ("area", Symbol)]),
     ("contact_with", &[("person", Symbol), ("org", Symbol)]),
     ("fighter_flow", &[("origin", Symbol), ("theater", Symbol)]),
+    (
+        "event",
+        &[
+            ("ev", Symbol),
+            ("event_type", Symbol),
+            ("sub_event_type", Symbol),
+            ("place", Symbol),
+            ("date", Date),
+        ],
+    ),
+    (
+        "event_actor",
+        &[("ev", Symbol), ("role", Symbol), ("actor", Symbol)],
+    ),
+    ("arrested_count", &[("ev", Symbol), ("n", Number)]),
+    ("fatalities", &[("ev", Symbol), ("n", Number)]),
 ];
 
 /// The columns of a base relation, or `None` if `name` is not one.
