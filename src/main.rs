@@ -96,5 +96,6 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<bool> {
         Command::Graph(c) => cli::viz::graph(&c),
         Command::Report(c) => cli::viz::report(&c),
         Command::Conflicts(c) => cli::conflicts(&c),
+        Command::Matches(c) => cli::matches(&c),
     }
 }

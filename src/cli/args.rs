@@ -83,9 +83,11 @@ pub mod usage {
     /// no evaluation.
     pub const CONFLICTS: &str =
         "sleuth conflicts [--data P]... [--no-builtin-data] [--format text|json]";
+    /// `sleuth matches`: reads data only, like `conflicts`.
+    pub const MATCHES: &str = "sleuth matches [--data P]... [--no-builtin-data]";
     /// Every command's line, in the order `--help` lists them.
-    pub const ALL: [&str; 9] = [
-        REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS,
+    pub const ALL: [&str; 10] = [
+        REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS, MATCHES,
     ];
 }
 
@@ -214,6 +216,20 @@ pub enum Command {
     /// The single-valued fields the loaded sources give differently
     #[command(override_usage = usage::CONFLICTS)]
     Conflicts(ConflictsCommand),
+    /// Names ACLED events spell like a declared place or organisation
+    #[command(override_usage = usage::MATCHES)]
+    Matches(MatchesCommand),
+}
+
+/// `sleuth matches`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct MatchesCommand {
+    /// A data file (JSON, or an ACLED export .csv) or a folder of them, loaded after the built-in data (repeatable)
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Leave out the built-in data/: only the --data files are loaded
+    #[arg(long)]
+    pub no_builtin_data: bool,
 }
 
 /// `sleuth conflicts`.
@@ -647,6 +663,10 @@ mod tests {
         assert!(c.no_builtin_data);
         assert_eq!(c.format, Format::Json);
         assert!(parse("conflicts --format csv").is_err());
+        let Command::Matches(m) = command("matches --data e.csv") else {
+            panic!("not matches");
+        };
+        assert_eq!(m.data, [PathBuf::from("e.csv")]);
     }
 
     #[test]
@@ -661,6 +681,7 @@ mod tests {
             "graph",
             "report",
             "conflicts",
+            "matches",
         ] {
             let e = parse(&format!("{name} --help")).expect_err("help is an early exit");
             assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp, "{name}");
@@ -678,10 +699,11 @@ mod tests {
         for line in usage::ALL {
             // `check` and `conflicts` evaluate nothing, so have no bounds;
             // `conflicts` reads data only.
-            let evaluates =
-                !line.starts_with("sleuth check") && !line.starts_with("sleuth conflicts");
+            let data_only =
+                line.starts_with("sleuth conflicts") || line.starts_with("sleuth matches");
+            let evaluates = !line.starts_with("sleuth check") && !data_only;
             assert!(line.contains("[--max-tuples N]") || !evaluates, "{line}");
-            if line.starts_with("sleuth conflicts") {
+            if data_only {
                 assert!(line.contains("[--data P]... [--no-builtin-data]"), "{line}");
             } else if !line.starts_with("sleuth run") {
                 assert!(

@@ -281,6 +281,21 @@ pub fn conflicts(c: &args::ConflictsCommand) -> Result<bool> {
     Ok(true)
 }
 
+/// `sleuth matches`: the names ACLED events spell like a place or an
+/// organisation another source declares, read from the data alone.
+pub fn matches(c: &args::MatchesCommand) -> Result<bool> {
+    let mut loader = sleuth::io::data::DataLoader::new();
+    let mut sources = SourceMap::new();
+    if let Err(d) = loader.load_inputs(&mut sources, !c.no_builtin_data, &c.data) {
+        eprint!("{}", d.render(&sources));
+        return Ok(false);
+    }
+    let found = sleuth::io::acled::possible_matches(&loader.data().facts);
+    let text = sleuth::io::acled::matches_text(&found);
+    write!(std::io::stdout().lock(), "{text}")?;
+    Ok(true)
+}
+
 /// `sleuth repl`: the analyst's session (see [`repl`]).
 pub fn repl(inputs: &Inputs, flags: &EvalFlags) -> Result<bool> {
     repl::run(inputs, flags)

@@ -102,7 +102,7 @@ codes! {
         "check that the folder exists and that you may write to it";
     NotUtf8 = "not-utf8", "a line of input that is not UTF-8 text",
         "save the input as UTF-8 text";
-    UnknownFileKind = "unknown-file-kind", "`:load` of a file that is neither `.json` data nor `.dl` rules",
+    UnknownFileKind = "unknown-file-kind", "`:load` of a file that is neither `.json` data, a `.csv` ACLED export nor `.dl` rules",
         "load a .json data document or a .dl rule file";
     MissingInput = "missing-input", "the file of an `.input` relation cannot be read",
         "create the file, or pass the folder that holds it with -F";
@@ -170,7 +170,7 @@ codes! {
         "`:rules` lists what the session added";
     EntryInUse = "entry-in-use", "`:retract` or `:drop` of what another session entry still uses; names that entry",
         "remove the entry that uses it first (`:retract N` or `:drop REL`)";
-    NoDataFiles = "no-data-files", "`:load` of a folder that holds no `.json` data document",
+    NoDataFiles = "no-data-files", "`:load` of a folder that holds no `.json` data document or `.csv` ACLED export",
         "give a folder of data documents (*.json), or one file";
     InputInSession = "input-in-session", "`:load` of a rule file with `.input`, which a session does not read",
         "load the facts as a data document, or run the program with `sleuth run`";

@@ -72,7 +72,8 @@ pub fn is_acled(source: &str) -> bool {
 
 /// Whether two different names may well name one thing: the same letters
 /// once case, accents aside, punctuation and the words `in`, `the`, `of`
-/// and `al` are dropped, or at most two letters apart (one for short names).
+/// and `al`, `el` are dropped; or, for longer names, one letter apart (six to
+/// nine letters) or two (ten and more).
 fn near(a: &str, b: &str) -> bool {
     let (a, b) = (folded(a), folded(b));
     if a == b {
@@ -80,8 +81,8 @@ fn near(a: &str, b: &str) -> bool {
     }
     let shorter = a.chars().count().min(b.chars().count());
     let allowed = match shorter {
-        0..=3 => 0,
-        4..=7 => 1,
+        0..=5 => 0,
+        6..=9 => 1,
         _ => 2,
     };
     allowed > 0 && distance(&a, &b) <= allowed
