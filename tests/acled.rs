@@ -193,6 +193,23 @@ fn each_kind_of_event_maps_onto_the_schema() {
 }
 
 #[test]
+fn every_event_fact_fits_the_base_schema() {
+    let (loader, _) = loaded(CURRENT);
+    let mut filled = std::collections::BTreeSet::new();
+    for fact in &loader.data().facts {
+        let columns = sleuth::io::data::base_relation(&fact.relation)
+            .unwrap_or_else(|| panic!("{} is not a base relation", fact.relation));
+        let types: Vec<_> = fact.values.iter().map(sleuth::Value::ty).collect();
+        let expected: Vec<_> = columns.iter().map(|(_, ty)| *ty).collect();
+        assert_eq!(types, expected, "{}", fact.to_datalog());
+        filled.insert(fact.relation.as_str());
+    }
+    for name in sleuth::io::acled::EVENT_RELATIONS {
+        assert!(filled.contains(name), "no event fact fills {name}");
+    }
+}
+
+#[test]
 fn why_cites_the_row_and_its_grade() {
     let ws = workspace(&[CURRENT]);
     let proof = provenance::why(

@@ -41,6 +41,10 @@ pub const ACLED_GRADE: Grade = Grade {
     credibility: Credibility::Probable,
 };
 
+/// The base relations only ACLED exports fill (the report's schema has no
+/// events of its own).
+pub const EVENT_RELATIONS: &[&str] = &["event", "event_actor", "arrested_count", "fatalities"];
+
 /// The source id of an event: `acled:` and ACLED's `event_id_cnty`.
 pub fn source_id(event_id: &str) -> String {
     format!("acled:{event_id}")

@@ -9,13 +9,17 @@
 //! [`read`] and lowers each event's document like a hand-written one, so
 //! ids, merging, conflicts, grades and provenance take one path.
 
+// `Diagnostic` is the crate's error type (see `diag`), returned by value on
+// the error path only, as in `io::data`.
+#![allow(clippy::result_large_err)]
+
 mod header;
 mod map;
 mod matches;
 mod notes;
 mod row;
 
-pub use map::{ACLED_GRADE, source_id};
+pub use map::{ACLED_GRADE, EVENT_RELATIONS, source_id};
 pub use matches::{PossibleMatch, is_acled, possible_matches, text as matches_text};
 
 pub(crate) use map::{document, event_facts};
