@@ -422,3 +422,68 @@ fn a_bad_row_in_a_session_changes_nothing() {
     assert!(answers(&mut ws, "?- event(E, _, _, _, _).").is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_command_line_lists_and_notes_near_misses() {
+    let sleuth = env!("CARGO_BIN_EXE_sleuth");
+    let export = fixture(CURRENT);
+    let out = std::process::Command::new(sleuth)
+        .arg("matches")
+        .arg("--data")
+        .arg(&export)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("place `Tanger` (acled:MOR9003) may be `Tangier`"),
+        "{text}"
+    );
+    assert!(text.ends_with("2 possible matches: not merged; if one is the same, correct the name in the export and load it again\n"), "{text}");
+    let out = std::process::Command::new(sleuth)
+        .args(["query", "--data"])
+        .arg(&export)
+        .arg("?- arrested_count(E, N).")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert!(notes.contains("note: 2 possible matches"), "{notes}");
+    // A bad export: the error, and no answers.
+    let dir = std::env::temp_dir().join(format!("sleuth-acled-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "event_id_cnty,event_date\nMOR1,2024-05-14\n").expect("write");
+    let out = std::process::Command::new(sleuth)
+        .args(["query", "--data"])
+        .arg(&bad)
+        .arg("?- event(E, _, _, _, _).")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error[not-acled]") && err.contains("`location`"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_saved_session_keeps_its_acled_events() {
+    let mut ws = workspace(&[]);
+    ws.load_file(&fixture(CURRENT))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let dir = std::env::temp_dir().join(format!("sleuth-acled-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let saved = dir.join("session.dl");
+    ws.save_session(&saved)
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let mut again = workspace(&[]);
+    again
+        .load_file(&saved)
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let rows = answers(&mut again, "?- arrested_count(E, N).");
+    assert_eq!(rows, [["acled:MOR9001", "4"], ["acled:MOR9002", "3"]]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

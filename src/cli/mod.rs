@@ -75,12 +75,28 @@ fn open(inputs: &Inputs, flags: &EvalFlags, record_by_default: bool) -> Option<W
     let options = eval_options(flags, EvalOptions::interactive(), record_by_default);
     let inputs = inputs.to_library();
     match Workspace::open_inputs(&inputs, options, flags.engine) {
-        Ok(ws) => Some(ws),
+        Ok(ws) => {
+            note_matches(&ws);
+            Some(ws)
+        }
         Err(e) => {
             eprint!("{}", e.render());
             note_builtins(&inputs);
             None
         }
+    }
+}
+
+/// Says how many names of loaded ACLED exports may be declared names under
+/// another spelling (never merged; `sleuth matches` lists them).
+fn note_matches(ws: &Workspace) {
+    let n = ws.possible_matches().len();
+    if n > 0 {
+        eprintln!(
+            "note: {n} possible match{} between names in ACLED events and declared ones, not merged \
+             (`sleuth matches` lists them)",
+            if n == 1 { "" } else { "es" }
+        );
     }
 }
 
