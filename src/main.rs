@@ -108,5 +108,6 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<bool> {
         Command::Report(c) => cli::viz::report(&c),
         Command::Conflicts(c) => cli::conflicts(&c),
         Command::Whatif(c) => cli::whatif::whatif(&c),
+        Command::Matches(c) => cli::matches(&c),
     }
 }

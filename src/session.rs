@@ -612,6 +612,13 @@ impl Workspace {
         crate::io::data::conflicts_of(&self.facts)
     }
 
+    /// The names ACLED events bring that may be names the other sources
+    /// declare under another spelling (never merged; see
+    /// [`crate::io::acled::PossibleMatch`]).
+    pub fn possible_matches(&self) -> Vec<crate::io::acled::PossibleMatch> {
+        crate::io::acled::possible_matches(&self.facts)
+    }
+
     /// Number of rules in the library and the session.
     pub fn rule_count(&self) -> usize {
         self.state
@@ -733,9 +740,14 @@ fn read_all(
             })?;
             let mut files: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x == ext || (ext == "json" && x == "csv"))
+                })
                 .collect();
-            files.sort();
+            // A folder's ACLED exports (*.csv) load after its documents, so
+            // the places the reports declare are the ones events name.
+            files.sort_by_key(|p| (p.extension().is_some_and(|x| x == "csv"), p.clone()));
             for file in files {
                 out.push((file.display().to_string(), read_text(&file, sources)?));
             }

@@ -75,7 +75,11 @@ fn every_fact_fits_the_base_schema() {
         assert_eq!(types, expected, "{}", fact.to_datalog());
     }
     let used: BTreeSet<&str> = data.facts.iter().map(|f| f.relation.as_str()).collect();
+    // The event relations are filled by ACLED exports (tests/acled.rs).
     for (name, _) in BASE_RELATIONS {
+        if sleuth::io::acled::EVENT_RELATIONS.contains(name) {
+            continue;
+        }
         assert!(used.contains(name), "no fact fills {name}");
     }
 }

@@ -90,9 +90,11 @@ pub mod usage {
         " [--without SOURCE]... [--retract FACT]... [--add FACT]... [--format text|json] ",
         bounds_usage!()
     );
+    /// `sleuth matches`: reads data only, like `conflicts`.
+    pub const MATCHES: &str = "sleuth matches [--data P]... [--no-builtin-data]";
     /// Every command's line, in the order `--help` lists them.
-    pub const ALL: [&str; 10] = [
-        REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS, WHATIF,
+    pub const ALL: [&str; 11] = [
+        REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS, WHATIF, MATCHES,
     ];
 }
 
@@ -230,6 +232,20 @@ pub enum Command {
     /// The single-valued fields the loaded sources give differently
     #[command(override_usage = usage::CONFLICTS)]
     Conflicts(ConflictsCommand),
+    /// Names ACLED events spell like a declared place or organisation
+    #[command(override_usage = usage::MATCHES)]
+    Matches(MatchesCommand),
+}
+
+/// `sleuth matches`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct MatchesCommand {
+    /// A data file (JSON, or an ACLED export .csv) or a folder of them, loaded after the built-in data (repeatable)
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Leave out the built-in data/: only the --data files are loaded
+    #[arg(long)]
+    pub no_builtin_data: bool,
 }
 
 /// `sleuth conflicts`.
@@ -727,6 +743,14 @@ mod tests {
     }
 
     #[test]
+    fn matches_reads_data_only() {
+        let Command::Matches(m) = command("matches --data e.csv") else {
+            panic!("not matches");
+        };
+        assert_eq!(m.data, [PathBuf::from("e.csv")]);
+    }
+
+    #[test]
     fn every_command_has_help_and_mistypes_get_suggestions() {
         for name in [
             "repl",
@@ -739,6 +763,7 @@ mod tests {
             "report",
             "conflicts",
             "whatif",
+            "matches",
         ] {
             let e = parse(&format!("{name} --help")).expect_err("help is an early exit");
             assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp, "{name}");
@@ -756,10 +781,11 @@ mod tests {
         for line in usage::ALL {
             // `check` and `conflicts` evaluate nothing, so have no bounds;
             // `conflicts` reads data only.
-            let evaluates =
-                !line.starts_with("sleuth check") && !line.starts_with("sleuth conflicts");
+            let data_only =
+                line.starts_with("sleuth conflicts") || line.starts_with("sleuth matches");
+            let evaluates = !line.starts_with("sleuth check") && !data_only;
             assert!(line.contains("[--max-tuples N]") || !evaluates, "{line}");
-            if line.starts_with("sleuth conflicts") {
+            if data_only {
                 assert!(line.contains("[--data P]... [--no-builtin-data]"), "{line}");
             } else if !line.starts_with("sleuth run") {
                 assert!(

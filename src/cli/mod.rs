@@ -77,12 +77,28 @@ fn open(inputs: &Inputs, flags: &EvalFlags, record_by_default: bool) -> Option<W
     let options = eval_options(flags, EvalOptions::interactive(), record_by_default);
     let inputs = inputs.to_library();
     match Workspace::open_inputs(&inputs, options, flags.engine) {
-        Ok(ws) => Some(ws),
+        Ok(ws) => {
+            note_matches(&ws);
+            Some(ws)
+        }
         Err(e) => {
             eprint!("{}", e.render());
             note_builtins(&inputs);
             None
         }
+    }
+}
+
+/// Says how many names of loaded ACLED exports may be declared names under
+/// another spelling (never merged; `sleuth matches` lists them).
+fn note_matches(ws: &Workspace) {
+    let n = ws.possible_matches().len();
+    if n > 0 {
+        eprintln!(
+            "note: {n} possible match{} between names in ACLED events and declared ones, not merged \
+             (`sleuth matches` lists them)",
+            if n == 1 { "" } else { "es" }
+        );
     }
 }
 
@@ -310,6 +326,21 @@ pub fn conflicts(c: &args::ConflictsCommand) -> Result<bool> {
         Format::Json => sleuth::io::conflicts::json(&found),
         _ => sleuth::io::conflicts::text(&found),
     };
+    write!(std::io::stdout().lock(), "{text}")?;
+    Ok(true)
+}
+
+/// `sleuth matches`: the names ACLED events spell like a place or an
+/// organisation another source declares, read from the data alone.
+pub fn matches(c: &args::MatchesCommand) -> Result<bool> {
+    let mut loader = sleuth::io::data::DataLoader::new();
+    let mut sources = SourceMap::new();
+    if let Err(d) = loader.load_inputs(&mut sources, !c.no_builtin_data, &c.data) {
+        eprint!("{}", d.render(&sources));
+        return Ok(false);
+    }
+    let found = sleuth::io::acled::possible_matches(&loader.data().facts);
+    let text = sleuth::io::acled::matches_text(&found);
     write!(std::io::stdout().lock(), "{text}")?;
     Ok(true)
 }

@@ -102,7 +102,7 @@ codes! {
         "check that the folder exists and that you may write to it";
     NotUtf8 = "not-utf8", "a line of input that is not UTF-8 text",
         "save the input as UTF-8 text";
-    UnknownFileKind = "unknown-file-kind", "`:load` of a file that is neither `.json` data nor `.dl` rules",
+    UnknownFileKind = "unknown-file-kind", "`:load` of a file that is neither `.json` data, a `.csv` ACLED export nor `.dl` rules",
         "load a .json data document or a .dl rule file";
     MissingInput = "missing-input", "the file of an `.input` relation cannot be read",
         "create the file, or pass the folder that holds it with -F";
@@ -139,6 +139,10 @@ codes! {
         "grade an inferred value at least one credibility step below its source";
     ContainmentCycle = "containment-cycle", "places inside each other",
         "fix the `in` fields so that no place lies inside itself";
+    NotAcled = "not-acled", "a CSV file whose header lacks columns of an ACLED export (the message lists them)",
+        "load CSV files exported from ACLED, with every column";
+    BadCsv = "bad-csv", "a malformed CSV file, or a row with another number of fields than the header",
+        "give every row one field per header column";
     EmptyNote = "empty-note", "an `inferred` note with no text",
         "say what was inferred and why";
     // Queries, explanations and the session.
@@ -166,7 +170,7 @@ codes! {
         "`:rules` lists what the session added";
     EntryInUse = "entry-in-use", "`:retract` or `:drop` of what another session entry still uses; names that entry",
         "remove the entry that uses it first (`:retract N` or `:drop REL`)";
-    NoDataFiles = "no-data-files", "`:load` of a folder that holds no `.json` data document",
+    NoDataFiles = "no-data-files", "`:load` of a folder that holds no `.json` data document or `.csv` ACLED export",
         "give a folder of data documents (*.json), or one file";
     InputInSession = "input-in-session", "`:load` of a rule file with `.input`, which a session does not read",
         "load the facts as a data document, or run the program with `sleuth run`";

@@ -30,16 +30,18 @@
 //! - `groups`: groups of people of unknown identity and number, what people
 //!   recruited for, and the organisations cells are tied to.
 //! - `loader`: [`DataLoader`] and its error messages.
+//! - `acled`: the loader's reading of ACLED exports (`crate::io::acled`).
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
 // the error path only; boxing it would change the contract for no gain.
 #![allow(clippy::result_large_err)]
 
-mod attested;
+mod acled;
+pub(crate) mod attested;
 mod conflicts;
 mod dataset;
 mod declare;
-mod format;
+pub(crate) mod format;
 mod groups;
 mod loader;
 mod locate;

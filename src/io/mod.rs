@@ -1,6 +1,8 @@
 //! This module defines how facts enter and answers leave sleuth: tab-separated
-//! fact files (Soufflé's convention) and the JSON data format of source reports.
+//! fact files (Soufflé's convention), the JSON data format of source reports,
+//! and ACLED event exports.
 
+pub mod acled;
 pub mod conflicts;
 pub mod data;
 pub mod format;

@@ -143,6 +143,14 @@ pub const BUILTINS: &[CommandSpec] = &[
         arg: ArgKind::Nothing,
     },
     CommandSpec {
+        name: "matches",
+        aliases: &[],
+        args: "",
+        summary: "names ACLED events spell like a declared place or organisation (possible matches, not merged)",
+        example: ":matches",
+        arg: ArgKind::Nothing,
+    },
+    CommandSpec {
         name: "profile",
         aliases: &[],
         args: "",
@@ -216,6 +224,8 @@ pub enum Command {
     Sources,
     /// `:conflicts`.
     Conflicts,
+    /// `:matches`.
+    Matches,
     /// `:profile`.
     Profile,
     /// `:plan`.
@@ -341,6 +351,7 @@ pub fn parse_command_with(
         "rules" => arg.none(Command::Rules)?,
         "sources" => arg.none(Command::Sources)?,
         "conflicts" => arg.none(Command::Conflicts)?,
+        "matches" => arg.none(Command::Matches)?,
         "profile" => arg.none(Command::Profile)?,
         "plan" => arg.none(Command::Plan)?,
         "quit" => arg.none(Command::Quit)?,
@@ -554,6 +565,7 @@ mod tests {
             (":timing off", Timing(Some(false))),
             (":sources", Sources),
             (":conflicts", Conflicts),
+            (":matches", Matches),
             (":profile", Profile),
             (":plan", Plan),
             (":quit", Quit),

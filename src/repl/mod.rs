@@ -317,6 +317,11 @@ impl Repl {
                 };
                 write!(out, "{text}")?
             }
+            Command::Matches => write!(
+                out,
+                "{}",
+                crate::io::acled::matches_text(&self.ws.possible_matches())
+            )?,
             Command::Profile => write!(out, "{}", self.ws.profile_report())?,
             Command::Plan => write!(
                 out,

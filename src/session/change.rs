@@ -200,15 +200,20 @@ impl Workspace {
     fn load_data_noting(&mut self, paths: &[PathBuf]) -> Result<Submission, Error> {
         for path in paths.iter().filter(|p| p.is_dir()) {
             let has_json = std::fs::read_dir(path).is_ok_and(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .any(|e| e.path().extension().is_some_and(|x| x == "json"))
+                entries.filter_map(Result::ok).any(|e| {
+                    e.path()
+                        .extension()
+                        .is_some_and(|x| x == "json" || x == "csv")
+                })
             });
             if !has_json {
                 return Err(Error::new(
                     Diagnostic::new(
                         Code::NoDataFiles,
-                        format!("the folder `{}` holds no .json data file", path.display()),
+                        format!(
+                            "the folder `{}` holds no .json data file or .csv ACLED export",
+                            path.display()
+                        ),
                         None,
                     )
                     .with_help("give a folder of data documents (*.json), or one file"),
@@ -226,12 +231,14 @@ impl Workspace {
             })
             .collect();
         self.all_or_nothing(|ws| {
+            let before = ws.possible_matches();
             let data = ws.read_documents(documents)?;
-            let notes = data.already.clone();
+            let mut notes = data.already.clone();
             let state = ws.build(&ws.session, &data.facts, &data.documents)?;
             let changes = ws.diff(&state);
             ws.install(state);
             ws.keep_data(data);
+            notes.extend(new_matches(&before, &ws.possible_matches()));
             Ok(Submission {
                 changes,
                 notes,
@@ -384,31 +391,55 @@ impl Workspace {
         text
     }
 
-    /// Loads a `.json` data file or a `.dl` rule file, by its extension.
-    /// A folder is loaded as its `.json` data files, as `--data` does.
+    /// Loads a `.json` data file, a `.csv` ACLED export or a `.dl` rule
+    /// file, by its extension. A folder is loaded as its `.json` data files
+    /// and `.csv` exports, as `--data` does.
     pub fn load_file(&mut self, path: &Path) -> Result<Submission, Error> {
         if path.is_dir() {
             return self.load_data_noting(&[path.to_path_buf()]);
         }
         match path.extension().and_then(|e| e.to_str()) {
-            Some("json") => self.load_data_noting(&[path.to_path_buf()]),
+            Some("json" | "csv") => self.load_data_noting(&[path.to_path_buf()]),
             Some("dl") => self.load_rules_file(path),
             _ => Err(Error::new(
                 Diagnostic::new(
                     Code::UnknownFileKind,
                     format!(
-                        "`{}` is neither a .json data file nor a .dl rule file",
+                        "`{}` is neither a .json data file, a .csv ACLED export nor a .dl rule file",
                         path.display()
                     ),
                     None,
                 )
                 .with_help(
-                    "load a data document ending in .json, a folder of them, or a rule file ending in .dl",
+                    "load a data document ending in .json, an ACLED export ending in .csv, a folder of them, or a rule file ending in .dl",
                 ),
                 &self.sources,
             )),
         }
     }
+}
+
+/// A note for each possible match (an ACLED name like a declared one) that
+/// loading added.
+fn new_matches(
+    before: &[crate::io::acled::PossibleMatch],
+    after: &[crate::io::acled::PossibleMatch],
+) -> Vec<String> {
+    let key = |m: &crate::io::acled::PossibleMatch| (m.kind, m.acled.clone(), m.known.clone());
+    let old: std::collections::BTreeSet<_> = before.iter().map(key).collect();
+    after
+        .iter()
+        .filter(|m| !old.contains(&key(m)))
+        .map(|m| {
+            format!(
+                "possible match: ACLED's {} `{}` may be `{}` of {}; not merged (`:matches` lists them)",
+                m.kind,
+                m.acled,
+                m.known,
+                m.sources.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Data documents read by a change, not yet part of the workspace.

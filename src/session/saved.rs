@@ -100,10 +100,13 @@ fn read_documents(file: &str, text: &str) -> Vec<Document> {
                 masked[a..b].copy_from_slice(&text.as_bytes()[a..b]);
             }
             let masked = String::from_utf8(masked).expect("whole lines copied into ASCII blanks");
+            // An ACLED export is read as CSV under its own name (its errors
+            // name its lines as kept in the session file).
+            let parse_as = (!crate::io::acled::is_csv(&name)).then(|| (file.to_string(), masked));
             Document {
                 name,
                 text: doc,
-                parse_as: Some((file.to_string(), masked)),
+                parse_as,
             }
         })
         .collect()

@@ -25,11 +25,11 @@ use super::registry::Registry;
 /// across all the documents it has read.
 #[derive(Clone, Debug, Default)]
 pub struct DataLoader {
-    data: DataSet,
-    registry: Registry,
+    pub(super) data: DataSet,
+    pub(super) registry: Registry,
     /// The JSON of each loaded document and the name it was loaded as, by
     /// source id, to tell a document loaded again from a changed one.
-    loaded: BTreeMap<String, (String, serde_json::Value)>,
+    pub(super) loaded: BTreeMap<String, (String, serde_json::Value)>,
 }
 
 impl DataLoader {
@@ -63,6 +63,9 @@ impl DataLoader {
         name: &str,
         text: &str,
     ) -> Result<DataSet, Diagnostic> {
+        if crate::io::acled::is_csv(name) {
+            return self.load_acled(sources, name, text);
+        }
         let file = sources.add(name, text);
         let doc = parse(sources, file)?;
         // The text parsed as a document just above, so it is JSON.
@@ -105,18 +108,21 @@ impl DataLoader {
         self.load_str(sources, &path.display().to_string(), &text)
     }
 
-    /// Loads every `*.json` file of a folder, in name order, as one unit: on
-    /// an error in any of them, nothing from the folder is loaded.
+    /// Loads every `*.json` file of a folder, in name order, then its `*.csv`
+    /// files (ACLED exports, see [`crate::io::acled`]), as one unit: on an
+    /// error in any of them, nothing from the folder is loaded.
     pub fn load_dir(&mut self, sources: &mut SourceMap, dir: &Path) -> Result<DataSet, Diagnostic> {
         let entries = std::fs::read_dir(dir).map_err(|e| unreadable(dir, &e))?;
         let mut paths = Vec::new();
         for entry in entries {
             let path = entry.map_err(|e| unreadable(dir, &e))?.path();
-            if path.extension().is_some_and(|ext| ext == "json") && path.is_file() {
+            let ext = path.extension().and_then(|e| e.to_str());
+            if matches!(ext, Some("json" | "csv")) && path.is_file() {
                 paths.push(path);
             }
         }
-        paths.sort();
+        // Reports first, so the places they declare are the ones events name.
+        paths.sort_by_key(|p| (p.extension().is_some_and(|e| e == "csv"), p.clone()));
         self.load_all(|loader| {
             let mut all = DataSet::default();
             for path in &paths {
@@ -126,7 +132,8 @@ impl DataLoader {
         })
     }
 
-    /// Loads a file, or every `*.json` file of a folder (see [`DataLoader::load_dir`]).
+    /// Loads a file (a `.csv` file as an ACLED export), or every `*.json`
+    /// and `*.csv` file of a folder (see [`DataLoader::load_dir`]).
     pub fn load_path(
         &mut self,
         sources: &mut SourceMap,
@@ -172,7 +179,7 @@ impl DataLoader {
     }
 
     /// Runs several loads as one: restores the loader if any fails.
-    fn load_all(
+    pub(super) fn load_all(
         &mut self,
         load: impl FnOnce(&mut DataLoader) -> Result<DataSet, Diagnostic>,
     ) -> Result<DataSet, Diagnostic> {

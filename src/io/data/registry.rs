@@ -3,7 +3,7 @@
 //! documents may declare the same id (they merge: see `conflicts`); one
 //! document may not declare an id twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The kinds of things data documents declare; each has its own id space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,7 +61,20 @@ pub(crate) struct IdInfo {
 /// Every declared id, by kind, with each document's declaration of it.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Registry {
-    ids: BTreeMap<Kind, BTreeMap<String, Vec<IdInfo>>>,
+    ids: BTreeMap<Kind, BTreeMap<String, Declarations>>,
+}
+
+/// The declarations of one id, in load order, with where each source's is
+/// (an ACLED export makes every row a source, so a country may be declared
+/// by a hundred thousand of them: finding a source's must not be a scan).
+#[derive(Clone, Debug, Default)]
+struct Declarations {
+    list: Vec<IdInfo>,
+    by_source: HashMap<String, usize>,
+    /// For a place: the kinds and containing areas of `list`, without
+    /// repeats, in load order.
+    place_kinds: Vec<String>,
+    containers: Vec<String>,
 }
 
 impl Registry {
@@ -71,7 +84,7 @@ impl Registry {
         self.ids
             .get(&kind)
             .and_then(|m| m.get(id))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |d| d.list.as_slice())
     }
 
     /// Whether `id` is declared as a `kind` by any document.
@@ -84,16 +97,29 @@ impl Registry {
     /// when the same document declared it already, returns that declaration
     /// and changes nothing.
     pub fn declare(&mut self, kind: Kind, id: &str, info: IdInfo) -> Result<(), &IdInfo> {
-        let list = self
+        let decls = self
             .ids
             .entry(kind)
             .or_default()
             .entry(id.to_string())
             .or_default();
-        match list.iter().position(|d| d.source == info.source) {
-            Some(at) => Err(&list[at]),
+        match decls.by_source.get(&info.source) {
+            Some(&at) => Err(&decls.list[at]),
             None => {
-                list.push(info);
+                decls
+                    .by_source
+                    .insert(info.source.clone(), decls.list.len());
+                for (seen, value) in [
+                    (&mut decls.place_kinds, &info.place_kind),
+                    (&mut decls.containers, &info.inside),
+                ] {
+                    if let Some(v) = value
+                        && !seen.contains(v)
+                    {
+                        seen.push(v.clone());
+                    }
+                }
+                decls.list.push(info);
                 Ok(())
             }
         }
@@ -102,29 +128,21 @@ impl Registry {
     /// Every area some document says directly contains place `id`, without
     /// repeats, in load order.
     pub fn containers(&self, id: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for d in self.declarations(Kind::Place, id) {
-            if let Some(inside) = d.inside.as_deref()
-                && !out.contains(&inside)
-            {
-                out.push(inside);
-            }
-        }
-        out
+        self.place_fields(id, |d| &d.containers)
     }
 
     /// The kinds the documents give place `id` (`city`, `country` ...),
     /// without repeats, in load order.
     pub fn place_kinds(&self, id: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for d in self.declarations(Kind::Place, id) {
-            if let Some(kind) = d.place_kind.as_deref()
-                && !out.contains(&kind)
-            {
-                out.push(kind);
-            }
-        }
-        out
+        self.place_fields(id, |d| &d.place_kinds)
+    }
+
+    fn place_fields(&self, id: &str, field: impl Fn(&Declarations) -> &Vec<String>) -> Vec<&str> {
+        self.ids
+            .get(&Kind::Place)
+            .and_then(|m| m.get(id))
+            .map(|d| field(d).iter().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// The declared ids of some kinds (for did-you-mean).

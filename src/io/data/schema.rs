@@ -39,6 +39,22 @@ pub const BASE_RELATIONS: &[BaseRelation] = &[
     ("recruiting_for", &[("person", Symbol), ("area", Symbol)]),
     ("person_group", &[("person", Symbol), ("at_least", Number)]),
     ("fighter_flow", &[("origin", Symbol), ("theater", Symbol)]),
+    (
+        "event",
+        &[
+            ("ev", Symbol),
+            ("event_type", Symbol),
+            ("sub_event_type", Symbol),
+            ("place", Symbol),
+            ("date", Date),
+        ],
+    ),
+    (
+        "event_actor",
+        &[("ev", Symbol), ("role", Symbol), ("actor", Symbol)],
+    ),
+    ("arrested_count", &[("ev", Symbol), ("n", Number)]),
+    ("fatalities", &[("ev", Symbol), ("n", Number)]),
 ];
 
 /// The columns of a base relation, or `None` if `name` is not one.
@@ -111,6 +127,11 @@ pub const BASE_RELATION_KINDS: &[(&str, FactKind)] = &[
     // Whether a person id stands for a group is part of declaring the id,
     // not a reported event: an id declared without `at_least` is one person.
     ("person_group", Background),
+    // ACLED's events, their actors and what the row counts.
+    ("event", Event),
+    ("event_actor", Event),
+    ("arrested_count", Event),
+    ("fatalities", Event),
 ];
 
 /// The kind of a relation given as facts. Relations outside the public
