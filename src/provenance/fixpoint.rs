@@ -1,5 +1,7 @@
 //! This module defines [`Confidences`]: the confidence of every tuple of the
-//! evaluated database, computed as a fixpoint over the rules.
+//! evaluated database, computed as a fixpoint over the rules. The same
+//! fixpoint counts independent sources and decides which tuples rest on
+//! silence (see [`Measure`]).
 //!
 //! ```text
 //! conf(base fact)     = its best grade's number (ungraded facts: 1000, "certain")
@@ -51,6 +53,11 @@ pub(crate) enum Measure {
     /// tuple's is its best instance's. `NO_SOURCE` (1000) for a tuple no
     /// source supports.
     Origins,
+    /// Whether it is grounded (1000) or rests on silence (0), in the same
+    /// semiring over two values: a base fact is grounded; a rule instance
+    /// is when its rule negates no relation about events and its premises
+    /// are; a tuple is when one of its instances is (see `silence`).
+    Grounded,
 }
 
 impl Confidences {
@@ -135,6 +142,7 @@ impl Confidences {
         match self.measure {
             Measure::Confidence => cites.confidence(rel, id).permille(),
             Measure::Origins => cites.origins(rel, id),
+            Measure::Grounded => 1000,
         }
     }
 
@@ -155,7 +163,11 @@ impl Confidences {
     ) -> Result<(), Diagnostic> {
         let stratum = &cx.program.strata[s];
         let rels = stratum.relations.clone();
-        let rules = stratum.rules.clone();
+        let mut rules = stratum.rules.clone();
+        if self.measure == Measure::Grounded {
+            // An instance of a rule that negates an event is never grounded.
+            rules.retain(|&r| !super::silence::negates_an_event(cx, &cx.program.rules[r].body));
+        }
         for &rel in &rels {
             let n = cx.db.len(rel);
             self.conf[rel] = vec![0; n];

@@ -105,7 +105,6 @@ use assumptions::Absences;
 use citations::Citations;
 use context::Context;
 use fixpoint::Measure;
-use silence::Grounded;
 
 /// How explanations are built.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,7 +150,9 @@ pub struct Explainer<'w> {
     cites: Citations,
     conf: Confidences,
     absences: Absences,
-    grounded: Grounded,
+    /// Which tuples are grounded (not resting on silence), computed when
+    /// first asked for.
+    grounded: Option<Confidences>,
     /// How many independent sources support each tuple, computed when
     /// first asked for.
     counts: Option<Confidences>,
@@ -184,7 +185,7 @@ impl<'w> Explainer<'w> {
             cites,
             conf,
             absences: Absences::default(),
-            grounded: Grounded::default(),
+            grounded: None,
             counts: None,
         }
     }
@@ -214,6 +215,20 @@ impl<'w> Explainer<'w> {
         } = self;
         counts
             .get_or_insert_with(|| Confidences::of(ws, Measure::Origins))
+            .ensure(cx, cites, rel)
+    }
+
+    /// Computes which tuples of `rel` and what it rests on are grounded.
+    fn ensure_grounded(&mut self, rel: RelId) -> Result<(), Diagnostic> {
+        let Explainer {
+            ws,
+            cx,
+            cites,
+            grounded,
+            ..
+        } = self;
+        grounded
+            .get_or_insert_with(|| Confidences::of(ws, Measure::Grounded))
             .ensure(cx, cites, rel)
     }
 
@@ -317,7 +332,6 @@ impl<'w> Explainer<'w> {
             cites,
             conf,
             absences,
-            grounded,
             ..
         } = self;
         conf.ensure(cx, cites, rel).map_err(|d| target.error(d))?;
@@ -327,10 +341,8 @@ impl<'w> Explainer<'w> {
         if !proof.grounded {
             // This proof assumes an absence of an event; another derivation
             // may not.
-            grounded
-                .ensure(cx, cites, rel)
-                .map_err(|d| target.error(d))?;
-            proof.grounded = grounded.is_grounded(rel, id);
+            self.ensure_grounded(rel).map_err(|d| target.error(d))?;
+            proof.grounded = self.grounded.as_ref().is_some_and(|g| g.get(rel, id) > 0);
         }
         self.count_sources(&mut proof)
             .map_err(|d| target.error(d))?;

@@ -161,18 +161,9 @@ fn relays(ws: &Workspace) -> DataSet {
 /// Whether `source`, or a source it relays (directly or through other
 /// relays, as [`DataSet::origin_of`] follows them), is one of `named`.
 fn relays_any(relays: &DataSet, source: &str, named: &[String]) -> bool {
-    let mut current = source;
-    // At most one step per loaded source, so a cycle of relays ends.
-    for _ in 0..=relays.sources.len() {
-        if named.iter().any(|n| n == current) {
-            return true;
-        }
-        match relays.source(current).and_then(|s| s.relays.as_deref()) {
-            Some(next) => current = next,
-            None => return false,
-        }
-    }
-    false
+    relays
+        .relay_chain(source)
+        .any(|s| named.iter().any(|n| n == s))
 }
 
 /// The sources the workspace knows: its documents, any other source its

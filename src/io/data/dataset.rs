@@ -89,15 +89,16 @@ impl DataSet {
     /// when it relays nothing. Two sources with one origin are not
     /// independent of each other.
     pub fn origin_of<'a>(&'a self, source: &'a str) -> &'a str {
-        let mut current = source;
-        // At most one step per loaded source, so a cycle of relays ends.
-        for _ in 0..=self.sources.len() {
-            match self.source(current).and_then(|s| s.relays.as_deref()) {
-                Some(next) => current = next,
-                None => break,
-            }
-        }
-        current
+        self.relay_chain(source).last().unwrap_or(source)
+    }
+
+    /// A source and what it relays, in turn, up to its origin (a cycle of
+    /// relays ends after one step per loaded source).
+    pub fn relay_chain<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        std::iter::successors(Some(source), move |&current| {
+            self.source(current).and_then(|s| s.relays.as_deref())
+        })
+        .take(self.sources.len() + 1)
     }
 
     /// Appends another data set.
