@@ -29,7 +29,11 @@ impl DataLoader {
         let mut new: BTreeMap<String, (String, serde_json::Value)> = BTreeMap::new();
         for ev in &events {
             let id = acled::source_id(&ev.id);
-            let fields = serde_json::Value::from(ev.fields.clone());
+            // The row's fields as one JSON text: compared whole when the
+            // event is loaded again, and far smaller than an array of values.
+            let fields = serde_json::Value::String(
+                serde_json::to_string(&ev.fields).expect("strings serialise"),
+            );
             if let Some((first, before)) = self.loaded.get(&id).or_else(|| new.get(&id)) {
                 if *before == fields {
                     continue;
