@@ -51,7 +51,7 @@ pub struct Options {
 }
 
 /// Every peer the harness knows.
-pub const ALL_PEERS: [&str; 4] = ["crepe", "ascent", "nemo", "souffle"];
+pub const ALL_PEERS: [&str; 5] = ["crepe", "ascent", "flowlog", "nemo", "souffle"];
 
 /// The flags as written.
 #[derive(Parser, Debug)]
@@ -88,10 +88,10 @@ struct Flags {
     /// Only generate (or find) the selected data sets and print their folders
     #[arg(long, help_heading = "Data")]
     gen_only: bool,
-    /// The shared benchmark folder with crepe-ref/ and run_nemo.py (default: $SLEUTH_BENCH_SHARED, else ../shared/bench beside the repository)
+    /// The shared benchmark folder with crepe-ref/, flowlog-ref/ and run_nemo.py (default: $SLEUTH_BENCH_SHARED, else ../shared/bench beside the repository)
     #[arg(long, value_name = "DIR", help_heading = "Peers")]
     shared: Option<PathBuf>,
-    /// Comma-separated subset of crepe,ascent,nemo,souffle (default all)
+    /// Comma-separated subset of crepe,ascent,flowlog,nemo,souffle (default all; flowlog runs with -w 1 and -w 2)
     #[arg(long, value_name = "LIST", value_delimiter = ',',
           value_parser = PossibleValuesParser::new(ALL_PEERS), help_heading = "Peers")]
     peers: Option<Vec<String>>,

@@ -3,6 +3,9 @@
 //! Peers, each on the same fact files as sleuth:
 //! - crepe 0.2 and Ascent 0.8: the shared `crepe-ref` crate's `crepe_bench` and `ascent_bench`,
 //!   built here with `cargo build --release --target-dir <target>/peers`;
+//! - FlowLog (differential dataflow): the shared `flowlog-ref` crate's `tc`, `sg` and `events`
+//!   binaries, built here with `cargo build --release --target-dir <target>/peers/flowlog`, run
+//!   with one worker and with two (`-w 1`, `-w 2`);
 //! - Nemo: the shared `run_nemo.py` with the `.rls` programs, when `import nmo_python` works;
 //! - Soufflé: interpreted (`souffle -F DIR X.dl`) and compiled (`souffle -o BIN X.dl`, then
 //!   `BIN -F DIR`) when a `souffle` binary is on PATH.
@@ -32,6 +35,8 @@ enum Invoke {
     },
     /// `BINARY WORKLOAD DIR` (the crepe-ref binaries).
     Reference { binary: PathBuf },
+    /// `<dir>/<workload> DIR -w WORKERS` (the flowlog-ref binaries).
+    FlowLog { dir: PathBuf, workers: u32 },
     /// `python3 run_nemo.py PROGRAM.rls DIR`.
     Nemo { script: PathBuf },
     /// `souffle -F DIR PROGRAM.dl`.
@@ -75,6 +80,11 @@ impl Engine {
             Invoke::Reference { binary } => {
                 let mut c = Command::new(binary);
                 c.arg(workload.name()).arg(data);
+                c
+            }
+            Invoke::FlowLog { dir, workers } => {
+                let mut c = Command::new(dir.join(workload.name()));
+                c.arg(data).arg("-w").arg(workers.to_string());
                 c
             }
             Invoke::Nemo { script } => {
@@ -160,6 +170,30 @@ fn reference_binaries(shared: &Path, build: &Path) -> Result<[PathBuf; 2], Strin
     Ok([release.join("crepe_bench"), release.join("ascent_bench")])
 }
 
+/// Builds the flowlog-ref crate (quick when already built) and returns the folder of its
+/// binaries, one per workload.
+fn flowlog_binaries(shared: &Path, build: &Path) -> Result<PathBuf, String> {
+    let manifest = shared.join("flowlog-ref").join("Cargo.toml");
+    if !manifest.exists() {
+        return Err(format!("{} not found", manifest.display()));
+    }
+    eprintln!("building the FlowLog reference (once; a few minutes the first time)...");
+    let target = build.join("flowlog");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&target)
+        .stdin(Stdio::null())
+        .status();
+    match built {
+        Ok(s) if s.success() => Ok(target.join("release")),
+        Ok(s) => Err(format!("cargo build of flowlog-ref failed ({s})")),
+        Err(e) => Err(format!("could not run cargo: {e}")),
+    }
+}
+
 /// Compiles each workload's program with Soufflé into `dir`, unless already there.
 fn compile_souffle(programs: &Path, dir: &Path, workloads: &[Workload]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -190,7 +224,7 @@ pub fn discover(places: &PeerPlaces<'_>, wanted: &[&str]) -> Peers {
     };
     let wants = |name: &str| wanted.contains(&name);
     let no_shared = "the shared benchmark folder was not found: pass --shared DIR \
-                     (the folder with crepe-ref/ and run_nemo.py)";
+                     (the folder with crepe-ref/, flowlog-ref/ and run_nemo.py)";
 
     if wants("crepe") || wants("ascent") {
         let built = match places.shared {
@@ -214,6 +248,31 @@ pub fn discover(places: &PeerPlaces<'_>, wanted: &[&str]) -> Peers {
                     how: why.clone(),
                 }),
             }
+        }
+    }
+
+    if wants("flowlog") {
+        let built = match places.shared {
+            Some(shared) => flowlog_binaries(shared, places.build),
+            None => Err(no_shared.to_string()),
+        };
+        match built {
+            Ok(dir) => {
+                for workers in [1, 2] {
+                    peers.present.push(Engine {
+                        name: format!("flowlog-w{workers}"),
+                        timing: Timing::Process,
+                        invoke: Invoke::FlowLog {
+                            dir: dir.clone(),
+                            workers,
+                        },
+                    });
+                }
+            }
+            Err(why) => peers.absent.push(Absent {
+                name: "flowlog",
+                how: why,
+            }),
         }
     }
 
