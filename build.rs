@@ -14,7 +14,7 @@ mod check;
 #[path = "src/diag.rs"]
 mod diag;
 #[allow(dead_code, unused_imports)]
-#[path = "src/ir.rs"]
+#[path = "src/ir/mod.rs"]
 mod ir;
 #[allow(dead_code, unused_imports)]
 #[path = "src/syntax/mod.rs"]

@@ -189,13 +189,7 @@ impl<'a> Gen<'a> {
             Term::Var(v) => var_ident(vars, *v),
             Term::Const(c) => {
                 let mut temps = 0;
-                ExprWriter {
-                    host: self,
-                    vars,
-                    pending: Vec::new(),
-                    temps: &mut temps,
-                }
-                .constant(c)
+                ExprWriter::new(self, vars, &mut temps).constant(c)
             }
             Term::Wildcard => "_".into(),
         }
@@ -280,36 +274,21 @@ impl<'a> Gen<'a> {
                     ));
                 }
                 Step::Guard(c) => {
-                    let mut w = ExprWriter {
-                        host: self,
-                        vars,
-                        pending: Vec::new(),
-                        temps: &mut temps,
-                    };
+                    let mut w = ExprWriter::new(self, vars, &mut temps);
                     let text = w.compare(c);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
                     clauses.push(text);
                 }
                 Step::Bind(v, e) => {
-                    let mut w = ExprWriter {
-                        host: self,
-                        vars,
-                        pending: Vec::new(),
-                        temps: &mut temps,
-                    };
+                    let mut w = ExprWriter::new(self, vars, &mut temps);
                     let text = w.expr(e);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
                     clauses.push(format!("let {} = {text}", var_ident(vars, *v)));
                 }
                 Step::Test(t) => {
-                    let mut w = ExprWriter {
-                        host: self,
-                        vars,
-                        pending: Vec::new(),
-                        temps: &mut temps,
-                    };
+                    let mut w = ExprWriter::new(self, vars, &mut temps);
                     let args: Vec<String> = t.args.iter().map(|a| w.expr(a)).collect();
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
@@ -322,12 +301,7 @@ impl<'a> Gen<'a> {
                 }
             }
         }
-        let mut w = ExprWriter {
-            host: self,
-            vars,
-            pending: Vec::new(),
-            temps: &mut temps,
-        };
+        let mut w = ExprWriter::new(self, vars, &mut temps);
         let head: Vec<String> = rule.head.iter().map(|e| w.expr(e)).collect();
         let pending = std::mem::take(&mut w.pending);
         push_fallible(&mut clauses, pending);
@@ -492,12 +466,7 @@ impl<'a> Gen<'a> {
         let mut temps = 0usize;
         let mut value_stmts = String::new();
         if let Some(target) = &agg.target {
-            let mut w = ExprWriter {
-                host: self,
-                vars,
-                pending: Vec::new(),
-                temps: &mut temps,
-            };
+            let mut w = ExprWriter::new(self, vars, &mut temps);
             let text = w.expr(target);
             for f in std::mem::take(&mut w.pending) {
                 let _ = writeln!(
@@ -529,16 +498,14 @@ impl<'a> Gen<'a> {
                 )
             }
             AggOp::Min | AggOp::Max => {
-                let better = match (agg.op, agg.ty) {
-                    (AggOp::Min, Type::Symbol) => "rt::sym_cmp(value, *m).is_lt()",
-                    (AggOp::Max, Type::Symbol) => "rt::sym_cmp(value, *m).is_gt()",
-                    (AggOp::Min, Type::Float) => "value.get() < m.get()",
-                    (AggOp::Max, Type::Float) => "value.get() > m.get()",
-                    (AggOp::Min, _) => "value < *m",
-                    _ => "value > *m",
+                let order = match agg.ty {
+                    Type::Symbol => "rt::sym_cmp(value, *m)",
+                    Type::Float => "rt::float_order(value, *m)",
+                    _ => "value.cmp(m)",
                 };
+                let op = if agg.op == AggOp::Min { "Min" } else { "Max" };
                 format!(
-                    "        groups\n            .entry({key})\n            .and_modify(|m| {{\n                if {better} {{\n                    *m = value;\n                }}\n            }})\n            .or_insert(value);\n"
+                    "        groups\n            .entry({key})\n            .and_modify(|m| {{\n                if rt::extreme_replaces(rt::AggOp::{op}, {order}) {{\n                    *m = value;\n                }}\n            }})\n            .or_insert(value);\n"
                 )
             }
         };

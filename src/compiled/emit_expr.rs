@@ -4,6 +4,10 @@
 //! arithmetic, `to_number`, `add_months`) are bound first with
 //! `let Some(t) = ...`, and carry a site number so a failure points at its
 //! expression.
+//!
+//! The writer is also the one judge of what can be compiled: a construct it
+//! cannot write records why, and the planner asks [`unsupported`] before it
+//! keeps a rule, so the two never disagree.
 
 use super::names::{constant_name, var_name};
 use crate::ir::{BinOp, CmpOp, Compare, Expr, Functor, Var, VarId};
@@ -25,15 +29,6 @@ fn cmp_symbol(op: CmpOp) -> &'static str {
         CmpOp::Eq => "==",
         other => other.symbol(),
     }
-}
-
-/// Code for a construct the planner leaves to the interpreter: it never
-/// reaches a compiled rule, and would not compile if it did.
-fn left_to_interpreter(what: &str) -> String {
-    format!(
-        "compile_error!({:?})",
-        format!("`{what}` is left to the interpreter")
-    )
 }
 
 /// A fallible operation bound to a temporary before use.
@@ -92,6 +87,28 @@ pub struct ExprWriter<'a, H: ExprHost> {
     pub pending: Vec<Fallible>,
     /// Counter for temporaries (shared by the whole rule).
     pub temps: &'a mut usize,
+    /// Why the last expression written cannot be compiled, if it cannot.
+    pub unsupported: Option<String>,
+}
+
+/// Why `e` cannot be compiled, if it cannot: the planner leaves such rules
+/// to the interpreter. The answer comes from writing the expression.
+pub fn unsupported(e: &Expr, vars: &[Var]) -> Option<String> {
+    /// A host that numbers nothing: only the verdict is wanted.
+    struct Probe;
+    impl ExprHost for Probe {
+        fn site(&mut self, _: crate::diag::Span) -> u32 {
+            0
+        }
+        fn constant(&mut self, _: &str) -> String {
+            String::new()
+        }
+    }
+    let mut temps = 0;
+    let mut probe = Probe;
+    let mut w = ExprWriter::new(&mut probe, vars, &mut temps);
+    w.expr(e);
+    w.unsupported
 }
 
 /// The Rust name of variable `v` of a rule (fresh ones past the table included).
@@ -102,16 +119,26 @@ pub fn var_ident(vars: &[Var], v: VarId) -> String {
     }
 }
 
-/// The type of an expression.
-pub fn expr_type(e: &Expr, vars: &[Var]) -> Type {
-    match e {
-        Expr::Var(v) => vars.get(*v).map(|x| x.ty).unwrap_or(Type::Symbol),
-        Expr::Const(c) => c.ty(),
-        Expr::Neg { ty, .. } | Expr::Binary { ty, .. } | Expr::Call { ty, .. } => *ty,
-    }
-}
-
 impl<'a, H: ExprHost> ExprWriter<'a, H> {
+    /// A writer for one rule's expressions.
+    pub fn new(host: &'a mut H, vars: &'a [Var], temps: &'a mut usize) -> Self {
+        ExprWriter {
+            host,
+            vars,
+            pending: Vec::new(),
+            temps,
+            unsupported: None,
+        }
+    }
+
+    /// Records why a construct cannot be compiled, and writes code that
+    /// would not compile (the planner keeps such rules out).
+    fn left_to_interpreter(&mut self, why: String) -> String {
+        let text = format!("compile_error!({why:?})");
+        self.unsupported.get_or_insert(why);
+        text
+    }
+
     fn fallible(&mut self, call: String, site: u32) -> String {
         let temp = format!("t__{}", *self.temps);
         *self.temps += 1;
@@ -164,8 +191,12 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                     BinOp::Div => "div",
                     BinOp::Mod => "rem",
                     BinOp::Pow => "pow",
-                    // The planner leaves these to the interpreter.
-                    other => return left_to_interpreter(other.symbol()),
+                    other => {
+                        return self.left_to_interpreter(format!(
+                            "the operator `{}` is left to the interpreter",
+                            other.symbol()
+                        ));
+                    }
                 };
                 if *ty == Type::Float && matches!(op, BinOp::Div | BinOp::Mod) {
                     let site = self.host.site(*span);
@@ -183,24 +214,32 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                 ty,
                 span,
             } => {
-                let types: Vec<Type> = args.iter().map(|a| expr_type(a, self.vars)).collect();
+                let types: Vec<Type> = args.iter().map(|a| a.ty(self.vars)).collect();
                 let a: Vec<String> = args.iter().map(|x| self.expr(x)).collect();
                 let arg = |i: usize| a.get(i).cloned().unwrap_or_default();
+                let interpreted = |what: &str| {
+                    format!("`{}` of {what} is left to the interpreter", functor.name())
+                };
                 match functor {
                     Functor::Cat => format!("rt::cat(&[{}])", a.join(", ")),
                     Functor::Strlen => format!("rt::strlen({})", arg(0)),
                     Functor::Substr => format!("rt::substr({}, {}, {})", arg(0), arg(1), arg(2)),
+                    Functor::ToUnsigned | Functor::ToFloat
+                        if types.first() == Some(&Type::Symbol) =>
+                    {
+                        self.left_to_interpreter(interpreted("symbol"))
+                    }
                     Functor::ToNumber | Functor::ToUnsigned => match types.first() {
                         Some(Type::Symbol) => {
                             let site = self.host.site(*span);
                             self.fallible(format!("rt::to_number({}, {site})", arg(0)), site)
                         }
-                        // Truncation toward zero (saturating), as the interpreter.
-                        Some(Type::Float) => format!("({}.get() as i64)", arg(0)),
+                        Some(Type::Float) => format!("rt::float_to_number({})", arg(0)),
                         _ => arg(0),
                     },
                     Functor::Ord | Functor::BNot | Functor::LNot => {
-                        left_to_interpreter(functor.name())
+                        let what = types.first().map_or("this argument", |t| t.name());
+                        self.left_to_interpreter(interpreted(what))
                     }
                     Functor::ToString => match types.first() {
                         Some(Type::Number) => format!("rt::number_to_string({})", arg(0)),

@@ -5,8 +5,9 @@
 //! - [`plan`]: splits the library into crepe stages and aggregate steps,
 //!   and finds what must stay with the interpreter;
 //! - [`codegen`]: writes the Rust text of the compiled program;
-//! - [`symbols`], [`column`], [`ops`], [`functors`], [`fault`], [`frame`]:
-//!   what the generated code runs on;
+//! - [`symbols`], [`column`], [`ops`], [`fault`], [`frame`]: what the
+//!   generated code runs on ([`ops`] calls [`crate::ir::functors`] for what
+//!   each operation means);
 //! - [`hash`]: the rule library's content hash.
 
 // Errors are the crate's `Diagnostic`, returned whole as everywhere else.
@@ -20,7 +21,6 @@ pub mod emit_expr;
 pub mod engine;
 pub mod fault;
 pub mod frame;
-pub mod functors;
 pub mod fxhash;
 pub mod hash;
 pub mod info;

@@ -15,7 +15,14 @@
 //! - every expression and comparison carries the type it operates on;
 //! - negation and aggregation only refer to relations of earlier strata.
 //!
+//! What the IR means beyond its shape lives beside it: [`functors`] (what
+//! each operator and functor computes) and the methods of `meaning` (the
+//! variables and types of expressions, the bindings an aggregate counts).
+//!
 //! This module depends only on `diag` and `value` (build.rs includes it).
+
+pub mod functors;
+mod meaning;
 
 use crate::diag::Span;
 use crate::value::{Type, Value};
