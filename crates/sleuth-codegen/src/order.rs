@@ -9,7 +9,7 @@
 //! so crepe's semi-naive loop scans the new tuples and looks the rest up.
 
 use super::lowered::{Lit, LoweredRule, PlanRel};
-use crate::ir::{CmpOp, Compare, Expr, Term, Test, VarId};
+use sleuth_front::ir::{CmpOp, Compare, Expr, Term, Test, VarId};
 
 /// One argument of a scanned atom.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,7 +19,7 @@ pub enum ScanArg {
     /// Must equal an already bound variable.
     Bound(VarId),
     /// Must equal a constant.
-    Const(crate::value::Value),
+    Const(sleuth_front::value::Value),
     /// Anything.
     Wild,
 }

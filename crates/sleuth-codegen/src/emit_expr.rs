@@ -10,8 +10,8 @@
 //! keeps a rule, so the two never disagree.
 
 use super::names::{constant_name, var_name};
-use crate::ir::{BinOp, CmpOp, Compare, Expr, Functor, Var, VarId};
-use crate::value::{Type, Value};
+use sleuth_front::ir::{BinOp, CmpOp, Compare, Expr, Functor, Var, VarId};
+use sleuth_front::value::{Type, Value};
 use std::collections::BTreeMap;
 
 /// The Rust type of a column type.
@@ -45,7 +45,7 @@ pub struct Fallible {
 /// What expression writing needs from the generator.
 pub trait ExprHost {
     /// The site number of an expression at `span` in the current rule.
-    fn site(&mut self, span: crate::diag::Span) -> u32;
+    fn site(&mut self, span: sleuth_front::diag::Span) -> u32;
     /// The Rust name of a string constant.
     fn constant(&mut self, text: &str) -> String;
 }
@@ -97,7 +97,7 @@ pub fn unsupported(e: &Expr, vars: &[Var]) -> Option<String> {
     /// A host that numbers nothing: only the verdict is wanted.
     struct Probe;
     impl ExprHost for Probe {
-        fn site(&mut self, _: crate::diag::Span) -> u32 {
+        fn site(&mut self, _: sleuth_front::diag::Span) -> u32 {
             0
         }
         fn constant(&mut self, _: &str) -> String {

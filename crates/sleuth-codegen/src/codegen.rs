@@ -1,5 +1,5 @@
 //! This module defines the code generator: a pure function from a checked
-//! rule library ([`ir::Program`](crate::ir::Program)) and its sources to the
+//! rule library ([`ir::Program`](sleuth_front::ir::Program)) and its sources to the
 //! Rust text of a compiled program. build.rs calls it on rules/*.dl and
 //! writes the text into OUT_DIR, where the `compiled` module includes it.
 //!
@@ -9,7 +9,7 @@
 //! - one `crepe!` program per stage (see [`plan`](super::plan)), every rule
 //!   under a comment with its Datalog text and `file:line`;
 //! - one plain Rust function per aggregate, grouping the matches of its body;
-//! - `run_stages`, which moves relations between a [`Frame`](super::frame::Frame)
+//! - `run_stages`, which moves relations between a `Frame` (sleuth's `compiled::frame`)
 //!   and the stages in order.
 
 use super::emit_expr::{Constants, ExprHost, ExprWriter, rust_type, var_ident};
@@ -18,9 +18,9 @@ use super::names::{Registry, constant_name};
 use super::order::{ScanArg, Step, order};
 use super::plan::{Plan, Role, plan};
 use super::signature::rule_signature;
-use crate::diag::{SourceMap, Span};
-use crate::ir::{AggOp, Expr, Literal, Program, RuleId, Term};
-use crate::value::{Type, Value};
+use sleuth_front::diag::{SourceMap, Span};
+use sleuth_front::ir::{AggOp, Expr, Literal, Program, RuleId, Term};
+use sleuth_front::value::{Type, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -29,7 +29,7 @@ use std::fmt::Write;
 pub struct Options {
     /// Path of the `compiled` module (`crate::compiled` inside sleuth).
     pub runtime: String,
-    /// Path of the `value` module (`crate::value` inside sleuth).
+    /// Path of the `value` module (`sleuth_front::value` inside sleuth).
     pub value: String,
     /// One crepe program per stratum (the default) rather than per stage
     /// (see [`plan`](super::plan::plan)): each relation's time inside crepe
@@ -43,7 +43,7 @@ impl Options {
     pub fn in_crate() -> Options {
         Options {
             runtime: "crate::compiled".into(),
-            value: "crate::value".into(),
+            value: "sleuth_front::value".into(),
             per_stratum: true,
         }
     }
@@ -184,7 +184,7 @@ impl<'a> Gen<'a> {
         out
     }
 
-    fn term(&mut self, vars: &[crate::ir::Var], t: &Term) -> String {
+    fn term(&mut self, vars: &[sleuth_front::ir::Var], t: &Term) -> String {
         match t {
             Term::Var(v) => var_ident(vars, *v),
             Term::Const(c) => {

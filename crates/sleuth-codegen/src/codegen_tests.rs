@@ -4,13 +4,13 @@
 
 use super::codegen::{Options, generate};
 use super::testkit::*;
-use crate::ir::{AggOp, BinOp, CmpOp, Expr, Functor};
-use crate::value::Type::{Date as D, Number as N, Symbol as S};
-use crate::value::{Type, Value};
+use sleuth_front::ir::{AggOp, BinOp, CmpOp, Expr, Functor};
+use sleuth_front::value::Type::{Date as D, Number as N, Symbol as S};
+use sleuth_front::value::{Type, Value};
 
 /// A library exercising recursion, negation, symbol order, functors,
 /// arithmetic and grouped, global and min aggregates.
-pub fn sample() -> (crate::ir::Program, crate::diag::SourceMap) {
+pub fn sample() -> (sleuth_front::ir::Program, sleuth_front::diag::SourceMap) {
     let mut b = Builder::new();
     let located_in = b.rel("located_in", &[S, S]);
     let within = b.rel("within", &[S, S]);
@@ -172,8 +172,8 @@ pub fn sample() -> (crate::ir::Program, crate::diag::SourceMap) {
     b.finish()
 }
 
-use crate::diag::{SourceId, Span};
-use crate::ir::Term;
+use sleuth_front::diag::{SourceId, Span};
+use sleuth_front::ir::Term;
 
 #[test]
 fn sample_compiles_in_stages_with_comments() {

@@ -16,10 +16,10 @@
 use super::emit_expr::unsupported as unsupported_expr;
 use super::lowered::{Lit, LoweredRule, PlanRel, Purpose};
 use super::order::order;
-use crate::ir::{
+use sleuth_front::ir::{
     AggOp, Aggregate, CmpOp, Compare, Expr, Literal, Program, RelId, Rule, RuleId, Term, Var, VarId,
 };
-use crate::value::{Type, Value};
+use sleuth_front::value::{Type, Value};
 
 /// crepe indexes by tuples of bound columns; std hashes tuples of at most 12.
 pub const MAX_COLUMNS: usize = 12;
@@ -223,7 +223,7 @@ fn unsupported_literal(l: &Literal, vars: &[Var]) -> Option<String> {
             unsupported_expr(&c.left, vars).or_else(|| unsupported_expr(&c.right, vars))
         }
         Literal::Test(t) => {
-            if t.predicate != crate::ir::Predicate::Contains {
+            if t.predicate != sleuth_front::ir::Predicate::Contains {
                 return Some(format!(
                     "`{}` is left to the interpreter",
                     t.predicate.name()

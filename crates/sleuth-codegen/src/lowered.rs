@@ -4,7 +4,7 @@
 //! `RelId`, then the helpers). Each lowered rule keeps its source rule for
 //! the comment above the generated code.
 
-use crate::ir::{Compare, Expr, RuleId, Term, Test, Var, VarId};
+use sleuth_front::ir::{Compare, Expr, RuleId, Term, Test, Var, VarId};
 
 /// Index into the plan's relation table.
 pub type PlanRel = usize;
