@@ -289,11 +289,10 @@ impl<'a> Gen<'a> {
                 }
                 Step::Test(t) => {
                     let mut w = ExprWriter::new(self, vars, &mut temps);
-                    let args: Vec<String> = t.args.iter().map(|a| w.expr(a)).collect();
+                    let text = w.test(t);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
-                    let not = if t.negated { "!" } else { "" };
-                    clauses.push(format!("({not}rt::contains({}))", args.join(", ")));
+                    clauses.push(text);
                 }
                 Step::Not { rel, args } => {
                     let args: Vec<String> = args.iter().map(|t| self.term(vars, t)).collect();

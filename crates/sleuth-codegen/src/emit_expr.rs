@@ -10,7 +10,7 @@
 //! keeps a rule, so the two never disagree.
 
 use super::names::{constant_name, var_name};
-use sleuth_front::ir::{BinOp, CmpOp, Compare, Expr, Functor, Var, VarId};
+use sleuth_front::ir::{BinOp, CmpOp, Compare, Expr, Functor, Predicate, Test, Var, VarId};
 use sleuth_front::value::{Type, Value};
 use std::collections::BTreeMap;
 
@@ -94,20 +94,31 @@ pub struct ExprWriter<'a, H: ExprHost> {
 /// Why `e` cannot be compiled, if it cannot: the planner leaves such rules
 /// to the interpreter. The answer comes from writing the expression.
 pub fn unsupported(e: &Expr, vars: &[Var]) -> Option<String> {
-    /// A host that numbers nothing: only the verdict is wanted.
-    struct Probe;
-    impl ExprHost for Probe {
-        fn site(&mut self, _: sleuth_front::diag::Span) -> u32 {
-            0
-        }
-        fn constant(&mut self, _: &str) -> String {
-            String::new()
-        }
-    }
+    probe(vars, |w| {
+        w.expr(e);
+    })
+}
+
+/// Why the comparison `c` cannot be compiled, if it cannot (as [`unsupported`]).
+pub fn unsupported_compare(c: &Compare, vars: &[Var]) -> Option<String> {
+    probe(vars, |w| {
+        w.compare(c);
+    })
+}
+
+/// Why the test `t` cannot be compiled, if it cannot (as [`unsupported`]).
+pub fn unsupported_test(t: &Test, vars: &[Var]) -> Option<String> {
+    probe(vars, |w| {
+        w.test(t);
+    })
+}
+
+/// Writes something with a host that numbers nothing, for the verdict only.
+fn probe(vars: &[Var], write: impl FnOnce(&mut ExprWriter<'_, Probe>)) -> Option<String> {
     let mut temps = 0;
-    let mut probe = Probe;
-    let mut w = ExprWriter::new(&mut probe, vars, &mut temps);
-    w.expr(e);
+    let mut host = Probe;
+    let mut w = ExprWriter::new(&mut host, vars, &mut temps);
+    write(&mut w);
     w.unsupported
 }
 
@@ -116,6 +127,18 @@ pub fn var_ident(vars: &[Var], v: VarId) -> String {
     match vars.get(v) {
         Some(var) => var_name(&var.name, v),
         None => var_name("$", v),
+    }
+}
+
+/// A host that numbers nothing: only the verdict is wanted.
+struct Probe;
+
+impl ExprHost for Probe {
+    fn site(&mut self, _: sleuth_front::diag::Span) -> u32 {
+        0
+    }
+    fn constant(&mut self, _: &str) -> String {
+        String::new()
     }
 }
 
@@ -281,6 +304,20 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                 }
             }
         }
+    }
+
+    /// A boolean built-in as a Rust boolean expression (in parentheses);
+    /// only `contains` is compiled.
+    pub fn test(&mut self, t: &Test) -> String {
+        if t.predicate != Predicate::Contains {
+            return self.left_to_interpreter(format!(
+                "`{}` is left to the interpreter",
+                t.predicate.name()
+            ));
+        }
+        let args: Vec<String> = t.args.iter().map(|a| self.expr(a)).collect();
+        let not = if t.negated { "!" } else { "" };
+        format!("({not}rt::contains({}))", args.join(", "))
     }
 
     /// A comparison as a Rust boolean expression (in parentheses).

@@ -13,7 +13,7 @@
 //! Rules that cannot be compiled (see [`Unsupported`]) are left to the
 //! interpreter, with every relation that depends on them: nothing is dropped.
 
-use super::emit_expr::unsupported as unsupported_expr;
+use super::emit_expr::{unsupported as unsupported_expr, unsupported_compare, unsupported_test};
 use super::lowered::{Lit, LoweredRule, PlanRel, Purpose};
 use super::order::order;
 use sleuth_front::ir::{
@@ -219,18 +219,8 @@ fn key_literals(rule: &Rule) -> (Vec<Lit>, Vec<bool>) {
 fn unsupported_literal(l: &Literal, vars: &[Var]) -> Option<String> {
     match l {
         Literal::Atom(_) | Literal::Negated(_) => None,
-        Literal::Compare(c) => {
-            unsupported_expr(&c.left, vars).or_else(|| unsupported_expr(&c.right, vars))
-        }
-        Literal::Test(t) => {
-            if t.predicate != sleuth_front::ir::Predicate::Contains {
-                return Some(format!(
-                    "`{}` is left to the interpreter",
-                    t.predicate.name()
-                ));
-            }
-            t.args.iter().find_map(|a| unsupported_expr(a, vars))
-        }
+        Literal::Compare(c) => unsupported_compare(c, vars),
+        Literal::Test(t) => unsupported_test(t, vars),
         Literal::Aggregate(g) => {
             if g.op == AggOp::Mean {
                 return Some(
