@@ -29,7 +29,7 @@ use std::fmt::Write;
 pub struct Options {
     /// Path of the `compiled` module (`crate::compiled` inside sleuth).
     pub runtime: String,
-    /// Path of the `value` module (`sleuth_front::value` inside sleuth).
+    /// Path of the `value` module (`crate::value` inside sleuth).
     pub value: String,
     /// One crepe program per stratum (the default) rather than per stage
     /// (see [`plan`](super::plan::plan)): each relation's time inside crepe
@@ -43,7 +43,7 @@ impl Options {
     pub fn in_crate() -> Options {
         Options {
             runtime: "crate::compiled".into(),
-            value: "sleuth_front::value".into(),
+            value: "crate::value".into(),
             per_stratum: true,
         }
     }
