@@ -31,7 +31,8 @@ pub struct Accumulator<'p> {
 impl<'p> Accumulator<'p> {
     /// An empty accumulator for `op` over values of type `ty`; `distinct`
     /// names the registers whose distinct bindings count once (see
-    /// `plan::distinct_bindings`); `span` locates an overflow.
+    /// [`Aggregate::distinct_bindings`](crate::ir::Aggregate::distinct_bindings));
+    /// `span` locates an overflow.
     pub fn new(op: AggOp, ty: Type, distinct: Option<&'p [usize]>, span: Span) -> Accumulator<'p> {
         Accumulator {
             op,

@@ -51,7 +51,7 @@ fn verify_rule(p: &Program, rule: &Rule) -> Result<(), String> {
         return Err(format!("head of `{}` has the wrong arity", head.name));
     }
     for (arg, column) in rule.head.args.iter().zip(&head.columns) {
-        if expr_type(arg, &rule.vars)? != column.ty {
+        if checked_type(arg, &rule.vars)? != column.ty {
             return Err(format!(
                 "head argument of `{}` is not a {}",
                 head.name, column.ty
@@ -73,7 +73,7 @@ fn verify_literal(
     match literal {
         Literal::Atom(a) | Literal::Negated(a) => verify_atom(p, a, vars),
         Literal::Compare(c) => {
-            let (l, r) = (expr_type(&c.left, vars)?, expr_type(&c.right, vars)?);
+            let (l, r) = (checked_type(&c.left, vars)?, checked_type(&c.right, vars)?);
             if l != c.ty || r != c.ty {
                 return Err(format!("comparison typed {} compares {l} with {r}", c.ty));
             }
@@ -81,7 +81,7 @@ fn verify_literal(
         }
         Literal::Test(t) => {
             for arg in &t.args {
-                if expr_type(arg, vars)? != Type::Symbol {
+                if checked_type(arg, vars)? != Type::Symbol {
                     return Err("`contains` on a non-symbol".into());
                 }
             }
@@ -120,7 +120,11 @@ fn verify_aggregate(p: &Program, a: &Aggregate, vars: &[Var]) -> Result<(), Stri
     if var(vars, a.result)?.ty != a.ty {
         return Err("aggregate result variable has another type".into());
     }
-    let target = a.target.as_ref().map(|t| expr_type(t, vars)).transpose()?;
+    let target = a
+        .target
+        .as_ref()
+        .map(|t| checked_type(t, vars))
+        .transpose()?;
     let ok = match (a.op, target) {
         (AggOp::Count, None) => a.ty == Type::Number,
         (AggOp::Sum, Some(t)) => t == a.ty && matches!(t, Type::Number | Type::Float),
@@ -142,7 +146,7 @@ fn var(vars: &[Var], v: VarId) -> Result<&Var, String> {
 
 /// The type of an expression ([`Expr::ty`]), once its variables are known
 /// and the types of its parts agree with the type it carries.
-fn expr_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
+fn checked_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
     use Type::*;
     let numeric = |t: Type| matches!(t, Number | Float);
     let ty = e.ty(vars);
@@ -152,7 +156,7 @@ fn expr_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
         }
         Expr::Const(_) => {}
         Expr::Neg { arg, .. } => {
-            let t = expr_type(arg, vars)?;
+            let t = checked_type(arg, vars)?;
             if !(t == ty && numeric(t)) {
                 return Err("mistyped negation".into());
             }
@@ -160,7 +164,7 @@ fn expr_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
         Expr::Binary {
             op, left, right, ..
         } => {
-            let (l, r) = (expr_type(left, vars)?, expr_type(right, vars)?);
+            let (l, r) = (checked_type(left, vars)?, checked_type(right, vars)?);
             if !(l == ty && r == ty && numeric(l) && (l == Number || !op.integral())) {
                 return Err("mistyped arithmetic".into());
             }
@@ -168,7 +172,7 @@ fn expr_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
         Expr::Call { functor, args, .. } => {
             let types = args
                 .iter()
-                .map(|a| expr_type(a, vars))
+                .map(|a| checked_type(a, vars))
                 .collect::<Result<Vec<_>, _>>()?;
             if call_type(*functor, &types, ty).is_none() {
                 return Err(format!("mistyped call of `{}`", functor.name()));
