@@ -12,7 +12,7 @@
 //! - `run_stages`, which moves relations between a `Frame` (sleuth's `compiled::frame`)
 //!   and the stages in order.
 
-use super::emit_expr::{Constants, ExprHost, ExprWriter, rust_type, var_ident};
+use super::emit_expr::{Constants, ExprHost, ExprWriter, aggregate_update, rust_type, var_ident};
 use super::lowered::{Lit, LoweredRule, PlanRel, Purpose};
 use super::names::{Registry, constant_name};
 use super::order::{ScanArg, Step, order};
@@ -484,29 +484,10 @@ impl<'a> Gen<'a> {
                 _ => None,
             })
             .unwrap_or(self.program.rules[agg.origin].span);
-        let update = match agg.op {
-            AggOp::Count => format!("        *groups.entry({key}).or_insert(0) += 1;\n"),
-            // The planner leaves `mean` to the interpreter.
-            AggOp::Mean => {
-                "        compile_error!(\"`mean` is left to the interpreter\");\n".into()
-            }
-            AggOp::Sum => {
-                let site = self.site(span);
-                format!(
-                    "        let acc = groups.entry({key}).or_insert(0);\n        let Some(next) = rt::sum_add(*acc, value, {site}) else {{\n            return Err(fault::take_or({site}));\n        }};\n        *acc = next;\n"
-                )
-            }
-            AggOp::Min | AggOp::Max => {
-                let order = match agg.ty {
-                    Type::Symbol => "rt::sym_cmp(value, *m)",
-                    Type::Float => "rt::float_order(value, *m)",
-                    _ => "value.cmp(m)",
-                };
-                let op = if agg.op == AggOp::Min { "Min" } else { "Max" };
-                format!(
-                    "        groups\n            .entry({key})\n            .and_modify(|m| {{\n                if rt::extreme_replaces(rt::AggOp::{op}, {order}) {{\n                    *m = value;\n                }}\n            }})\n            .or_insert(value);\n"
-                )
-            }
+        let update = match aggregate_update(agg.op, agg.ty, &key, || self.site(span)) {
+            Ok(text) => text,
+            // The planner keeps such aggregates out of compiled rules.
+            Err(why) => format!("        compile_error!({why:?});\n"),
         };
         let mut fields = group.clone();
         fields.push("acc".into());

@@ -10,7 +10,7 @@
 //! keeps a rule, so the two never disagree.
 
 use super::names::{constant_name, var_name};
-use sleuth_front::ir::{BinOp, CmpOp, Compare, Expr, Functor, Predicate, Test, Var, VarId};
+use sleuth_front::ir::{AggOp, BinOp, CmpOp, Compare, Expr, Functor, Predicate, Test, Var, VarId};
 use sleuth_front::value::{Type, Value};
 use std::collections::BTreeMap;
 
@@ -128,6 +128,50 @@ pub fn var_ident(vars: &[Var], v: VarId) -> String {
         Some(var) => var_name(&var.name, v),
         None => var_name("$", v),
     }
+}
+
+/// The statements that add one match's `value` to its group `key` in an
+/// aggregate of `op` over values of `ty` (`site` numbers the place an
+/// overflowing sum points at), or why such an aggregate is left to the
+/// interpreter: the planner asks this before it keeps a rule.
+pub fn aggregate_update(
+    op: AggOp,
+    ty: Type,
+    key: &str,
+    site: impl FnOnce() -> u32,
+) -> Result<String, String> {
+    Ok(match op {
+        AggOp::Count => format!("        *groups.entry({key}).or_insert(0) += 1;\n"),
+        AggOp::Mean => {
+            return Err(
+                "a `mean` adds floats, whose result depends on the order of the \
+                        additions; the interpreter's order is the reference"
+                    .into(),
+            );
+        }
+        AggOp::Sum if ty == Type::Float => {
+            return Err("a float `sum` depends on the order of its additions; \
+                        the interpreter's order is the reference"
+                .into());
+        }
+        AggOp::Sum => {
+            let site = site();
+            format!(
+                "        let acc = groups.entry({key}).or_insert(0);\n        let Some(next) = rt::sum_add(*acc, value, {site}) else {{\n            return Err(fault::take_or({site}));\n        }};\n        *acc = next;\n"
+            )
+        }
+        AggOp::Min | AggOp::Max => {
+            let order = match ty {
+                Type::Symbol => "rt::sym_cmp(value, *m)",
+                Type::Float => "rt::float_order(value, *m)",
+                _ => "value.cmp(m)",
+            };
+            let op = if op == AggOp::Min { "Min" } else { "Max" };
+            format!(
+                "        groups\n            .entry({key})\n            .and_modify(|m| {{\n                if rt::extreme_replaces(rt::AggOp::{op}, {order}) {{\n                    *m = value;\n                }}\n            }})\n            .or_insert(value);\n"
+            )
+        }
+    })
 }
 
 /// A host that numbers nothing: only the verdict is wanted.

@@ -13,7 +13,9 @@
 //! Rules that cannot be compiled (see [`Unsupported`]) are left to the
 //! interpreter, with every relation that depends on them: nothing is dropped.
 
-use super::emit_expr::{unsupported as unsupported_expr, unsupported_compare, unsupported_test};
+use super::emit_expr::{
+    aggregate_update, unsupported as unsupported_expr, unsupported_compare, unsupported_test,
+};
 use super::lowered::{Lit, LoweredRule, PlanRel, Purpose};
 use super::order::order;
 use sleuth_front::ir::{
@@ -222,12 +224,8 @@ fn unsupported_literal(l: &Literal, vars: &[Var]) -> Option<String> {
         Literal::Compare(c) => unsupported_compare(c, vars),
         Literal::Test(t) => unsupported_test(t, vars),
         Literal::Aggregate(g) => {
-            if g.op == AggOp::Mean {
-                return Some(
-                    "a `mean` adds floats, whose result depends on the order of the additions; \
-                     the interpreter's order is the reference"
-                        .into(),
-                );
+            if let Err(why) = aggregate_update(g.op, g.ty, "()", || 0) {
+                return Some(why);
             }
             g.target
                 .as_ref()
@@ -296,13 +294,6 @@ fn check_rule(program: &Program, rule: &Rule, stratum_of: &[Option<usize>]) -> O
     }
     for l in &rule.body {
         let Literal::Aggregate(g) = l else { continue };
-        if g.op == AggOp::Sum && g.ty == Type::Float {
-            return Some(
-                "a float `sum` depends on the order of its additions; \
-                 the interpreter's order is the reference"
-                    .into(),
-            );
-        }
         if g.outer.len() + 1 > MAX_COLUMNS {
             return Some(format!(
                 "the aggregate groups by {} variables; compiled aggregates group by at most {}",
