@@ -1,56 +1,12 @@
 //! Build script: embeds data/*.json and rules/*.dl into the binary, so that
 //! `sleuth` with no flags works from any folder, and compiles the rule
 //! library (rules/*.dl) into a crepe program. The library is parsed and
-//! checked with the same front end the interpreter uses (the modules are
-//! included below, not copied); a rule error fails the build with the rule
-//! file's own line and column; the generated program goes to
+//! checked with the same front end the interpreter uses (the crate
+//! `sleuth-front`, through `sleuth-codegen`); a rule error fails the build
+//! with the rule file's own line and column; the generated program goes to
 //! `$OUT_DIR/compiled_rules.rs`, which `src/compiled/mod.rs` includes.
 
-// The build script uses only part of each shared module.
-#[allow(dead_code, unused_imports)]
-#[path = "src/check/mod.rs"]
-mod check;
-#[allow(dead_code, unused_imports)]
-#[path = "src/diag.rs"]
-mod diag;
-#[allow(dead_code, unused_imports)]
-#[path = "src/ir.rs"]
-mod ir;
-#[allow(dead_code, unused_imports)]
-#[path = "src/syntax/mod.rs"]
-mod syntax;
-#[allow(dead_code, unused_imports)]
-#[path = "src/value.rs"]
-mod value;
-
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/codegen.rs"]
-mod codegen;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/emit_expr.rs"]
-mod emit_expr;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/hash.rs"]
-mod hash;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/library.rs"]
-mod library;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/lowered.rs"]
-mod lowered;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/names.rs"]
-mod names;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/order.rs"]
-mod order;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/plan.rs"]
-mod plan;
-#[allow(dead_code, unused_imports)]
-#[path = "src/compiled/signature.rs"]
-mod signature;
-
+use sleuth_codegen::{codegen, library};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -11,7 +11,8 @@
 //!
 //! - [`syntax`]: lexer, parser and AST with spans.
 //! - [`check`]: names and arity, type inference, safety, stratification; lowers to [`ir`].
-//! - [`ir`]: the checked program every back end reads.
+//! - [`ir`]: the checked program every back end reads, and what its
+//!   expressions, functors and aggregates mean.
 //! - [`eval`]: the semi-naive interpreter.
 //! - [`io`]: TSV facts, the JSON data format, output formats.
 //! - [`repl`]: the analyst's REPL: inputs, commands, and their output.
@@ -19,29 +20,31 @@
 //! - [`grade`]: Admiralty grades and the words analysts use for confidence.
 //! - [`diag`]: spans, source map and rendered diagnostics.
 //! - [`value`]: types, values and dates.
+//!
+//! [`syntax`], [`check`], [`ir`], [`diag`] and [`value`] are the front end,
+//! the crate `sleuth-front` (re-exported here under the same names); the code
+//! generator behind [`compiled`] is the crate `sleuth-codegen`, which the
+//! build script runs on the rule library.
 //! - [`viz`]: the timeline, link charts and the HTML report.
 //! - [`whatif`]: what changes if a source, or a fact, were not loaded, or a fact were added.
 //! - [`memory`]: the binary's allocator (huge pages for the large tables).
 //! - [`progress`]: how long evaluations and loads report how they are going.
 #![deny(missing_docs)]
 
-pub mod check;
 pub mod compiled;
-pub mod diag;
 pub mod embedded;
 pub mod eval;
 pub mod grade;
 pub mod io;
-pub mod ir;
 pub mod memory;
 pub mod progress;
 pub mod provenance;
 pub mod repl;
 pub mod session;
-pub mod syntax;
-pub mod value;
 pub mod viz;
 pub mod whatif;
+
+pub use sleuth_front::{check, diag, ir, syntax, value};
 
 pub use diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 pub use value::{Date, Type, Value};

@@ -64,9 +64,11 @@ fn a_month_past_the_calendar() {
 fn bad_number() {
     use sleuth::compiled::symbols::{self, SymbolTable};
     let i = interpreter_error("s(\"4x\").\nr(N) :- s(S), N = to_number(S).\n");
-    let (table, syms) = SymbolTable::new(&[], &["4x"]);
+    let (table, syms) = SymbolTable::new(&[], &["4x", "0x1A"]);
     let guard = symbols::install(table);
     let f = recorded(|| ops::to_number(syms[0], 0).is_none());
+    // The same reading as the interpreter's: a `0x` prefix is hexadecimal.
+    assert_eq!(ops::to_number(syms[1], 0), Some(26));
     drop(guard);
     assert_eq!(f.kind, FaultKind::BadNumber("4x".into()));
     same(&i, &compiled_error(f, &i));

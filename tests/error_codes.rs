@@ -50,7 +50,7 @@ fn the_readme_documents_every_code_once_with_its_meaning() {
             Some(meaning) => assert_eq!(
                 *meaning,
                 code.meaning(),
-                "README.md's meaning of `{code}` differs from src/diag/code.rs"
+                "README.md's meaning of `{code}` differs from crates/sleuth-front/src/diag/code.rs"
             ),
         }
     }

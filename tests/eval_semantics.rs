@@ -395,6 +395,26 @@ fn to_number_on_a_non_number_is_an_error() {
     assert!(err.message.contains("twelve"), "{}", err.message);
 }
 
+/// `to_number` reads a `0x` or `0b` prefix as Soufflé does (base 0). The
+/// compiled path once had its own, decimal-only reading; both now call one
+/// definition, and this pins the interpreter to it.
+#[test]
+fn to_number_reads_hexadecimal_and_binary_as_souffle_does() {
+    let mut p = P::new();
+    let w = p.rel("w", &[S]);
+    let out = p.rel("out", &[N]);
+    for text in ["0x1A", "-0b101", " 42 "] {
+        p.fact(w, vec![sym(text)]);
+    }
+    let mut r = R::new();
+    let s = r.var("s", S);
+    let a = p.atom(w, vec![t(s)]);
+    let ton = p.call(Functor::ToNumber, vec![v(s)], N);
+    p.rule(r.head(out, vec![ton]).lit(a));
+    let db = run(&mut p);
+    assert_eq!(nums(&db, out), vec![vec![-5], vec![26], vec![42]]);
+}
+
 #[test]
 fn dates_compare_chronologically_and_date_functors() {
     // late(o, add_months(d, 3), months_between(d, "2024-06"), year(d), month(d)) :- op(o, d), d >= "2024-01".

@@ -1,41 +1,33 @@
 //! This module defines the library's rule program compiled to native code
-//! with crepe at build time: the code generator build.rs runs over
-//! rules/*.dl, and the runtime the generated program calls.
+//! with crepe at build time: the runtime the generated program calls, and
+//! the code generator build.rs runs over rules/*.dl (the crate
+//! `sleuth-codegen`, re-exported here under its module names).
 //!
 //! - [`plan`]: splits the library into crepe stages and aggregate steps,
 //!   and finds what must stay with the interpreter;
 //! - [`codegen`]: writes the Rust text of the compiled program;
-//! - [`symbols`], [`column`], [`ops`], [`functors`], [`fault`], [`frame`]:
-//!   what the generated code runs on;
+//! - [`symbols`], [`column`], [`ops`], [`fault`], [`frame`]: what the
+//!   generated code runs on ([`ops`] calls [`crate::ir::functors`] for what
+//!   each operation means);
 //! - [`hash`]: the rule library's content hash.
 
 // Errors are the crate's `Diagnostic`, returned whole as everywhere else.
 #![allow(clippy::result_large_err)]
 
-pub mod codegen;
-#[cfg(test)]
-mod codegen_tests;
 pub mod column;
-pub mod emit_expr;
 pub mod engine;
 pub mod fault;
 pub mod frame;
-pub mod functors;
 pub mod fxhash;
-pub mod hash;
 pub mod info;
-pub mod library;
-pub mod lowered;
-pub mod names;
 pub mod ops;
-pub mod order;
-pub mod plan;
 pub mod run;
-pub mod signature;
 pub mod symbols;
 pub mod table;
-#[cfg(test)]
-pub mod testkit;
+
+pub use sleuth_codegen::{
+    codegen, emit_expr, hash, library, lowered, names, order, plan, signature,
+};
 
 mod generated_program {
     include!(concat!(env!("OUT_DIR"), "/compiled_rules.rs"));

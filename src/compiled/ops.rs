@@ -1,14 +1,14 @@
 //! This module defines the operations the generated rules call: arithmetic,
 //! comparisons and functors on the compiled column types. Each one delegates
-//! to [`functors`](super::functors) for its meaning; a failing operation
+//! to [`functors`](crate::ir::functors) for its meaning; a failing operation
 //! records a [`Fault`](super::fault::Fault) for its site and returns `None`,
 //! so the rule does not fire and the run stops with that error after the
 //! stage, with the interpreter's code and message.
 
 use super::column::Flt;
 use super::fault::{self, FaultKind};
-use super::functors::{self, OpError};
 use super::symbols::{self, Sym};
+use crate::ir::functors::{self, OpError};
 use crate::value::Date;
 use std::cmp::Ordering;
 
@@ -202,7 +202,13 @@ pub fn date_to_string(d: Date) -> Sym {
 /// `to_float(n)`.
 #[inline]
 pub fn to_float(n: i64) -> Flt {
-    Flt::new(n as f64)
+    Flt::new(functors::number_to_float(n))
+}
+
+/// `to_number(x)` of a float.
+#[inline]
+pub fn float_to_number(x: Flt) -> i64 {
+    functors::float_to_number(x.get())
 }
 
 /// `add_months(d, n)`.
@@ -231,12 +237,21 @@ pub fn month(d: Date) -> i64 {
     functors::month(d)
 }
 
+pub use crate::ir::AggOp;
+pub use crate::ir::functors::extreme_replaces;
+
+/// How two floats order for `min` and `max` aggregates.
+#[inline]
+pub fn float_order(a: Flt, b: Flt) -> Ordering {
+    functors::float_order(a.get(), b.get())
+}
+
 /// Adds `b` to the running integer `sum` of an aggregate.
 #[inline]
 pub fn sum_add(a: i64, b: i64, site: u32) -> Option<i64> {
-    match a.checked_add(b) {
-        Some(v) => Some(v),
-        None => {
+    match functors::sum_step(a, b) {
+        Ok(v) => Some(v),
+        Err(_) => {
             fault::record(site, FaultKind::SumOverflow);
             None
         }

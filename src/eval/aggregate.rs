@@ -2,10 +2,11 @@
 //! matches of its body: `count`, `sum`, `min`, `max` and `mean`, and the
 //! distinct bindings a materialized `sum`/`mean` adds once. The interpreter
 //! and the explainer both fold matches through one [`Accumulator`], so a
-//! proof always shows the value the evaluator computed.
+//! proof always shows the value the evaluator computed; each step's meaning
+//! (an overflowing sum, which of equal extremes stays, a mean) comes from
+//! [`functors`], as in the compiled program.
 
 use crate::diag::Code;
-use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use super::exec::{Scratch, Stop};
@@ -13,6 +14,7 @@ use super::expr::compare_words;
 use super::intern::Interner;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::AggOp;
+use crate::ir::functors;
 use crate::value::Type;
 
 /// An aggregate's running value for one group.
@@ -29,7 +31,8 @@ pub struct Accumulator<'p> {
 impl<'p> Accumulator<'p> {
     /// An empty accumulator for `op` over values of type `ty`; `distinct`
     /// names the registers whose distinct bindings count once (see
-    /// `plan::distinct_bindings`); `span` locates an overflow.
+    /// [`Aggregate::distinct_bindings`](crate::ir::Aggregate::distinct_bindings));
+    /// `span` locates an overflow.
     pub fn new(op: AggOp, ty: Type, distinct: Option<&'p [usize]>, span: Span) -> Accumulator<'p> {
         Accumulator {
             op,
@@ -56,18 +59,12 @@ impl<'p> Accumulator<'p> {
         self.count += 1;
         match self.op {
             AggOp::Count => {}
-            AggOp::Mean => {
-                // The checker makes the target a float.
-                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
-                self.acc = Some((acc + f64::from_bits(value)).to_bits());
-            }
-            AggOp::Sum if self.ty == Type::Float => {
-                let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
-                self.acc = Some((acc + f64::from_bits(value)).to_bits());
-            }
+            // The checker makes a `mean`'s target a float.
+            AggOp::Mean => self.add_float(value),
+            AggOp::Sum if self.ty == Type::Float => self.add_float(value),
             AggOp::Sum => {
                 let acc = self.acc.unwrap_or(0) as i64;
-                let sum = acc.checked_add(value as i64).ok_or_else(|| {
+                let sum = functors::sum_step(acc, value as i64).map_err(|_| {
                     Box::new(
                         Diagnostic::new(
                             Code::ArithmeticOverflow,
@@ -82,14 +79,10 @@ impl<'p> Accumulator<'p> {
             AggOp::Min | AggOp::Max => {
                 let better = match self.acc {
                     None => true,
-                    Some(cur) => {
-                        let wanted = if self.op == AggOp::Min {
-                            Ordering::Less
-                        } else {
-                            Ordering::Greater
-                        };
-                        compare_words(value, cur, self.ty, ix, sc) == wanted
-                    }
+                    Some(cur) => functors::extreme_replaces(
+                        self.op,
+                        compare_words(value, cur, self.ty, ix, sc),
+                    ),
                 };
                 if better {
                     self.acc = Some(value);
@@ -97,6 +90,11 @@ impl<'p> Accumulator<'p> {
             }
         }
         Ok(())
+    }
+
+    fn add_float(&mut self, value: u64) {
+        let acc = f64::from_bits(self.acc.unwrap_or(0f64.to_bits()));
+        self.acc = Some(functors::sum_step_float(acc, f64::from_bits(value)).to_bits());
     }
 
     /// How many matches were added.
@@ -117,7 +115,7 @@ impl<'p> Accumulator<'p> {
             AggOp::Min | AggOp::Max => self.acc,
             AggOp::Mean => self
                 .acc
-                .map(|sum| (f64::from_bits(sum) / self.count as f64).to_bits()),
+                .map(|sum| functors::mean(f64::from_bits(sum), self.count).to_bits()),
         }
     }
 }

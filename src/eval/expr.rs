@@ -1,14 +1,15 @@
 //! This module defines the evaluation of compiled expressions and comparisons
-//! on packed words: checked `i64` arithmetic, Soufflé's bitwise and logical
-//! operators, float arithmetic, the string, conversion and date functors, and
-//! the runtime errors they raise (`division-by-zero`, `arithmetic-overflow`,
-//! `bad-number`).
+//! on packed words: it unpacks the arguments, asks [`functors`] what each
+//! operator and functor computes (the definition the compiled program uses
+//! too), packs the result, and turns a failure into the runtime error it
+//! raises (`division-by-zero`, `arithmetic-overflow`, `bad-number`).
 
 use super::exec::{Scratch, Stop};
 use super::intern::{Interner, TEMP_BIT};
 use super::plan::CExpr;
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
+use crate::ir::functors::{self, OpError};
 use crate::ir::{BinOp, CmpOp, Functor};
 use crate::value::{Date, Type};
 use std::cmp::Ordering;
@@ -45,10 +46,9 @@ pub fn eval(e: &CExpr, regs: &[u64], ix: &Interner, sc: &mut Scratch) -> Result<
             let a = eval(arg, regs, ix, sc)?;
             match ty {
                 Type::Float => Ok((-f64::from_bits(a)).to_bits()),
-                _ => (a as i64)
-                    .checked_neg()
-                    .map(|n| n as u64)
-                    .ok_or_else(|| overflow(*span, format!("-({})", a as i64))),
+                _ => functors::neg(a as i64).map(|n| n as u64).map_err(|e| {
+                    failure(e, Functor::ToNumber, *span, || format!("-({})", a as i64))
+                }),
             }
         }
         CExpr::Binary(op, l, r, ty, span) => {
@@ -63,60 +63,35 @@ pub fn eval(e: &CExpr, regs: &[u64], ix: &Interner, sc: &mut Scratch) -> Result<
     }
 }
 
+/// The runtime error of a failed operation; `what` describes it for an overflow.
+fn failure(e: OpError, f: Functor, span: Span, what: impl FnOnce() -> String) -> Stop {
+    match e {
+        OpError::DivisionByZero => division_by_zero(span),
+        OpError::Overflow => overflow(span, what()),
+        OpError::BadNumber(s) => bad_number(&s, f, span),
+        OpError::BadDate(why) => overflow(span, format!("{}: {why}", what())),
+    }
+}
+
 fn int_op(op: BinOp, a: i64, b: i64, span: Span) -> Result<i64, Stop> {
-    let r = match op {
-        BinOp::Add => a.checked_add(b),
-        BinOp::Sub => a.checked_sub(b),
-        BinOp::Mul => a.checked_mul(b),
-        BinOp::Div | BinOp::Mod if b == 0 => return Err(division_by_zero(span)),
-        BinOp::Div => a.checked_div(b),
-        BinOp::Mod => a.checked_rem(b),
-        BinOp::Pow => {
-            if b < 0 {
-                // An integer power with a negative exponent truncates toward zero.
-                Some(match a {
-                    1 => 1,
-                    -1 if b % 2 == 0 => 1,
-                    -1 => -1,
-                    0 => return Err(division_by_zero(span)),
-                    _ => 0,
-                })
-            } else {
-                u32::try_from(b).ok().and_then(|e| a.checked_pow(e))
-            }
-        }
-        // Shift amounts are taken modulo the width, as Soufflé masks them.
-        BinOp::BAnd => Some(a & b),
-        BinOp::BOr => Some(a | b),
-        BinOp::BXor => Some(a ^ b),
-        BinOp::BShl => Some(((a as u64) << (b & 63)) as i64),
-        BinOp::BShr => Some(a >> (b & 63)),
-        BinOp::BShrU => Some(((a as u64) >> (b & 63)) as i64),
-        BinOp::LAnd => Some(i64::from(a != 0 && b != 0)),
-        BinOp::LOr => Some(i64::from(a != 0 || b != 0)),
-        BinOp::LXor => Some(i64::from((a != 0) != (b != 0))),
-    };
-    r.ok_or_else(|| overflow(span, format!("{a} {} {b}", op.symbol())))
+    functors::binary(op, a, b).map_err(|e| {
+        failure(e, Functor::ToNumber, span, || {
+            format!("{a} {} {b}", op.symbol())
+        })
+    })
 }
 
 fn float_op(op: BinOp, a: f64, b: f64, span: Span) -> Result<u64, Stop> {
-    let r = match op {
-        BinOp::Add => a + b,
-        BinOp::Sub => a - b,
-        BinOp::Mul => a * b,
-        BinOp::Div | BinOp::Mod if b == 0.0 => return Err(division_by_zero(span)),
-        BinOp::Div => a / b,
-        BinOp::Mod => a % b,
-        BinOp::Pow => a.powf(b),
-        op => {
-            return Err(stop(Diagnostic::new(
-                Code::Internal,
-                format!("`{}` applied to floats", op.symbol()),
-                Some(span),
-            )));
-        }
-    };
-    Ok(r.to_bits())
+    match functors::binary_float(op, a, b) {
+        Some(r) => r
+            .map(f64::to_bits)
+            .map_err(|e| failure(e, Functor::ToFloat, span, String::new)),
+        None => Err(stop(Diagnostic::new(
+            Code::Internal,
+            format!("`{}` applied to floats", op.symbol()),
+            Some(span),
+        ))),
+    }
 }
 
 fn date(w: u64) -> Date {
@@ -152,49 +127,33 @@ fn call(
             }
             sc.make_sym(ix, &s)
         }
-        Functor::Strlen => sc.sym(ix, vals[0]).chars().count() as u64,
+        Functor::Strlen => functors::strlen(sc.sym(ix, vals[0])) as u64,
         Functor::Substr => {
-            // As Soufflé: a start outside the string gives "", a negative
-            // length takes the rest of the string.
-            let text = sc.sym(ix, vals[0]);
-            let (start, n) = (vals[1] as i64, vals[2] as i64);
-            let len = text.chars().count();
-            let s: String = match usize::try_from(start) {
-                Ok(start) if start <= len => text
-                    .chars()
-                    .skip(start)
-                    .take(usize::try_from(n).unwrap_or(usize::MAX))
-                    .collect(),
-                _ => String::new(),
-            };
-            sc.make_sym(ix, &s)
+            let part = functors::substr(sc.sym(ix, vals[0]), vals[1] as i64, vals[2] as i64);
+            let part = part.to_string();
+            sc.make_sym(ix, &part)
         }
         Functor::ToNumber | Functor::ToUnsigned => match arg_ty(0) {
-            Type::Symbol => parse_number(sc.sym(ix, vals[0]), f, span)? as u64,
-            // Truncation toward zero (saturating), as a C++ cast does.
-            Type::Float => f64::from_bits(vals[0]) as i64 as u64,
+            Type::Symbol => functors::to_number(sc.sym(ix, vals[0]))
+                .map_err(|e| failure(e, f, span, String::new))? as u64,
+            Type::Float => functors::float_to_number(f64::from_bits(vals[0])) as u64,
             _ => vals[0],
         },
         Functor::ToString => {
             let s = match arg_ty(0) {
                 Type::Symbol => return Ok(vals[0]),
-                Type::Number => (vals[0] as i64).to_string(),
-                // Soufflé prints with C++'s `std::to_string`: six decimals.
-                Type::Float => format!("{:.6}", f64::from_bits(vals[0])),
-                Type::Date => date(vals[0]).to_string(),
+                Type::Number => functors::number_to_string(vals[0] as i64),
+                Type::Float => functors::float_to_string(f64::from_bits(vals[0])),
+                Type::Date => functors::date_to_string(date(vals[0])),
             };
             sc.make_sym(ix, &s)
         }
         Functor::ToFloat => match arg_ty(0) {
             Type::Float => vals[0],
-            Type::Symbol => {
-                let s = sc.sym(ix, vals[0]);
-                match s.trim().parse::<f64>() {
-                    Ok(x) => x.to_bits(),
-                    Err(_) => return Err(bad_number(s, f, span)),
-                }
-            }
-            _ => (vals[0] as i64 as f64).to_bits(),
+            Type::Symbol => functors::parse_float(sc.sym(ix, vals[0]))
+                .map_err(|e| failure(e, f, span, String::new))?
+                .to_bits(),
+            _ => functors::number_to_float(vals[0] as i64).to_bits(),
         },
         Functor::Ord => {
             if vals[0] as u32 & TEMP_BIT != 0 {
@@ -211,25 +170,22 @@ fn call(
             }
             u64::from(vals[0] as u32)
         }
-        Functor::BNot => !vals[0],
-        Functor::LNot => u64::from(vals[0] == 0),
+        Functor::BNot => functors::bnot(vals[0] as i64) as u64,
+        Functor::LNot => functors::lnot(vals[0] as i64) as u64,
         Functor::Min | Functor::Max => {
             let ord = compare_words(vals[0], vals[1], ty, ix, sc);
             let a_first = (ord != Ordering::Greater) == (f == Functor::Min);
             if a_first { vals[0] } else { vals[1] }
         }
-        Functor::AddMonths => match date(vals[0]).add_months(vals[1] as i64) {
-            Ok(d) => u64::from(d.packed()),
-            Err(e) => {
-                return Err(overflow(
-                    span,
-                    format!("add_months({}, {}): {}", date(vals[0]), vals[1] as i64, e.0),
-                ));
-            }
-        },
-        Functor::MonthsBetween => date(vals[0]).months_until(date(vals[1])) as u64,
-        Functor::Year => date(vals[0]).year() as u64,
-        Functor::Month => date(vals[0]).month_of_year() as u64,
+        Functor::AddMonths => {
+            let (d, n) = (date(vals[0]), vals[1] as i64);
+            let moved = functors::add_months(d, n)
+                .map_err(|e| failure(e, f, span, || format!("add_months({d}, {n})")))?;
+            u64::from(moved.packed())
+        }
+        Functor::MonthsBetween => functors::months_between(date(vals[0]), date(vals[1])) as u64,
+        Functor::Year => functors::year(date(vals[0])) as u64,
+        Functor::Month => functors::month(date(vals[0])) as u64,
     })
 }
 
@@ -242,28 +198,6 @@ fn bad_number(s: &str, f: Functor, span: Span) -> Stop {
         )
         .with_help("filter the symbols first, or fix the data so this column holds digits"),
     )
-}
-
-/// A symbol read as a number: decimal, or `0x` hexadecimal or `0b` binary,
-/// with an optional sign, surrounding spaces allowed.
-fn parse_number(s: &str, f: Functor, span: Span) -> Result<i64, Stop> {
-    let t = s.trim();
-    let (negative, digits) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (digits, radix) = match digits.get(..2) {
-        Some("0x" | "0X") => (&digits[2..], 16),
-        Some("0b" | "0B") => (&digits[2..], 2),
-        _ => (digits, 10),
-    };
-    let magnitude = (!digits.starts_with(['+', '-']))
-        .then(|| i128::from_str_radix(digits, radix).ok())
-        .flatten();
-    magnitude
-        .map(|m| if negative { -m } else { m })
-        .and_then(|v| i64::try_from(v).ok())
-        .ok_or_else(|| bad_number(s, f, span))
 }
 
 /// Orders two words of type `ty` (symbols as text, temporary ones included).

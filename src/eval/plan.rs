@@ -494,139 +494,6 @@ fn internal(rule: &Rule, what: &str) -> Diagnostic {
     .with_help("this is a bug in sleuth's checker or evaluator; please report it with the rule")
 }
 
-/// The variables whose distinct bindings a `sum` or `mean` aggregates, as
-/// in Soufflé: it materializes an aggregate's body into a relation of the
-/// body's variables when the body has more than one atom or one atom with a
-/// repeated variable, and then aggregates that relation's rows, so tuples
-/// that differ only under a wildcard count once. `None` when every match
-/// counts (a body without wildcards has one binding per match anyway).
-/// The checker turns a `_` inside the braces into a `$`-named variable; one
-/// that occurs only once in the aggregate is a wildcard here.
-pub fn distinct_bindings(ag: &ir::Aggregate, rule_vars: &[ir::Var]) -> Option<Vec<usize>> {
-    if !matches!(ag.op, AggOp::Sum | AggOp::Mean) {
-        return None;
-    }
-    let atoms: Vec<&ir::Atom> = ag
-        .body
-        .iter()
-        .filter_map(|l| match l {
-            Literal::Atom(a) => Some(a),
-            _ => None,
-        })
-        .collect();
-    let term_vars = |a: &ir::Atom| -> Vec<usize> {
-        a.args
-            .iter()
-            .filter_map(|t| match t {
-                Term::Var(v) => Some(*v),
-                _ => None,
-            })
-            .collect()
-    };
-    let repeated = match atoms.as_slice() {
-        [one] => {
-            let mut vars = term_vars(one);
-            let n = vars.len();
-            vars.sort_unstable();
-            vars.dedup();
-            vars.len() < n
-        }
-        _ => false,
-    };
-    let mut occurrences: Vec<usize> = atoms.iter().flat_map(|a| term_vars(a)).collect();
-    for l in &ag.body {
-        match l {
-            Literal::Negated(a) => occurrences.extend(term_vars(a)),
-            Literal::Compare(c) => {
-                expr_vars(&c.left, &mut occurrences);
-                expr_vars(&c.right, &mut occurrences);
-            }
-            Literal::Test(t) => t.args.iter().for_each(|e| expr_vars(e, &mut occurrences)),
-            _ => {}
-        }
-    }
-    if let Some(t) = &ag.target {
-        expr_vars(t, &mut occurrences);
-    }
-    let is_wildcard = |v: usize| {
-        rule_vars
-            .get(v)
-            .is_some_and(|var| var.name.starts_with('$'))
-            && !ag.outer.contains(&v)
-            && occurrences.iter().filter(|&&o| o == v).count() == 1
-    };
-    let wildcard = atoms.iter().any(|a| {
-        a.args.iter().any(|t| match t {
-            Term::Wildcard => true,
-            Term::Var(v) => is_wildcard(*v),
-            Term::Const(_) => false,
-        })
-    });
-    if !(atoms.len() > 1 || repeated) || !wildcard {
-        return None;
-    }
-    let mut vars: Vec<usize> = atoms
-        .iter()
-        .flat_map(|a| term_vars(a))
-        .filter(|&v| !is_wildcard(v))
-        .collect();
-    for l in &ag.body {
-        match l {
-            Literal::Negated(a) => vars.extend(term_vars(a)),
-            Literal::Compare(c) => {
-                expr_vars(&c.left, &mut vars);
-                expr_vars(&c.right, &mut vars);
-            }
-            Literal::Test(t) => t.args.iter().for_each(|e| expr_vars(e, &mut vars)),
-            _ => {}
-        }
-    }
-    if let Some(t) = &ag.target {
-        expr_vars(t, &mut vars);
-    }
-    vars.sort_unstable();
-    vars.dedup();
-    Some(vars)
-}
-
-/// Variables an expression reads.
-pub fn expr_vars(e: &Expr, out: &mut Vec<usize>) {
-    match e {
-        Expr::Var(v) => out.push(*v),
-        Expr::Const(_) => {}
-        Expr::Neg { arg, .. } => expr_vars(arg, out),
-        Expr::Binary { left, right, .. } => {
-            expr_vars(left, out);
-            expr_vars(right, out);
-        }
-        Expr::Call { args, .. } => args.iter().for_each(|a| expr_vars(a, out)),
-    }
-}
-
-/// The type of an expression's value.
-pub fn expr_type(e: &Expr, rule: &Rule) -> Type {
-    match e {
-        Expr::Var(v) => rule.vars[*v].ty,
-        Expr::Const(c) => c.ty(),
-        Expr::Neg { ty, .. } | Expr::Binary { ty, .. } => *ty,
-        Expr::Call { functor, ty, .. } => match functor {
-            Functor::Cat | Functor::Substr | Functor::ToString => Type::Symbol,
-            Functor::Strlen
-            | Functor::ToNumber
-            | Functor::ToUnsigned
-            | Functor::Ord
-            | Functor::BNot
-            | Functor::LNot
-            | Functor::MonthsBetween
-            | Functor::Year
-            | Functor::Month => Type::Number,
-            Functor::ToFloat => Type::Float,
-            Functor::AddMonths => Type::Date,
-            Functor::Min | Functor::Max => *ty,
-        },
-    }
-}
-
 impl<'a, 'e> Planner<'a, 'e> {
     fn new(
         rule: &'a Rule,
@@ -685,10 +552,10 @@ impl<'a, 'e> Planner<'a, 'e> {
             } => {
                 let mut cargs = Vec::with_capacity(args.len());
                 for a in args {
-                    cargs.push((self.expr(a)?, expr_type(a, self.rule)));
+                    cargs.push((self.expr(a)?, a.ty(&self.rule.vars)));
                 }
                 let _ = ty;
-                CExpr::Call(*functor, cargs, expr_type(e, self.rule), *span)
+                CExpr::Call(*functor, cargs, e.ty(&self.rule.vars), *span)
             }
         })
     }
@@ -951,7 +818,7 @@ impl<'a, 'e> Planner<'a, 'e> {
 
     fn all_bound(e: &Expr, bound: &[bool]) -> bool {
         let mut vs = Vec::new();
-        expr_vars(e, &mut vs);
+        e.vars(&mut vs);
         vs.iter().all(|v| bound[*v])
     }
 
@@ -1075,7 +942,7 @@ impl<'a, 'e> Planner<'a, 'e> {
                 // group's variables, and any the target reads from outside.
                 let mut group = ag.outer.clone();
                 if let Some(t) = &ag.target {
-                    expr_vars(t, &mut group);
+                    t.vars(&mut group);
                 }
                 group.retain(|&v| bound[v]);
                 group.sort_unstable();
@@ -1112,7 +979,7 @@ impl<'a, 'e> Planner<'a, 'e> {
                     target,
                     ty: ag.ty,
                     steps,
-                    distinct: distinct_bindings(ag, &self.rule.vars),
+                    distinct: ag.distinct_bindings(&self.rule.vars),
                     span: ag.span,
                 })))
             }

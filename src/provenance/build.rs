@@ -28,7 +28,7 @@ use super::proof::{Binding, CutReason, Node, NodeKind, Proof, RuleRef, Tuple};
 use crate::diag::Diagnostic;
 use crate::eval::exec::{Ctx, Scratch};
 use crate::eval::expr::eval;
-use crate::eval::plan::{CExpr, expr_type, expr_vars};
+use crate::eval::plan::CExpr;
 use crate::ir::{Expr, Literal, RelId, Rule, RuleId, Term, VarId};
 
 /// A rule instance chosen to derive a tuple.
@@ -52,26 +52,15 @@ pub(crate) struct Builder<'a, 'w> {
 pub(crate) fn outer_vars(rule: &Rule) -> Vec<VarId> {
     let mut vs = Vec::new();
     for a in &rule.head.args {
-        expr_vars(a, &mut vs);
+        a.vars(&mut vs);
     }
     for l in &rule.body {
         match l {
-            Literal::Atom(a) | Literal::Negated(a) => {
-                for t in &a.args {
-                    if let Term::Var(v) = t {
-                        vs.push(*v);
-                    }
-                }
-            }
-            Literal::Compare(c) => {
-                expr_vars(&c.left, &mut vs);
-                expr_vars(&c.right, &mut vs);
-            }
-            Literal::Test(t) => t.args.iter().for_each(|e| expr_vars(e, &mut vs)),
             Literal::Aggregate(ag) => {
                 vs.push(ag.result);
                 vs.extend(&ag.outer);
             }
+            other => other.vars(&mut vs),
         }
     }
     vs.sort_unstable();
@@ -112,7 +101,7 @@ pub(crate) fn eval_expr(
 ) -> Result<crate::value::Value, Diagnostic> {
     let ce = cx.expr(rule, e)?;
     let w = eval(&ce, regs, &cx.db.interner, &mut cx.scratch).map_err(|d| *d)?;
-    Ok(cx.value(w, expr_type(e, rule)))
+    Ok(cx.value(w, e.ty(&rule.vars)))
 }
 
 /// Picks the best instance found so far.

@@ -409,7 +409,7 @@ fn instantiate(
             let text = one_line(cx.sources.snippet(c.span));
             let side = |cx: &mut Context<'_>, e: &Expr| -> Result<Option<Value>, Diagnostic> {
                 let mut vs = Vec::new();
-                crate::eval::plan::expr_vars(e, &mut vs);
+                e.vars(&mut vs);
                 if vs.iter().all(|v| bound[*v]) {
                     eval_expr(cx, rule, e, regs).map(Some)
                 } else {

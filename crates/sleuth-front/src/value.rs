@@ -2,7 +2,7 @@
 //! (`symbol`, `number`, `float`, `date`), the [`Value`] that crosses the
 //! library's boundary, and the calendar arithmetic behind the date functors.
 //!
-//! This module depends on nothing else in the crate (build.rs includes it).
+//! This module depends on nothing else in the crate.
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -1,5 +1,5 @@
 //! This module defines the code generator: a pure function from a checked
-//! rule library ([`ir::Program`](crate::ir::Program)) and its sources to the
+//! rule library ([`ir::Program`](sleuth_front::ir::Program)) and its sources to the
 //! Rust text of a compiled program. build.rs calls it on rules/*.dl and
 //! writes the text into OUT_DIR, where the `compiled` module includes it.
 //!
@@ -9,18 +9,18 @@
 //! - one `crepe!` program per stage (see [`plan`](super::plan)), every rule
 //!   under a comment with its Datalog text and `file:line`;
 //! - one plain Rust function per aggregate, grouping the matches of its body;
-//! - `run_stages`, which moves relations between a [`Frame`](super::frame::Frame)
+//! - `run_stages`, which moves relations between a `Frame` (sleuth's `compiled::frame`)
 //!   and the stages in order.
 
-use super::emit_expr::{Constants, ExprHost, ExprWriter, rust_type, var_ident};
+use super::emit_expr::{Constants, ExprHost, ExprWriter, aggregate_update, rust_type, var_ident};
 use super::lowered::{Lit, LoweredRule, PlanRel, Purpose};
 use super::names::{Registry, constant_name};
 use super::order::{ScanArg, Step, order};
 use super::plan::{Plan, Role, plan};
 use super::signature::rule_signature;
-use crate::diag::{SourceMap, Span};
-use crate::ir::{AggOp, Expr, Literal, Program, RuleId, Term};
-use crate::value::{Type, Value};
+use sleuth_front::diag::{SourceMap, Span};
+use sleuth_front::ir::{AggOp, Expr, Literal, Program, RuleId, Term};
+use sleuth_front::value::{Type, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -184,18 +184,12 @@ impl<'a> Gen<'a> {
         out
     }
 
-    fn term(&mut self, vars: &[crate::ir::Var], t: &Term) -> String {
+    fn term(&mut self, vars: &[sleuth_front::ir::Var], t: &Term) -> String {
         match t {
             Term::Var(v) => var_ident(vars, *v),
             Term::Const(c) => {
                 let mut temps = 0;
-                ExprWriter {
-                    host: self,
-                    vars,
-                    pending: Vec::new(),
-                    temps: &mut temps,
-                }
-                .constant(c)
+                ExprWriter::new(self, vars, &mut temps).constant(c)
             }
             Term::Wildcard => "_".into(),
         }
@@ -280,41 +274,25 @@ impl<'a> Gen<'a> {
                     ));
                 }
                 Step::Guard(c) => {
-                    let mut w = ExprWriter {
-                        host: self,
-                        vars,
-                        pending: Vec::new(),
-                        temps: &mut temps,
-                    };
+                    let mut w = ExprWriter::new(self, vars, &mut temps);
                     let text = w.compare(c);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
                     clauses.push(text);
                 }
                 Step::Bind(v, e) => {
-                    let mut w = ExprWriter {
-                        host: self,
-                        vars,
-                        pending: Vec::new(),
-                        temps: &mut temps,
-                    };
+                    let mut w = ExprWriter::new(self, vars, &mut temps);
                     let text = w.expr(e);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
                     clauses.push(format!("let {} = {text}", var_ident(vars, *v)));
                 }
                 Step::Test(t) => {
-                    let mut w = ExprWriter {
-                        host: self,
-                        vars,
-                        pending: Vec::new(),
-                        temps: &mut temps,
-                    };
-                    let args: Vec<String> = t.args.iter().map(|a| w.expr(a)).collect();
+                    let mut w = ExprWriter::new(self, vars, &mut temps);
+                    let text = w.test(t);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
-                    let not = if t.negated { "!" } else { "" };
-                    clauses.push(format!("({not}rt::contains({}))", args.join(", ")));
+                    clauses.push(text);
                 }
                 Step::Not { rel, args } => {
                     let args: Vec<String> = args.iter().map(|t| self.term(vars, t)).collect();
@@ -322,12 +300,7 @@ impl<'a> Gen<'a> {
                 }
             }
         }
-        let mut w = ExprWriter {
-            host: self,
-            vars,
-            pending: Vec::new(),
-            temps: &mut temps,
-        };
+        let mut w = ExprWriter::new(self, vars, &mut temps);
         let head: Vec<String> = rule.head.iter().map(|e| w.expr(e)).collect();
         let pending = std::mem::take(&mut w.pending);
         push_fallible(&mut clauses, pending);
@@ -492,12 +465,7 @@ impl<'a> Gen<'a> {
         let mut temps = 0usize;
         let mut value_stmts = String::new();
         if let Some(target) = &agg.target {
-            let mut w = ExprWriter {
-                host: self,
-                vars,
-                pending: Vec::new(),
-                temps: &mut temps,
-            };
+            let mut w = ExprWriter::new(self, vars, &mut temps);
             let text = w.expr(target);
             for f in std::mem::take(&mut w.pending) {
                 let _ = writeln!(
@@ -516,31 +484,10 @@ impl<'a> Gen<'a> {
                 _ => None,
             })
             .unwrap_or(self.program.rules[agg.origin].span);
-        let update = match agg.op {
-            AggOp::Count => format!("        *groups.entry({key}).or_insert(0) += 1;\n"),
-            // The planner leaves `mean` to the interpreter.
-            AggOp::Mean => {
-                "        compile_error!(\"`mean` is left to the interpreter\");\n".into()
-            }
-            AggOp::Sum => {
-                let site = self.site(span);
-                format!(
-                    "        let acc = groups.entry({key}).or_insert(0);\n        let Some(next) = rt::sum_add(*acc, value, {site}) else {{\n            return Err(fault::take_or({site}));\n        }};\n        *acc = next;\n"
-                )
-            }
-            AggOp::Min | AggOp::Max => {
-                let better = match (agg.op, agg.ty) {
-                    (AggOp::Min, Type::Symbol) => "rt::sym_cmp(value, *m).is_lt()",
-                    (AggOp::Max, Type::Symbol) => "rt::sym_cmp(value, *m).is_gt()",
-                    (AggOp::Min, Type::Float) => "value.get() < m.get()",
-                    (AggOp::Max, Type::Float) => "value.get() > m.get()",
-                    (AggOp::Min, _) => "value < *m",
-                    _ => "value > *m",
-                };
-                format!(
-                    "        groups\n            .entry({key})\n            .and_modify(|m| {{\n                if {better} {{\n                    *m = value;\n                }}\n            }})\n            .or_insert(value);\n"
-                )
-            }
+        let update = match aggregate_update(agg.op, agg.ty, &key, || self.site(span)) {
+            Ok(text) => text,
+            // The planner keeps such aggregates out of compiled rules.
+            Err(why) => format!("        compile_error!({why:?});\n"),
         };
         let mut fields = group.clone();
         fields.push("acc".into());

@@ -8,8 +8,8 @@
 //! The first atom of a recursive rule is one of the relations being computed,
 //! so crepe's semi-naive loop scans the new tuples and looks the rest up.
 
-use super::lowered::{Lit, LoweredRule, PlanRel, expr_vars};
-use crate::ir::{CmpOp, Compare, Expr, Term, Test, VarId};
+use super::lowered::{Lit, LoweredRule, PlanRel};
+use sleuth_front::ir::{CmpOp, Compare, Expr, Term, Test, VarId};
 
 /// One argument of a scanned atom.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,7 +19,7 @@ pub enum ScanArg {
     /// Must equal an already bound variable.
     Bound(VarId),
     /// Must equal a constant.
-    Const(crate::value::Value),
+    Const(sleuth_front::value::Value),
     /// Anything.
     Wild,
 }
@@ -69,7 +69,7 @@ fn lone_var(e: &Expr) -> Option<VarId> {
 
 fn all_bound(e: &Expr, bound: &[bool]) -> bool {
     let mut vs = Vec::new();
-    expr_vars(e, &mut vs);
+    e.vars(&mut vs);
     vs.iter().all(|&v| bound[v])
 }
 
@@ -190,7 +190,7 @@ pub fn order(rule: &LoweredRule) -> Result<Ordered, String> {
     }
     if let Some(e) = rule.head.iter().find(|e| !all_bound(e, &bound)) {
         let mut vs = Vec::new();
-        expr_vars(e, &mut vs);
+        e.vars(&mut vs);
         let names: Vec<&str> = vs
             .iter()
             .filter(|&&v| !bound[v])

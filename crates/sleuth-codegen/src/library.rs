@@ -6,7 +6,7 @@
 
 use super::codegen::{Generated, Options, generate};
 use super::hash::library_hash;
-use crate::diag::{Diagnostics, SourceMap};
+use sleuth_front::diag::{Diagnostics, SourceMap};
 
 /// Compiles a rule library given as `(name, text)` files (names as they
 /// should appear in diagnostics, e.g. `rules/geography.dl`). Files are taken
@@ -20,7 +20,7 @@ pub fn compile_library(files: &[(String, String)], options: &Options) -> Result<
     let mut errors = Diagnostics::default();
     for (name, text) in sorted {
         let id = sources.add(name.clone(), text.clone());
-        match crate::syntax::parse(&sources, id) {
+        match sleuth_front::syntax::parse(&sources, id) {
             Ok(m) => modules.push(m),
             Err(d) => errors.0.extend(d.0),
         }
@@ -28,7 +28,7 @@ pub fn compile_library(files: &[(String, String)], options: &Options) -> Result<
     if !errors.is_empty() {
         return Err(errors.render(&sources));
     }
-    let program = crate::check::check(&sources, &modules).map_err(|d| d.render(&sources))?;
+    let program = sleuth_front::check::check(&sources, &modules).map_err(|d| d.render(&sources))?;
     Ok(generate(&program, &sources, library_hash(files), options))
 }
 

@@ -4,10 +4,14 @@
 //! arithmetic, `to_number`, `add_months`) are bound first with
 //! `let Some(t) = ...`, and carry a site number so a failure points at its
 //! expression.
+//!
+//! The writer is also the one judge of what can be compiled: a construct it
+//! cannot write records why, and the planner asks [`unsupported`] before it
+//! keeps a rule, so the two never disagree.
 
 use super::names::{constant_name, var_name};
-use crate::ir::{BinOp, CmpOp, Compare, Expr, Functor, Var, VarId};
-use crate::value::{Type, Value};
+use sleuth_front::ir::{AggOp, BinOp, CmpOp, Compare, Expr, Functor, Predicate, Test, Var, VarId};
+use sleuth_front::value::{Type, Value};
 use std::collections::BTreeMap;
 
 /// The Rust type of a column type.
@@ -27,15 +31,6 @@ fn cmp_symbol(op: CmpOp) -> &'static str {
     }
 }
 
-/// Code for a construct the planner leaves to the interpreter: it never
-/// reaches a compiled rule, and would not compile if it did.
-fn left_to_interpreter(what: &str) -> String {
-    format!(
-        "compile_error!({:?})",
-        format!("`{what}` is left to the interpreter")
-    )
-}
-
 /// A fallible operation bound to a temporary before use.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fallible {
@@ -50,7 +45,7 @@ pub struct Fallible {
 /// What expression writing needs from the generator.
 pub trait ExprHost {
     /// The site number of an expression at `span` in the current rule.
-    fn site(&mut self, span: crate::diag::Span) -> u32;
+    fn site(&mut self, span: sleuth_front::diag::Span) -> u32;
     /// The Rust name of a string constant.
     fn constant(&mut self, text: &str) -> String;
 }
@@ -92,6 +87,39 @@ pub struct ExprWriter<'a, H: ExprHost> {
     pub pending: Vec<Fallible>,
     /// Counter for temporaries (shared by the whole rule).
     pub temps: &'a mut usize,
+    /// Why the last expression written cannot be compiled, if it cannot.
+    pub unsupported: Option<String>,
+}
+
+/// Why `e` cannot be compiled, if it cannot: the planner leaves such rules
+/// to the interpreter. The answer comes from writing the expression.
+pub fn unsupported(e: &Expr, vars: &[Var]) -> Option<String> {
+    probe(vars, |w| {
+        w.expr(e);
+    })
+}
+
+/// Why the comparison `c` cannot be compiled, if it cannot (as [`unsupported`]).
+pub fn unsupported_compare(c: &Compare, vars: &[Var]) -> Option<String> {
+    probe(vars, |w| {
+        w.compare(c);
+    })
+}
+
+/// Why the test `t` cannot be compiled, if it cannot (as [`unsupported`]).
+pub fn unsupported_test(t: &Test, vars: &[Var]) -> Option<String> {
+    probe(vars, |w| {
+        w.test(t);
+    })
+}
+
+/// Writes something with a host that numbers nothing, for the verdict only.
+fn probe(vars: &[Var], write: impl FnOnce(&mut ExprWriter<'_, Probe>)) -> Option<String> {
+    let mut temps = 0;
+    let mut host = Probe;
+    let mut w = ExprWriter::new(&mut host, vars, &mut temps);
+    write(&mut w);
+    w.unsupported
 }
 
 /// The Rust name of variable `v` of a rule (fresh ones past the table included).
@@ -102,16 +130,82 @@ pub fn var_ident(vars: &[Var], v: VarId) -> String {
     }
 }
 
-/// The type of an expression.
-pub fn expr_type(e: &Expr, vars: &[Var]) -> Type {
-    match e {
-        Expr::Var(v) => vars.get(*v).map(|x| x.ty).unwrap_or(Type::Symbol),
-        Expr::Const(c) => c.ty(),
-        Expr::Neg { ty, .. } | Expr::Binary { ty, .. } | Expr::Call { ty, .. } => *ty,
+/// The statements that add one match's `value` to its group `key` in an
+/// aggregate of `op` over values of `ty` (`site` numbers the place an
+/// overflowing sum points at), or why such an aggregate is left to the
+/// interpreter: the planner asks this before it keeps a rule.
+pub fn aggregate_update(
+    op: AggOp,
+    ty: Type,
+    key: &str,
+    site: impl FnOnce() -> u32,
+) -> Result<String, String> {
+    Ok(match op {
+        AggOp::Count => format!("        *groups.entry({key}).or_insert(0) += 1;\n"),
+        AggOp::Mean => {
+            return Err(
+                "a `mean` adds floats, whose result depends on the order of the \
+                        additions; the interpreter's order is the reference"
+                    .into(),
+            );
+        }
+        AggOp::Sum if ty == Type::Float => {
+            return Err("a float `sum` depends on the order of its additions; \
+                        the interpreter's order is the reference"
+                .into());
+        }
+        AggOp::Sum => {
+            let site = site();
+            format!(
+                "        let acc = groups.entry({key}).or_insert(0);\n        let Some(next) = rt::sum_add(*acc, value, {site}) else {{\n            return Err(fault::take_or({site}));\n        }};\n        *acc = next;\n"
+            )
+        }
+        AggOp::Min | AggOp::Max => {
+            let order = match ty {
+                Type::Symbol => "rt::sym_cmp(value, *m)",
+                Type::Float => "rt::float_order(value, *m)",
+                _ => "value.cmp(m)",
+            };
+            let op = if op == AggOp::Min { "Min" } else { "Max" };
+            format!(
+                "        groups\n            .entry({key})\n            .and_modify(|m| {{\n                if rt::extreme_replaces(rt::AggOp::{op}, {order}) {{\n                    *m = value;\n                }}\n            }})\n            .or_insert(value);\n"
+            )
+        }
+    })
+}
+
+/// A host that numbers nothing: only the verdict is wanted.
+struct Probe;
+
+impl ExprHost for Probe {
+    fn site(&mut self, _: sleuth_front::diag::Span) -> u32 {
+        0
+    }
+    fn constant(&mut self, _: &str) -> String {
+        String::new()
     }
 }
 
 impl<'a, H: ExprHost> ExprWriter<'a, H> {
+    /// A writer for one rule's expressions.
+    pub fn new(host: &'a mut H, vars: &'a [Var], temps: &'a mut usize) -> Self {
+        ExprWriter {
+            host,
+            vars,
+            pending: Vec::new(),
+            temps,
+            unsupported: None,
+        }
+    }
+
+    /// Records why a construct cannot be compiled, and writes code that
+    /// would not compile (the planner keeps such rules out).
+    fn left_to_interpreter(&mut self, why: String) -> String {
+        let text = format!("compile_error!({why:?})");
+        self.unsupported.get_or_insert(why);
+        text
+    }
+
     fn fallible(&mut self, call: String, site: u32) -> String {
         let temp = format!("t__{}", *self.temps);
         *self.temps += 1;
@@ -164,8 +258,12 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                     BinOp::Div => "div",
                     BinOp::Mod => "rem",
                     BinOp::Pow => "pow",
-                    // The planner leaves these to the interpreter.
-                    other => return left_to_interpreter(other.symbol()),
+                    other => {
+                        return self.left_to_interpreter(format!(
+                            "the operator `{}` is left to the interpreter",
+                            other.symbol()
+                        ));
+                    }
                 };
                 if *ty == Type::Float && matches!(op, BinOp::Div | BinOp::Mod) {
                     let site = self.host.site(*span);
@@ -183,24 +281,32 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                 ty,
                 span,
             } => {
-                let types: Vec<Type> = args.iter().map(|a| expr_type(a, self.vars)).collect();
+                let types: Vec<Type> = args.iter().map(|a| a.ty(self.vars)).collect();
                 let a: Vec<String> = args.iter().map(|x| self.expr(x)).collect();
                 let arg = |i: usize| a.get(i).cloned().unwrap_or_default();
+                let interpreted = |what: &str| {
+                    format!("`{}` of {what} is left to the interpreter", functor.name())
+                };
                 match functor {
                     Functor::Cat => format!("rt::cat(&[{}])", a.join(", ")),
                     Functor::Strlen => format!("rt::strlen({})", arg(0)),
                     Functor::Substr => format!("rt::substr({}, {}, {})", arg(0), arg(1), arg(2)),
+                    Functor::ToUnsigned | Functor::ToFloat
+                        if types.first() == Some(&Type::Symbol) =>
+                    {
+                        self.left_to_interpreter(interpreted("symbol"))
+                    }
                     Functor::ToNumber | Functor::ToUnsigned => match types.first() {
                         Some(Type::Symbol) => {
                             let site = self.host.site(*span);
                             self.fallible(format!("rt::to_number({}, {site})", arg(0)), site)
                         }
-                        // Truncation toward zero (saturating), as the interpreter.
-                        Some(Type::Float) => format!("({}.get() as i64)", arg(0)),
+                        Some(Type::Float) => format!("rt::float_to_number({})", arg(0)),
                         _ => arg(0),
                     },
                     Functor::Ord | Functor::BNot | Functor::LNot => {
-                        left_to_interpreter(functor.name())
+                        let what = types.first().map_or("this argument", |t| t.name());
+                        self.left_to_interpreter(interpreted(what))
                     }
                     Functor::ToString => match types.first() {
                         Some(Type::Number) => format!("rt::number_to_string({})", arg(0)),
@@ -242,6 +348,20 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                 }
             }
         }
+    }
+
+    /// A boolean built-in as a Rust boolean expression (in parentheses);
+    /// only `contains` is compiled.
+    pub fn test(&mut self, t: &Test) -> String {
+        if t.predicate != Predicate::Contains {
+            return self.left_to_interpreter(format!(
+                "`{}` is left to the interpreter",
+                t.predicate.name()
+            ));
+        }
+        let args: Vec<String> = t.args.iter().map(|a| self.expr(a)).collect();
+        let not = if t.negated { "!" } else { "" };
+        format!("({not}rt::contains({}))", args.join(", "))
     }
 
     /// A comparison as a Rust boolean expression (in parentheses).

@@ -3,13 +3,10 @@
 //! stable kebab-case code, a primary [`Span`], optional secondary labels, notes
 //! and help, rendered with the source line and a caret under the span.
 //!
-//! This module depends on nothing else in the crate (build.rs includes it).
+//! This module depends on nothing else in the crate.
 
 use std::fmt;
 
-// A path relative to this file, so that build.rs, which includes this file
-// by path, finds it too.
-#[path = "diag/code.rs"]
 mod code;
 
 pub use code::Code;

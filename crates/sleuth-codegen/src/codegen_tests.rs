@@ -4,13 +4,13 @@
 
 use super::codegen::{Options, generate};
 use super::testkit::*;
-use crate::ir::{AggOp, BinOp, CmpOp, Expr, Functor};
-use crate::value::Type::{Date as D, Number as N, Symbol as S};
-use crate::value::{Type, Value};
+use sleuth_front::ir::{AggOp, BinOp, CmpOp, Expr, Functor};
+use sleuth_front::value::Type::{Date as D, Number as N, Symbol as S};
+use sleuth_front::value::{Type, Value};
 
 /// A library exercising recursion, negation, symbol order, functors,
 /// arithmetic and grouped, global and min aggregates.
-pub fn sample() -> (crate::ir::Program, crate::diag::SourceMap) {
+pub fn sample() -> (sleuth_front::ir::Program, sleuth_front::diag::SourceMap) {
     let mut b = Builder::new();
     let located_in = b.rel("located_in", &[S, S]);
     let within = b.rel("within", &[S, S]);
@@ -172,8 +172,8 @@ pub fn sample() -> (crate::ir::Program, crate::diag::SourceMap) {
     b.finish()
 }
 
-use crate::diag::{SourceId, Span};
-use crate::ir::Term;
+use sleuth_front::diag::{SourceId, Span};
+use sleuth_front::ir::Term;
 
 #[test]
 fn sample_compiles_in_stages_with_comments() {
@@ -494,8 +494,14 @@ fn sum_and_min_over_typed_targets() {
     let (program, sources) = b.finish();
     let code = generate(&program, &sources, 0, &Options::in_crate()).code;
     assert!(code.contains("rt::sum_add(*acc, value, 0)"), "{code}");
-    assert!(code.contains("if value.get() < m.get()"), "{code}");
-    assert!(code.contains("if rt::sym_cmp(value, *m).is_lt()"), "{code}");
+    assert!(
+        code.contains("if rt::extreme_replaces(rt::AggOp::Min, rt::float_order(value, *m))"),
+        "{code}"
+    );
+    assert!(
+        code.contains("if rt::extreme_replaces(rt::AggOp::Min, rt::sym_cmp(value, *m))"),
+        "{code}"
+    );
     // `min` over an empty group gives no value: no empty-group variant.
     assert_eq!(code.matches("over an empty group").count(), 1, "{code}");
 }
@@ -595,4 +601,29 @@ fn a_sum_over_several_atoms_adds_distinct_bindings_not_wildcard_matches() {
         code.contains("pub struct Aggregate0Body(pub Sym, pub i64, pub Sym);"),
         "{code}"
     );
+}
+
+/// `to_number` of a symbol once stayed with the interpreter because each
+/// path parsed numbers its own way; with one definition it compiles.
+#[test]
+fn to_number_of_a_symbol_compiles_now_that_its_reading_is_shared() {
+    let mut b = Builder::new();
+    let tag = b.rel("tag", &[S, S]);
+    let read = b.rel("read", &[S, N]);
+    let call = Expr::Call {
+        functor: Functor::ToNumber,
+        args: vec![ev(1)],
+        ty: N,
+        span: Span::new(SourceId(0), 0, 0),
+    };
+    b.rule(
+        "read(K, N) :- tag(K, T), N = to_number(T).",
+        &[("K", S), ("T", S), ("N", N)],
+        (read, vec![ev(0), ev(2)]),
+        vec![atom(tag, vec![v(0), v(1)]), cmp(CmpOp::Eq, ev(2), call, N)],
+    );
+    let (program, sources) = b.finish();
+    let out = generate(&program, &sources, 0, &Options::in_crate());
+    assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+    assert!(out.code.contains("rt::to_number(t_1, "), "{}", out.code);
 }

@@ -4,7 +4,7 @@
 //! `RelId`, then the helpers). Each lowered rule keeps its source rule for
 //! the comment above the generated code.
 
-use crate::ir::{Compare, Expr, RuleId, Term, Test, Var, VarId};
+use sleuth_front::ir::{Compare, Expr, RuleId, Term, Test, Var, VarId};
 
 /// Index into the plan's relation table.
 pub type PlanRel = usize;
@@ -38,47 +38,23 @@ impl Lit {
         let mut out = Vec::new();
         match self {
             Lit::Atom { args, .. } | Lit::Not { args, .. } => {
-                for t in args {
-                    if let Term::Var(v) = t {
-                        out.push(*v);
-                    }
-                }
+                out.extend(args.iter().filter_map(|t| match t {
+                    Term::Var(v) => Some(*v),
+                    _ => None,
+                }));
             }
             Lit::Compare(c) => {
-                expr_vars(&c.left, &mut out);
-                expr_vars(&c.right, &mut out);
+                c.left.vars(&mut out);
+                c.right.vars(&mut out);
             }
             Lit::Test(t) => {
                 for e in &t.args {
-                    expr_vars(e, &mut out);
+                    e.vars(&mut out);
                 }
             }
         }
         out
     }
-}
-
-/// Collects the variables of an expression.
-pub fn expr_vars(e: &Expr, out: &mut Vec<VarId>) {
-    match e {
-        Expr::Var(v) => out.push(*v),
-        Expr::Const(_) => {}
-        Expr::Neg { arg, .. } => expr_vars(arg, out),
-        Expr::Binary { left, right, .. } => {
-            expr_vars(left, out);
-            expr_vars(right, out);
-        }
-        Expr::Call { args, .. } => {
-            for a in args {
-                expr_vars(a, out);
-            }
-        }
-    }
-}
-
-/// Whether an expression computes (rather than names a variable or constant).
-pub fn is_compound(e: &Expr) -> bool {
-    !matches!(e, Expr::Var(_) | Expr::Const(_))
 }
 
 /// What a lowered rule is for.

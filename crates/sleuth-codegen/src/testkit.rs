@@ -2,12 +2,12 @@
 //! generator's tests: relations, rules written as IR with their Datalog text
 //! (for the generated comments), and strata computed from the rules.
 
-use crate::diag::{SourceMap, Span};
-use crate::ir::{
+use sleuth_front::diag::{SourceMap, Span};
+use sleuth_front::ir::{
     AggOp, Aggregate, Atom, CmpOp, Column, Compare, Expr, Head, Literal, Program, RelId, Relation,
     Rule, Stratum, Term, Var,
 };
-use crate::value::{Type, Value};
+use sleuth_front::value::{Type, Value};
 
 /// Builds a [`Program`] and its [`SourceMap`].
 #[derive(Default)]
@@ -43,7 +43,7 @@ pub fn ec(c: Value) -> Expr {
 }
 
 fn span() -> Span {
-    Span::new(crate::diag::SourceId(0), 0, 0)
+    Span::new(sleuth_front::diag::SourceId(0), 0, 0)
 }
 
 /// A positive atom.
@@ -137,7 +137,7 @@ impl Builder {
         self.text.push_str(text);
         let end = self.text.len();
         self.text.push('\n');
-        let sp = Span::new(crate::diag::SourceId(0), start, end);
+        let sp = Span::new(sleuth_front::diag::SourceId(0), start, end);
         self.program.rules.push(Rule {
             head: Head {
                 rel: head.0,

@@ -51,7 +51,7 @@ fn verify_rule(p: &Program, rule: &Rule) -> Result<(), String> {
         return Err(format!("head of `{}` has the wrong arity", head.name));
     }
     for (arg, column) in rule.head.args.iter().zip(&head.columns) {
-        if expr_type(arg, &rule.vars)? != column.ty {
+        if checked_type(arg, &rule.vars)? != column.ty {
             return Err(format!(
                 "head argument of `{}` is not a {}",
                 head.name, column.ty
@@ -73,7 +73,7 @@ fn verify_literal(
     match literal {
         Literal::Atom(a) | Literal::Negated(a) => verify_atom(p, a, vars),
         Literal::Compare(c) => {
-            let (l, r) = (expr_type(&c.left, vars)?, expr_type(&c.right, vars)?);
+            let (l, r) = (checked_type(&c.left, vars)?, checked_type(&c.right, vars)?);
             if l != c.ty || r != c.ty {
                 return Err(format!("comparison typed {} compares {l} with {r}", c.ty));
             }
@@ -81,7 +81,7 @@ fn verify_literal(
         }
         Literal::Test(t) => {
             for arg in &t.args {
-                if expr_type(arg, vars)? != Type::Symbol {
+                if checked_type(arg, vars)? != Type::Symbol {
                     return Err("`contains` on a non-symbol".into());
                 }
             }
@@ -120,7 +120,11 @@ fn verify_aggregate(p: &Program, a: &Aggregate, vars: &[Var]) -> Result<(), Stri
     if var(vars, a.result)?.ty != a.ty {
         return Err("aggregate result variable has another type".into());
     }
-    let target = a.target.as_ref().map(|t| expr_type(t, vars)).transpose()?;
+    let target = a
+        .target
+        .as_ref()
+        .map(|t| checked_type(t, vars))
+        .transpose()?;
     let ok = match (a.op, target) {
         (AggOp::Count, None) => a.ty == Type::Number,
         (AggOp::Sum, Some(t)) => t == a.ty && matches!(t, Type::Number | Type::Float),
@@ -140,46 +144,42 @@ fn var(vars: &[Var], v: VarId) -> Result<&Var, String> {
         .ok_or_else(|| format!("variable id {v} out of range"))
 }
 
-/// The type of an expression, checking that its parts agree.
-fn expr_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
+/// The type of an expression ([`Expr::ty`]), once its variables are known
+/// and the types of its parts agree with the type it carries.
+fn checked_type(e: &Expr, vars: &[Var]) -> Result<Type, String> {
     use Type::*;
     let numeric = |t: Type| matches!(t, Number | Float);
+    let ty = e.ty(vars);
     match e {
-        Expr::Var(v) => Ok(var(vars, *v)?.ty),
-        Expr::Const(c) => Ok(c.ty()),
-        Expr::Neg { arg, ty, .. } => {
-            let t = expr_type(arg, vars)?;
-            if t == *ty && numeric(t) {
-                Ok(t)
-            } else {
-                Err("mistyped negation".into())
+        Expr::Var(v) => {
+            var(vars, *v)?;
+        }
+        Expr::Const(_) => {}
+        Expr::Neg { arg, .. } => {
+            let t = checked_type(arg, vars)?;
+            if !(t == ty && numeric(t)) {
+                return Err("mistyped negation".into());
             }
         }
         Expr::Binary {
-            op,
-            left,
-            right,
-            ty,
-            ..
+            op, left, right, ..
         } => {
-            let (l, r) = (expr_type(left, vars)?, expr_type(right, vars)?);
-            if l == *ty && r == *ty && numeric(l) && (l == Number || !op.integral()) {
-                Ok(l)
-            } else {
-                Err("mistyped arithmetic".into())
+            let (l, r) = (checked_type(left, vars)?, checked_type(right, vars)?);
+            if !(l == ty && r == ty && numeric(l) && (l == Number || !op.integral())) {
+                return Err("mistyped arithmetic".into());
             }
         }
-        Expr::Call {
-            functor, args, ty, ..
-        } => {
+        Expr::Call { functor, args, .. } => {
             let types = args
                 .iter()
-                .map(|a| expr_type(a, vars))
+                .map(|a| checked_type(a, vars))
                 .collect::<Result<Vec<_>, _>>()?;
-            call_type(*functor, &types, *ty)
-                .ok_or_else(|| format!("mistyped call of `{}`", functor.name()))
+            if call_type(*functor, &types, ty).is_none() {
+                return Err(format!("mistyped call of `{}`", functor.name()));
+            }
         }
     }
+    Ok(ty)
 }
 
 fn call_type(f: Functor, args: &[Type], ty: Type) -> Option<Type> {
@@ -222,7 +222,7 @@ fn range_restricted(rule: &Rule) -> Result<(), String> {
         ));
     }
     let mut reads = Vec::new();
-    rule.head.args.iter().for_each(|a| vars_of(a, &mut reads));
+    rule.head.args.iter().for_each(|a| a.vars(&mut reads));
     match reads.iter().find(|v| !bound[**v]) {
         Some(v) => Err(format!("head reads unbound `{}`", rule.vars[*v].name)),
         None => Ok(()),
@@ -251,7 +251,7 @@ fn schedule(body: &[Literal], bound: &mut [bool], vars: &[Var]) -> Result<Option
 fn run(literal: &Literal, bound: &mut [bool], vars: &[Var]) -> Result<bool, String> {
     let all_bound = |e: &Expr, bound: &[bool]| {
         let mut vs = Vec::new();
-        vars_of(e, &mut vs);
+        e.vars(&mut vs);
         vs.iter().all(|v| bound[*v])
     };
     Ok(match literal {
@@ -294,19 +294,6 @@ fn run(literal: &Literal, bound: &mut [bool], vars: &[Var]) -> Result<bool, Stri
             true
         }
     })
-}
-
-fn vars_of(e: &Expr, out: &mut Vec<VarId>) {
-    match e {
-        Expr::Var(v) => out.push(*v),
-        Expr::Const(_) => {}
-        Expr::Neg { arg, .. } => vars_of(arg, out),
-        Expr::Binary { left, right, .. } => {
-            vars_of(left, out);
-            vars_of(right, out);
-        }
-        Expr::Call { args, .. } => args.iter().for_each(|a| vars_of(a, out)),
-    }
 }
 
 /// Each rule is in the stratum of its head; positive dependencies are on

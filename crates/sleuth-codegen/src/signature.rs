@@ -4,7 +4,7 @@
 //! they hold, so the compiled program finds its rules in the program loaded
 //! at run time (to point a run-time error at the right place).
 
-use crate::ir::{Expr, Literal, Program, Rule, Term};
+use sleuth_front::ir::{Expr, Literal, Program, Rule, Term};
 
 fn term(rule: &Rule, t: &Term, out: &mut String) {
     match t {

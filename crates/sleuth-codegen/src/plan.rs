@@ -13,13 +13,15 @@
 //! Rules that cannot be compiled (see [`Unsupported`]) are left to the
 //! interpreter, with every relation that depends on them: nothing is dropped.
 
-use super::lowered::{Lit, LoweredRule, PlanRel, Purpose, expr_vars, is_compound};
-use super::order::order;
-use crate::ir::{
-    AggOp, Aggregate, CmpOp, Compare, Expr, Functor, Literal, Program, RelId, Rule, RuleId, Term,
-    Var, VarId,
+use super::emit_expr::{
+    aggregate_update, unsupported as unsupported_expr, unsupported_compare, unsupported_test,
 };
-use crate::value::{Type, Value};
+use super::lowered::{Lit, LoweredRule, PlanRel, Purpose};
+use super::order::order;
+use sleuth_front::ir::{
+    AggOp, Aggregate, CmpOp, Compare, Expr, Literal, Program, RelId, Rule, RuleId, Term, Var, VarId,
+};
+use sleuth_front::value::{Type, Value};
 
 /// crepe indexes by tuples of bound columns; std hashes tuples of at most 12.
 pub const MAX_COLUMNS: usize = 12;
@@ -131,45 +133,11 @@ fn literal_relations(l: &Literal, out: &mut Vec<RelId>) {
     }
 }
 
-fn literal_vars(l: &Literal, out: &mut Vec<VarId>) {
-    match l {
-        Literal::Atom(a) | Literal::Negated(a) => {
-            for t in &a.args {
-                if let Term::Var(v) = t {
-                    out.push(*v);
-                }
-            }
-        }
-        Literal::Compare(c) => {
-            expr_vars(&c.left, out);
-            expr_vars(&c.right, out);
-        }
-        Literal::Test(t) => {
-            for e in &t.args {
-                expr_vars(e, out);
-            }
-        }
-        Literal::Aggregate(g) => {
-            out.push(g.result);
-            for b in &g.body {
-                literal_vars(b, out);
-            }
-            if let Some(t) = &g.target {
-                expr_vars(t, out);
-            }
-        }
-    }
-}
-
 fn positive_vars(body: &[Literal]) -> Vec<VarId> {
     let mut out = Vec::new();
     for l in body {
         if let Literal::Atom(a) = l {
-            for t in &a.args {
-                if let Term::Var(v) = t {
-                    out.push(*v);
-                }
-            }
+            a.vars(&mut out);
         }
     }
     out
@@ -214,15 +182,15 @@ fn key_literals(rule: &Rule) -> (Vec<Lit>, Vec<bool>) {
                 continue;
             }
             let mut vs = Vec::new();
-            literal_vars(l, &mut vs);
+            l.vars(&mut vs);
             let unbound: Vec<VarId> = vs.iter().copied().filter(|&v| !bound[v]).collect();
             let ok = match l {
                 Literal::Compare(c) if c.op == CmpOp::Eq && !unbound.is_empty() => {
                     let lone = |e: &Expr| matches!(e, Expr::Var(v) if !bound[*v]);
                     let mut lv = Vec::new();
                     let mut rv = Vec::new();
-                    expr_vars(&c.left, &mut lv);
-                    expr_vars(&c.right, &mut rv);
+                    c.left.vars(&mut lv);
+                    c.right.vars(&mut rv);
                     (lone(&c.left) && rv.iter().all(|&v| bound[v]))
                         || (lone(&c.right) && lv.iter().all(|&v| bound[v]))
                 }
@@ -250,67 +218,14 @@ fn key_literals(rule: &Rule) -> (Vec<Lit>, Vec<bool>) {
     (lits, bound)
 }
 
-/// Why an expression cannot be compiled, if it cannot: operators and
-/// functors whose meaning lives only in the interpreter are left to it
-/// rather than written twice.
-fn unsupported_expr(e: &Expr, vars: &[Var]) -> Option<String> {
-    match e {
-        Expr::Var(_) | Expr::Const(_) => None,
-        Expr::Neg { arg, .. } => unsupported_expr(arg, vars),
-        Expr::Binary {
-            op, left, right, ..
-        } => {
-            if op.integral() {
-                return Some(format!(
-                    "the operator `{}` is left to the interpreter",
-                    op.symbol()
-                ));
-            }
-            unsupported_expr(left, vars).or_else(|| unsupported_expr(right, vars))
-        }
-        Expr::Call { functor, args, .. } => {
-            let arg_ty = args.first().map(|a| super::emit_expr::expr_type(a, vars));
-            let unsupported = match functor {
-                Functor::ToNumber | Functor::ToUnsigned | Functor::ToFloat => {
-                    arg_ty == Some(Type::Symbol)
-                }
-                Functor::Ord | Functor::BNot | Functor::LNot => true,
-                _ => false,
-            };
-            if unsupported {
-                return Some(format!(
-                    "`{}` of {} is left to the interpreter (one definition of its parsing)",
-                    functor.name(),
-                    arg_ty.map_or("this argument", |t| t.name())
-                ));
-            }
-            args.iter().find_map(|a| unsupported_expr(a, vars))
-        }
-    }
-}
-
 fn unsupported_literal(l: &Literal, vars: &[Var]) -> Option<String> {
     match l {
         Literal::Atom(_) | Literal::Negated(_) => None,
-        Literal::Compare(c) => {
-            unsupported_expr(&c.left, vars).or_else(|| unsupported_expr(&c.right, vars))
-        }
-        Literal::Test(t) => {
-            if t.predicate != crate::ir::Predicate::Contains {
-                return Some(format!(
-                    "`{}` is left to the interpreter",
-                    t.predicate.name()
-                ));
-            }
-            t.args.iter().find_map(|a| unsupported_expr(a, vars))
-        }
+        Literal::Compare(c) => unsupported_compare(c, vars),
+        Literal::Test(t) => unsupported_test(t, vars),
         Literal::Aggregate(g) => {
-            if g.op == AggOp::Mean {
-                return Some(
-                    "a `mean` adds floats, whose result depends on the order of the additions; \
-                     the interpreter's order is the reference"
-                        .into(),
-                );
+            if let Err(why) = aggregate_update(g.op, g.ty, "()", || 0) {
+                return Some(why);
             }
             g.target
                 .as_ref()
@@ -349,7 +264,7 @@ fn check_rule(program: &Program, rule: &Rule, stratum_of: &[Option<usize>]) -> O
         }
     }
     if recursive {
-        if rule.head.args.iter().any(is_compound) {
+        if rule.head.args.iter().any(Expr::is_compound) {
             return Some(
                 "it computes new values inside a recursion, which may never end; \
                  the interpreter bounds such rules with --max-tuples"
@@ -362,7 +277,7 @@ fn check_rule(program: &Program, rule: &Rule, stratum_of: &[Option<usize>]) -> O
                 && c.op == CmpOp::Eq
             {
                 let invents = |side: &Expr, other: &Expr| {
-                    matches!(side, Expr::Var(v) if !pos.contains(v)) && is_compound(other)
+                    matches!(side, Expr::Var(v) if !pos.contains(v)) && other.is_compound()
                 };
                 if invents(&c.left, &c.right) || invents(&c.right, &c.left) {
                     return Some(
@@ -379,13 +294,6 @@ fn check_rule(program: &Program, rule: &Rule, stratum_of: &[Option<usize>]) -> O
     }
     for l in &rule.body {
         let Literal::Aggregate(g) = l else { continue };
-        if g.op == AggOp::Sum && g.ty == Type::Float {
-            return Some(
-                "a float `sum` depends on the order of its additions; \
-                 the interpreter's order is the reference"
-                    .into(),
-            );
-        }
         if g.outer.len() + 1 > MAX_COLUMNS {
             return Some(format!(
                 "the aggregate groups by {} variables; compiled aggregates group by at most {}",
@@ -417,10 +325,10 @@ fn check_rule(program: &Program, rule: &Rule, stratum_of: &[Option<usize>]) -> O
         }
         if let Some(t) = &g.target {
             let mut tv = Vec::new();
-            expr_vars(t, &mut tv);
+            t.vars(&mut tv);
             let mut inside = Vec::new();
             for b in &g.body {
-                literal_vars(b, &mut inside);
+                b.vars(&mut inside);
             }
             if let Some(v) = tv.iter().find(|v| !inside.contains(v)) {
                 return Some(format!(
@@ -673,52 +581,15 @@ fn lower_aggregate(
     let mut vars = rule.vars.clone();
     let mut body = Vec::new();
     // A wildcard in a positive atom of the body distinguishes matches like a
-    // variable, except for a `sum` over a body Soufflé materializes (more
-    // than one atom, or one with a repeated variable): that sums over the
-    // distinct bindings of the body's variables.
-    let atoms: Vec<&crate::ir::Atom> = g
-        .body
-        .iter()
-        .filter_map(|l| match l {
-            Literal::Atom(a) => Some(a),
-            _ => None,
-        })
-        .collect();
-    let repeated = match atoms.as_slice() {
-        [one] => {
-            let mut vs: Vec<VarId> = one
-                .args
-                .iter()
-                .filter_map(|t| match t {
-                    Term::Var(v) => Some(*v),
-                    _ => None,
-                })
-                .collect();
-            let n = vs.len();
-            vs.sort_unstable();
-            vs.dedup();
-            vs.len() < n
-        }
-        _ => false,
-    };
-    let wildcards_are_matches = !(g.op == AggOp::Sum && (atoms.len() > 1 || repeated));
-    // The checker names a `_` inside the braces `$...`; one that occurs once
-    // in the aggregate is a wildcard.
-    let mut occurrences = Vec::new();
-    for b in &g.body {
-        literal_vars(b, &mut occurrences);
-    }
-    if let Some(t) = &g.target {
-        expr_vars(t, &mut occurrences);
-    }
-    let is_wildcard = |v: VarId| {
-        rule.vars[v].name.starts_with('$')
-            && !g.outer.contains(&v)
-            && occurrences.iter().filter(|&&o| o == v).count() == 1
-    };
+    // variable, except where a `sum` adds the distinct bindings of the
+    // body's variables (see `Aggregate::distinct_bindings`): there the
+    // wildcards stay wildcards, so the body relation holds one row per
+    // binding.
+    let distinct = g.distinct_bindings(&rule.vars);
+    let is_wildcard = |v: VarId| distinct.as_ref().is_some_and(|d| !d.contains(&v));
     for l in &g.body {
         match l {
-            Literal::Atom(a) if !wildcards_are_matches => body.push(Lit::Atom {
+            Literal::Atom(a) if distinct.is_some() => body.push(Lit::Atom {
                 rel: a.rel,
                 args: a
                     .args
@@ -760,7 +631,7 @@ fn lower_aggregate(
     // Only the body's own variables (not the key literals') are columns.
     let mut inner = Vec::new();
     for l in &g.body {
-        literal_vars(l, &mut inner);
+        l.vars(&mut inner);
     }
     inner.extend(rule.vars.len()..vars.len());
     locals.retain(|v| inner.contains(v) && !g.outer.contains(v));

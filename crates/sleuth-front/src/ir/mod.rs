@@ -3,8 +3,8 @@
 //! [`ir::Program`](Program): names resolved to [`RelId`]s, variables numbered
 //! per rule and typed, body atoms flattened to plain [`Term`]s, strata in
 //! evaluation order. The interpreter (`eval`), the crepe code generator
-//! (build.rs) and the explainer (`provenance`) all read this form and nothing
-//! else.
+//! (the crate `sleuth-codegen`, which build.rs runs) and the explainer
+//! (`provenance`) all read this form and nothing else.
 //!
 //! Invariants the checker guarantees (back ends may rely on them):
 //! - every relation used has one arity and one type per column;
@@ -15,7 +15,14 @@
 //! - every expression and comparison carries the type it operates on;
 //! - negation and aggregation only refer to relations of earlier strata.
 //!
-//! This module depends only on `diag` and `value` (build.rs includes it).
+//! What the IR means beyond its shape lives beside it: [`functors`] (what
+//! each operator and functor computes) and the methods of `meaning` (the
+//! variables and types of expressions, the bindings an aggregate counts).
+//!
+//! This module depends only on `diag` and `value`.
+
+pub mod functors;
+mod meaning;
 
 use crate::diag::Span;
 use crate::value::{Type, Value};

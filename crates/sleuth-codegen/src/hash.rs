@@ -3,8 +3,8 @@
 //! text and another `0xFF` (a byte no UTF-8 text contains, so no two
 //! libraries run together into the same stream). build.rs embeds the hash of
 //! rules/; at run time the same function over the loaded rule files says
-//! whether the compiled program is theirs. This file is shared with build.rs
-//! and depends on nothing.
+//! whether the compiled program is theirs. build.rs and the runtime call
+//! this one function; it depends on nothing.
 
 const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0000_0100_0000_01b3;
