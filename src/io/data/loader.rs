@@ -30,6 +30,8 @@ pub struct DataLoader {
     /// The JSON of each loaded document and the name it was loaded as, by
     /// source id, to tell a document loaded again from a changed one.
     pub(super) loaded: BTreeMap<String, (String, serde_json::Value)>,
+    /// What each STIX bundle loaded gave and left out, with its name.
+    pub(super) stix: Vec<(String, crate::io::stix::ImportSummary)>,
 }
 
 impl DataLoader {
@@ -41,6 +43,12 @@ impl DataLoader {
     /// Everything loaded so far.
     pub fn data(&self) -> &DataSet {
         &self.data
+    }
+
+    /// What each STIX bundle loaded so far mapped and skipped, with the
+    /// name it was loaded as, in load order.
+    pub fn stix_imports(&self) -> &[(String, crate::io::stix::ImportSummary)] {
+        &self.stix
     }
 
     /// Everything loaded, by value.
@@ -65,6 +73,11 @@ impl DataLoader {
     ) -> Result<DataSet, Diagnostic> {
         if crate::io::acled::is_csv(name) {
             return self.load_acled(sources, name, text);
+        }
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(text)
+            && crate::io::stix::is_bundle(&json)
+        {
+            return self.load_stix(sources, name, text, json);
         }
         let file = sources.add(name, text);
         let doc = parse(sources, file)?;
@@ -220,9 +233,18 @@ fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {
 
 /// Parses the document, turning serde's errors into diagnostics.
 fn parse(sources: &SourceMap, file: SourceId) -> Result<Document, Diagnostic> {
+    parse_json(sources, file)
+}
+
+/// Parses a JSON file as a `T` (a data document, a STIX bundle), turning
+/// serde's errors into diagnostics located by their JSON path.
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(
+    sources: &SourceMap,
+    file: SourceId,
+) -> Result<T, Diagnostic> {
     let text = &sources.file(file).text;
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc: Document = serde_path_to_error::deserialize(&mut de)
+    let doc: T = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| serde_error(sources, file, JsonPath::from_serde(e.path()), e.inner()))?;
     de.end()
         .map_err(|e| serde_error(sources, file, JsonPath::default(), &e))?;
