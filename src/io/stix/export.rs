@@ -4,9 +4,11 @@
 //! rule library's main conclusions as `note`s with their proof, shortened.
 //!
 //! The output is a function of the data alone: ids are UUIDv5 names of
-//! sleuth's ids (`ids`), timestamps are the sources' dates (an object's
-//! `created` is the earliest date of the sources that give it), objects come
-//! in a fixed order, so exporting twice gives the same bytes.
+//! sleuth's ids (`ids`), timestamps are the sources' dates (an undated
+//! source's is the latest date its facts give; an object's `created` is the
+//! earliest date of the sources that give it, a conclusion's the latest of
+//! all), objects come in a fixed order, so exporting twice gives the same
+//! bytes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -138,10 +140,23 @@ impl<'a> Exporter<'a> {
                 }
             }
         }
-        let dates: HashMap<&str, Date> = sources
-            .iter()
-            .filter_map(|s| Some((s.id.as_str(), s.date?)))
-            .collect();
+        // A source's date, or the latest date its facts give (a report is
+        // written no earlier than the last event it tells of).
+        let mut dates: HashMap<&str, Date> = HashMap::new();
+        for f in all {
+            for v in &f.values {
+                if let Value::Date(d) = v {
+                    let at = dates.entry(f.provenance.source.as_str()).or_insert(*d);
+                    *at = (*at).max(*d);
+                }
+            }
+        }
+        for s in sources {
+            if let Some(d) = s.date {
+                dates.insert(s.id.as_str(), d);
+            }
+        }
+        dates.retain(|id, _| sources.iter().any(|s| s.id == *id));
         Exporter {
             sources,
             facts,
