@@ -83,7 +83,10 @@ fn builtin_bundle() -> String {
 fn exporting_twice_gives_the_same_bytes() {
     let first = builtin_bundle();
     assert_eq!(first, builtin_bundle());
-    assert!(!first.contains("\"created\": \"1970"), "dates come from the data");
+    assert!(
+        !first.contains("\"created\": \"1970"),
+        "dates come from the data"
+    );
 }
 
 #[test]
@@ -134,7 +137,10 @@ fn a_conclusion_carries_its_proof_and_confidence() {
     assert_eq!(hotspot["confidence"], 60);
     assert_eq!(hotspot["x_sleuth_conclusion"], "recurring_hotspot");
     let content = hotspot["content"].as_str().expect("text");
-    assert!(content.contains("morocco-sahel-recruitment ¶5"), "{content}");
+    assert!(
+        content.contains("morocco-sahel-recruitment ¶5"),
+        "{content}"
+    );
     let report = objects
         .iter()
         .find(|o| o["type"] == "report")
@@ -364,7 +370,11 @@ fn the_export_beside_its_own_data_is_a_duplicate_source() {
 #[test]
 fn bad_bundles_are_located_errors_that_load_nothing() {
     let cases = [
-        ("bad-grade.json", Code::BadGrade, "objects[0].x_sleuth_grade"),
+        (
+            "bad-grade.json",
+            Code::BadGrade,
+            "objects[0].x_sleuth_grade",
+        ),
         (
             "bad-provenance-source.json",
             Code::DanglingReference,
@@ -404,7 +414,11 @@ fn sleuth_export_writes_the_bundle_and_loads_it_back() {
         .arg(&out)
         .output()
         .expect("runs");
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let written = std::fs::read_to_string(&out).expect("written");
     assert_eq!(written, builtin_bundle());
     let query = Command::new(bin)
@@ -414,7 +428,10 @@ fn sleuth_export_writes_the_bundle_and_loads_it_back() {
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&query.stdout);
-    assert!(stdout.contains("Inezgane") && stdout.contains("3 rows"), "{stdout}");
+    assert!(
+        stdout.contains("Inezgane") && stdout.contains("3 rows"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&query.stderr);
     assert!(stderr.contains("note: STIX bundle"), "{stderr}");
     let bad = Command::new(bin)

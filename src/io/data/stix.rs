@@ -62,14 +62,16 @@ impl DataLoader {
                 |l| sources.location(Span::new(file, l.value.0, l.value.0 + 1)),
             );
             for source in by {
-                let first = |relation: &str| {
-                    first_value(&imported.facts, relation, id, source)
-                };
+                let first = |relation: &str| first_value(&imported.facts, relation, id, source);
                 let info = IdInfo {
                     source: source.clone(),
                     location: location.clone(),
-                    place_kind: (*entity == Entity::Place).then(|| first("place_kind")).flatten(),
-                    inside: (*entity == Entity::Place).then(|| first("located_in")).flatten(),
+                    place_kind: (*entity == Entity::Place)
+                        .then(|| first("place_kind"))
+                        .flatten(),
+                    inside: (*entity == Entity::Place)
+                        .then(|| first("located_in"))
+                        .flatten(),
                 };
                 // One bundle may declare an id once per source; a second
                 // object of the same name adds nothing.
@@ -95,11 +97,10 @@ impl DataLoader {
 /// `source` (a place's kind, or the area containing it).
 fn first_value(facts: &[GroundFact], relation: &str, id: &str, source: &str) -> Option<String> {
     facts.iter().find_map(|f| match f.values.as_slice() {
-        [crate::value::Value::Symbol(a), crate::value::Value::Symbol(b)]
-            if f.relation == relation && a == id && f.provenance.source == source =>
-        {
-            Some(b.clone())
-        }
+        [
+            crate::value::Value::Symbol(a),
+            crate::value::Value::Symbol(b),
+        ] if f.relation == relation && a == id && f.provenance.source == source => Some(b.clone()),
         _ => None,
     })
 }

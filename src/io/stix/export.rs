@@ -242,12 +242,8 @@ impl<'a> Exporter<'a> {
              and which sleuth fact or entity each object records"
                 .into(),
         );
-        extension.extension_properties = Some(
-            EXTENSION_PROPERTIES
-                .iter()
-                .map(|p| p.to_string())
-                .collect(),
-        );
+        extension.extension_properties =
+            Some(EXTENSION_PROPERTIES.iter().map(|p| p.to_string()).collect());
         let mut refs: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         let mut entity_sources: HashMap<String, BTreeSet<&str>> = HashMap::new();
         let mut fact_objects = Vec::new();
@@ -260,8 +256,7 @@ impl<'a> Exporter<'a> {
                 .filter_map(|(c, v)| self.entity(*c, v))
                 .map(|(e, n)| Self::entity_id(e, n))
                 .collect();
-            let sources: BTreeSet<&str> =
-                f.provenance.iter().map(|p| p.source.as_str()).collect();
+            let sources: BTreeSet<&str> = f.provenance.iter().map(|p| p.source.as_str()).collect();
             for id in &named {
                 entity_sources
                     .entry(id.clone())
@@ -308,9 +303,7 @@ impl<'a> Exporter<'a> {
                         o.region = region;
                     }
                     Entity::Organisation => o.resource_level = Some("organization".into()),
-                    Entity::Person if self.is_group(name) => {
-                        o.resource_level = Some("team".into())
-                    }
+                    Entity::Person if self.is_group(name) => o.resource_level = Some("team".into()),
                     Entity::Person => o.resource_level = Some("individual".into()),
                     Entity::Cell => o.resource_level = Some("team".into()),
                     Entity::Operation => {}
@@ -384,7 +377,8 @@ impl<'a> Exporter<'a> {
             }
             _ => match (f.relation, ends.as_slice(), f.values) {
                 ("arrest", [Some(who), Some(at), None], [_, _, Value::Date(d)]) => {
-                    let mut o = self.object("sighting", stix_id("sighting", &f.text), created, true);
+                    let mut o =
+                        self.object("sighting", stix_id("sighting", &f.text), created, true);
                     o.sighting_of_ref = Some(Self::entity_id(who.0, who.1));
                     o.where_sighted_refs = Some(vec![Self::entity_id(at.0, at.1)]);
                     o.first_seen = Some(timestamp(*d));
@@ -434,7 +428,12 @@ impl<'a> Exporter<'a> {
         let created = self
             .last
             .map_or_else(|| "1970-01-01T00:00:00.000Z".to_string(), timestamp);
-        let mut o = self.object("note", stix_id("note", &format!("conclusion:{text}")), created, true);
+        let mut o = self.object(
+            "note",
+            stix_id("note", &format!("conclusion:{text}")),
+            created,
+            true,
+        );
         o.summary = Some(text.clone());
         o.content = Some(shorten(&c.why, &text));
         let mut about: Vec<String> = c
@@ -498,7 +497,11 @@ impl<'a> Exporter<'a> {
                 found.insert(c);
                 continue;
             }
-            let kind = if theater { Entity::Theater } else { Entity::Place };
+            let kind = if theater {
+                Entity::Theater
+            } else {
+                Entity::Place
+            };
             todo.extend(self.containers(kind, at).into_iter().map(|a| (false, a)));
         }
         found

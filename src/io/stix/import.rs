@@ -421,7 +421,9 @@ impl<'a> Importer<'a> {
             }
             "note" if o.x_sleuth_relation.is_some() => self.note(i, o),
             "identity" if o.id == super::ids::stix_id("identity", "sleuth") => {
-                self.out.summary.skip(ty, "sleuth itself, the bundle's maker");
+                self.out
+                    .summary
+                    .skip(ty, "sleuth itself, the bundle's maker");
                 Ok(())
             }
             "extension-definition" => {
@@ -454,14 +456,9 @@ impl<'a> Importer<'a> {
         let provenance = self.attestations(i, o)?;
         let sleuth = o.x_sleuth_kind.is_some();
         match e {
-            Entity::Theater | Entity::Organisation if sleuth => {
-                if o.x_sleuth_provenance.is_some() {
-                    let relation = e.declared_by().expect("theaters and organisations are");
-                    self.fact(relation, vec![Value::Symbol(name.clone())], &provenance);
-                }
-            }
-            Entity::Organisation => {
-                self.fact("organisation", vec![Value::Symbol(name.clone())], &provenance);
+            Entity::Theater | Entity::Organisation => {
+                let relation = e.declared_by().expect("theaters and organisations are");
+                self.fact(relation, vec![Value::Symbol(name.clone())], &provenance);
             }
             Entity::Place if !sleuth => {
                 let kind = if o.city.is_some() {
@@ -556,7 +553,10 @@ impl<'a> Importer<'a> {
                 .skip("sighting", "not of a person at a place: no arrest to read");
             return Ok(());
         };
-        if o.x_sleuth_relation.as_deref().is_some_and(|r| r != "arrest") {
+        if o.x_sleuth_relation
+            .as_deref()
+            .is_some_and(|r| r != "arrest")
+        {
             self.out
                 .summary
                 .skip("sighting", "a sighting sleuth did not write as an arrest");

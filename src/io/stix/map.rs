@@ -217,7 +217,10 @@ mod tests {
                 Col::Is(e) => e,
                 _ => Entity::Place,
             };
-            assert_eq!(relation_of(ty, pick(cols[0]), pick(cols[1])), Some(relation));
+            assert_eq!(
+                relation_of(ty, pick(cols[0]), pick(cols[1])),
+                Some(relation)
+            );
         }
     }
 }
