@@ -126,6 +126,18 @@ fn the_report_loads_back_to_the_same_conclusions() {
 }
 
 #[test]
+fn documents_that_conflict_load_back_with_their_conflicts() {
+    let merge = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/merge");
+    let original = open(std::slice::from_ref(&merge), true);
+    let bundle = scratch("merged.json", &stix::export(&original));
+    let loaded = open(&[bundle], false);
+    assert_eq!(relations(&original), relations(&loaded));
+    assert!(!original.conflicts().is_empty());
+    assert_eq!(original.conflicts(), loaded.conflicts());
+    assert_eq!(original.documents().len(), loaded.documents().len());
+}
+
+#[test]
 fn a_conclusion_carries_its_proof_and_confidence() {
     let bundle: serde_json::Value = serde_json::from_str(&builtin_bundle()).expect("JSON");
     let objects = bundle["objects"].as_array().expect("objects");
