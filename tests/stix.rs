@@ -446,6 +446,20 @@ fn sleuth_export_writes_the_bundle_and_loads_it_back() {
     );
     let stderr = String::from_utf8_lossy(&query.stderr);
     assert!(stderr.contains("note: STIX bundle"), "{stderr}");
+    // Proofs need recorded derivations: the flags that turn them off do not
+    // change the bundle.
+    let unrecorded = Command::new(bin)
+        .args([
+            "export",
+            "--format",
+            "stix",
+            "--no-provenance",
+            "--engine",
+            "compiled",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&unrecorded.stdout), written);
     let bad = Command::new(bin)
         .args(["export", "--format", "csv"])
         .output()

@@ -357,7 +357,20 @@ pub fn matches(c: &args::MatchesCommand) -> Result<bool> {
 /// `sleuth export`: the loaded sources, facts and main conclusions as a
 /// STIX 2.1 bundle (see [`sleuth::io::stix`]).
 pub fn export(c: &args::ExportCommand) -> Result<bool> {
-    let Some(ws) = open_workspace(&c.inputs, &c.eval) else {
+    if c.eval.no_provenance || c.eval.engine == sleuth::compiled::Engine::Compiled {
+        eprintln!(
+            "note: the export records derivations with the interpreter, so that each \
+             conclusion carries its proof; --no-provenance and --engine compiled are ignored"
+        );
+    }
+    // Each conclusion's note carries its proof, which needs the rounds.
+    let flags = args::EvalFlags {
+        provenance: true,
+        no_provenance: false,
+        engine: sleuth::compiled::Engine::Auto,
+        ..c.eval.clone()
+    };
+    let Some(ws) = open_workspace(&c.inputs, &flags) else {
         return Ok(false);
     };
     let text = sleuth::io::stix::export(&ws);

@@ -39,15 +39,21 @@ pub fn conclusions(ws: &Workspace) -> Vec<ConclusionRow> {
         for values in rows {
             let args: Vec<String> = values.iter().map(Value::to_datalog).collect();
             let fact = format!("{relation}({})", args.join(", "));
-            let Ok(proof) = explainer.why(&fact, &ExplainOptions::default()) else {
-                continue;
+            // Without recorded derivations there is no proof: the tuple is
+            // still a conclusion, and its note says why it has none.
+            let (why, permille) = match explainer.why(&fact, &ExplainOptions::default()) {
+                Ok(proof) => {
+                    let c = proof.confidence();
+                    let graded = c.is_graded() && c.is_judged();
+                    (render_text(&proof), graded.then(|| c.permille()))
+                }
+                Err(e) => (format!("{fact}: no proof: {}", e.render()), None),
             };
-            let c = proof.confidence();
             out.push(ConclusionRow {
                 relation: relation.to_string(),
                 values,
-                why: render_text(&proof),
-                permille: (c.is_graded() && c.is_judged()).then(|| c.permille()),
+                why,
+                permille,
             });
         }
     }
