@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic, SourceId, SourceMap, Span};
 
@@ -29,7 +30,8 @@ pub struct DataLoader {
     pub(super) registry: Registry,
     /// The JSON of each loaded document and the name it was loaded as, by
     /// source id, to tell a document loaded again from a changed one.
-    pub(super) loaded: BTreeMap<String, (String, serde_json::Value)>,
+    /// (Shared: a bundle's JSON stands for each of its sources.)
+    pub(super) loaded: BTreeMap<String, (String, Arc<serde_json::Value>)>,
     /// What each STIX bundle loaded gave and left out, with its name.
     pub(super) stix: Vec<(String, crate::io::stix::ImportSummary)>,
 }
@@ -84,7 +86,7 @@ impl DataLoader {
         // The text parsed as a document just above, so it is JSON.
         let json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
         if let Some((first, before)) = self.loaded.get(&doc.source.id) {
-            if *before == json {
+            if **before == json {
                 return Ok(DataSet::default());
             }
             return Err(changed_source(sources, file, &doc.source.id, first));
@@ -93,7 +95,7 @@ impl DataLoader {
         let loaded = lower(&doc, sources, file, &mut registry)?;
         self.registry = registry;
         self.loaded
-            .insert(doc.source.id.clone(), (name.to_string(), json));
+            .insert(doc.source.id.clone(), (name.to_string(), Arc::new(json)));
         self.data.extend(loaded.clone());
         Ok(loaded)
     }
@@ -108,7 +110,7 @@ impl DataLoader {
             .and_then(|s| s.get("id"))
             .and_then(|id| id.as_str())
             .and_then(|id| self.loaded.get(id))
-            .is_some_and(|(_, before)| *before == json)
+            .is_some_and(|(_, before)| **before == json)
     }
 
     /// Loads one document from a file.

@@ -8,9 +8,14 @@ use crate::io::stix::bundle::Bundle;
 use crate::io::stix::import::import;
 use crate::io::stix::map::Entity;
 
-use super::dataset::{DataSet, GroundFact};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::value::Value;
+
+use super::dataset::DataSet;
 use super::loader::{DataLoader, parse_json};
-use super::locate::{JsonPath, locate};
+use super::locate::{JsonPath, element_starts, locate};
 use super::registry::IdInfo;
 
 impl DataLoader {
@@ -28,7 +33,7 @@ impl DataLoader {
         let loaded_again = imported.sources.iter().all(|s| {
             self.loaded
                 .get(&s.id)
-                .is_some_and(|(_, before)| *before == json)
+                .is_some_and(|(_, before)| **before == json)
         });
         if loaded_again && !imported.sources.is_empty() {
             return Ok(DataSet::default());
@@ -54,15 +59,38 @@ impl DataLoader {
                 ));
             }
         }
+        // Each place's kind and containing area by source: the first fact
+        // of `place_kind` and `located_in` each source gives.
+        let mut first: HashMap<(&str, &str, &str), &str> = HashMap::new();
+        for f in &imported.facts {
+            if let ("place_kind" | "located_in", [Value::Symbol(a), Value::Symbol(b)]) =
+                (f.relation.as_str(), f.values.as_slice())
+            {
+                first
+                    .entry((
+                        f.relation.as_str(),
+                        a.as_str(),
+                        f.provenance.source.as_str(),
+                    ))
+                    .or_insert(b.as_str());
+            }
+        }
         let mut registry = self.registry.clone();
+        let starts = element_starts(
+            &sources.file(file).text,
+            &JsonPath::default().key("objects"),
+        );
         for (entity, id, by, i) in &imported.declarations {
-            let at = JsonPath::default().key("objects").index(*i);
-            let location = locate(&sources.file(file).text, &at).map_or_else(
+            let location = starts.get(*i).map_or_else(
                 || name.to_string(),
-                |l| sources.location(Span::new(file, l.value.0, l.value.0 + 1)),
+                |&at| sources.location(Span::new(file, at, at + 1)),
             );
             for source in by {
-                let first = |relation: &str| first_value(&imported.facts, relation, id, source);
+                let first = |relation: &str| {
+                    first
+                        .get(&(relation, id.as_str(), source.as_str()))
+                        .map(|v| v.to_string())
+                };
                 let info = IdInfo {
                     source: source.clone(),
                     location: location.clone(),
@@ -79,9 +107,10 @@ impl DataLoader {
             }
         }
         self.registry = registry;
+        let json = Arc::new(json);
         for s in &imported.sources {
             self.loaded
-                .insert(s.id.clone(), (name.to_string(), json.clone()));
+                .insert(s.id.clone(), (name.to_string(), Arc::clone(&json)));
         }
         let loaded = DataSet {
             sources: imported.sources,
@@ -91,16 +120,4 @@ impl DataLoader {
         self.stix.push((name.to_string(), imported.summary));
         Ok(loaded)
     }
-}
-
-/// The second column of the first fact of `relation` about `id` from
-/// `source` (a place's kind, or the area containing it).
-fn first_value(facts: &[GroundFact], relation: &str, id: &str, source: &str) -> Option<String> {
-    facts.iter().find_map(|f| match f.values.as_slice() {
-        [
-            crate::value::Value::Symbol(a),
-            crate::value::Value::Symbol(b),
-        ] if f.relation == relation && a == id && f.provenance.source == source => Some(b.clone()),
-        _ => None,
-    })
 }

@@ -10,7 +10,7 @@
 //! all), objects come in a fixed order, so exporting twice gives the same
 //! bytes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::grade::Grade;
 use crate::io::data::attested::{GradeText, IsoDate};
@@ -91,6 +91,11 @@ struct Exporter<'a> {
     entities: BTreeMap<Entity, BTreeSet<String>>,
     /// Each source's date.
     dates: HashMap<&'a str, Date>,
+    /// The areas directly containing each place (`located_in`) and
+    /// covered by each theater (`theater_area`).
+    containers: HashMap<(Entity, &'a str), Vec<&'a str>>,
+    /// The persons standing for groups.
+    groups: HashSet<&'a str>,
     /// The earliest and latest source dates.
     first: Option<Date>,
     last: Option<Date>,
@@ -102,8 +107,9 @@ impl<'a> Exporter<'a> {
     fn new(sources: &'a [SourceDoc], all: &'a [GroundFact]) -> Exporter<'a> {
         let mut facts: Vec<FactEntry<'a>> = Vec::new();
         let mut at: HashMap<String, usize> = HashMap::new();
+        let ids: HashSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
         for f in all {
-            if !sources.iter().any(|s| s.id == f.provenance.source) {
+            if !ids.contains(f.provenance.source.as_str()) {
                 continue;
             }
             let text = f.to_datalog();
@@ -156,11 +162,29 @@ impl<'a> Exporter<'a> {
                 dates.insert(s.id.as_str(), d);
             }
         }
-        dates.retain(|id, _| sources.iter().any(|s| s.id == *id));
+        dates.retain(|id, _| ids.contains(id));
+        let mut containers: HashMap<(Entity, &str), Vec<&str>> = HashMap::new();
+        let mut groups = HashSet::new();
+        for f in &facts {
+            match (f.relation, f.values) {
+                ("located_in", [Value::Symbol(a), Value::Symbol(b)]) => {
+                    containers.entry((Entity::Place, a)).or_default().push(b)
+                }
+                ("theater_area", [Value::Symbol(a), Value::Symbol(b)]) => {
+                    containers.entry((Entity::Theater, a)).or_default().push(b)
+                }
+                ("person_group", [Value::Symbol(p), _]) => {
+                    groups.insert(p.as_str());
+                }
+                _ => {}
+            }
+        }
         Exporter {
             sources,
             facts,
             entities,
+            containers,
+            groups,
             first: dates.values().min().copied(),
             last: dates.values().max().copied(),
             dates,
@@ -303,7 +327,9 @@ impl<'a> Exporter<'a> {
                         o.region = region;
                     }
                     Entity::Organisation => o.resource_level = Some("organization".into()),
-                    Entity::Person if self.is_group(name) => o.resource_level = Some("team".into()),
+                    Entity::Person if self.groups.contains(name.as_str()) => {
+                        o.resource_level = Some("team".into())
+                    }
                     Entity::Person => o.resource_level = Some("individual".into()),
                     Entity::Cell => o.resource_level = Some("team".into()),
                     Entity::Operation => {}
@@ -458,30 +484,6 @@ impl<'a> Exporter<'a> {
         o
     }
 
-    fn is_group(&self, person: &str) -> bool {
-        self.facts.iter().any(|f| {
-            f.relation == "person_group"
-                && matches!(f.values.first(), Some(Value::Symbol(s)) if s == person)
-        })
-    }
-
-    /// The areas directly containing a place, or covered by a theater.
-    fn containers(&self, e: Entity, name: &str) -> Vec<&str> {
-        let relation = if e == Entity::Theater {
-            "theater_area"
-        } else {
-            "located_in"
-        };
-        self.facts
-            .iter()
-            .filter(|f| f.relation == relation)
-            .filter_map(|f| match f.values {
-                [Value::Symbol(a), Value::Symbol(b)] if a == name => Some(b.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
     /// The countries a place lies in (following `located_in`), or a
     /// theater's areas lie in.
     fn countries(&self, e: Entity, name: &str) -> BTreeSet<&'static country::Country> {
@@ -502,7 +504,8 @@ impl<'a> Exporter<'a> {
             } else {
                 Entity::Place
             };
-            todo.extend(self.containers(kind, at).into_iter().map(|a| (false, a)));
+            let inside = self.containers.get(&(kind, at)).into_iter().flatten();
+            todo.extend(inside.map(|a| (false, *a)));
         }
         found
     }

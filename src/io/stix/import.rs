@@ -132,6 +132,8 @@ struct Importer<'a> {
     out: Imported,
     /// The index of the bundle's own source, once needed.
     own: Option<usize>,
+    /// The index of each source, by id.
+    source_at: HashMap<String, usize>,
 }
 
 /// Maps a bundle onto sources and facts. `text` is its JSON, registered
@@ -152,6 +154,7 @@ pub(crate) fn import(
         referrers: HashMap::new(),
         out: Imported::default(),
         own: None,
+        source_at: HashMap::new(),
     };
     im.index()?;
     im.reports()?;
@@ -251,11 +254,13 @@ impl<'a> Importer<'a> {
                 )
             });
             let at = self.out.sources.len();
+            let id = o
+                .x_sleuth_id
+                .clone()
+                .unwrap_or_else(|| format!("stix:{}", o.id));
+            self.source_at.entry(id.clone()).or_insert(at);
             self.out.sources.push(SourceDoc {
-                id: o
-                    .x_sleuth_id
-                    .clone()
-                    .unwrap_or_else(|| format!("stix:{}", o.id)),
+                id,
                 title,
                 publisher,
                 date,
@@ -322,7 +327,8 @@ impl<'a> Importer<'a> {
             let mut out = Vec::new();
             for (j, a) in list.iter().enumerate() {
                 let at = path(i, "x_sleuth_provenance").index(j);
-                let Some(source) = self.out.sources.iter().find(|s| s.id == a.source) else {
+                let found = self.source_at.get(&a.source).map(|&s| &self.out.sources[s]);
+                let Some(source) = found else {
                     return Err(self.error(
                         Code::DanglingReference,
                         &at.key("source"),
