@@ -1,7 +1,12 @@
 //! This module defines the countries a STIX `location` can name by code:
 //! English name, ISO 3166-1 alpha-2 code and the STIX 2.1 `region-ov`
 //! sub-region. STIX requires a location to give a `country` or a `region`;
-//! sleuth's places are names, so the export looks their country up here.
+//! sleuth's places are names, so the export looks their country up here,
+//! following where each place lies.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::map::Entity;
 
 /// A country: its English name (as the data names countries), its ISO
 /// 3166-1 alpha-2 code, and its STIX `region-ov` sub-region.
@@ -79,6 +84,61 @@ pub const COUNTRIES: &[Country] = &[
 /// The country with this English name.
 pub fn by_name(name: &str) -> Option<&'static Country> {
     COUNTRIES.iter().find(|c| c.name == name)
+}
+
+/// The areas directly containing each place (`located_in`) and covered by
+/// each theater (`theater_area`), as the export reads them off the facts.
+pub(crate) type Containers<'a> = HashMap<(Entity, &'a str), Vec<&'a str>>;
+
+/// The countries a place lies in (following `located_in`), or a
+/// theater's areas lie in.
+fn countries(e: Entity, name: &str, containers: &Containers) -> BTreeSet<&'static Country> {
+    let mut found = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    // (whether it is the theater itself, the name)
+    let mut todo: Vec<(bool, &str)> = vec![(e == Entity::Theater, name)];
+    while let Some((theater, at)) = todo.pop() {
+        if !seen.insert((theater, at)) {
+            continue;
+        }
+        if !theater && let Some(c) = by_name(at) {
+            found.insert(c);
+            continue;
+        }
+        let kind = if theater {
+            Entity::Theater
+        } else {
+            Entity::Place
+        };
+        let inside = containers.get(&(kind, at)).into_iter().flatten();
+        todo.extend(inside.map(|a| (false, *a)));
+    }
+    found
+}
+
+/// A location's `country` and `region`: the country's code when it lies
+/// in one country, else the region its countries share, else
+/// `unknown` (STIX requires one of the two).
+pub(crate) fn where_is(
+    e: Entity,
+    name: &str,
+    containers: &Containers,
+) -> (Option<String>, Option<String>) {
+    let countries = countries(e, name, containers);
+    let regions: BTreeSet<&str> = countries.iter().map(|c| c.region).collect();
+    let continents: BTreeSet<&str> = regions
+        .iter()
+        .map(|r| r.rsplit('-').next().unwrap_or(r))
+        .collect();
+    match (countries.len(), regions.len(), continents.len()) {
+        (1, _, _) if e == Entity::Place => {
+            let c = countries.first().expect("one country");
+            (Some(c.code.into()), Some(c.region.into()))
+        }
+        (_, 1, _) => (None, regions.first().map(|r| r.to_string())),
+        (_, _, 1) => (None, continents.first().map(|r| r.to_string())),
+        _ => (None, Some("unknown".into())),
+    }
 }
 
 #[cfg(test)]

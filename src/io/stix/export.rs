@@ -21,6 +21,7 @@ use super::bundle::{Attestation, Bundle, Object, Paragraphs};
 use super::country;
 use super::ids::stix_id;
 use super::map::{Col, Entity, columns, relationship_type};
+use super::time::{end_of, timestamp};
 
 /// The name of sleuth's extension, and the text of its definition.
 pub const EXTENSION_NAME: &str = "sleuth provenance";
@@ -93,7 +94,7 @@ struct Exporter<'a> {
     dates: HashMap<&'a str, Date>,
     /// The areas directly containing each place (`located_in`) and
     /// covered by each theater (`theater_area`).
-    containers: HashMap<(Entity, &'a str), Vec<&'a str>>,
+    containers: country::Containers<'a>,
     /// The persons standing for groups.
     groups: HashSet<&'a str>,
     /// The earliest and latest source dates.
@@ -322,7 +323,7 @@ impl<'a> Exporter<'a> {
                 o.x_sleuth_kind = Some(e.name().into());
                 match e {
                     Entity::Place | Entity::Theater => {
-                        let (country, region) = self.where_is(*e, name);
+                        let (country, region) = country::where_is(*e, name, &self.containers);
                         o.country = country;
                         o.region = region;
                     }
@@ -483,53 +484,6 @@ impl<'a> Exporter<'a> {
         o.x_sleuth_values = Some(c.values.iter().map(json_value).collect());
         o
     }
-
-    /// The countries a place lies in (following `located_in`), or a
-    /// theater's areas lie in.
-    fn countries(&self, e: Entity, name: &str) -> BTreeSet<&'static country::Country> {
-        let mut found = BTreeSet::new();
-        let mut seen = BTreeSet::new();
-        // (whether it is the theater itself, the name)
-        let mut todo: Vec<(bool, &str)> = vec![(e == Entity::Theater, name)];
-        while let Some((theater, at)) = todo.pop() {
-            if !seen.insert((theater, at)) {
-                continue;
-            }
-            if !theater && let Some(c) = country::by_name(at) {
-                found.insert(c);
-                continue;
-            }
-            let kind = if theater {
-                Entity::Theater
-            } else {
-                Entity::Place
-            };
-            let inside = self.containers.get(&(kind, at)).into_iter().flatten();
-            todo.extend(inside.map(|a| (false, *a)));
-        }
-        found
-    }
-
-    /// A location's `country` and `region`: the country's code when it lies
-    /// in one country, else the region its countries share, else
-    /// `unknown` (STIX requires one of the two).
-    fn where_is(&self, e: Entity, name: &str) -> (Option<String>, Option<String>) {
-        let countries = self.countries(e, name);
-        let regions: BTreeSet<&str> = countries.iter().map(|c| c.region).collect();
-        let continents: BTreeSet<&str> = regions
-            .iter()
-            .map(|r| r.rsplit('-').next().unwrap_or(r))
-            .collect();
-        match (countries.len(), regions.len(), continents.len()) {
-            (1, _, _) if e == Entity::Place => {
-                let c = countries.first().expect("one country");
-                (Some(c.code.into()), Some(c.region.into()))
-            }
-            (_, 1, _) => (None, regions.first().map(|r| r.to_string())),
-            (_, _, 1) => (None, continents.first().map(|r| r.to_string())),
-            _ => (None, Some("unknown".into())),
-        }
-    }
 }
 
 /// The attestations in the extension's shape.
@@ -570,36 +524,6 @@ fn json_value(v: &Value) -> serde_json::Value {
         Value::Float(x) => serde_json::Value::from(*x),
         Value::Date(d) => serde_json::Value::from(d.to_string()),
     }
-}
-
-/// The first moment of a month or day, as a STIX timestamp.
-pub(crate) fn timestamp(d: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T00:00:00.000Z",
-        d.year(),
-        d.month_of_year(),
-        d.day_of_month().unwrap_or(1)
-    )
-}
-
-/// The last moment of a month or day.
-fn end_of(d: Date) -> String {
-    let day = d
-        .day_of_month()
-        .unwrap_or_else(|| days_in(d.year(), d.month_of_year()));
-    format!(
-        "{:04}-{:02}-{:02}T23:59:59.999Z",
-        d.year(),
-        d.month_of_year(),
-        day
-    )
-}
-
-fn days_in(year: i64, month: i64) -> i64 {
-    (28..=31)
-        .rev()
-        .find(|&day| Date::day(year, month, day).is_ok())
-        .unwrap_or(28)
 }
 
 /// A proof cut to its first lines, saying how to see the rest.

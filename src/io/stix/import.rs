@@ -12,7 +12,7 @@
 //! places, `attributed-to` between them), the rest is skipped and counted
 //! per object type in an [`ImportSummary`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use crate::diag::{Code, Diagnostic, SourceId, SourceMap, Span};
 use crate::grade::{Credibility, Grade, Reliability};
@@ -23,6 +23,8 @@ use crate::value::{Date, Type, Value};
 
 use super::bundle::{Bundle, Object};
 use super::map::{Entity, relation_of};
+use super::summary::ImportSummary;
+use super::time::parse_timestamp;
 
 /// The grade of a report that gives none (no `x_sleuth_grade`, no
 /// `confidence`), and of the source standing for a bundle: F3, a source
@@ -31,78 +33,6 @@ pub const DEFAULT_GRADE: Grade = Grade {
     reliability: Reliability::F,
     credibility: Credibility::Possible,
 };
-
-/// What a bundle gave and what was left out, counted per STIX object type.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    /// Objects mapped onto the base schema, by type.
-    pub mapped: BTreeMap<String, usize>,
-    /// Objects left out, by type, with why.
-    pub skipped: BTreeMap<String, Skipped>,
-}
-
-/// Objects of one type left out.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Skipped {
-    /// How many.
-    pub count: usize,
-    /// Why, in words (one line per reason).
-    pub reasons: BTreeSet<String>,
-}
-
-impl ImportSummary {
-    /// How many objects were mapped.
-    pub fn mapped_count(&self) -> usize {
-        self.mapped.values().sum()
-    }
-
-    /// How many objects were left out.
-    pub fn skipped_count(&self) -> usize {
-        self.skipped.values().map(|s| s.count).sum()
-    }
-
-    /// The summary in one paragraph: `mapped 12 objects (report 1,
-    /// threat-actor 5 ...); skipped 40 (malware 6: ...)`.
-    pub fn text(&self) -> String {
-        let mapped: Vec<String> = self
-            .mapped
-            .iter()
-            .map(|(t, n)| format!("{t} {n}"))
-            .collect();
-        let skipped: Vec<String> = self
-            .skipped
-            .iter()
-            .map(|(t, s)| {
-                let why: Vec<&str> = s.reasons.iter().map(String::as_str).collect();
-                format!("{t} {} ({})", s.count, why.join("; "))
-            })
-            .collect();
-        let mut out = format!(
-            "mapped {} object{} ({})",
-            self.mapped_count(),
-            if self.mapped_count() == 1 { "" } else { "s" },
-            mapped.join(", ")
-        );
-        if !skipped.is_empty() {
-            out.push_str(&format!(
-                "; skipped {}: {}",
-                self.skipped_count(),
-                skipped.join(", ")
-            ));
-        }
-        out
-    }
-
-    fn map(&mut self, ty: &str) {
-        *self.mapped.entry(ty.to_string()).or_default() += 1;
-    }
-
-    fn skip(&mut self, ty: &str, why: impl Into<String>) {
-        let s = self.skipped.entry(ty.to_string()).or_default();
-        s.count += 1;
-        s.reasons.insert(why.into());
-    }
-}
 
 /// What a bundle maps to.
 #[derive(Debug, Default)]
@@ -282,8 +212,7 @@ impl<'a> Importer<'a> {
 
     /// A STIX timestamp or sleuth date as a day (or a month).
     fn date(&self, text: &str, at: &JsonPath) -> Result<Date, Diagnostic> {
-        let day = text.split('T').next().unwrap_or(text);
-        Date::parse(day).map_err(|e| {
+        parse_timestamp(text).map_err(|e| {
             self.error(
                 Code::BadDate,
                 at,

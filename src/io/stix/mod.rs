@@ -9,7 +9,8 @@
 //! - `map`: which STIX object each entity and base relation becomes, read
 //!   by both directions.
 //! - `country`: country names, codes and regions for `location`s.
-//! - `export`, `import`: the two directions.
+//! - `export`, `import`: the two directions; `summary`: what reading a
+//!   bundle mapped and skipped; `time`: dates and STIX timestamps.
 //! - `conclusions`: the derived relations exported, with their proofs.
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
@@ -23,11 +24,14 @@ mod export;
 pub mod ids;
 pub(crate) mod import;
 pub(crate) mod map;
+mod summary;
+mod time;
 
 pub use conclusions::{CONCLUSION_RELATIONS, conclusions};
 pub use export::{ConclusionRow, EXTENSION_NAME, bundle_json};
 pub use ids::{NAMESPACE, stix_id};
-pub use import::{DEFAULT_GRADE, ImportSummary, Skipped, credibility_of};
+pub use import::{DEFAULT_GRADE, credibility_of};
+pub use summary::{ImportSummary, Skipped};
 
 use crate::session::Workspace;
 
