@@ -25,6 +25,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_namespace_is_the_one_readme_gives() {
+        assert_eq!(NAMESPACE.to_string(), "5b1e7c3a-2f44-4d0e-9c61-8a27d53b9016");
+        let readme = include_str!("../../../README.md");
+        assert!(readme.contains(&NAMESPACE.to_string()));
+    }
+
+    #[test]
     fn ids_are_stable_version_5_and_typed() {
         let a = stix_id("location", "place:Tangier");
         assert_eq!(a, stix_id("location", "place:Tangier"));
