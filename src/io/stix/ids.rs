@@ -26,7 +26,10 @@ mod tests {
 
     #[test]
     fn the_namespace_is_the_one_readme_gives() {
-        assert_eq!(NAMESPACE.to_string(), "5b1e7c3a-2f44-4d0e-9c61-8a27d53b9016");
+        assert_eq!(
+            NAMESPACE.to_string(),
+            "5b1e7c3a-2f44-4d0e-9c61-8a27d53b9016"
+        );
         let readme = include_str!("../../../README.md");
         assert!(readme.contains(&NAMESPACE.to_string()));
     }
