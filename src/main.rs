@@ -109,5 +109,6 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<bool> {
         Command::Conflicts(c) => cli::conflicts(&c),
         Command::Whatif(c) => cli::whatif::whatif(&c),
         Command::Matches(c) => cli::matches(&c),
+        Command::Export(c) => cli::export(&c),
     }
 }

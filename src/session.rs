@@ -605,6 +605,12 @@ impl Workspace {
         &self.documents
     }
 
+    /// What each STIX bundle loaded mapped onto the schema and what it
+    /// left out, with the name it was loaded as.
+    pub fn stix_imports(&self) -> &[(String, crate::io::stix::ImportSummary)] {
+        self.loader.stix_imports()
+    }
+
     /// The single-valued fields the loaded sources give differently (both
     /// values are facts; see [`crate::io::data::Conflict`]), by kind, entity
     /// and field.

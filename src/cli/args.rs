@@ -92,9 +92,17 @@ pub mod usage {
     );
     /// `sleuth matches`: reads data only, like `conflicts`.
     pub const MATCHES: &str = "sleuth matches [--data P]... [--no-builtin-data]";
+    /// `sleuth export`.
+    pub const EXPORT: &str = concat!(
+        "sleuth export --format stix ",
+        inputs_usage!(),
+        " [--out FILE] ",
+        bounds_usage!()
+    );
     /// Every command's line, in the order `--help` lists them.
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 12] = [
         REPL, RUN, QUERY, CHECK, EXPLAIN, TIMELINE, GRAPH, REPORT, CONFLICTS, WHATIF, MATCHES,
+        EXPORT,
     ];
 }
 
@@ -235,6 +243,26 @@ pub enum Command {
     /// Names ACLED events spell like a declared place or organisation
     #[command(override_usage = usage::MATCHES)]
     Matches(MatchesCommand),
+    /// Write the sources, facts and main conclusions as a STIX 2.1 bundle
+    #[command(override_usage = usage::EXPORT)]
+    Export(ExportCommand),
+}
+
+/// `sleuth export`.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct ExportCommand {
+    /// Data and rules.
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// The format written: a STIX 2.1 bundle (JSON)
+    #[arg(long, value_name = "stix", value_parser = PossibleValuesParser::new(["stix"]))]
+    pub format: String,
+    /// Write the bundle to FILE (default: standard output)
+    #[arg(short = 'o', long, value_name = "FILE", value_parser = any_path())]
+    pub out: Option<PathBuf>,
+    /// Evaluation flags.
+    #[command(flatten)]
+    pub eval: EvalFlags,
 }
 
 /// `sleuth matches`.

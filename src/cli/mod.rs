@@ -79,6 +79,7 @@ fn open(inputs: &Inputs, flags: &EvalFlags, record_by_default: bool) -> Option<W
     match Workspace::open_inputs(&inputs, options, flags.engine) {
         Ok(ws) => {
             note_matches(&ws);
+            note_stix(&ws);
             Some(ws)
         }
         Err(e) => {
@@ -99,6 +100,14 @@ fn note_matches(ws: &Workspace) {
              (`sleuth matches` lists them)",
             if n == 1 { "" } else { "es" }
         );
+    }
+}
+
+/// Says what each STIX bundle loaded mapped onto the schema and what it
+/// left out, per object type.
+fn note_stix(ws: &Workspace) {
+    for (name, summary) in ws.stix_imports() {
+        eprintln!("note: STIX bundle {name}: {}", summary.text());
     }
 }
 
@@ -342,6 +351,39 @@ pub fn matches(c: &args::MatchesCommand) -> Result<bool> {
     let found = sleuth::io::acled::possible_matches(&loader.data().facts);
     let text = sleuth::io::acled::matches_text(&found);
     write!(std::io::stdout().lock(), "{text}")?;
+    Ok(true)
+}
+
+/// `sleuth export`: the loaded sources, facts and main conclusions as a
+/// STIX 2.1 bundle (see [`sleuth::io::stix`]).
+pub fn export(c: &args::ExportCommand) -> Result<bool> {
+    if c.eval.no_provenance || c.eval.engine == sleuth::compiled::Engine::Compiled {
+        eprintln!(
+            "note: the export records derivations with the interpreter, so that each \
+             conclusion carries its proof; --no-provenance and --engine compiled are ignored"
+        );
+    }
+    // Each conclusion's note carries its proof, which needs the rounds.
+    let flags = args::EvalFlags {
+        provenance: true,
+        no_provenance: false,
+        engine: sleuth::compiled::Engine::Auto,
+        ..c.eval.clone()
+    };
+    let Some(ws) = open_workspace(&c.inputs, &flags) else {
+        return Ok(false);
+    };
+    let text = sleuth::io::stix::export(&ws);
+    match &c.out {
+        Some(path) => {
+            if let Err(d) = sleuth::viz::write_atomic(path, text.as_bytes()) {
+                eprint!("{}", d.render(ws.sources()));
+                return Ok(false);
+            }
+            eprintln!("wrote {}", path.display());
+        }
+        None => write!(std::io::stdout().lock(), "{text}")?,
+    }
     Ok(true)
 }
 

@@ -31,6 +31,7 @@
 //!   recruited for, and the organisations cells are tied to.
 //! - `loader`: [`DataLoader`] and its error messages.
 //! - `acled`: the loader's reading of ACLED exports (`crate::io::acled`).
+//! - `stix`: the loader's reading of STIX 2.1 bundles (`crate::io::stix`).
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
 // the error path only; boxing it would change the contract for no gain.
@@ -44,11 +45,12 @@ mod declare;
 pub(crate) mod format;
 mod groups;
 mod loader;
-mod locate;
+pub(crate) mod locate;
 mod lower;
 mod provenance;
-mod registry;
+pub(crate) mod registry;
 mod schema;
+mod stix;
 
 pub use conflicts::{Conflict, ConflictValue, SINGLE_VALUED, SingleValued, conflicts_of};
 pub use dataset::{DataSet, GroundFact, Provenance, SourceDoc};

@@ -7,4 +7,5 @@ pub mod conflicts;
 pub mod data;
 pub mod format;
 pub mod read;
+pub mod stix;
 pub mod tsv;

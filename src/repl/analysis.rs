@@ -1,8 +1,8 @@
 //! This module defines the REPL's analysis commands, each a thin shell over
 //! a library module: `:why` and `:whynot` (provenance), `:confidence`
 //! (answers with how far each can be trusted), `:timeline` and `:graph`
-//! (viz), and `:whatif` (what changes without a source or a fact, in
-//! `whatif.rs`). They read the session and never change what it holds.
+//! (viz), `:whatif` (what changes without a source or a fact, in
+//! `whatif.rs`) and `:export` (a STIX 2.1 bundle, `io::stix`). They read the session and never change what it holds.
 
 use crate::diag::Code;
 use std::io::{IsTerminal, Write};
@@ -83,6 +83,17 @@ pub static ANALYSIS: &[Extension] = &[
             arg: ArgKind::Text,
         },
         run: super::whatif::run,
+    },
+    Extension {
+        spec: CommandSpec {
+            name: "export",
+            aliases: &[],
+            args: "FILE",
+            summary: "write the loaded sources, facts and main conclusions as a STIX 2.1 bundle",
+            example: ":export report-stix.json",
+            arg: ArgKind::Path,
+        },
+        run: export,
     },
 ];
 
@@ -175,6 +186,27 @@ fn timeline(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplE
         notes: args.notes,
     };
     write!(out, "{}", viz::render_text_with(&timeline, options))?;
+    Ok(())
+}
+
+fn export(repl: &mut Repl, arg: &str, out: &mut dyn Write) -> Result<(), ReplError> {
+    if arg.is_empty() {
+        return Err(usage(
+            repl,
+            Code::MissingArgument,
+            "`:export` needs a file".into(),
+            "for example `:export report-stix.json`",
+        ));
+    }
+    let path = std::path::Path::new(arg);
+    let text = crate::io::stix::export(repl.workspace());
+    viz::write_atomic(path, text.as_bytes()).map_err(|d| {
+        ReplError::Rejected(session::Error {
+            diagnostics: d.into(),
+            sources: repl.workspace().sources().clone(),
+        })
+    })?;
+    writeln!(out, "STIX 2.1 bundle written to {}", path.display())?;
     Ok(())
 }
 

@@ -248,8 +248,12 @@ impl Repl {
                 write!(out, "{}", show::schema(&schema))?;
             }
             Command::Load(path) => {
+                let bundles = self.ws.stix_imports().len();
                 let submission = self.ws.load_file(&path).map_err(at_arg)?;
                 writeln!(out, "loaded {}", path.display())?;
+                for (name, summary) in &self.ws.stix_imports()[bundles..] {
+                    writeln!(out, "note: STIX bundle {name}: {}", summary.text())?;
+                }
                 self.show_submission(&submission, out)?;
                 self.show_time(started, &submission, out)?;
             }

@@ -5,6 +5,7 @@
 //! loaded (the same fields) adds nothing, a changed one is an error.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::io::acled;
@@ -26,7 +27,7 @@ impl DataLoader {
         let events = acled::read(sources, file)?;
         let mut registry = self.registry.clone();
         let mut loaded = DataSet::default();
-        let mut new: BTreeMap<String, (String, serde_json::Value)> = BTreeMap::new();
+        let mut new: BTreeMap<String, (String, Arc<serde_json::Value>)> = BTreeMap::new();
         for ev in &events {
             let id = acled::source_id(&ev.id);
             // The row's fields as one JSON text: compared whole when the
@@ -35,7 +36,7 @@ impl DataLoader {
                 serde_json::to_string(&ev.fields).expect("strings serialise"),
             );
             if let Some((first, before)) = self.loaded.get(&id).or_else(|| new.get(&id)) {
-                if *before == fields {
+                if **before == fields {
                     continue;
                 }
                 return Err(changed_event(ev, &id, first));
@@ -44,7 +45,7 @@ impl DataLoader {
             let set = lower(&doc, sources, file, &mut registry).map_err(|d| in_row(d, ev))?;
             loaded.extend(set);
             loaded.facts.extend(acled::event_facts(ev));
-            new.insert(id, (name.to_string(), fields));
+            new.insert(id, (name.to_string(), Arc::new(fields)));
         }
         self.registry = registry;
         self.loaded.extend(new);

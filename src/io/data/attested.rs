@@ -45,6 +45,12 @@ impl<'de> Deserialize<'de> for IsoDate {
     }
 }
 
+impl serde::Serialize for IsoDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
 /// An Admiralty grade, as in `"B2"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct GradeText(pub Grade);
@@ -55,6 +61,12 @@ impl<'de> Deserialize<'de> for GradeText {
         Grade::parse(&text)
             .map(GradeText)
             .map_err(|e| de::Error::custom(with_code(Code::BadGrade, e)))
+    }
+}
+
+impl serde::Serialize for GradeText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic, SourceId, SourceMap, Span};
 
@@ -29,7 +30,10 @@ pub struct DataLoader {
     pub(super) registry: Registry,
     /// The JSON of each loaded document and the name it was loaded as, by
     /// source id, to tell a document loaded again from a changed one.
-    pub(super) loaded: BTreeMap<String, (String, serde_json::Value)>,
+    /// (Shared: a bundle's JSON stands for each of its sources.)
+    pub(super) loaded: BTreeMap<String, (String, Arc<serde_json::Value>)>,
+    /// What each STIX bundle loaded gave and left out, with its name.
+    pub(super) stix: Vec<(String, crate::io::stix::ImportSummary)>,
 }
 
 impl DataLoader {
@@ -41,6 +45,12 @@ impl DataLoader {
     /// Everything loaded so far.
     pub fn data(&self) -> &DataSet {
         &self.data
+    }
+
+    /// What each STIX bundle loaded so far mapped and skipped, with the
+    /// name it was loaded as, in load order.
+    pub fn stix_imports(&self) -> &[(String, crate::io::stix::ImportSummary)] {
+        &self.stix
     }
 
     /// Everything loaded, by value.
@@ -66,12 +76,17 @@ impl DataLoader {
         if crate::io::acled::is_csv(name) {
             return self.load_acled(sources, name, text);
         }
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(text)
+            && crate::io::stix::is_bundle(&json)
+        {
+            return self.load_stix(sources, name, text, json);
+        }
         let file = sources.add(name, text);
         let doc = parse(sources, file)?;
         // The text parsed as a document just above, so it is JSON.
         let json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
         if let Some((first, before)) = self.loaded.get(&doc.source.id) {
-            if *before == json {
+            if **before == json {
                 return Ok(DataSet::default());
             }
             return Err(changed_source(sources, file, &doc.source.id, first));
@@ -80,7 +95,7 @@ impl DataLoader {
         let loaded = lower(&doc, sources, file, &mut registry)?;
         self.registry = registry;
         self.loaded
-            .insert(doc.source.id.clone(), (name.to_string(), json));
+            .insert(doc.source.id.clone(), (name.to_string(), Arc::new(json)));
         self.data.extend(loaded.clone());
         Ok(loaded)
     }
@@ -95,7 +110,7 @@ impl DataLoader {
             .and_then(|s| s.get("id"))
             .and_then(|id| id.as_str())
             .and_then(|id| self.loaded.get(id))
-            .is_some_and(|(_, before)| *before == json)
+            .is_some_and(|(_, before)| **before == json)
     }
 
     /// Loads one document from a file.
@@ -220,9 +235,18 @@ fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {
 
 /// Parses the document, turning serde's errors into diagnostics.
 fn parse(sources: &SourceMap, file: SourceId) -> Result<Document, Diagnostic> {
+    parse_json(sources, file)
+}
+
+/// Parses a JSON file as a `T` (a data document, a STIX bundle), turning
+/// serde's errors into diagnostics located by their JSON path.
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(
+    sources: &SourceMap,
+    file: SourceId,
+) -> Result<T, Diagnostic> {
     let text = &sources.file(file).text;
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc: Document = serde_path_to_error::deserialize(&mut de)
+    let doc: T = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| serde_error(sources, file, JsonPath::from_serde(e.path()), e.inner()))?;
     de.end()
         .map_err(|e| serde_error(sources, file, JsonPath::default(), &e))?;

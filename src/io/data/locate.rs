@@ -105,6 +105,33 @@ pub(crate) fn locate(text: &str, path: &JsonPath) -> Option<Located> {
     })
 }
 
+/// Where each element of the array at `path` starts, found in one pass
+/// (locating them one by one would scan the text once per element).
+pub(crate) fn element_starts(text: &str, path: &JsonPath) -> Vec<usize> {
+    let mut out = Vec::new();
+    let Some(array) = locate(text, path) else {
+        return out;
+    };
+    let mut scan = Scanner {
+        bytes: text.as_bytes(),
+        pos: array.value.0,
+    };
+    if scan.eat(b'[').is_none() {
+        return out;
+    }
+    loop {
+        scan.skip_ws();
+        match scan.peek() {
+            Some(b']') | None => return out,
+            Some(_) => {}
+        }
+        out.push(scan.pos);
+        if scan.skip_value().is_none() || scan.eat(b',').is_none() {
+            return out;
+        }
+    }
+}
+
 /// The range of the second key `wanted` (with its quotes) of the object at
 /// `path`: where a field written twice is written again.
 pub(crate) fn locate_repeated_key(
@@ -257,6 +284,13 @@ mod tests {
 
     fn at(path: JsonPath) -> Option<&'static str> {
         locate(DOC, &path).map(|l| &DOC[l.value.0..l.value.1])
+    }
+
+    #[test]
+    fn finds_every_element_in_one_pass() {
+        let starts = element_starts(DOC, &JsonPath::default().key("a"));
+        let at: Vec<&str> = starts.iter().map(|&s| &DOC[s..s + 1]).collect();
+        assert_eq!(at, ["1", "{"]);
     }
 
     #[test]
