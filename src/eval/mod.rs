@@ -51,23 +51,23 @@
 // the hot paths through a boxed `exec::Stop`.
 #![allow(clippy::result_large_err)]
 
-pub mod aggregate;
-pub mod database;
-pub mod exec;
-pub mod expr;
-pub mod fixpoint;
-pub mod hash;
-pub mod index;
-pub mod intern;
+pub(crate) mod aggregate;
+pub(crate) mod database;
+pub(crate) mod exec;
+pub(crate) mod expr;
+pub(crate) mod fixpoint;
+pub(crate) mod hash;
+pub(crate) mod index;
+pub(crate) mod intern;
 pub mod limit_text;
-pub mod limits;
-pub mod pack;
-pub mod plan;
-pub mod prefetch;
-pub mod relation;
-pub mod rowset;
-pub mod show;
-pub mod stats;
+pub(crate) mod limits;
+pub(crate) mod pack;
+pub(crate) mod plan;
+pub(crate) mod prefetch;
+pub(crate) mod relation;
+pub(crate) mod rowset;
+pub(crate) mod show;
+pub(crate) mod stats;
 
 pub use database::{Database, Field, RowRef};
 pub use fixpoint::evaluate;
