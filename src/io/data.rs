@@ -50,12 +50,12 @@ mod provenance;
 mod registry;
 mod schema;
 
-pub use conflicts::{Conflict, ConflictValue, SINGLE_VALUED, SingleValued, conflicts_of};
-pub use dataset::{DataSet, GroundFact, Provenance, SourceDoc};
+pub(crate) use conflicts::{Conflict, conflicts_of};
+pub use dataset::{DataSet, GroundFact};
+pub(crate) use dataset::{Provenance, SourceDoc};
 pub use loader::DataLoader;
-pub use schema::{
-    BASE_RELATION_KINDS, BASE_RELATIONS, BaseRelation, FactKind, base_relation, fact_kind,
-};
+pub use schema::{BASE_RELATIONS, FactKind, base_relation};
+pub(crate) use schema::fact_kind;
 
 /// The data documents built into sleuth, as `(name, text)` pairs: what
 /// `sleuth` uses when no `--data` is given.

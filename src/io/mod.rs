@@ -6,5 +6,5 @@ pub mod acled;
 pub mod conflicts;
 pub mod data;
 pub mod format;
-pub mod read;
+pub(crate) mod read;
 pub mod tsv;
