@@ -54,8 +54,8 @@ pub(crate) use conflicts::{Conflict, conflicts_of};
 pub use dataset::{DataSet, GroundFact};
 pub(crate) use dataset::{Provenance, SourceDoc};
 pub use loader::DataLoader;
-pub use schema::{BASE_RELATIONS, FactKind, base_relation};
 pub(crate) use schema::fact_kind;
+pub use schema::{BASE_RELATIONS, FactKind, base_relation};
 
 /// The data documents built into sleuth, as `(name, text)` pairs: what
 /// `sleuth` uses when no `--data` is given.
