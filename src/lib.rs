@@ -32,7 +32,7 @@
 #![deny(missing_docs)]
 
 pub mod compiled;
-pub mod embedded;
+pub(crate) mod embedded;
 pub mod eval;
 pub mod grade;
 pub mod io;
