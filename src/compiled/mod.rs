@@ -59,7 +59,7 @@ use crate::eval::Database;
 use crate::ir::Program;
 
 /// The content hash of the rule library sleuth was built with (see [`hash`]).
-pub fn rules_hash() -> u64 {
+pub(crate) fn rules_hash() -> u64 {
     generated_program::library().rules_hash
 }
 

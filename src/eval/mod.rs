@@ -71,7 +71,8 @@ pub(crate) mod stats;
 
 pub use database::{Database, Field, RowRef};
 pub use fixpoint::evaluate;
-pub use show::{plan_text, plan_text_over, rule_text};
+pub use show::plan_text;
+pub(crate) use show::plan_text_over;
 pub use stats::{EvalStats, RuleStats, StratumMode, StratumStats};
 
 use std::sync::Arc;
@@ -115,11 +116,11 @@ pub struct EvalOptions {
 }
 
 /// [`EvalOptions::interactive`]'s bound on derived tuples.
-pub const INTERACTIVE_MAX_TUPLES: u64 = 5_000_000;
+pub(crate) const INTERACTIVE_MAX_TUPLES: u64 = 5_000_000;
 /// [`EvalOptions::interactive`]'s bound on the bytes the tables hold.
-pub const INTERACTIVE_MAX_MEMORY: u64 = 4 << 30;
+pub(crate) const INTERACTIVE_MAX_MEMORY: u64 = 4 << 30;
 /// [`EvalOptions::interactive`]'s bound on one evaluation's wall time.
-pub const INTERACTIVE_TIME_LIMIT: Duration = Duration::from_secs(30);
+pub(crate) const INTERACTIVE_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 impl EvalOptions {
     /// Bounds for a person waiting at a prompt (`sleuth query`, `explain`,
