@@ -29,6 +29,10 @@
 //! - [`whatif`]: what changes if a source, or a fact, were not loaded, or a fact were added.
 //! - [`memory`]: the binary's allocator (huge pages for the large tables).
 //! - [`progress`]: how long evaluations and loads report how they are going.
+//!
+//! These modules are the library's API; each keeps its internals to the
+//! crate. README.md's "Library API" section says what each is for and shows
+//! an embedding program.
 #![deny(missing_docs)]
 
 pub mod compiled;
@@ -48,3 +52,8 @@ pub use sleuth_front::{check, diag, ir, syntax, value};
 
 pub use diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 pub use value::{Date, Type, Value};
+
+/// README.md's Rust examples (its "Library API" section), run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
