@@ -14,7 +14,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 
 /// The system allocator, advising huge pages for blocks of at least
-/// [`HUGE_FROM`] bytes.
+/// `HUGE_FROM` bytes.
 pub struct HugePageAlloc;
 
 /// The size of a huge page.

@@ -2,7 +2,7 @@
 //! [`Progress`] observer that the evaluator (through
 //! [`EvalOptions::progress`](crate::eval::EvalOptions::progress)) and the
 //! fact loaders call while they run (when a stratum starts, and otherwise
-//! at most every [`REPORT_EVERY`]), and once when they end.
+//! at most every `REPORT_EVERY`), and once when they end.
 //!
 //! The library only calls the observer; it never draws anything. The `sleuth`
 //! binary installs one that draws a status line on standard error when that

@@ -3,12 +3,12 @@
 //! The code generator build.rs runs over rules/*.dl is the crate
 //! `sleuth-codegen`.
 //!
-//! - [`engine`]: which engine answers ([`Engine`]) and [`evaluate`], which
+//! - `engine`: which engine answers ([`Engine`]) and [`evaluate`], which
 //!   runs the compiled library and leaves the rest to the interpreter;
 //! - `symbols`, `column`, `ops`, `fault`, `frame`, `table`: what the
 //!   generated code runs on (`ops` calls [`crate::ir::functors`] for what
 //!   each operation means);
-//! - [`rules_hash`]: the rule library's content hash.
+//! - `rules_hash`: the rule library's content hash.
 
 // Errors are the crate's `Diagnostic`, returned whole as everywhere else.
 #![allow(clippy::result_large_err)]

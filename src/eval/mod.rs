@@ -10,10 +10,10 @@
 //! ```
 //!
 //! Strata run in order; each runs its rules to a fixpoint. Values are packed
-//! into machine words ([`pack`]); each relation keeps its rows in one flat
-//! vector with a hash set of row ids ([`relation`]); joins read rows through
-//! indexes on the bound columns ([`index`]) in an order chosen per rule
-//! version ([`plan`]) and executed by [`exec`]; the driver ([`fixpoint`])
+//! into machine words (`pack`); each relation keeps its rows in one flat
+//! vector with a hash set of row ids (`relation`); joins read rows through
+//! indexes on the bound columns (`index`) in an order chosen per rule
+//! version (`plan`) and executed by `exec`; the driver (`fixpoint`)
 //! merges each round's candidate rows, deduplicating against what is known.
 //!
 //! # API
@@ -21,7 +21,7 @@
 //! - [`Database::new`], [`Database::insert`] (type-checked, returns whether
 //!   new), [`Database::load_program_facts`], `io::tsv::read_inputs`.
 //! - [`evaluate`] with [`EvalOptions`] (the bounds `max_tuples`,
-//!   `max_memory`, `time_limit` and the `cancel` flag, checked in [`limits`];
+//!   `max_memory`, `time_limit` and the `cancel` flag, checked in `limits`;
 //!   `record_rounds`, `profile`, `threads`, a `progress` observer) returns
 //!   [`EvalStats`] (per stratum and, when profiling, per rule;
 //!   [`EvalStats::render`] prints the table). [`EvalOptions::default`] suits
@@ -73,7 +73,7 @@ pub use database::{Database, Field, RowRef};
 pub use fixpoint::evaluate;
 pub use show::plan_text;
 pub(crate) use show::plan_text_over;
-pub use stats::{EvalStats, RuleStats, StratumMode, StratumStats};
+pub use stats::{EvalStats, IndexStats, RuleStats, StratumMode, StratumStats};
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -105,7 +105,7 @@ pub struct EvalOptions {
     pub fold_groups_after: u32,
     /// Stop with `memory-limit` once the evaluation's relations, indexes and
     /// symbols hold more than this many bytes (the CLI's `--max-memory`; see
-    /// [`limits`] for what is counted); 0 means no bound.
+    /// `limits` for what is counted); 0 means no bound.
     pub max_memory: u64,
     /// Stop with `time-limit` once one evaluation has run this long (the CLI's
     /// `--timeout`); `None` means no bound.

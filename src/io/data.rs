@@ -50,9 +50,9 @@ mod provenance;
 mod registry;
 mod schema;
 
-pub(crate) use conflicts::{Conflict, conflicts_of};
-pub use dataset::{DataSet, GroundFact};
-pub(crate) use dataset::{Provenance, SourceDoc};
+pub(crate) use conflicts::conflicts_of;
+pub use conflicts::{Conflict, ConflictValue};
+pub use dataset::{DataSet, GroundFact, Provenance, SourceDoc};
 pub use loader::DataLoader;
 pub(crate) use schema::fact_kind;
 pub use schema::{BASE_RELATIONS, FactKind, base_relation};

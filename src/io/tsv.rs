@@ -1,7 +1,7 @@
 //! This module defines Soufflé's TSV convention for facts, one fact per line,
 //! fields separated by a tab (or the directive's delimiter), no header,
 //! symbols written as they are: writing `.output` relations here, reading
-//! `.input` files in [`super::read`] (re-exported here).
+//! `.input` files in `super::read` (re-exported here).
 
 // Diagnostic is the crate's error type by contract; errors here are cold.
 #![allow(clippy::result_large_err)]

@@ -40,9 +40,10 @@ use std::ops::Range;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-pub use command::{Command, CommandError, Retraction, parse_command};
+pub use command::{ArgKind, Command, CommandError, CommandSpec, Retraction, parse_command};
 pub use complete::{Completion, complete};
 pub use error::{ReplError, output_failure};
+pub use extensions::Extension;
 pub use input::{Input, InputBuffer, is_complete, split_inputs};
 
 use crate::diag::{Diagnostic, SourceMap, Span};
@@ -196,7 +197,7 @@ impl Repl {
         )
     }
 
-    /// Runs one input (see [`input`] for where inputs end), naming it
+    /// Runs one input (see [`InputBuffer`] for where inputs end), naming it
     /// `<repl:N>` in diagnostics.
     pub fn execute(&mut self, input: &str, out: &mut dyn Write) -> Result<Outcome, ReplError> {
         self.inputs += 1;

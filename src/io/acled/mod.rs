@@ -6,7 +6,7 @@
 //! report's under another spelling (`matches`).
 //!
 //! The loader ([`crate::io::data::DataLoader`]) reads a `.csv` file through
-//! [`read`] and lowers each event's document like a hand-written one, so
+//! `read` and lowers each event's document like a hand-written one, so
 //! ids, merging, conflicts, grades and provenance take one path.
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
