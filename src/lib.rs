@@ -34,6 +34,9 @@
 //! crate. README.md's "Library API" section says what each is for and shows
 //! an embedding program.
 #![deny(missing_docs)]
+// A type a public signature shows is one a user can name: the API is the
+// modules below and their re-exports, and nothing leaks past them.
+#![deny(unnameable_types)]
 
 pub mod compiled;
 pub(crate) mod embedded;
