@@ -29,10 +29,17 @@
 //! - [`whatif`]: what changes if a source, or a fact, were not loaded, or a fact were added.
 //! - [`memory`]: the binary's allocator (huge pages for the large tables).
 //! - [`progress`]: how long evaluations and loads report how they are going.
+//!
+//! These modules are the library's API; each keeps its internals to the
+//! crate. README.md's "Library API" section says what each is for and shows
+//! an embedding program.
 #![deny(missing_docs)]
+// A type a public signature shows is one a user can name: the API is the
+// modules below and their re-exports, and nothing leaks past them.
+#![deny(unnameable_types)]
 
 pub mod compiled;
-pub mod embedded;
+pub(crate) mod embedded;
 pub mod eval;
 pub mod grade;
 pub mod io;
@@ -48,3 +55,8 @@ pub use sleuth_front::{check, diag, ir, syntax, value};
 
 pub use diag::{Diagnostic, Diagnostics, SourceId, SourceMap, Span};
 pub use value::{Date, Type, Value};
+
+/// README.md's Rust examples (its "Library API" section), run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

@@ -47,7 +47,7 @@ fn failure(e: anyhow::Error) -> sleuth::Diagnostic {
     match e.downcast::<sleuth::Diagnostic>() {
         Ok(d) => d,
         Err(e) => match e.downcast::<std::io::Error>() {
-            Ok(e) => sleuth::repl::error::output_failure(&e),
+            Ok(e) => sleuth::repl::output_failure(&e),
             Err(e) => sleuth::Diagnostic::new(Code::Internal, format!("{e:#}"), None),
         },
     }

@@ -14,7 +14,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 
 /// The system allocator, advising huge pages for blocks of at least
-/// [`HUGE_FROM`] bytes.
+/// `HUGE_FROM` bytes.
 pub struct HugePageAlloc;
 
 /// The size of a huge page.
@@ -22,7 +22,7 @@ const HUGE_PAGE: usize = 2 << 20;
 
 /// Blocks from this size on are advised (smaller ones cannot hold an aligned
 /// huge page reliably).
-pub const HUGE_FROM: usize = 2 * HUGE_PAGE;
+pub(crate) const HUGE_FROM: usize = 2 * HUGE_PAGE;
 
 /// Marks the huge-page-aligned part of `ptr..ptr + len` for huge pages.
 #[cfg(target_os = "linux")]

@@ -2,7 +2,7 @@
 //! [`Progress`] observer that the evaluator (through
 //! [`EvalOptions::progress`](crate::eval::EvalOptions::progress)) and the
 //! fact loaders call while they run (when a stratum starts, and otherwise
-//! at most every [`REPORT_EVERY`]), and once when they end.
+//! at most every `REPORT_EVERY`), and once when they end.
 //!
 //! The library only calls the observer; it never draws anything. The `sleuth`
 //! binary installs one that draws a status line on standard error when that
@@ -58,13 +58,13 @@ pub struct Loading<'a> {
 }
 
 /// The least time between two reports of one piece of work.
-pub const REPORT_EVERY: Duration = Duration::from_millis(100);
+pub(crate) const REPORT_EVERY: Duration = Duration::from_millis(100);
 
 /// Paces the reports of one piece of work: [`Reporter::due`] says when the
 /// next one is wanted, and dropping the reporter tells the observer that the
 /// work ended (however it ended).
 #[derive(Debug)]
-pub struct Reporter<'a> {
+pub(crate) struct Reporter<'a> {
     progress: Option<&'a dyn Progress>,
     started: Instant,
     next: Instant,

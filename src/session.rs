@@ -27,15 +27,13 @@ mod schema;
 mod sourced;
 mod variant;
 
-pub use attestations::{
-    ATTESTATION_COLUMNS, ATTESTED_SUFFIX, GRADE_CONFIDENCE, SOURCE_ORIGIN, attested_name,
-};
+pub use attestations::{ATTESTED_SUFFIX, GRADE_CONFIDENCE, SOURCE_ORIGIN, attested_name};
 pub(crate) use attestations::{Attestation, is_provenance, origins};
 pub use edit::{EntryKind, SessionEntry};
 pub use inputs::Inputs;
-pub use schema::{RuleSource, Schema};
+pub(crate) use schema::Schema;
+pub use sourced::SessionSource;
 pub(crate) use sourced::source_at;
-pub use sourced::{PRAGMA_KEY, SessionSource};
 pub use variant::BaseFact;
 
 /// Why a workspace operation failed: diagnostics over the workspace's texts.
@@ -337,7 +335,7 @@ impl Workspace {
     }
 
     /// [`Workspace::open`] with evaluation options.
-    pub fn open_with(
+    pub(crate) fn open_with(
         data: &[PathBuf],
         rules: &[PathBuf],
         options: EvalOptions,
@@ -347,7 +345,7 @@ impl Workspace {
 
     /// [`Workspace::open_with`] with a choice of engine for the rule library
     /// (`--engine`).
-    pub fn open_on(
+    pub(crate) fn open_on(
         data: &[PathBuf],
         rules: &[PathBuf],
         options: EvalOptions,
@@ -360,18 +358,6 @@ impl Workspace {
         let rules = read_all(rules, "dl", &ws.sources)?;
         ws.load_texts(&data, &rules)?;
         Ok(ws)
-    }
-
-    /// Checks rule files (the embedded library when none are given) and,
-    /// when given, loads data files against them, without evaluating.
-    /// Reports every error found.
-    pub fn check_only(data: &[PathBuf], rules: &[PathBuf]) -> Result<ir::Program, Error> {
-        Workspace::check_inputs(&Inputs {
-            data: data.to_vec(),
-            rules: rules.to_vec(),
-            builtin_data: false,
-            builtin_rules: rules.is_empty(),
-        })
     }
 
     /// Checks rule texts and loads data texts against them, collecting
@@ -523,12 +509,6 @@ impl Workspace {
         })
     }
 
-    /// Whether the state in force was reached incrementally (see
-    /// [`Submission::incremental`]).
-    pub fn last_change_incremental(&self) -> bool {
-        self.state.incremental
-    }
-
     /// Which path evaluated the rule library in the state in force, and why
     /// the interpreter did when the automatic choice fell back to it.
     pub fn engine_report(&self) -> &EngineReport {
@@ -582,12 +562,6 @@ impl Workspace {
             );
         }
         out
-    }
-
-    /// Whether [`Workspace::stats`] holds per-rule rows: the last evaluation
-    /// ran with [`EvalOptions::profile`] on.
-    pub fn stats_profiled(&self) -> bool {
-        self.state.profiled
     }
 
     /// Every text the workspace has read.

@@ -19,7 +19,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Config, Context, Editor, Helper, Hinter};
 use sleuth::diag::{Code, Diagnostic, SourceMap};
-use sleuth::repl::{self, InputBuffer, Outcome, Repl, ReplError, error::output_failure};
+use sleuth::repl::{self, InputBuffer, Outcome, Repl, ReplError, output_failure};
 
 use super::args::{EvalFlags, Inputs};
 

@@ -30,22 +30,8 @@ impl Frame {
         }
     }
 
-    /// Number of relations.
-    pub fn len(&self) -> usize {
-        self.arity.len()
-    }
-
-    /// Whether the frame has no relation.
-    pub fn is_empty(&self) -> bool {
-        self.arity.is_empty()
-    }
-
-    /// The arity of a relation.
-    pub fn arity(&self, rel: usize) -> usize {
-        self.arity[rel]
-    }
-
     /// Number of rows of a relation (duplicates included).
+    #[cfg(test)]
     pub fn row_count(&self, rel: usize) -> usize {
         self.rows[rel]
     }

@@ -237,9 +237,6 @@ pub fn month(d: Date) -> i64 {
     functors::month(d)
 }
 
-pub use crate::ir::AggOp;
-pub use crate::ir::functors::extreme_replaces;
-
 /// How two floats order for `min` and `max` aggregates.
 #[inline]
 pub fn float_order(a: Flt, b: Flt) -> Ordering {

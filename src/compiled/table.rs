@@ -36,11 +36,6 @@ impl<T: Copy> Table<T> {
     pub fn len(&self) -> usize {
         self.rows.len()
     }
-
-    /// Whether there is no tuple.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
 }
 
 /// A relation's tuples grouped by a key (some of their columns).

@@ -29,7 +29,7 @@ const PAUSE_ROWS: usize = 1 << 20;
 /// Evaluates `program`'s rules over `db` to a fixpoint.
 ///
 /// Runtime errors are diagnostics: `division-by-zero`, `arithmetic-overflow`,
-/// `bad-number`, and the early stops of [`limits`](super::limits):
+/// `bad-number`, and the early stops of `limits`:
 /// `tuple-limit` (more than `opts.max_tuples` tuples derived),
 /// `memory-limit` (the tables hold more than `opts.max_memory` bytes),
 /// `time-limit` (`opts.time_limit` passed) and `interrupted` (the cancel flag

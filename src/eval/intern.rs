@@ -6,8 +6,8 @@
 //!
 //! The table is open-addressed; each slot holds an id and 32 bits of the
 //! string's hash, so growing never reads the arena and a probe only compares
-//! strings whose hash bits match. [`Interner::intern_batch`] hashes a batch
-//! first and prefetches slots and strings ahead, for the TSV reader.
+//! strings whose hash bits match. [`Interner::intern_hashed`] takes a batch
+//! with its hashes and prefetches slots and strings ahead, for the TSV reader.
 
 use super::hash::hash_bytes;
 use super::prefetch::prefetch;
@@ -44,11 +44,6 @@ impl Interner {
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
         self.ends.len()
-    }
-
-    /// Whether no string is interned.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
     }
 
     #[inline]
@@ -138,18 +133,6 @@ impl Interner {
             EMPTY => self.insert_at(slot, s, h),
             e => Ok(e as u32),
         }
-    }
-
-    /// Interns every string of `strs` into `ids`, prefetching ahead.
-    pub fn intern_batch(
-        &mut self,
-        strs: &[&str],
-        ids: &mut Vec<u32>,
-        hashes: &mut Vec<u64>,
-    ) -> Result<(), &'static str> {
-        hashes.clear();
-        hashes.extend(strs.iter().map(|s| symbol_hash(s)));
-        self.intern_hashed(strs, hashes, ids)
     }
 
     /// Interns every string of `strs` into `ids`, given each one's
@@ -264,8 +247,9 @@ mod tests {
             .map(|n| format!("s{}", n % 12_000))
             .collect();
         let strs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let (mut out, mut hashes) = (Vec::new(), Vec::new());
-        i.intern_batch(&strs, &mut out, &mut hashes).expect("fits");
+        let hashes: Vec<u64> = strs.iter().map(|s| symbol_hash(s)).collect();
+        let mut out = Vec::new();
+        i.intern_hashed(&strs, &hashes, &mut out).expect("fits");
         for (s, id) in strs.iter().zip(&out) {
             assert_eq!(i.resolve(*id), *s);
         }

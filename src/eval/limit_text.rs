@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 /// The word for "no bound".
-pub const OFF: &str = "off";
+pub(crate) const OFF: &str = "off";
 
 fn is_off(text: &str) -> bool {
     matches!(text.to_ascii_lowercase().as_str(), "off" | "none" | "0")
@@ -125,7 +125,7 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
 }
 
 /// A time bound as [`parse_duration`] reads it: `30s`, `2m`, `1500ms`, `off`.
-pub fn show_duration(limit: Option<Duration>) -> String {
+pub(crate) fn show_duration(limit: Option<Duration>) -> String {
     let Some(d) = limit else {
         return OFF.to_string();
     };
@@ -144,7 +144,7 @@ pub fn show_duration(limit: Option<Duration>) -> String {
 }
 
 /// A size bound as [`parse_size`] reads it: `4G`, `512M`, `1000`, `off`.
-pub fn show_size(bytes: u64) -> String {
+pub(crate) fn show_size(bytes: u64) -> String {
     if bytes == 0 {
         return OFF.to_string();
     }
@@ -162,7 +162,7 @@ pub fn show_size(bytes: u64) -> String {
 }
 
 /// A tuple bound as [`parse_count`] reads it: `20000000`, `off`.
-pub fn show_count(n: u64) -> String {
+pub(crate) fn show_count(n: u64) -> String {
     if n == u64::MAX {
         OFF.to_string()
     } else {
@@ -171,7 +171,7 @@ pub fn show_count(n: u64) -> String {
 }
 
 /// Bytes for a person: `512 B`, `3.4 MiB`, `1.50 GiB`.
-pub fn human_bytes(bytes: u64) -> String {
+pub(crate) fn human_bytes(bytes: u64) -> String {
     let b = bytes as f64;
     if bytes < 1024 {
         format!("{bytes} B")

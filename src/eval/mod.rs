@@ -10,10 +10,10 @@
 //! ```
 //!
 //! Strata run in order; each runs its rules to a fixpoint. Values are packed
-//! into machine words ([`pack`]); each relation keeps its rows in one flat
-//! vector with a hash set of row ids ([`relation`]); joins read rows through
-//! indexes on the bound columns ([`index`]) in an order chosen per rule
-//! version ([`plan`]) and executed by [`exec`]; the driver ([`fixpoint`])
+//! into machine words (`pack`); each relation keeps its rows in one flat
+//! vector with a hash set of row ids (`relation`); joins read rows through
+//! indexes on the bound columns (`index`) in an order chosen per rule
+//! version (`plan`) and executed by `exec`; the driver (`fixpoint`)
 //! merges each round's candidate rows, deduplicating against what is known.
 //!
 //! # API
@@ -21,7 +21,7 @@
 //! - [`Database::new`], [`Database::insert`] (type-checked, returns whether
 //!   new), [`Database::load_program_facts`], `io::tsv::read_inputs`.
 //! - [`evaluate`] with [`EvalOptions`] (the bounds `max_tuples`,
-//!   `max_memory`, `time_limit` and the `cancel` flag, checked in [`limits`];
+//!   `max_memory`, `time_limit` and the `cancel` flag, checked in `limits`;
 //!   `record_rounds`, `profile`, `threads`, a `progress` observer) returns
 //!   [`EvalStats`] (per stratum and, when profiling, per rule;
 //!   [`EvalStats::render`] prints the table). [`EvalOptions::default`] suits
@@ -51,28 +51,29 @@
 // the hot paths through a boxed `exec::Stop`.
 #![allow(clippy::result_large_err)]
 
-pub mod aggregate;
-pub mod database;
-pub mod exec;
-pub mod expr;
-pub mod fixpoint;
-pub mod hash;
-pub mod index;
-pub mod intern;
+pub(crate) mod aggregate;
+pub(crate) mod database;
+pub(crate) mod exec;
+pub(crate) mod expr;
+pub(crate) mod fixpoint;
+pub(crate) mod hash;
+pub(crate) mod index;
+pub(crate) mod intern;
 pub mod limit_text;
-pub mod limits;
-pub mod pack;
-pub mod plan;
-pub mod prefetch;
-pub mod relation;
-pub mod rowset;
-pub mod show;
-pub mod stats;
+pub(crate) mod limits;
+pub(crate) mod pack;
+pub(crate) mod plan;
+pub(crate) mod prefetch;
+pub(crate) mod relation;
+pub(crate) mod rowset;
+pub(crate) mod show;
+pub(crate) mod stats;
 
 pub use database::{Database, Field, RowRef};
 pub use fixpoint::evaluate;
-pub use show::{plan_text, plan_text_over, rule_text};
-pub use stats::{EvalStats, RuleStats, StratumMode, StratumStats};
+pub use show::plan_text;
+pub(crate) use show::plan_text_over;
+pub use stats::{EvalStats, IndexStats, RuleStats, StratumMode, StratumStats};
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -104,7 +105,7 @@ pub struct EvalOptions {
     pub fold_groups_after: u32,
     /// Stop with `memory-limit` once the evaluation's relations, indexes and
     /// symbols hold more than this many bytes (the CLI's `--max-memory`; see
-    /// [`limits`] for what is counted); 0 means no bound.
+    /// `limits` for what is counted); 0 means no bound.
     pub max_memory: u64,
     /// Stop with `time-limit` once one evaluation has run this long (the CLI's
     /// `--timeout`); `None` means no bound.
@@ -115,11 +116,11 @@ pub struct EvalOptions {
 }
 
 /// [`EvalOptions::interactive`]'s bound on derived tuples.
-pub const INTERACTIVE_MAX_TUPLES: u64 = 5_000_000;
+pub(crate) const INTERACTIVE_MAX_TUPLES: u64 = 5_000_000;
 /// [`EvalOptions::interactive`]'s bound on the bytes the tables hold.
-pub const INTERACTIVE_MAX_MEMORY: u64 = 4 << 30;
+pub(crate) const INTERACTIVE_MAX_MEMORY: u64 = 4 << 30;
 /// [`EvalOptions::interactive`]'s bound on one evaluation's wall time.
-pub const INTERACTIVE_TIME_LIMIT: Duration = Duration::from_secs(30);
+pub(crate) const INTERACTIVE_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 impl EvalOptions {
     /// Bounds for a person waiting at a prompt (`sleuth query`, `explain`,

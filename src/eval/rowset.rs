@@ -188,13 +188,9 @@ impl Default for RowSet {
 
 impl RowSet {
     /// Number of rows in the set.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     fn capacity(&self) -> usize {

@@ -307,7 +307,7 @@ impl Show<'_> {
 /// used on a first pass, one semi-naive version per body atom read as the
 /// last round's delta, the join order, and the index each atom uses. Without
 /// facts the outer loops are chosen greedily by boundness alone; see
-/// [`plan_text_over`] for the order an evaluation over facts would take.
+/// `plan_text_over` for the order an evaluation over facts would take.
 pub fn plan_text(program: &ir::Program) -> String {
     plan_text_over(program, None)
 }

@@ -52,12 +52,12 @@ pub(crate) mod registry;
 mod schema;
 mod stix;
 
-pub use conflicts::{Conflict, ConflictValue, SINGLE_VALUED, SingleValued, conflicts_of};
+pub(crate) use conflicts::conflicts_of;
+pub use conflicts::{Conflict, ConflictValue};
 pub use dataset::{DataSet, GroundFact, Provenance, SourceDoc};
 pub use loader::DataLoader;
-pub use schema::{
-    BASE_RELATION_KINDS, BASE_RELATIONS, BaseRelation, FactKind, base_relation, fact_kind,
-};
+pub(crate) use schema::fact_kind;
+pub use schema::{BASE_RELATIONS, FactKind, base_relation};
 
 /// The data documents built into sleuth, as `(name, text)` pairs: what
 /// `sleuth` uses when no `--data` is given.

@@ -63,7 +63,11 @@ pub fn table(columns: &[String], rows: &[Vec<Value>]) -> String {
 /// columns two spaces apart, trailing spaces trimmed. The columns whose index
 /// is in `right` are aligned right. Cells of any length are padded by hand:
 /// `format!("{s:<w$}")` panics when `w` passes 65,535.
-pub fn aligned<H: AsRef<str>>(headers: &[H], rows: &[Vec<String>], right: &[usize]) -> String {
+pub(crate) fn aligned<H: AsRef<str>>(
+    headers: &[H],
+    rows: &[Vec<String>],
+    right: &[usize],
+) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.as_ref().chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

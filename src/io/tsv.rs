@@ -1,7 +1,7 @@
 //! This module defines Soufflé's TSV convention for facts, one fact per line,
 //! fields separated by a tab (or the directive's delimiter), no header,
 //! symbols written as they are: writing `.output` relations here, reading
-//! `.input` files in [`super::read`] (re-exported here).
+//! `.input` files in `super::read` (re-exported here).
 
 // Diagnostic is the crate's error type by contract; errors here are cold.
 #![allow(clippy::result_large_err)]
@@ -123,19 +123,6 @@ pub fn write_outputs(
     }
 }
 
-/// Writes each `.printsize` relation as `name<TAB>count`, as Soufflé does.
-pub fn write_printsize(
-    program: &ir::Program,
-    db: &Database,
-    w: &mut dyn Write,
-) -> Result<(), Diagnostic> {
-    for &rel in &program.printsize {
-        writeln!(w, "{}\t{}", program.relations[rel].name, db.len(rel))
-            .map_err(|e| write_error(Path::new("<stdout>"), &e))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::read::parse_i64;
@@ -218,9 +205,6 @@ mod tests {
         .expect("writes");
         let text = fs::read_to_string(out.join("ev.csv")).expect("written");
         assert_eq!(text, "Gao\t7\t2023-11-05\t2.0\nTangier\t-3\t2024-02\t1.5\n");
-        let mut buf = Vec::new();
-        write_printsize(&prog, &db, &mut buf).expect("prints");
-        assert_eq!(String::from_utf8(buf).expect("utf8"), "ev\t2\n");
         let mut buf = Vec::new();
         write_outputs(&prog, &db, OutputTarget::Writer(&mut buf)).expect("prints");
         assert!(

@@ -90,7 +90,7 @@ pub use citations::Citation;
 pub use confidence::Confidence;
 pub use fixpoint::Confidences;
 pub use follow_up::FollowUp;
-pub use proof::{Binding, CutReason, Node, NodeKind, Proof, RuleRef, Tuple, absent_text};
+pub use proof::{Binding, CutReason, Node, NodeKind, Proof, RuleRef, Tuple};
 pub use render::{Format, render, render_dot, render_json, render_text, render_whynot};
 pub use whynot::{Attempt, Outcome, WhyNot};
 
@@ -451,7 +451,7 @@ pub fn confidence_of(
 /// column marking those ([`SILENCE_MARK`]), keeping the answers `min`
 /// admits: what `:confidence` and `sleuth query --confidence` print.
 /// `query` is the text the answers came from.
-pub fn answers_with_support(
+pub(crate) fn answers_with_support(
     ws: &Workspace,
     query: &str,
     answers: &Answers,

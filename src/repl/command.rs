@@ -232,7 +232,7 @@ pub enum Command {
     Plan,
     /// `:quit`.
     Quit,
-    /// A command from [`EXTENSIONS`], with its argument text.
+    /// A command from `EXTENSIONS`, with its argument text.
     Extension(&'static Extension, String),
 }
 
@@ -262,7 +262,7 @@ impl std::fmt::Display for CommandError {
     }
 }
 
-/// Parses one input (see [`crate::repl::input`] for where inputs end).
+/// Parses one input (see [`InputBuffer`](crate::repl::InputBuffer) for where inputs end).
 pub fn parse_command(input: &str) -> Result<Command, CommandError> {
     parse_command_with(input, EXTENSIONS)
 }

@@ -8,26 +8,31 @@
 //!       ──command::parse_command──▶ Command ──Repl::execute──▶ Workspace ──▶ output
 //! ```
 //!
-//! - [`input`]: where an input ends (a clause at its `.`, a command at the
+//! The public part is [`Repl`], [`Outcome`], [`ReplError`], the input
+//! splitting ([`InputBuffer`], [`split_inputs`], [`is_complete`]), the
+//! command parser ([`parse_command`], [`Command`]) and Tab completion
+//! ([`complete()`]). Inside the crate:
+//!
+//! - `input`: where an input ends (a clause at its `.`, a command at the
 //!   end of its line).
-//! - [`command`]: the [`Command`] enum, its parser and the command table.
-//! - [`extensions`]: adding a command is one entry in [`EXTENSIONS`].
-//! - [`settings`]: `:limits` and `:set`, the bounds on each evaluation.
-//! - [`complete`](mod@complete): Tab completion.
-//! - [`help`], [`show`]: what `:help` and the listings print.
+//! - `command`: the [`Command`] enum, its parser and the command table.
+//! - `extensions`: adding a command is one entry in `EXTENSIONS`.
+//! - `settings`: `:limits` and `:set`, the bounds on each evaluation.
+//! - `complete`: Tab completion.
+//! - `help`, `show`: what `:help` and the listings print.
 //!
 //! Every input either runs to the end or is rejected with diagnostics and
 //! leaves the session exactly as it was.
 
-pub mod analysis;
-pub mod command;
-pub mod complete;
-pub mod error;
-pub mod extensions;
-pub mod help;
-pub mod input;
-pub mod settings;
-pub mod show;
+pub(crate) mod analysis;
+pub(crate) mod command;
+pub(crate) mod complete;
+pub(crate) mod error;
+pub(crate) mod extensions;
+pub(crate) mod help;
+pub(crate) mod input;
+pub(crate) mod settings;
+pub(crate) mod show;
 mod whatif;
 
 use std::io::Write;
@@ -37,8 +42,8 @@ use std::time::{Duration, Instant};
 
 pub use command::{ArgKind, Command, CommandError, CommandSpec, Retraction, parse_command};
 pub use complete::{Completion, complete};
-pub use error::ReplError;
-pub use extensions::{EXTENSIONS, Extension, Handler};
+pub use error::{ReplError, output_failure};
+pub use extensions::Extension;
 pub use input::{Input, InputBuffer, is_complete, split_inputs};
 
 use crate::diag::{Diagnostic, SourceMap, Span};
@@ -192,7 +197,7 @@ impl Repl {
         )
     }
 
-    /// Runs one input (see [`input`] for where inputs end), naming it
+    /// Runs one input (see [`InputBuffer`] for where inputs end), naming it
     /// `<repl:N>` in diagnostics.
     pub fn execute(&mut self, input: &str, out: &mut dyn Write) -> Result<Outcome, ReplError> {
         self.inputs += 1;

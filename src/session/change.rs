@@ -191,7 +191,7 @@ impl Workspace {
 
     /// Loads data files, a folder standing for its `.json` files in name
     /// order (as `--data` does), as one change: all or nothing.
-    pub fn load_data_paths(&mut self, paths: &[PathBuf]) -> Result<Vec<Change>, Error> {
+    pub(crate) fn load_data_paths(&mut self, paths: &[PathBuf]) -> Result<Vec<Change>, Error> {
         Ok(self.load_data_noting(paths)?.changes)
     }
 

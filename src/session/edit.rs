@@ -311,7 +311,7 @@ impl Workspace {
 
     /// The session as a `.dl` text: its entries as written, then the data
     /// documents loaded during the session, whole, in comment lines (see
-    /// [`super::saved`]). Loading it with [`Workspace::load_rules_file`]
+    /// `super::saved`). Loading it with [`Workspace::load_rules_file`]
     /// into a new workspace over the same library and data gives the same
     /// answers, with the same sources, paragraphs and grades.
     pub fn session_text(&self) -> String {

@@ -40,7 +40,7 @@ pub struct RuleSource {
 
 impl Schema {
     /// `name(column: type, ...)`.
-    pub fn signature(&self) -> String {
+    pub(crate) fn signature(&self) -> String {
         let columns: Vec<String> = self
             .columns
             .iter()
@@ -53,7 +53,7 @@ impl Schema {
 impl Workspace {
     /// Describes relation `name`; an unknown name is an `unknown-relation`
     /// error with a did-you-mean.
-    pub fn schema(&self, name: &str) -> Result<Schema, Error> {
+    pub(crate) fn schema(&self, name: &str) -> Result<Schema, Error> {
         let program = &self.state.program;
         let Some(rel) = program
             .relation_id(name)

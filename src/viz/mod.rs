@@ -44,6 +44,6 @@ pub use report::{
     CONCLUSIONS, Conclusion, ExplainFn, ReportOptions, RowExplanation, proof_explainer, report_html,
 };
 pub use timeline::{
-    Actor, Arrested, Event, EventKind, Month, TextOptions, Timeline, TimelineArgs, TimelineFilter,
-    render_text, render_text_with, timeline,
+    Actor, Arrested, Event, EventKind, Located, Month, TextOptions, Timeline, TimelineArgs,
+    TimelineFilter, render_text, render_text_with, timeline,
 };

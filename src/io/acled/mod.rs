@@ -6,7 +6,7 @@
 //! report's under another spelling (`matches`).
 //!
 //! The loader ([`crate::io::data::DataLoader`]) reads a `.csv` file through
-//! [`read`] and lowers each event's document like a hand-written one, so
+//! `read` and lowers each event's document like a hand-written one, so
 //! ids, merging, conflicts, grades and provenance take one path.
 
 // `Diagnostic` is the crate's error type (see `diag`), returned by value on
@@ -19,14 +19,15 @@ mod matches;
 mod notes;
 mod row;
 
-pub use map::{ACLED_GRADE, EVENT_RELATIONS, source_id};
-pub use matches::{PossibleMatch, is_acled, possible_matches, text as matches_text};
+pub use map::EVENT_RELATIONS;
+pub(crate) use map::source_id;
+pub use matches::{PossibleMatch, possible_matches, text as matches_text};
 
 pub(crate) use map::{document, event_facts};
 pub(crate) use row::{Event, read};
 
 /// Whether a file name is that of a CSV file, read as an ACLED export.
-pub fn is_csv(name: &str) -> bool {
+pub(crate) fn is_csv(name: &str) -> bool {
     std::path::Path::new(name)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))

@@ -109,7 +109,7 @@ impl Conflict {
 
 impl DataSet {
     /// Every conflict among the loaded facts, by kind, entity and field: a
-    /// single-valued field ([`SINGLE_VALUED`]) with two or more values, given
+    /// single-valued field (`SINGLE_VALUED`) with two or more values, given
     /// by more than one source. (One document gives one value per field; a
     /// person it lists in two arrests at one place was arrested twice.)
     pub fn conflicts(&self) -> Vec<Conflict> {

@@ -4,15 +4,15 @@
 //! each case runs the interpreter on a one-rule program and compares its
 //! error with the compiled runtime's for the same fault at the same place.
 
-use sleuth::compiled::fault::{Fault, FaultKind};
-use sleuth::compiled::ops;
-use sleuth::diag::{Diagnostic, SourceMap};
-use sleuth::eval::{Database, EvalOptions, evaluate};
+use crate::compiled::fault::{Fault, FaultKind};
+use crate::compiled::ops;
+use crate::diag::{Diagnostic, SourceMap};
+use crate::eval::{Database, EvalOptions, evaluate};
 
 fn interpreter_error(text: &str) -> Diagnostic {
     let mut sources = SourceMap::new();
     let id = sources.add("t.dl", text);
-    let program = sleuth::check::check_sources(&sources, &[id])
+    let program = crate::check::check_sources(&sources, &[id])
         .unwrap_or_else(|d| panic!("checks:\n{}", d.render(&sources)));
     let mut db = Database::new(&program);
     db.load_program_facts(&program).expect("facts load");
@@ -32,7 +32,7 @@ fn same(a: &Diagnostic, b: &Diagnostic) {
 
 fn recorded(f: impl FnOnce() -> bool) -> Fault {
     assert!(f(), "the operation failed");
-    sleuth::compiled::fault::take().expect("a fault was recorded")
+    crate::compiled::fault::take().expect("a fault was recorded")
 }
 
 #[test]
@@ -55,14 +55,14 @@ fn a_month_past_the_calendar() {
     let i = interpreter_error(
         ".decl d(x: date)\nd(\"9999-12\").\nr(X) :- d(D), X = add_months(D, 1).\n",
     );
-    let date = sleuth::value::Date::parse("9999-12").expect("valid");
+    let date = crate::value::Date::parse("9999-12").expect("valid");
     let f = recorded(|| ops::add_months(date, 1, 0).is_none());
     same(&i, &compiled_error(f, &i));
 }
 
 #[test]
 fn bad_number() {
-    use sleuth::compiled::symbols::{self, SymbolTable};
+    use crate::compiled::symbols::{self, SymbolTable};
     let i = interpreter_error("s(\"4x\").\nr(N) :- s(S), N = to_number(S).\n");
     let (table, syms) = SymbolTable::new(&[], &["4x", "0x1A"]);
     let guard = symbols::install(table);
