@@ -10,18 +10,18 @@
 //! ```
 
 // Flags of `sleuth run` the measurement modes rely on. Adjust here when the CLI settles.
-/// Chooses the evaluation path: `--engine compiled|interpreted` (issue 4).
+/// Chooses the evaluation path: `--engine compiled|interpreted`.
 const ENGINE_FLAG: &str = "--engine";
 /// The value of `ENGINE_FLAG` for the crepe-compiled rule library.
 const ENGINE_COMPILED: &str = "compiled";
 /// The value of `ENGINE_FLAG` for the interpreter.
 const ENGINE_INTERPRETED: &str = "interpreted";
-/// Switches provenance recording on (issue 6). Both are passed explicitly, so the
+/// Switches provenance recording on. Both are passed explicitly, so the
 /// comparison holds whichever is the default.
 const PROVENANCE_ON_FLAG: &str = "--provenance";
 /// Switches provenance recording off.
 const PROVENANCE_OFF_FLAG: &str = "--no-provenance";
-/// Makes `sleuth run` print its profile (issue 7).
+/// Makes `sleuth run` print its profile.
 const PROFILE_FLAG: &str = "--profile";
 /// The profile line that reports fact loading starts with this word, then the seconds.
 const PROFILE_LOAD_PREFIX: &str = "load";

@@ -2,8 +2,8 @@
 //! standard output, to measure how fast sleuth loads exports:
 //!
 //! ```text
-//! cargo run --release --example acled_rows -- 100000 > /tmp/acled-100k.csv
-//! time target/release/sleuth matches --no-builtin-data --data /tmp/acled-100k.csv
+//! cargo run --release --example acled_rows -- 100000 > acled-100k.csv
+//! time target/release/sleuth matches --no-builtin-data --data acled-100k.csv
 //! ```
 //!
 //! Every row is invented (its notes say so): 500 localities in 50 districts

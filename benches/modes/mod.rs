@@ -208,7 +208,7 @@ fn given_set(dir: &std::path::Path) -> Result<Resolved, String> {
 }
 
 /// `--provenance-overhead`: recording on (`--provenance`) against off (`--no-provenance`), per
-/// workload and size; issue 6 allows at most 25% more time.
+/// workload and size; the target allows at most 25% more time.
 fn provenance_overhead(ctx: &Context, options: &Options) -> (String, bool) {
     let title = "Provenance recording overhead";
     for flag in [crate::PROVENANCE_ON_FLAG, crate::PROVENANCE_OFF_FLAG] {
