@@ -27,21 +27,6 @@ const WORDS: [&str; 20] = [
     "twenty",
 ];
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// The number of people the notes say were arrested: the first count within
 /// three words after an arrest verb (`arrested`, `detained`, `arrest of`),
 /// or within four words before one (`4 men were arrested`). A number that is
@@ -56,11 +41,9 @@ pub(crate) fn arrested_count(notes: &str) -> Option<i64> {
         .collect();
     let count_at = |i: usize| -> Option<i64> {
         let w = words.get(i)?;
-        let next_is_month = words.get(i + 1).is_some_and(|n| {
-            MONTHS
-                .iter()
-                .any(|m| m == n || (n.len() == 3 && m.starts_with(n.as_str())))
-        });
+        let next_is_month = words
+            .get(i + 1)
+            .is_some_and(|n| super::row::month_index(n).is_some());
         if next_is_month {
             return None;
         }

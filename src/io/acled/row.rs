@@ -254,15 +254,21 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// The month a word names, 0 for January: its full name or its first three
+/// letters, in any case.
+pub(super) fn month_index(word: &str) -> Option<usize> {
+    let word = word.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|name| *name == word || (word.len() == 3 && name.starts_with(&word)))
+}
+
 /// A day written `2024-05-14` or `14 May 2024` (a month's full name or its
 /// first three letters).
 pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     if let [day, month, year] = words.as_slice() {
-        let month = month.to_ascii_lowercase();
-        let m = MONTHS
-            .iter()
-            .position(|name| *name == month || (month.len() == 3 && name.starts_with(&month)))
+        let m = month_index(month)
             .ok_or_else(|| format!("`{}` is not the name of a month", words[1]))?;
         let number = |s: &str, what: &str| {
             s.parse::<i64>()
