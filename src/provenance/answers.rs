@@ -176,19 +176,30 @@ pub(super) fn supports(
     answers: &Answers,
     count: bool,
 ) -> Result<Vec<AnswerSupport>, Error> {
+    let q = query_rule(ex.ws, query, answers)?;
+    supports_of(ex, &q, answers, count)
+}
+
+/// [`supports`] of a query already read as its rule.
+pub(super) fn supports_of(
+    ex: &mut Explainer<'_>,
+    q: &QueryRule,
+    answers: &Answers,
+    count: bool,
+) -> Result<Vec<AnswerSupport>, Error> {
     let QueryRule {
         rule,
         columns,
         span,
         sources,
-    } = query_rule(ex.ws, query, answers)?;
+    } = q;
     let fail = |d: Diagnostics, sources: &SourceMap| Error {
         diagnostics: d,
         sources: sources.clone(),
     };
     let mut rels = Vec::new();
     reads(&rule.body, &mut rels);
-    let internal = |d: Diagnostic| fail(d.into(), &sources);
+    let internal = |d: Diagnostic| fail(d.into(), sources);
     {
         let Explainer {
             cx, cites, conf, ..
@@ -203,13 +214,13 @@ pub(super) fn supports(
         }
     }
     let mut bound = vec![false; rule.vars.len()];
-    for &v in &columns {
+    for &v in columns {
         bound[v] = true;
     }
     let Explainer {
         cx, conf, counts, ..
     } = &mut *ex;
-    let plan = cx.plan_rule(&rule, bound, None).map_err(internal)?;
+    let plan = cx.plan_rule(rule, bound, None).map_err(internal)?;
     let lookup = |r: RelId, id: u32| conf.get(r, id);
     let counted = |r: RelId, id: u32| counts.as_ref().map_or(NO_SOURCE, |c| c.get(r, id));
     let mut out = Vec::with_capacity(answers.rows.len());
@@ -249,11 +260,11 @@ pub(super) fn supports(
                 Diagnostic::new(
                     Code::AnswersMismatch,
                     "an answer does not follow from the query over the workspace",
-                    Some(span),
+                    Some(*span),
                 )
                 .with_help("compute the answers and their confidence from the same workspace state")
                 .into(),
-                &sources,
+                sources,
             ));
         };
         out.push(AnswerSupport {

@@ -458,8 +458,11 @@ pub(crate) fn answers_with_support(
     min: Option<MinConfidence>,
 ) -> Result<Answers, Error> {
     let mut ex = Explainer::new(ws);
-    let supports = ex.answer_supports(query, answers)?;
-    let silent = ex.answers_resting_on_silence(query, answers)?;
+    // The query is read once, for its confidences, counts and assumptions.
+    let q = answers::query_rule(ws, query, answers)?;
+    let supports = answers::supports_of(&mut ex, &q, answers, true)?;
+    let silent = silence::answers(&mut ex, &q.rule, &q.columns, answers)
+        .map_err(|d| silence::internal(&ex, d))?;
     Ok(answers::table(answers, &supports, &silent, min))
 }
 
