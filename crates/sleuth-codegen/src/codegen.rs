@@ -1,6 +1,7 @@
 //! This module defines the code generator: a pure function from a checked
 //! rule library ([`ir::Program`](sleuth_front::ir::Program)) and its sources to the
-//! Rust text of a compiled program. build.rs calls it on rules/*.dl and
+//! Rust text of a compiled program, written as tokens with `quote` and laid
+//! out by [`layout`](super::layout). build.rs calls it on rules/*.dl and
 //! writes the text into OUT_DIR, where the `compiled` module includes it.
 //!
 //! The text holds, inside one private module `generated`:
@@ -12,17 +13,21 @@
 //! - `run_stages`, which moves relations between a `Frame` (sleuth's `compiled::frame`)
 //!   and the stages in order.
 
-use super::emit_expr::{Constants, ExprHost, ExprWriter, aggregate_update, rust_type, var_ident};
+use super::emit_expr::{
+    Constants, ExprHost, ExprWriter, Fallible, aggregate_update, num, rust_type, var_ident,
+};
+use super::layout::{self, Clause, CrepeProgram, CrepeRule};
 use super::lowered::{Lit, LoweredRule, PlanRel, Purpose};
 use super::names::{Registry, constant_name};
 use super::order::{ScanArg, Step, order};
 use super::plan::{Plan, Role, plan};
 use super::signature::rule_signature;
+use proc_macro2::{Ident, TokenStream};
+use quote::{ToTokens, format_ident, quote};
 use sleuth_front::diag::{SourceMap, Span};
 use sleuth_front::ir::{AggOp, Expr, Literal, Program, RuleId, Term};
 use sleuth_front::value::{Type, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
 
 /// Where the generated code finds the runtime.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,7 +81,7 @@ struct Gen<'a> {
     program: &'a Program,
     sources: &'a SourceMap,
     plan: &'a Plan,
-    structs: Vec<String>,
+    structs: Vec<Ident>,
     constants: Constants,
     /// Relations each stage computes (crepe relations there).
     computed: Vec<BTreeSet<PlanRel>>,
@@ -99,15 +104,11 @@ impl ExprHost for Gen<'_> {
         self.sites.len() as u32 - 1
     }
 
-    fn constant(&mut self, text: &str) -> String {
+    fn constant(&mut self, text: &str) -> Ident {
         self.constants
             .name(text)
             .expect("every string constant of a compiled rule was collected")
     }
-}
-
-fn quote(s: &str) -> String {
-    format!("{s:?}")
 }
 
 fn collect_constants(plan: &Plan) -> Constants {
@@ -173,34 +174,36 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// The rule's source text as `//` comment lines, then its location.
-    fn rule_comment(&self, origin: RuleId, indent: &str, note: &str) -> String {
+    /// The rule's source text as comment lines, then its location and `note`.
+    fn rule_comment(&self, origin: RuleId, note: &str) -> Vec<String> {
         let rule = &self.program.rules[origin];
-        let mut out = String::new();
-        for line in self.sources.snippet(rule.span).lines() {
-            let _ = writeln!(out, "{indent}// {}", line.trim_end());
-        }
-        let _ = writeln!(out, "{indent}//   {}{note}", self.location(rule.span));
+        let mut out: Vec<String> = self
+            .sources
+            .snippet(rule.span)
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect();
+        out.push(format!("  {}{note}", self.location(rule.span)));
         out
     }
 
-    fn term(&mut self, vars: &[sleuth_front::ir::Var], t: &Term) -> String {
+    fn term(&mut self, vars: &[sleuth_front::ir::Var], t: &Term) -> TokenStream {
         match t {
-            Term::Var(v) => var_ident(vars, *v),
+            Term::Var(v) => var_ident(vars, *v).into_token_stream(),
             Term::Const(c) => {
                 let mut temps = 0;
                 ExprWriter::new(self, vars, &mut temps).constant(c)
             }
-            Term::Wildcard => "_".into(),
+            Term::Wildcard => quote!(_),
         }
     }
 
     /// One crepe rule of stage `s`.
-    fn crepe_rule(&mut self, s: usize, rule: &LoweredRule) -> String {
+    fn crepe_rule(&mut self, s: usize, rule: &LoweredRule) -> CrepeRule {
         self.current = rule.origin;
         let ordered = order(rule).expect("the planner only keeps rules that can be ordered");
         let vars = &rule.vars;
-        let mut clauses: Vec<String> = vec!["Inputs(env__)".into()];
+        let mut clauses = vec![Clause::Expr(quote!(Inputs(env__)))];
         let mut temps = 0usize;
         for step in &ordered.steps {
             match step {
@@ -213,100 +216,101 @@ impl<'a> Gen<'a> {
                     for a in args {
                         match a {
                             ScanArg::Bind(v) => {
-                                pattern.push(var_ident(vars, *v));
-                                bound.push(var_ident(vars, *v));
+                                let v = var_ident(vars, *v);
+                                pattern.push(quote!(#v));
+                                bound.push(v);
                             }
                             ScanArg::Bound(v) => {
-                                keys.push(var_ident(vars, *v));
-                                pattern.push("_".into());
+                                keys.push(var_ident(vars, *v).into_token_stream());
+                                pattern.push(quote!(_));
                             }
                             ScanArg::Const(c) => {
                                 keys.push(self.term(vars, &Term::Const(c.clone())));
-                                pattern.push("_".into());
+                                pattern.push(quote!(_));
                             }
-                            ScanArg::Wild => pattern.push("_".into()),
+                            ScanArg::Wild => pattern.push(quote!(_)),
                         }
                     }
                     let source = if mode.is_empty() {
-                        format!("env__.{}.rows()", table_field(*rel))
+                        let t = table_field(*rel);
+                        quote!(env__.#t.rows())
                     } else {
-                        format!("env__.{}.get(&{})", index_field(*rel, &mode), tuple(&keys))
+                        let (i, k) = (index_field(*rel, &mode), tuple(&keys));
+                        quote!(env__.#i.get(&#k))
                     };
-                    clauses.push(format!("for &{} in {source}", tuple(&pattern)));
+                    let pattern = tuple(&pattern);
+                    clauses.push(Clause::For(quote!(&#pattern), source));
                     if !bound.is_empty() {
                         // crepe does not see variables bound by `for`; name them again.
-                        clauses.push(format!("let {} = {}", tuple(&bound), tuple(&bound)));
+                        let bound = tuple(&bound);
+                        clauses.push(Clause::Let(bound.clone(), bound));
                     }
                 }
                 Step::Not { rel, args } if !self.computed[s].contains(rel) => {
                     let mode = not_mode(args);
-                    let keys: Vec<String> = args
+                    let keys: Vec<TokenStream> = args
                         .iter()
                         .filter(|t| !matches!(t, Term::Wildcard))
                         .map(|t| self.term(vars, t))
                         .collect();
-                    if mode.is_empty() {
-                        clauses.push(format!("(env__.{}.is_empty())", table_field(*rel)));
+                    clauses.push(Clause::Expr(if mode.is_empty() {
+                        let t = table_field(*rel);
+                        quote!((env__.#t.is_empty()))
                     } else {
-                        clauses.push(format!(
-                            "(env__.{}.get(&{}).is_empty())",
-                            index_field(*rel, &mode),
-                            tuple(&keys)
-                        ));
-                    }
+                        let (i, k) = (index_field(*rel, &mode), tuple(&keys));
+                        quote!((env__.#i.get(&#k).is_empty()))
+                    }));
                 }
                 Step::Scan { rel, args } => {
-                    let args: Vec<String> = args
+                    let args: Vec<TokenStream> = args
                         .iter()
                         .map(|a| match a {
-                            ScanArg::Bind(v) | ScanArg::Bound(v) => var_ident(vars, *v),
+                            ScanArg::Bind(v) | ScanArg::Bound(v) => {
+                                var_ident(vars, *v).into_token_stream()
+                            }
                             ScanArg::Const(c) => self.term(vars, &Term::Const(c.clone())),
-                            ScanArg::Wild => "_".into(),
+                            ScanArg::Wild => quote!(_),
                         })
                         .collect();
-                    clauses.push(format!("{}({})", self.structs[*rel], args.join(", ")));
+                    let name = &self.structs[*rel];
+                    clauses.push(Clause::Expr(quote!(#name(#(#args),*))));
                 }
                 Step::SameAs(a, b) => {
-                    clauses.push(format!(
-                        "({} == {})",
-                        var_ident(vars, *a),
-                        var_ident(vars, *b)
-                    ));
+                    let (a, b) = (var_ident(vars, *a), var_ident(vars, *b));
+                    clauses.push(Clause::Expr(quote!((#a == #b))));
                 }
                 Step::Guard(c) => {
                     let mut w = ExprWriter::new(self, vars, &mut temps);
                     let text = w.compare(c);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
-                    clauses.push(text);
+                    clauses.push(Clause::Expr(text));
                 }
                 Step::Bind(v, e) => {
                     let mut w = ExprWriter::new(self, vars, &mut temps);
                     let text = w.expr(e);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
-                    clauses.push(format!("let {} = {text}", var_ident(vars, *v)));
+                    clauses.push(Clause::Let(var_ident(vars, *v).into_token_stream(), text));
                 }
                 Step::Test(t) => {
                     let mut w = ExprWriter::new(self, vars, &mut temps);
                     let text = w.test(t);
                     let pending = std::mem::take(&mut w.pending);
                     push_fallible(&mut clauses, pending);
-                    clauses.push(text);
+                    clauses.push(Clause::Expr(text));
                 }
                 Step::Not { rel, args } => {
-                    let args: Vec<String> = args.iter().map(|t| self.term(vars, t)).collect();
-                    clauses.push(format!("!{}({})", self.structs[*rel], args.join(", ")));
+                    let args: Vec<TokenStream> = args.iter().map(|t| self.term(vars, t)).collect();
+                    let name = &self.structs[*rel];
+                    clauses.push(Clause::Expr(quote!(!#name(#(#args),*))));
                 }
             }
         }
         let mut w = ExprWriter::new(self, vars, &mut temps);
-        let head: Vec<String> = rule.head.iter().map(|e| w.expr(e)).collect();
+        let head: Vec<TokenStream> = rule.head.iter().map(|e| w.expr(e)).collect();
         let pending = std::mem::take(&mut w.pending);
         push_fallible(&mut clauses, pending);
-        if clauses.is_empty() {
-            clauses.push("(true)".into());
-        }
         let note = match &rule.purpose {
             Purpose::Rule => String::new(),
             Purpose::EmptyGroups(ks) => format!(
@@ -316,31 +320,24 @@ impl<'a> Gen<'a> {
             ),
             Purpose::AggregateBody(k) => format!(" (matches of aggregate #{k}'s body)"),
         };
-        let mut out = self.rule_comment(rule.origin, "        ", &note);
-        let _ = s;
-        let _ = writeln!(
-            out,
-            "        {}({}) <-\n            {};",
-            self.structs[rule.head_rel],
-            head.join(", "),
-            clauses.join(",\n            ")
-        );
-        out
+        let name = &self.structs[rule.head_rel];
+        CrepeRule {
+            comment: self.rule_comment(rule.origin, &note),
+            head: quote!(#name(#(#head),*)),
+            clauses,
+        }
     }
 
-    fn struct_decl(&self, rel: PlanRel, name: &str, io: &str) -> String {
-        let types: Vec<String> = self.plan.relations[rel]
-            .types
-            .iter()
-            .map(|&t| format!("pub {}", rust_type(t)))
-            .collect();
-        format!(
-            "        {io}\n        pub struct {name}({});\n",
-            types.join(", ")
-        )
+    /// The tuple struct crepe keeps a relation's tuples in.
+    fn struct_decl(&self, rel: PlanRel) -> TokenStream {
+        let name = &self.structs[rel];
+        let types = self.plan.relations[rel].types.iter().map(|&t| rust_type(t));
+        quote!(pub struct #name(#(pub #types),*);)
     }
 
-    fn stage(&mut self, s: usize) -> String {
+    /// Stage `s`: its crepe program's module (with a placeholder where the
+    /// program goes), its runner and its aggregate steps; and the program.
+    fn stage(&mut self, s: usize) -> (TokenStream, CrepeProgram) {
         let plan = self.plan;
         let stage = &plan.stages[s];
         let computed = self.computed[s].clone();
@@ -351,130 +348,133 @@ impl<'a> Gen<'a> {
             .collect();
         let outputs: Vec<PlanRel> = computed.iter().copied().collect();
 
-        let mut m = String::new();
-        let _ = writeln!(m, "    /// Stage {s} of the compiled library.");
-        let _ = writeln!(m, "    mod stage_{s} {{");
-        let _ = writeln!(m, "        use super::*;\n");
-        let _ = writeln!(m, "        ::crepe::crepe! {{");
-        let _ = writeln!(
-            m,
-            "        // Everything the stage reads but does not compute, as tables and indexes.\n        @input\n        pub struct Inputs<'a>(pub &'a Env);"
+        let mut program = CrepeProgram::default();
+        program.comment("Everything the stage reads but does not compute, as tables and indexes.");
+        program.relation(
+            Some("input"),
+            quote!(
+                pub struct Inputs<'a>(pub &'a Env);
+            ),
         );
         for &rel in &outputs {
-            m.push_str(&self.struct_decl(rel, &self.structs[rel], "@output"));
+            program.relation(Some("output"), self.struct_decl(rel));
         }
-        m.push('\n');
+        program.blank();
         for &rel in &derived {
-            let cols: Vec<String> = (0..plan.relations[rel].types.len())
-                .map(|i| format!("c{i}"))
-                .collect();
-            let _ = writeln!(
-                m,
-                "        // `{}` keeps the tuples it already had (facts, loaded data).\n        {}({}) <- Inputs(env__), for &{} in env__.{}.rows();\n",
-                plan.relations[rel].name,
-                self.structs[rel],
-                cols.join(", "),
-                tuple(&cols),
-                table_field(rel)
-            );
+            let cols = columns(plan.relations[rel].types.len());
+            let (name, t, row) = (&self.structs[rel], table_field(rel), tuple(&cols));
+            program.rule(CrepeRule {
+                comment: vec![format!(
+                    "`{}` keeps the tuples it already had (facts, loaded data).",
+                    plan.relations[rel].name
+                )],
+                head: quote!(#name(#(#cols),*)),
+                clauses: vec![
+                    Clause::Expr(quote!(Inputs(env__))),
+                    Clause::For(quote!(&#row), quote!(env__.#t.rows())),
+                ],
+            });
         }
         for r in &stage.rules {
-            let text = self.crepe_rule(s, r);
-            m.push_str(&text);
-            m.push('\n');
+            let rule = self.crepe_rule(s, r);
+            program.rule(rule);
         }
-        let _ = writeln!(m, "        }}\n    }}\n");
 
-        // The runner.
-        let _ = writeln!(
-            m,
-            "    fn run_stage_{s}(env: &mut Env, frame: &mut Frame) -> Result<(), Fault> {{"
-        );
-        for &rel in &derived {
-            m.push_str(&self.load_table(rel, "        "));
-        }
-        let names: Vec<String> = outputs.iter().map(|r| format!("out_{r}")).collect();
-        let _ = writeln!(m, "        let started = ::std::time::Instant::now();");
-        let _ = writeln!(
-            m,
-            "        let ({},) = {{\n            let mut runtime = stage_{s}::Crepe::new();\n            runtime.extend([stage_{s}::Inputs(&*env)]);\n            runtime.run_with_hasher::<FxBuild>()\n        }};",
-            names.join(", ")
-        );
-        let _ = writeln!(m, "        let elapsed = started.elapsed();");
-        let _ = writeln!(m, "        frame.crepe_time += elapsed;");
-        let _ = writeln!(m, "        frame.stage_times.push(elapsed);");
-        let _ = writeln!(
-            m,
-            "        if let Some(fault) = fault::take() {{\n            return Err(fault);\n        }}"
-        );
-        for &rel in &derived {
-            let n = plan.relations[rel].types.len();
-            let cols: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
-            let words: Vec<String> = cols.iter().map(|c| format!("{c}.to_word()")).collect();
-            let t = table_field(rel);
-            let _ = writeln!(
-                m,
-                "        env.{t} = Table::new(out_{rel}.into_iter().map(|stage_{s}::{}({})| {}).collect());\n        frame.take({rel});\n        frame.reserve({rel}, env.{t}.len());\n        for &{} in env.{t}.rows() {{\n            frame.push({rel}, &[{}]);\n        }}\n        indexes_{rel}(env);",
-                self.structs[rel],
-                cols.join(", "),
-                tuple(&cols),
-                tuple(&cols),
-                words.join(", ")
-            );
-        }
-        for &k in &stage.aggregates {
-            let body = plan.aggregates[k].body_rel;
-            let _ = writeln!(m, "        aggregate_{k}(&out_{body}, env)?;");
-        }
-        let _ = writeln!(m, "        Ok(())\n    }}\n");
-        for &k in &stage.aggregates {
-            let text = self.aggregate(k, s);
-            m.push_str(&text);
-        }
-        m
+        let module = format_ident!("stage_{s}");
+        let placeholder = CrepeProgram::placeholder(s);
+        let doc = format!(" Stage {s} of the compiled library.");
+        let runner = format_ident!("run_stage_{s}");
+        let loads: Vec<TokenStream> = derived.iter().map(|&r| self.load_table(r)).collect();
+        let outs: Vec<Ident> = outputs.iter().map(|r| format_ident!("out_{r}")).collect();
+        let stores: Vec<TokenStream> = derived.iter().map(|&rel| {
+            let cols = columns(plan.relations[rel].types.len());
+            let (name, t, row) = (&self.structs[rel], table_field(rel), tuple(&cols));
+            let (out, id, indexes) = (format_ident!("out_{rel}"), num(rel), indexes_fn(rel));
+            quote! {
+                env.#t = Table::new(#out.into_iter().map(|#module::#name(#(#cols),*)| #row).collect());
+                frame.take(#id);
+                frame.reserve(#id, env.#t.len());
+                for &#row in env.#t.rows() {
+                    frame.push(#id, &[#(#cols.to_word()),*]);
+                }
+                #indexes(env);
+            }
+        }).collect();
+        let steps = stage.aggregates.iter().map(|&k| {
+            let step = format_ident!("aggregate_{k}");
+            let body = format_ident!("out_{}", plan.aggregates[k].body_rel);
+            quote!(#step(&#body, env)?;)
+        });
+        let aggregates: Vec<TokenStream> = stage
+            .aggregates
+            .iter()
+            .map(|&k| self.aggregate(k, s))
+            .collect();
+        let items = quote! {
+            #[doc = #doc]
+            mod #module {
+                use super::*;
+                ::crepe::crepe! { #placeholder }
+            }
+
+            fn #runner(env: &mut Env, frame: &mut Frame) -> Result<(), Fault> {
+                #(#loads)*
+                let started = ::std::time::Instant::now();
+                let (#(#outs,)*) = {
+                    let mut runtime = #module::Crepe::new();
+                    runtime.extend([#module::Inputs(&*env)]);
+                    runtime.run_with_hasher::<FxBuild>()
+                };
+                let elapsed = started.elapsed();
+                frame.crepe_time += elapsed;
+                frame.stage_times.push(elapsed);
+                if let Some(fault) = fault::take() {
+                    return Err(fault);
+                }
+                #(#stores)*
+                #(#steps)*
+                Ok(())
+            }
+
+            #(#aggregates)*
+        };
+        (items, program)
     }
 
-    fn aggregate(&mut self, k: usize, s: usize) -> String {
+    /// Aggregate step `k` of stage `s`: groups the matches of its body.
+    fn aggregate(&mut self, k: usize, s: usize) -> TokenStream {
         let plan = self.plan;
         let agg = &plan.aggregates[k];
         self.current = agg.origin;
         let vars = &agg.vars;
-        let group: Vec<String> = agg.columns[..agg.group_len]
+        let group: Vec<Ident> = agg.columns[..agg.group_len]
             .iter()
             .map(|&v| var_ident(vars, v))
             .collect();
-        let group_types: Vec<&str> = agg.columns[..agg.group_len]
+        let group_types = agg.columns[..agg.group_len]
             .iter()
-            .map(|&v| rust_type(vars[v].ty))
-            .collect();
-        let cols: Vec<String> = agg.columns.iter().map(|&v| var_ident(vars, v)).collect();
-        let key = if group.is_empty() {
-            "()".to_string()
-        } else {
-            format!("({},)", group.join(", "))
-        };
-        let key_type = if group_types.is_empty() {
-            "()".to_string()
-        } else {
-            format!("({},)", group_types.join(", "))
-        };
+            .map(|&v| rust_type(vars[v].ty));
+        let cols: Vec<Ident> = agg.columns.iter().map(|&v| var_ident(vars, v)).collect();
+        let key = quote!((#(#group,)*));
+        let key_type = quote!((#(#group_types,)*));
         let acc_type = match agg.op {
-            AggOp::Count => "i64",
+            AggOp::Count => quote!(i64),
             _ => rust_type(agg.ty),
         };
         let mut temps = 0usize;
-        let mut value_stmts = String::new();
+        let mut value = TokenStream::new();
         if let Some(target) = &agg.target {
             let mut w = ExprWriter::new(self, vars, &mut temps);
             let text = w.expr(target);
-            for f in std::mem::take(&mut w.pending) {
-                let _ = writeln!(
-                    value_stmts,
-                    "        let Some({}) = {} else {{\n            return Err(fault::take_or({}));\n        }};",
-                    f.temp, f.call, f.site
-                );
+            for Fallible { temp, call, site } in std::mem::take(&mut w.pending) {
+                let site = num(site as usize);
+                value.extend(quote! {
+                    let Some(#temp) = #call else {
+                        return Err(fault::take_or(#site));
+                    };
+                });
             }
-            let _ = writeln!(value_stmts, "        let value: {acc_type} = {text};");
+            value.extend(quote!(let value: #acc_type = #text;));
         }
         let span = self.program.rules[agg.origin]
             .body
@@ -485,100 +485,102 @@ impl<'a> Gen<'a> {
             })
             .unwrap_or(self.program.rules[agg.origin].span);
         let update = match aggregate_update(agg.op, agg.ty, &key, || self.site(span)) {
-            Ok(text) => text,
+            Ok(tokens) => tokens,
             // The planner keeps such aggregates out of compiled rules.
-            Err(why) => format!("        compile_error!({why:?});\n"),
+            Err(why) => quote!(compile_error!(#why);),
         };
-        let mut fields = group.clone();
-        fields.push("acc".into());
+        let grouped_by: Vec<String> = group.iter().map(Ident::to_string).collect();
         let note = format!(
             " (aggregate #{k}: `{}` grouped by {})",
             agg.op.name(),
             if group.is_empty() {
                 "nothing".to_string()
             } else {
-                group.join(", ")
+                grouped_by.join(", ")
             }
         );
-        let mut out = self.rule_comment(agg.origin, "    ", &note);
-        let body_struct = &self.structs[agg.body_rel];
+        let docs = self
+            .rule_comment(agg.origin, &note)
+            .into_iter()
+            .map(|l| format!(" {l}"));
+        let module = format_ident!("stage_{s}");
+        let body = &self.structs[agg.body_rel];
+        let step = format_ident!("aggregate_{k}");
         let result = agg.result_rel;
-        let _ = writeln!(
-            out,
-            "    fn aggregate_{k}(body: &FxHashSet<stage_{s}::{body_struct}>, env: &mut Env) -> Result<(), Fault> {{"
-        );
-        let _ = writeln!(
-            out,
-            "        let mut groups: FxHashMap<{key_type}, {acc_type}> = FxHashMap::default();"
-        );
-        let _ = writeln!(
-            out,
-            "        for &stage_{s}::{body_struct}({}) in body {{",
-            cols.join(", ")
-        );
-        for line in value_stmts.lines() {
-            let _ = writeln!(out, "    {line}");
+        let (t, indexes) = (table_field(result), indexes_fn(result));
+        let fields = tuple(&[group.clone(), vec![format_ident!("acc")]].concat());
+        quote! {
+            #(#[doc = #docs])*
+            fn #step(body: &FxHashSet<#module::#body>, env: &mut Env) -> Result<(), Fault> {
+                let mut groups: FxHashMap<#key_type, #acc_type> = FxHashMap::default();
+                for &#module::#body(#(#cols),*) in body {
+                    #value
+                    #update
+                }
+                env.#t = Table::new(groups.into_iter().map(|(#key, acc)| #fields).collect());
+                #indexes(env);
+                Ok(())
+            }
         }
-        for line in update.lines() {
-            let _ = writeln!(out, "    {line}");
-        }
-        let _ = writeln!(out, "        }}");
-        let _ = writeln!(
-            out,
-            "        env.{} = Table::new(groups.into_iter().map(|({key}, acc)| {}).collect());",
-            table_field(result),
-            tuple(&fields)
-        );
-        let _ = writeln!(out, "        indexes_{result}(env);");
-        let _ = writeln!(out, "        Ok(())\n    }}\n");
-        out
     }
 
-    /// `Table<(..)>` and `Index<(..), (..)>` types of a relation.
-    fn row_type(&self, rel: PlanRel) -> String {
-        let types: Vec<String> = self.plan.relations[rel]
+    /// The row type of a relation's table: a tuple of its column types.
+    fn row_type(&self, rel: PlanRel) -> TokenStream {
+        let types: Vec<TokenStream> = self.plan.relations[rel]
             .types
             .iter()
-            .map(|&t| rust_type(t).to_string())
+            .map(|&t| rust_type(t))
             .collect();
         tuple(&types)
     }
 
     /// Reads a relation's rows from the frame into its table.
-    fn load_table(&self, rel: PlanRel, indent: &str) -> String {
+    fn load_table(&self, rel: PlanRel) -> TokenStream {
         let n = self.plan.relations[rel].types.len();
-        let cols: Vec<String> = (0..n)
-            .map(|i| format!("Column::from_word(r[{i}])"))
+        let cols: Vec<TokenStream> = (0..n)
+            .map(|i| {
+                let i = num(i);
+                quote!(Column::from_word(r[#i]))
+            })
             .collect();
-        let r = if n == 0 { "_r" } else { "r" };
-        format!(
-            "{indent}env.{} = Table::new(frame.rows({rel}).map(|{r}| {}).collect());\n",
-            table_field(rel),
-            tuple(&cols)
-        )
+        let r = if n == 0 {
+            format_ident!("_r")
+        } else {
+            format_ident!("r")
+        };
+        let (t, id, row) = (table_field(rel), num(rel), tuple(&cols));
+        quote!(env.#t = Table::new(frame.rows(#id).map(|#r| #row).collect());)
     }
 
     /// The function building every index of a relation from its table.
-    fn index_builder(&self, rel: PlanRel) -> String {
-        let mut out = format!(
-            "    /// Indexes of `{}`.\n    fn indexes_{rel}(env: &mut Env) {{\n",
-            self.plan.relations[rel].name
-        );
-        for mode in self.modes.get(&rel).into_iter().flatten() {
-            if mode.is_empty() {
-                continue;
+    fn index_builder(&self, rel: PlanRel) -> TokenStream {
+        let doc = format!(" Indexes of `{}`.", self.plan.relations[rel].name);
+        let t = table_field(rel);
+        let builds = self
+            .modes
+            .get(&rel)
+            .into_iter()
+            .flatten()
+            .filter(|mode| !mode.is_empty())
+            .map(|mode| {
+                let i = index_field(rel, mode);
+                let key: Vec<TokenStream> = mode
+                    .iter()
+                    .map(|&c| {
+                        let c = num(c);
+                        quote!(t.#c)
+                    })
+                    .collect();
+                let key = tuple(&key);
+                quote!(env.#i = Index::build(env.#t.rows(), |t| #key);)
+            });
+        let f = indexes_fn(rel);
+        quote! {
+            #[doc = #doc]
+            fn #f(env: &mut Env) {
+                #(#builds)*
             }
-            let key: Vec<String> = mode.iter().map(|c| format!("t.{c}")).collect();
-            let _ = writeln!(
-                out,
-                "        env.{} = Index::build(env.{}.rows(), |t| {});",
-                index_field(rel, mode),
-                table_field(rel),
-                tuple(&key)
-            );
         }
-        out.push_str("    }\n\n");
-        out
     }
 }
 
@@ -600,28 +602,75 @@ fn not_mode(args: &[Term]) -> Vec<usize> {
         .collect()
 }
 
-fn table_field(rel: PlanRel) -> String {
-    format!("t_{rel}")
+fn table_field(rel: PlanRel) -> Ident {
+    format_ident!("t_{rel}")
 }
 
-fn index_field(rel: PlanRel, mode: &[usize]) -> String {
+fn index_field(rel: PlanRel, mode: &[usize]) -> Ident {
     let cols: Vec<String> = mode.iter().map(|c| c.to_string()).collect();
-    format!("i_{rel}_{}", cols.join("_"))
+    format_ident!("i_{rel}_{}", cols.join("_"))
+}
+
+fn indexes_fn(rel: PlanRel) -> Ident {
+    format_ident!("indexes_{rel}")
+}
+
+/// `c0, c1, ...`: names for a relation's columns.
+fn columns(n: usize) -> Vec<Ident> {
+    (0..n).map(|i| format_ident!("c{i}")).collect()
 }
 
 /// A Rust tuple expression, pattern or type (`(a,)` for one element).
-fn tuple(items: &[String]) -> String {
-    match items.len() {
-        1 => format!("({},)", items[0]),
-        _ => format!("({})", items.join(", ")),
+fn tuple<T: ToTokens>(items: &[T]) -> TokenStream {
+    match items {
+        [one] => quote!((#one,)),
+        _ => quote!((#(#items),*)),
     }
 }
 
-fn push_fallible(clauses: &mut Vec<String>, pending: Vec<super::emit_expr::Fallible>) {
-    for f in pending {
-        clauses.push(format!("let Some({}) = {}", f.temp, f.call));
+fn push_fallible(clauses: &mut Vec<Clause>, pending: Vec<Fallible>) {
+    for Fallible { temp, call, .. } in pending {
+        clauses.push(Clause::Let(quote!(Some(#temp)), call));
     }
 }
+
+/// The name of a column type's variant of `Type`.
+fn type_variant(t: Type) -> Ident {
+    format_ident!(
+        "{}",
+        match t {
+            Type::Symbol => "Symbol",
+            Type::Number => "Number",
+            Type::Float => "Float",
+            Type::Date => "Date",
+        }
+    )
+}
+
+/// The name of a relation role's variant of `RelationRole`.
+fn role_variant(role: &Role) -> Ident {
+    format_ident!(
+        "{}",
+        match role {
+            Role::Base => "Base",
+            Role::Derived { .. } => "Derived",
+            Role::Interpreted => "Interpreted",
+            Role::Query => "Query",
+            Role::AggregateBody { .. } => "AggregateBody",
+            Role::AggregateResult { .. } => "AggregateResult",
+        }
+    )
+}
+
+/// The comment at the top of the generated file.
+const HEADER: &str = "\
+// The rule library compiled to crepe. Generated by build.rs from the
+// checked rules; do not edit: change the .dl files instead.
+//
+// Generated code: names follow the Datalog program, and crepe's expansion is
+// not written for lints.
+
+";
 
 /// Generates the compiled program of a checked rule library. `rules_hash` is
 /// the library's content hash (embedded so the program can tell whether
@@ -634,10 +683,10 @@ pub fn generate(
 ) -> Generated {
     let plan = plan(program, options.per_stratum);
     let mut registry = Registry::new();
-    let structs: Vec<String> = plan
+    let structs: Vec<Ident> = plan
         .relations
         .iter()
-        .map(|r| registry.struct_name(&r.name))
+        .map(|r| format_ident!("{}", registry.struct_name(&r.name)))
         .collect();
     // What each stage computes, and how the others' relations are read.
     let computed: Vec<BTreeSet<PlanRel>> = plan
@@ -674,10 +723,12 @@ pub fn generate(
         sites: Vec::new(),
         current: 0,
     };
-    let mut stages = String::new();
+    let mut stages = TokenStream::new();
+    let mut programs = Vec::new();
     for s in 0..plan.stages.len() {
-        let text = gen_.stage(s);
-        stages.push_str(&text);
+        let (items, program) = gen_.stage(s);
+        stages.extend(items);
+        programs.push(program);
     }
     // Every compiled library rule is in the rule table, even without sites.
     for stage in &plan.stages {
@@ -700,206 +751,166 @@ pub fn generate(
         .map(|(r, why)| (program.relations[*r].name.clone(), why.clone()))
         .collect();
 
-    let rt = &options.runtime;
-    let mut c = String::new();
-    let _ = writeln!(
-        c,
-        "// The rule library compiled to crepe. Generated by build.rs from the\n// checked rules; do not edit: change the .dl files instead.\n"
+    let rt: TokenStream = options
+        .runtime
+        .parse()
+        .expect("the runtime's path is a Rust path");
+    let value: TokenStream = options
+        .value
+        .parse()
+        .expect("the value module's path is a Rust path");
+    let hash = syn::LitInt::new(
+        &format!("{rules_hash:#018x}"),
+        proc_macro2::Span::call_site(),
     );
-    let _ = writeln!(
-        c,
-        "/// The compiled library: tables, one crepe program per stage, aggregate steps."
-    );
-    let _ = writeln!(
-        c,
-        "// Generated code: names follow the Datalog program, and crepe's expansion is\n// not written for lints.\n#[allow(dead_code, unused, non_camel_case_types, non_snake_case, clippy::all)]\nmod generated {{"
-    );
-    let _ = writeln!(
-        c,
-        "    use {rt}::column::{{Column, Flt}};\n    use {rt}::fault::{{self, Fault}};\n    use {rt}::frame::Frame;\n    use {rt}::fxhash::{{FxBuild, FxHashMap, FxHashSet}};\n    use {rt}::info::{{InterpretedInfo, RelationInfo, RelationRole, RuleInfo, Site, UnsupportedInfo}};\n    use {rt}::ops as rt;\n    use {rt}::symbols::Sym;\n    use {rt}::table::{{Index, Table}};\n    use {}::{{Date, Type}};\n",
-        options.value
-    );
-    let _ = writeln!(
-        c,
-        "    /// Content hash of the rule library this program was generated from.\n    pub const RULES_HASH: u64 = {rules_hash:#018x};\n"
-    );
-    let _ = writeln!(
-        c,
-        "    /// Relations: the library's (by id), then helpers.\n    pub static RELATIONS: &[RelationInfo] = &["
-    );
-    for r in &plan.relations {
-        let types: Vec<String> = r
-            .types
-            .iter()
-            .map(|t| {
-                format!(
-                    "Type::{}",
-                    match t {
-                        Type::Symbol => "Symbol",
-                        Type::Number => "Number",
-                        Type::Float => "Float",
-                        Type::Date => "Date",
-                    }
-                )
-            })
-            .collect();
-        let role = match r.role {
-            Role::Base => "Base",
-            Role::Derived { .. } => "Derived",
-            Role::Interpreted => "Interpreted",
-            Role::Query => "Query",
-            Role::AggregateBody { .. } => "AggregateBody",
-            Role::AggregateResult { .. } => "AggregateResult",
-        };
-        let _ = writeln!(
-            c,
-            "        RelationInfo {{ name: {}, types: &[{}], role: RelationRole::{role} }},",
-            quote(&r.name),
-            types.join(", ")
-        );
-    }
-    let _ = writeln!(c, "    ];\n");
-    let _ = writeln!(
-        c,
-        "    /// The library rules compiled, by signature.\n    pub static RULES: &[RuleInfo] = &["
-    );
-    for &r in &gen_.rule_table {
-        let _ = writeln!(
-            c,
-            "        RuleInfo {{ signature: {}, location: {} }},",
-            quote(&rule_signature(program, &program.rules[r])),
-            quote(&gen_.location(program.rules[r].span))
-        );
-    }
-    let _ = writeln!(c, "    ];\n");
-    let _ = writeln!(
-        c,
-        "    /// Where an operation can fail: rule and byte range within it.\n    pub static SITES: &[Site] = &["
-    );
-    for (rule, start, end) in &gen_.sites {
-        let _ = writeln!(
-            c,
-            "        Site {{ rule: {rule}, start: {start}, end: {end} }},"
-        );
-    }
-    let _ = writeln!(c, "    ];\n");
-    let _ = writeln!(
-        c,
-        "    /// Relations left to the interpreter, and why.\n    pub static INTERPRETED: &[InterpretedInfo] = &["
-    );
-    for (name, why) in &interpreted {
-        let _ = writeln!(
-            c,
-            "        InterpretedInfo {{ relation: {}, reason: {} }},",
-            quote(name),
-            quote(why)
-        );
-    }
-    let _ = writeln!(c, "    ];\n");
-    let _ = writeln!(
-        c,
-        "    /// Library rules that could not be compiled, and why.\n    pub static UNSUPPORTED: &[UnsupportedInfo] = &["
-    );
-    for s in &skipped {
-        let _ = writeln!(
-            c,
-            "        UnsupportedInfo {{ location: {}, reason: {} }},",
-            quote(&s.location),
-            quote(&s.reason)
-        );
-    }
-    let _ = writeln!(c, "    ];\n");
-    let _ = writeln!(
-        c,
-        "    /// The relations each stage computes (helpers start with `$`).\n    pub static STAGES: &[&[&str]] = &["
-    );
-    for stage in &plan.stages {
+    let relations = plan.relations.iter().map(|r| {
+        let name = &r.name;
+        let types = r.types.iter().map(|&t| type_variant(t));
+        let role = role_variant(&r.role);
+        quote!(RelationInfo { name: #name, types: &[#(Type::#types),*], role: RelationRole::#role })
+    });
+    let rules = gen_.rule_table.iter().map(|&r| {
+        let signature = rule_signature(program, &program.rules[r]);
+        let location = gen_.location(program.rules[r].span);
+        quote!(RuleInfo { signature: #signature, location: #location })
+    });
+    let sites = gen_.sites.iter().map(|&(rule, start, end)| {
+        let (rule, start, end) = (num(rule as usize), num(start as usize), num(end as usize));
+        quote!(Site { rule: #rule, start: #start, end: #end })
+    });
+    let left = interpreted
+        .iter()
+        .map(|(name, why)| quote!(InterpretedInfo { relation: #name, reason: #why }));
+    let unsupported = skipped.iter().map(|s| {
+        let (location, reason) = (&s.location, &s.reason);
+        quote!(UnsupportedInfo { location: #location, reason: #reason })
+    });
+    let stage_names = plan.stages.iter().map(|stage| {
         let mut names: Vec<&str> = stage
             .rules
             .iter()
             .map(|r| plan.relations[r.head_rel].name.as_str())
             .collect();
         names.dedup();
-        let quoted: Vec<String> = names.iter().map(|n| quote(n)).collect();
-        let _ = writeln!(c, "        &[{}],", quoted.join(", "));
-    }
-    let _ = writeln!(c, "    ];\n");
-    let _ = writeln!(
-        c,
-        "    /// The library's string constants, sorted: constant k is `Sym::constant(k)`.\n    pub static CONSTANTS: &[&str] = &["
-    );
-    for t in &gen_.constants.texts {
-        let _ = writeln!(c, "        {},", quote(t));
-    }
-    let _ = writeln!(c, "    ];\n");
-    for (k, t) in gen_.constants.texts.iter().enumerate() {
-        let _ = writeln!(
-            c,
-            "    const {}: Sym = Sym::constant({k});",
-            constant_name(t, k)
-        );
-    }
-    c.push('\n');
-    let _ = writeln!(
-        c,
-        "    /// Runs every stage and aggregate step over `frame`, in order.\n    pub fn run_stages(frame: &mut Frame) -> Result<(), Fault> {{\n        let mut env = Env::default();\n        let env = &mut env;"
-    );
+        quote!(&[#(#names),*])
+    });
+    let constants = &gen_.constants.texts;
+    let constant_decls = constants.iter().enumerate().map(|(k, t)| {
+        let (name, k) = (format_ident!("{}", constant_name(t, k)), num(k));
+        quote!(const #name: Sym = Sym::constant(#k);)
+    });
     // Base relations read by some stage: their tables and indexes first.
-    let base_read: Vec<PlanRel> = gen_
+    let base_loads = gen_
         .modes
         .keys()
         .copied()
         .filter(|&r| plan.relations[r].role == Role::Base)
-        .collect();
-    for &rel in &base_read {
-        c.push_str(&gen_.load_table(rel, "        "));
-        let _ = writeln!(c, "        indexes_{rel}(env);");
-    }
-    for s in 0..plan.stages.len() {
-        let _ = writeln!(c, "        run_stage_{s}(env, frame)?;");
-    }
-    let _ = writeln!(c, "        Ok(())\n    }}\n");
+        .map(|rel| {
+            let (load, indexes) = (gen_.load_table(rel), indexes_fn(rel));
+            quote!(#load #indexes(env);)
+        });
+    let runners = (0..plan.stages.len()).map(|s| format_ident!("run_stage_{s}"));
     // The tables and indexes.
-    let _ = writeln!(
-        c,
-        "    /// What the crepe programs read without computing it: a table per\n    /// relation, an index per lookup pattern. Handed to crepe by reference,\n    /// so it compares and hashes by identity.\n    #[derive(Default)]\n    pub struct Env {{"
-    );
     let mut with_table: BTreeSet<PlanRel> = gen_.modes.keys().copied().collect();
     for (i, r) in plan.relations.iter().enumerate() {
         if matches!(r.role, Role::Derived { .. }) {
             with_table.insert(i);
         }
     }
+    let mut fields = TokenStream::new();
     for &rel in &with_table {
-        let row = gen_.row_type(rel);
-        let _ = writeln!(c, "        pub {}: Table<{row}>,", table_field(rel));
+        let (t, row) = (table_field(rel), gen_.row_type(rel));
+        fields.extend(quote!(pub #t: Table<#row>,));
         for mode in gen_.modes.get(&rel).into_iter().flatten() {
             if mode.is_empty() {
                 continue;
             }
-            let key: Vec<String> = mode
+            let key: Vec<TokenStream> = mode
                 .iter()
-                .map(|&col| rust_type(plan.relations[rel].types[col]).to_string())
+                .map(|&col| rust_type(plan.relations[rel].types[col]))
                 .collect();
-            let _ = writeln!(
-                c,
-                "        pub {}: Index<{}, {row}>,",
-                index_field(rel, mode),
-                tuple(&key)
-            );
+            let (i, key) = (index_field(rel, mode), tuple(&key));
+            fields.extend(quote!(pub #i: Index<#key, #row>,));
         }
     }
-    let _ = writeln!(
-        c,
-        "    }}\n\n    impl PartialEq for Env {{\n        fn eq(&self, other: &Env) -> bool {{\n            ::std::ptr::eq(self, other)\n        }}\n    }}\n\n    impl Eq for Env {{}}\n\n    impl ::std::hash::Hash for Env {{\n        fn hash<H: ::std::hash::Hasher>(&self, _: &mut H) {{}}\n    }}\n"
-    );
-    for &rel in &with_table {
-        c.push_str(&gen_.index_builder(rel));
-    }
-    c.push_str(&stages);
-    let _ = writeln!(c, "}}");
+    let index_builders = with_table.iter().map(|&rel| gen_.index_builder(rel));
+
+    let items = quote! {
+        /// The compiled library: tables, one crepe program per stage, aggregate steps.
+        #[allow(dead_code, unused, non_camel_case_types, non_snake_case, clippy::all)]
+        mod generated {
+            use #rt::column::{Column, Flt};
+            use #rt::fault::{self, Fault};
+            use #rt::frame::Frame;
+            use #rt::fxhash::{FxBuild, FxHashMap, FxHashSet};
+            use #rt::info::{InterpretedInfo, RelationInfo, RelationRole, RuleInfo, Site, UnsupportedInfo};
+            use #rt::ops as rt;
+            use #rt::symbols::Sym;
+            use #rt::table::{Index, Table};
+            use #value::{Date, Type};
+
+            /// Content hash of the rule library this program was generated from.
+            pub const RULES_HASH: u64 = #hash;
+
+            /// Relations: the library's (by id), then helpers.
+            pub static RELATIONS: &[RelationInfo] = &[#(#relations),*];
+
+            /// The library rules compiled, by signature.
+            pub static RULES: &[RuleInfo] = &[#(#rules),*];
+
+            /// Where an operation can fail: rule and byte range within it.
+            pub static SITES: &[Site] = &[#(#sites),*];
+
+            /// Relations left to the interpreter, and why.
+            pub static INTERPRETED: &[InterpretedInfo] = &[#(#left),*];
+
+            /// Library rules that could not be compiled, and why.
+            pub static UNSUPPORTED: &[UnsupportedInfo] = &[#(#unsupported),*];
+
+            /// The relations each stage computes (helpers start with `$`).
+            pub static STAGES: &[&[&str]] = &[#(#stage_names),*];
+
+            /// The library's string constants, sorted: constant k is `Sym::constant(k)`.
+            pub static CONSTANTS: &[&str] = &[#(#constants),*];
+
+            #(#constant_decls)*
+
+            /// Runs every stage and aggregate step over `frame`, in order.
+            pub fn run_stages(frame: &mut Frame) -> Result<(), Fault> {
+                let mut env = Env::default();
+                let env = &mut env;
+                #(#base_loads)*
+                #(#runners(env, frame)?;)*
+                Ok(())
+            }
+
+            /// What the crepe programs read without computing it: a table per
+            /// relation, an index per lookup pattern. Handed to crepe by reference,
+            /// so it compares and hashes by identity.
+            #[derive(Default)]
+            pub struct Env {
+                #fields
+            }
+
+            impl PartialEq for Env {
+                fn eq(&self, other: &Env) -> bool {
+                    ::std::ptr::eq(self, other)
+                }
+            }
+
+            impl Eq for Env {}
+
+            impl ::std::hash::Hash for Env {
+                fn hash<H: ::std::hash::Hasher>(&self, _: &mut H) {}
+            }
+
+            #(#index_builders)*
+
+            #stages
+        }
+    };
     Generated {
-        code: c,
+        code: layout::file(HEADER, items, programs),
         plan,
         skipped,
         interpreted,

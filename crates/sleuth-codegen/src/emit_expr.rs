@@ -1,5 +1,5 @@
 //! This module defines how expressions, comparisons and constants of a
-//! rule are written as Rust for the generated program. Infallible
+//! rule are written as Rust tokens for the generated program. Infallible
 //! operations are written inline; operations that can fail (integer
 //! arithmetic, `to_number`, `add_months`) are bound first with
 //! `let Some(t) = ...`, and carry a site number so a failure points at its
@@ -10,34 +10,46 @@
 //! keeps a rule, so the two never disagree.
 
 use super::names::{constant_name, var_name};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{ToTokens, format_ident, quote};
 use sleuth_front::ir::{AggOp, BinOp, CmpOp, Compare, Expr, Functor, Predicate, Test, Var, VarId};
 use sleuth_front::value::{Type, Value};
 use std::collections::BTreeMap;
 
 /// The Rust type of a column type.
-pub fn rust_type(ty: Type) -> &'static str {
+pub fn rust_type(ty: Type) -> TokenStream {
     match ty {
-        Type::Symbol => "Sym",
-        Type::Number => "i64",
-        Type::Float => "Flt",
-        Type::Date => "Date",
+        Type::Symbol => quote!(Sym),
+        Type::Number => quote!(i64),
+        Type::Float => quote!(Flt),
+        Type::Date => quote!(Date),
     }
 }
 
-fn cmp_symbol(op: CmpOp) -> &'static str {
+/// `left OP right` for a comparison of numbers, dates or floats' values.
+fn ordered(op: CmpOp, l: TokenStream, r: TokenStream) -> TokenStream {
     match op {
-        CmpOp::Eq => "==",
-        other => other.symbol(),
+        CmpOp::Eq => quote!(#l == #r),
+        CmpOp::Ne => quote!(#l != #r),
+        CmpOp::Lt => quote!(#l < #r),
+        CmpOp::Le => quote!(#l <= #r),
+        CmpOp::Gt => quote!(#l > #r),
+        CmpOp::Ge => quote!(#l >= #r),
     }
+}
+
+/// A number as an unsuffixed literal (`3`, not `3usize`).
+pub fn num(n: usize) -> Literal {
+    Literal::usize_unsuffixed(n)
 }
 
 /// A fallible operation bound to a temporary before use.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Fallible {
     /// The temporary's name.
-    pub temp: String,
+    pub temp: Ident,
     /// The call returning `Option`.
-    pub call: String,
+    pub call: TokenStream,
     /// Its site.
     pub site: u32,
 }
@@ -47,7 +59,7 @@ pub trait ExprHost {
     /// The site number of an expression at `span` in the current rule.
     fn site(&mut self, span: sleuth_front::diag::Span) -> u32;
     /// The Rust name of a string constant.
-    fn constant(&mut self, text: &str) -> String;
+    fn constant(&mut self, text: &str) -> Ident;
 }
 
 /// The library's string constants, sorted, with their Rust names.
@@ -72,8 +84,10 @@ impl Constants {
     }
 
     /// The Rust name of a constant, if it is one of them.
-    pub fn name(&self, text: &str) -> Option<String> {
-        self.index.get(text).map(|&k| constant_name(text, k))
+    pub fn name(&self, text: &str) -> Option<Ident> {
+        self.index
+            .get(text)
+            .map(|&k| format_ident!("{}", constant_name(text, k)))
     }
 }
 
@@ -123,11 +137,12 @@ fn probe(vars: &[Var], write: impl FnOnce(&mut ExprWriter<'_, Probe>)) -> Option
 }
 
 /// The Rust name of variable `v` of a rule (fresh ones past the table included).
-pub fn var_ident(vars: &[Var], v: VarId) -> String {
-    match vars.get(v) {
+pub fn var_ident(vars: &[Var], v: VarId) -> Ident {
+    let name = match vars.get(v) {
         Some(var) => var_name(&var.name, v),
         None => var_name("$", v),
-    }
+    };
+    format_ident!("{name}")
 }
 
 /// The statements that add one match's `value` to its group `key` in an
@@ -137,11 +152,13 @@ pub fn var_ident(vars: &[Var], v: VarId) -> String {
 pub fn aggregate_update(
     op: AggOp,
     ty: Type,
-    key: &str,
+    key: &TokenStream,
     site: impl FnOnce() -> u32,
-) -> Result<String, String> {
+) -> Result<TokenStream, String> {
     Ok(match op {
-        AggOp::Count => format!("        *groups.entry({key}).or_insert(0) += 1;\n"),
+        AggOp::Count => quote! {
+            *groups.entry(#key).or_insert(0) += 1;
+        },
         AggOp::Mean => {
             return Err(
                 "a `mean` adds floats, whose result depends on the order of the \
@@ -155,21 +172,36 @@ pub fn aggregate_update(
                 .into());
         }
         AggOp::Sum => {
-            let site = site();
-            format!(
-                "        let acc = groups.entry({key}).or_insert(0);\n        let Some(next) = rt::sum_add(*acc, value, {site}) else {{\n            return Err(fault::take_or({site}));\n        }};\n        *acc = next;\n"
-            )
+            let site = num(site() as usize);
+            quote! {
+                let acc = groups.entry(#key).or_insert(0);
+                let Some(next) = rt::sum_add(*acc, value, #site) else {
+                    return Err(fault::take_or(#site));
+                };
+                *acc = next;
+            }
         }
         AggOp::Min | AggOp::Max => {
             let order = match ty {
-                Type::Symbol => "rt::sym_cmp(value, *m)",
-                Type::Float => "rt::float_order(value, *m)",
-                _ => "value.cmp(m)",
+                Type::Symbol => quote!(rt::sym_cmp(value, *m)),
+                Type::Float => quote!(rt::float_order(value, *m)),
+                _ => quote!(value.cmp(m)),
             };
-            let op = if op == AggOp::Min { "Min" } else { "Max" };
-            format!(
-                "        groups\n            .entry({key})\n            .and_modify(|m| {{\n                if rt::extreme_replaces(rt::AggOp::{op}, {order}) {{\n                    *m = value;\n                }}\n            }})\n            .or_insert(value);\n"
-            )
+            let op = if op == AggOp::Min {
+                quote!(Min)
+            } else {
+                quote!(Max)
+            };
+            quote! {
+                groups
+                    .entry(#key)
+                    .and_modify(|m| {
+                        if rt::extreme_replaces(rt::AggOp::#op, #order) {
+                            *m = value;
+                        }
+                    })
+                    .or_insert(value);
+            }
         }
     })
 }
@@ -181,8 +213,8 @@ impl ExprHost for Probe {
     fn site(&mut self, _: sleuth_front::diag::Span) -> u32 {
         0
     }
-    fn constant(&mut self, _: &str) -> String {
-        String::new()
+    fn constant(&mut self, _: &str) -> Ident {
+        format_ident!("K")
     }
 }
 
@@ -200,46 +232,60 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
 
     /// Records why a construct cannot be compiled, and writes code that
     /// would not compile (the planner keeps such rules out).
-    fn left_to_interpreter(&mut self, why: String) -> String {
-        let text = format!("compile_error!({why:?})");
+    fn left_to_interpreter(&mut self, why: String) -> TokenStream {
+        let text = quote!(compile_error!(#why));
         self.unsupported.get_or_insert(why);
         text
     }
 
-    fn fallible(&mut self, call: String, site: u32) -> String {
-        let temp = format!("t__{}", *self.temps);
+    fn fallible(&mut self, call: TokenStream, site: u32) -> TokenStream {
+        let temp = format_ident!("t__{}", *self.temps);
         *self.temps += 1;
         self.pending.push(Fallible {
             temp: temp.clone(),
             call,
             site,
         });
-        temp
+        quote!(#temp)
     }
 
     /// A constant as a Rust expression.
-    pub fn constant(&mut self, c: &Value) -> String {
+    pub fn constant(&mut self, c: &Value) -> TokenStream {
         match c {
-            Value::Symbol(s) => self.host.constant(s),
-            Value::Number(n) if *n == i64::MIN => "i64::MIN".into(),
-            Value::Number(n) => format!("{n}i64"),
-            Value::Float(x) => format!("Flt({}u64)", x.to_bits()),
-            Value::Date(d) => format!("Date::from_packed({})", d.packed()),
+            Value::Symbol(s) => {
+                let name = self.host.constant(s);
+                quote!(#name)
+            }
+            Value::Number(n) if *n == i64::MIN => quote!(i64::MIN),
+            Value::Number(n) if *n < 0 => {
+                let magnitude = Literal::i64_suffixed(-n);
+                quote!(-#magnitude)
+            }
+            Value::Number(n) => Literal::i64_suffixed(*n).into_token_stream(),
+            Value::Float(x) => {
+                let bits = Literal::u64_suffixed(x.to_bits());
+                quote!(Flt(#bits))
+            }
+            Value::Date(d) => {
+                let packed = num(d.packed() as usize);
+                quote!(Date::from_packed(#packed))
+            }
         }
     }
 
     /// An expression as Rust.
-    pub fn expr(&mut self, e: &Expr) -> String {
+    pub fn expr(&mut self, e: &Expr) -> TokenStream {
         match e {
-            Expr::Var(v) => var_ident(self.vars, *v),
+            Expr::Var(v) => var_ident(self.vars, *v).into_token_stream(),
             Expr::Const(c) => self.constant(c),
             Expr::Neg { arg, ty, span } => {
                 let a = self.expr(arg);
                 if *ty == Type::Float {
-                    format!("rt::fneg({a})")
+                    quote!(rt::fneg(#a))
                 } else {
                     let site = self.host.site(*span);
-                    self.fallible(format!("rt::neg({a}, {site})"), site)
+                    let s = num(site as usize);
+                    self.fallible(quote!(rt::neg(#a, #s)), site)
                 }
             }
             Expr::Binary {
@@ -267,12 +313,15 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                 };
                 if *ty == Type::Float && matches!(op, BinOp::Div | BinOp::Mod) {
                     let site = self.host.site(*span);
-                    self.fallible(format!("rt::f{name}({l}, {r}, {site})"), site)
+                    let (f, s) = (format_ident!("f{name}"), num(site as usize));
+                    self.fallible(quote!(rt::#f(#l, #r, #s)), site)
                 } else if *ty == Type::Float {
-                    format!("rt::f{name}({l}, {r})")
+                    let f = format_ident!("f{name}");
+                    quote!(rt::#f(#l, #r))
                 } else {
                     let site = self.host.site(*span);
-                    self.fallible(format!("rt::{name}({l}, {r}, {site})"), site)
+                    let (f, s) = (format_ident!("{name}"), num(site as usize));
+                    self.fallible(quote!(rt::#f(#l, #r, #s)), site)
                 }
             }
             Expr::Call {
@@ -282,15 +331,19 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                 span,
             } => {
                 let types: Vec<Type> = args.iter().map(|a| a.ty(self.vars)).collect();
-                let a: Vec<String> = args.iter().map(|x| self.expr(x)).collect();
+                let a: Vec<TokenStream> = args.iter().map(|x| self.expr(x)).collect();
                 let arg = |i: usize| a.get(i).cloned().unwrap_or_default();
+                let (a0, a1) = (arg(0), arg(1));
                 let interpreted = |what: &str| {
                     format!("`{}` of {what} is left to the interpreter", functor.name())
                 };
                 match functor {
-                    Functor::Cat => format!("rt::cat(&[{}])", a.join(", ")),
-                    Functor::Strlen => format!("rt::strlen({})", arg(0)),
-                    Functor::Substr => format!("rt::substr({}, {}, {})", arg(0), arg(1), arg(2)),
+                    Functor::Cat => quote!(rt::cat(&[#(#a),*])),
+                    Functor::Strlen => quote!(rt::strlen(#a0)),
+                    Functor::Substr => {
+                        let a2 = arg(2);
+                        quote!(rt::substr(#a0, #a1, #a2))
+                    }
                     Functor::ToUnsigned | Functor::ToFloat
                         if types.first() == Some(&Type::Symbol) =>
                     {
@@ -299,52 +352,49 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
                     Functor::ToNumber | Functor::ToUnsigned => match types.first() {
                         Some(Type::Symbol) => {
                             let site = self.host.site(*span);
-                            self.fallible(format!("rt::to_number({}, {site})", arg(0)), site)
+                            let s = num(site as usize);
+                            self.fallible(quote!(rt::to_number(#a0, #s)), site)
                         }
-                        Some(Type::Float) => format!("rt::float_to_number({})", arg(0)),
-                        _ => arg(0),
+                        Some(Type::Float) => quote!(rt::float_to_number(#a0)),
+                        _ => a0,
                     },
                     Functor::Ord | Functor::BNot | Functor::LNot => {
                         let what = types.first().map_or("this argument", |t| t.name());
                         self.left_to_interpreter(interpreted(what))
                     }
                     Functor::ToString => match types.first() {
-                        Some(Type::Number) => format!("rt::number_to_string({})", arg(0)),
-                        Some(Type::Float) => format!("rt::float_to_string({})", arg(0)),
-                        Some(Type::Date) => format!("rt::date_to_string({})", arg(0)),
-                        _ => arg(0),
+                        Some(Type::Number) => quote!(rt::number_to_string(#a0)),
+                        Some(Type::Float) => quote!(rt::float_to_string(#a0)),
+                        Some(Type::Date) => quote!(rt::date_to_string(#a0)),
+                        _ => a0,
                     },
                     Functor::ToFloat => match types.first() {
-                        Some(Type::Number) => format!("rt::to_float({})", arg(0)),
-                        _ => arg(0),
+                        Some(Type::Number) => quote!(rt::to_float(#a0)),
+                        _ => a0,
                     },
                     Functor::Min | Functor::Max => {
                         let f = match (functor, ty) {
-                            (Functor::Min, Type::Symbol) => "rt::sym_min",
-                            (Functor::Max, Type::Symbol) => "rt::sym_max",
-                            (Functor::Min, Type::Float) => "rt::fmin",
-                            (Functor::Max, Type::Float) => "rt::fmax",
-                            (Functor::Min, _) => "::std::cmp::min",
-                            _ => "::std::cmp::max",
+                            (Functor::Min, Type::Symbol) => quote!(rt::sym_min),
+                            (Functor::Max, Type::Symbol) => quote!(rt::sym_max),
+                            (Functor::Min, Type::Float) => quote!(rt::fmin),
+                            (Functor::Max, Type::Float) => quote!(rt::fmax),
+                            (Functor::Min, _) => quote!(::std::cmp::min),
+                            _ => quote!(::std::cmp::max),
                         };
-                        let mut acc = arg(0);
+                        let mut acc = a0;
                         for x in a.iter().skip(1) {
-                            acc = format!("{f}({acc}, {x})");
+                            acc = quote!(#f(#acc, #x));
                         }
                         acc
                     }
                     Functor::AddMonths => {
                         let site = self.host.site(*span);
-                        self.fallible(
-                            format!("rt::add_months({}, {}, {site})", arg(0), arg(1)),
-                            site,
-                        )
+                        let s = num(site as usize);
+                        self.fallible(quote!(rt::add_months(#a0, #a1, #s)), site)
                     }
-                    Functor::MonthsBetween => {
-                        format!("rt::months_between({}, {})", arg(0), arg(1))
-                    }
-                    Functor::Year => format!("rt::year({})", arg(0)),
-                    Functor::Month => format!("rt::month({})", arg(0)),
+                    Functor::MonthsBetween => quote!(rt::months_between(#a0, #a1)),
+                    Functor::Year => quote!(rt::year(#a0)),
+                    Functor::Month => quote!(rt::month(#a0)),
                 }
             }
         }
@@ -352,38 +402,40 @@ impl<'a, H: ExprHost> ExprWriter<'a, H> {
 
     /// A boolean built-in as a Rust boolean expression (in parentheses);
     /// only `contains` is compiled.
-    pub fn test(&mut self, t: &Test) -> String {
+    pub fn test(&mut self, t: &Test) -> TokenStream {
         if t.predicate != Predicate::Contains {
             return self.left_to_interpreter(format!(
                 "`{}` is left to the interpreter",
                 t.predicate.name()
             ));
         }
-        let args: Vec<String> = t.args.iter().map(|a| self.expr(a)).collect();
-        let not = if t.negated { "!" } else { "" };
-        format!("({not}rt::contains({}))", args.join(", "))
+        let args: Vec<TokenStream> = t.args.iter().map(|a| self.expr(a)).collect();
+        if t.negated {
+            quote!((!rt::contains(#(#args),*)))
+        } else {
+            quote!((rt::contains(#(#args),*)))
+        }
     }
 
     /// A comparison as a Rust boolean expression (in parentheses).
-    pub fn compare(&mut self, c: &Compare) -> String {
+    pub fn compare(&mut self, c: &Compare) -> TokenStream {
         let l = self.expr(&c.left);
         let r = self.expr(&c.right);
         let text = match (c.op, c.ty) {
             // Floats compare as IEEE numbers (0.0 = -0.0), as in the interpreter.
-            (op, Type::Float) => format!("{l}.get() {} {r}.get()", cmp_symbol(op)),
-            (CmpOp::Eq, _) => format!("{l} == {r}"),
-            (CmpOp::Ne, _) => format!("{l} != {r}"),
+            (op, Type::Float) => ordered(op, quote!(#l.get()), quote!(#r.get())),
+            (op @ (CmpOp::Eq | CmpOp::Ne), _) => ordered(op, l, r),
             (op, Type::Symbol) => {
                 let m = match op {
-                    CmpOp::Lt => "is_lt",
-                    CmpOp::Le => "is_le",
-                    CmpOp::Gt => "is_gt",
-                    _ => "is_ge",
+                    CmpOp::Lt => quote!(is_lt),
+                    CmpOp::Le => quote!(is_le),
+                    CmpOp::Gt => quote!(is_gt),
+                    _ => quote!(is_ge),
                 };
-                format!("rt::sym_cmp({l}, {r}).{m}()")
+                quote!(rt::sym_cmp(#l, #r).#m())
             }
-            (op, _) => format!("{l} {} {r}", op.symbol()),
+            (op, _) => ordered(op, l, r),
         };
-        format!("({text})")
+        quote!((#text))
     }
 }

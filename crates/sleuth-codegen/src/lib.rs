@@ -4,7 +4,7 @@
 //! run time to find the compiled program's rules in the program it loaded.
 //!
 //! ```text
-//!  rules/*.dl ──library──▶ ir::Program ──plan──▶ stages of lowered rules ──codegen──▶ Rust text
+//!  rules/*.dl ──library──▶ ir::Program ──plan──▶ stages of lowered rules ──codegen──▶ tokens ──layout──▶ Rust text
 //! ```
 //!
 //! - [`library`]: parse, check and generate a whole library (what build.rs calls);
@@ -12,7 +12,8 @@
 //!   finds what must stay with the interpreter;
 //! - [`lowered`], [`order`]: the rules after aggregates are split off, and
 //!   the order their literals run in;
-//! - [`codegen`], [`emit_expr`], [`names`]: the Rust text;
+//! - [`codegen`], [`emit_expr`], [`names`]: the Rust tokens, and
+//!   [`layout`]: the text they are laid out as;
 //! - [`hash`], [`signature`]: the library's content hash and each rule's
 //!   signature, shared with the runtime.
 #![deny(missing_docs)]
@@ -24,6 +25,7 @@ pub mod codegen;
 mod codegen_tests;
 pub mod emit_expr;
 pub mod hash;
+pub mod layout;
 pub mod library;
 pub mod lowered;
 pub mod names;

@@ -224,7 +224,7 @@ fn unsupported_literal(l: &Literal, vars: &[Var]) -> Option<String> {
         Literal::Compare(c) => unsupported_compare(c, vars),
         Literal::Test(t) => unsupported_test(t, vars),
         Literal::Aggregate(g) => {
-            if let Err(why) = aggregate_update(g.op, g.ty, "()", || 0) {
+            if let Err(why) = aggregate_update(g.op, g.ty, &proc_macro2::TokenStream::new(), || 0) {
                 return Some(why);
             }
             g.target
