@@ -18,6 +18,7 @@ use crate::value::Value;
 use crate::{check, syntax};
 
 mod attestations;
+mod builder;
 mod change;
 mod edit;
 mod evaluate;
@@ -29,6 +30,7 @@ mod variant;
 
 pub use attestations::{ATTESTED_SUFFIX, GRADE_CONFIDENCE, SOURCE_ORIGIN, attested_name};
 pub(crate) use attestations::{Attestation, is_provenance, origins};
+pub use builder::Builder;
 pub use edit::{EntryKind, SessionEntry};
 pub use inputs::Inputs;
 pub(crate) use schema::Schema;
@@ -272,6 +274,15 @@ pub struct Submission {
 }
 
 impl Workspace {
+    /// The options a workspace evaluates with unless told otherwise: an
+    /// interactive session's, recording how each fact was derived.
+    fn default_options() -> EvalOptions {
+        EvalOptions {
+            record_rounds: true,
+            ..EvalOptions::interactive()
+        }
+    }
+
     /// An empty workspace: no rules, no data.
     pub fn empty() -> Workspace {
         let program = ir::Program::default();
@@ -285,10 +296,7 @@ impl Workspace {
             documents: Vec::new(),
             session_documents: Vec::new(),
             typed_source: None,
-            options: EvalOptions {
-                record_rounds: true,
-                ..EvalOptions::interactive()
-            },
+            options: Workspace::default_options(),
             engine: crate::compiled::Engine::Auto,
             state: Evaluated {
                 program,
@@ -300,64 +308,6 @@ impl Workspace {
             },
             generation: next_generation(),
         }
-    }
-
-    /// A workspace over the data/ and rules/ sleuth was built with.
-    pub fn embedded() -> Result<Workspace, Error> {
-        Workspace::embedded_with(Workspace::empty().options)
-    }
-
-    /// [`Workspace::embedded`] with evaluation options.
-    pub fn embedded_with(options: EvalOptions) -> Result<Workspace, Error> {
-        Workspace::embedded_on(options, crate::compiled::Engine::Auto)
-    }
-
-    /// [`Workspace::embedded_with`] with a choice of engine for the rule
-    /// library (`--engine`).
-    pub fn embedded_on(
-        options: EvalOptions,
-        engine: crate::compiled::Engine,
-    ) -> Result<Workspace, Error> {
-        let mut ws = Workspace::empty();
-        ws.options = options;
-        ws.engine = engine;
-        ws.load_texts(
-            &embedded_texts(crate::io::data::embedded()),
-            &embedded_texts(crate::embedded::RULES),
-        )?;
-        Ok(ws)
-    }
-
-    /// A workspace over data files (JSON) and rule files (.dl). A directory
-    /// stands for its `.json` or `.dl` files, in name order.
-    pub fn open(data: &[PathBuf], rules: &[PathBuf]) -> Result<Workspace, Error> {
-        Workspace::open_with(data, rules, Workspace::empty().options)
-    }
-
-    /// [`Workspace::open`] with evaluation options.
-    pub(crate) fn open_with(
-        data: &[PathBuf],
-        rules: &[PathBuf],
-        options: EvalOptions,
-    ) -> Result<Workspace, Error> {
-        Workspace::open_on(data, rules, options, crate::compiled::Engine::Auto)
-    }
-
-    /// [`Workspace::open_with`] with a choice of engine for the rule library
-    /// (`--engine`).
-    pub(crate) fn open_on(
-        data: &[PathBuf],
-        rules: &[PathBuf],
-        options: EvalOptions,
-        engine: crate::compiled::Engine,
-    ) -> Result<Workspace, Error> {
-        let mut ws = Workspace::empty();
-        ws.options = options;
-        ws.engine = engine;
-        let data = read_all(data, "json", &ws.sources)?;
-        let rules = read_all(rules, "dl", &ws.sources)?;
-        ws.load_texts(&data, &rules)?;
-        Ok(ws)
     }
 
     /// Checks rule texts and loads data texts against them, collecting

@@ -28,12 +28,10 @@ fn workspace(fixtures: &[&str]) -> Workspace {
         builtin_data: true,
         ..Inputs::default()
     };
-    Workspace::open_inputs(
-        &inputs,
-        Workspace::empty().options().clone(),
-        sleuth::compiled::Engine::Auto,
-    )
-    .unwrap_or_else(|e| panic!("{}", e.render()))
+    Workspace::builder()
+        .inputs(inputs)
+        .open()
+        .unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
 fn answers(ws: &mut Workspace, query: &str) -> Vec<Vec<String>> {

@@ -12,7 +12,10 @@ fn root() -> PathBuf {
 }
 
 fn workspace() -> Workspace {
-    Workspace::open(&[root().join("data")], &[root().join("rules")])
+    Workspace::builder()
+        .data([root().join("data")])
+        .rules([root().join("rules")])
+        .open()
         .expect("the report's data and the rule library load and check")
 }
 

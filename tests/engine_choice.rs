@@ -18,13 +18,23 @@ fn answers_only() -> EvalOptions {
 
 #[test]
 fn the_built_library_runs_compiled_and_agrees_with_the_interpreter() {
-    let compiled = Workspace::embedded_on(answers_only(), Engine::Auto).expect("opens");
+    let compiled = Workspace::builder()
+        .builtins()
+        .options(answers_only())
+        .engine(Engine::Auto)
+        .open()
+        .expect("opens");
     assert!(
         compiled.engine_report().compiled,
         "{:?}",
         compiled.engine_report()
     );
-    let interpreted = Workspace::embedded_on(answers_only(), Engine::Interpreted).expect("opens");
+    let interpreted = Workspace::builder()
+        .builtins()
+        .options(answers_only())
+        .engine(Engine::Interpreted)
+        .open()
+        .expect("opens");
     assert!(!interpreted.engine_report().compiled);
     let program = compiled.program();
     let mut checked = 0;
@@ -49,13 +59,18 @@ fn the_built_library_runs_compiled_and_agrees_with_the_interpreter() {
 
 #[test]
 fn recording_derivations_leaves_the_library_to_the_interpreter() {
-    let ws = Workspace::embedded().expect("opens");
+    let ws = Workspace::builder().builtins().open().expect("opens");
     assert!(!ws.engine_report().compiled);
 }
 
 #[test]
 fn ad_hoc_rules_run_over_the_compiled_relations() {
-    let mut ws = Workspace::embedded_on(answers_only(), Engine::Compiled).expect("opens");
+    let mut ws = Workspace::builder()
+        .builtins()
+        .options(answers_only())
+        .engine(Engine::Compiled)
+        .open()
+        .expect("opens");
     assert!(ws.engine_report().compiled);
     let a = ws
         .query("twice(P) :- recurring_hotspot(P), cell(C, P), dismantled(C, \"op-2024-01\").\n?- twice(P).")

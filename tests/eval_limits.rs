@@ -53,7 +53,10 @@ fn loaded(program: &Program) -> Database {
 #[test]
 fn a_runaway_question_stops_under_the_interactive_bounds() {
     // Defect: the workspace used the batch bound of 200 million tuples.
-    let mut ws = Workspace::embedded().expect("the built-in data and rules load");
+    let mut ws = Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the built-in data and rules load");
     let bounds = ws.options().clone();
     let interactive = EvalOptions::interactive();
     assert_eq!(bounds.max_tuples, interactive.max_tuples);
@@ -142,7 +145,7 @@ fn a_memory_bound_below_the_loaded_facts_stops_before_deriving() {
 
 #[test]
 fn a_limit_in_the_repl_leaves_the_session_as_it_was() {
-    let mut repl = Repl::new(Workspace::embedded().expect("loads"));
+    let mut repl = Repl::new(Workspace::builder().builtins().open().expect("loads"));
     let run = |repl: &mut Repl, input: &str| -> Result<String, String> {
         let mut out = Vec::new();
         repl.execute(input, &mut out)
@@ -187,7 +190,7 @@ fn a_limit_in_the_repl_leaves_the_session_as_it_was() {
 
 #[test]
 fn bad_settings_are_rejected_with_codes_and_change_nothing() {
-    let mut repl = Repl::new(Workspace::embedded().expect("loads"));
+    let mut repl = Repl::new(Workspace::builder().builtins().open().expect("loads"));
     let mut out = Vec::new();
     let before = format!("{:?}", repl.workspace().options());
     for (input, code, says) in [

@@ -19,7 +19,10 @@ const HOTSPOT: &str = r#"recurring_hotspot("Tangier")"#;
 const PIPELINE: &str = r#"recruitment_pipeline("Morocco", "Somalia")"#;
 
 fn workspace() -> Workspace {
-    Workspace::embedded().expect("the embedded library loads")
+    Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads")
 }
 
 fn explain(ws: &Workspace, fact: &str, format: Format) -> String {

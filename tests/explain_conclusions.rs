@@ -50,7 +50,10 @@ fn fact(relation: &str, values: &[Value]) -> String {
 
 #[test]
 fn every_conclusion_is_explained_down_to_report_paragraphs() {
-    let ws = Workspace::embedded().expect("the embedded library loads");
+    let ws = Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads");
     let [doc] = ws.documents() else {
         panic!("one source report")
     };

@@ -67,7 +67,10 @@ fn workspace(name: &str) -> (Workspace, PathBuf) {
     std::fs::write(dir.join("report.json"), DATA).expect("writable");
     std::fs::write(dir.join("test.dl"), RULES).expect("writable");
     let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/schema.dl");
-    let ws = Workspace::open(&[dir.join("report.json")], &[schema, dir.join("test.dl")])
+    let ws = Workspace::builder()
+        .data([dir.join("report.json")])
+        .rules([schema, dir.join("test.dl")])
+        .open()
         .unwrap_or_else(|e| panic!("the test report loads:\n{e}"));
     (ws, dir)
 }
@@ -298,7 +301,10 @@ fn a_grade_that_cannot_be_judged_reads_so_and_is_the_weakest() {
     std::fs::write(dir.join("report.json"), data).expect("writable");
     std::fs::write(dir.join("test.dl"), RULES).expect("writable");
     let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/schema.dl");
-    let ws = Workspace::open(&[dir.join("report.json")], &[schema, dir.join("test.dl")])
+    let ws = Workspace::builder()
+        .data([dir.join("report.json")])
+        .rules([schema, dir.join("test.dl")])
+        .open()
         .unwrap_or_else(|e| panic!("the test report loads:\n{e}"));
     let mut ex = Explainer::new(&ws);
     let mut c = |rel: &str, values: &[&str]| confidence(&mut ex, &ws, rel, values);

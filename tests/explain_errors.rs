@@ -12,7 +12,10 @@ use sleuth::provenance::{self, CutReason, ExplainOptions, Explainer, Format, Nod
 use sleuth::session::Workspace;
 
 fn report() -> Workspace {
-    Workspace::embedded().expect("the embedded library loads")
+    Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads")
 }
 
 fn why_error(ws: &Workspace, fact: &str) -> sleuth::session::Error {
@@ -226,7 +229,11 @@ fn without_recorded_rounds_only_the_strongest_proof_is_available() {
         record_rounds: false,
         ..EvalOptions::default()
     };
-    let ws = Workspace::embedded_with(options).expect("loads");
+    let ws = Workspace::builder()
+        .builtins()
+        .options(options)
+        .open()
+        .expect("loads");
     let e = why_error(&ws, r#"recurring_hotspot("Tangier")"#);
     assert_eq!(e.codes(), ["no-provenance"]);
     assert!(e.render().contains("--strongest"));

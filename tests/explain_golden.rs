@@ -131,7 +131,10 @@ fn golden(name: &str, actual: &str) {
 
 #[test]
 fn main_conclusions_cite_their_paragraphs_in_text_json_and_dot() {
-    let ws = Workspace::embedded().expect("the embedded library loads");
+    let ws = Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads");
     let mut ex = Explainer::new(&ws);
     let opts = ExplainOptions::default();
     for (name, fact, paragraphs, confidence) in CONCLUSIONS {
@@ -191,7 +194,10 @@ fn main_conclusions_cite_their_paragraphs_in_text_json_and_dot() {
 
 #[test]
 fn facts_that_do_not_hold_are_explained_per_rule() {
-    let ws = Workspace::embedded().expect("the embedded library loads");
+    let ws = Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads");
     let mut ex = Explainer::new(&ws);
     let opts = ExplainOptions::default();
     for (name, fact) in NOT_HOLDING {

@@ -81,7 +81,10 @@ fn explain_all(
 
 #[test]
 fn every_proof_of_least_height_over_the_report_is_valid() {
-    let mut ws = Workspace::embedded().expect("the embedded library loads");
+    let mut ws = Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads");
     let rels = derived_relations(&ws);
     let (proofs, confirmed) = explain_all(&mut ws, &rels, false, "report");
     assert!(proofs > 150, "only {proofs} derived tuples");
@@ -90,7 +93,10 @@ fn every_proof_of_least_height_over_the_report_is_valid() {
 
 #[test]
 fn every_strongest_proof_over_the_report_is_valid() {
-    let mut ws = Workspace::embedded().expect("the embedded library loads");
+    let mut ws = Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads");
     let rels = derived_relations(&ws);
     let (proofs, _) = explain_all(&mut ws, &rels, true, "report, strongest");
     assert!(proofs > 150);
@@ -319,7 +325,10 @@ fn ty_of(t: Type) -> Ty {
 fn the_explainer_agrees_with_the_reference_on_random_rules_over_the_report() {
     let n = support::cases(40) / 2;
     let seed = support::env_number("SLEUTH_EXPLAIN_SEED", 1);
-    let base = Workspace::embedded().expect("the embedded library loads");
+    let base = Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the embedded library loads");
     let external: Vec<(String, Vec<Ty>)> = base
         .program()
         .relations
@@ -335,7 +344,10 @@ fn the_explainer_agrees_with_the_reference_on_random_rules_over_the_report() {
     let (mut proofs, mut whynots, mut graded) = (0, 0, 0);
     for i in 0..n {
         let text = generate(seed.wrapping_mul(7_777_777).wrapping_add(i), &options);
-        let mut ws = Workspace::embedded().expect("the embedded library loads");
+        let mut ws = Workspace::builder()
+            .builtins()
+            .open()
+            .expect("the embedded library loads");
         if let Err(e) = ws.add_clauses("random.dl", &text) {
             panic!("{text}\nrejected:\n{e}");
         }

@@ -32,12 +32,10 @@ fn workspace(documents: &[&str]) -> Workspace {
         data: documents.iter().map(|d| fixture(d)).collect(),
         ..Inputs::default()
     };
-    Workspace::open_inputs(
-        &inputs,
-        Workspace::empty().options().clone(),
-        Default::default(),
-    )
-    .expect("the documents load")
+    Workspace::builder()
+        .inputs(inputs)
+        .open()
+        .expect("the documents load")
 }
 
 /// The `$ sleuth query ...` examples of the README's "Provenance as data"
@@ -369,13 +367,11 @@ fn a_provenance_relation_declared_otherwise_is_an_error() {
         builtin_rules: false,
         ..Inputs::default()
     };
-    let err = Workspace::open_inputs(
-        &inputs,
-        Workspace::empty().options().clone(),
-        Default::default(),
-    )
-    .err()
-    .expect("a shape error");
+    let err = Workspace::builder()
+        .inputs(inputs)
+        .open()
+        .err()
+        .expect("a shape error");
     assert_eq!(err.codes(), vec!["attestation-shape"]);
     assert!(err.render().contains("shape.dl:1:"), "{}", err.render());
     std::fs::remove_dir_all(&dir).ok();
@@ -389,12 +385,10 @@ fn a_rule_file_grades_the_facts_after_its_source_pragma() {
         rules: vec![fixture("analyst-notes.dl")],
         ..Inputs::default()
     };
-    let mut ws = Workspace::open_inputs(
-        &inputs,
-        Workspace::empty().options().clone(),
-        Default::default(),
-    )
-    .expect("the notes load");
+    let mut ws = Workspace::builder()
+        .inputs(inputs)
+        .open()
+        .expect("the notes load");
     let proof = provenance::why(
         &ws,
         r#"arrest("invented-person-1", "Tangier", "2024-03")"#,

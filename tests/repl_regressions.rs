@@ -10,7 +10,10 @@ use sleuth::repl::{Repl, ReplError};
 use sleuth::session::Workspace;
 
 fn workspace() -> Workspace {
-    Workspace::embedded().expect("the built-in data and rules load")
+    Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the built-in data and rules load")
 }
 
 /// Runs one input; returns its result and what it printed.
@@ -72,7 +75,12 @@ fn profile_under_the_compiled_engine_says_why_rules_are_missing() {
         record_rounds: false,
         ..EvalOptions::default()
     };
-    let ws = Workspace::embedded_on(options, Engine::Compiled).expect("opens compiled");
+    let ws = Workspace::builder()
+        .builtins()
+        .options(options)
+        .engine(Engine::Compiled)
+        .open()
+        .expect("opens compiled");
     assert!(ws.engine_report().compiled);
     let mut repl = Repl::new(ws);
     let profile = ok(&mut repl, ":profile");

@@ -19,7 +19,10 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn workspace() -> Workspace {
-    Workspace::embedded().expect("the built-in data and rules load")
+    Workspace::builder()
+        .builtins()
+        .open()
+        .expect("the built-in data and rules load")
 }
 
 /// Everything an analyst can observe of a session.
@@ -59,7 +62,10 @@ fn added_facts_continue_the_evaluation_and_agree_with_a_fresh_one() {
     std::fs::create_dir_all(&dir).expect("a scratch folder");
     let extra = dir.join("extra.dl");
     std::fs::write(&extra, fact).expect("write");
-    let fresh = Workspace::open(&[root().join("data")], &[root().join("rules"), extra])
+    let fresh = Workspace::builder()
+        .data([root().join("data")])
+        .rules([root().join("rules"), extra])
+        .open()
         .expect("loads from scratch");
     for r in fresh.relations() {
         let a = ws.program().relation_id(&r.name).expect("same relations");

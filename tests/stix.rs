@@ -30,12 +30,10 @@ fn open(data: &[PathBuf], builtin_data: bool) -> Workspace {
         builtin_rules: true,
         ..Inputs::default()
     };
-    Workspace::open_inputs(
-        &inputs,
-        Workspace::empty().options().clone(),
-        sleuth::compiled::Engine::Auto,
-    )
-    .unwrap_or_else(|e| panic!("{}", e.render()))
+    Workspace::builder()
+        .inputs(inputs)
+        .open()
+        .unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
 /// A scratch file of this test run.

@@ -270,7 +270,11 @@ fn every_text_from_the_data_is_escaped() {
   "arrests": [ { "place": "<Here>", "date": "2024-05", "persons": ["p&1"], "paragraph": 2 } ]
 }"#;
     std::fs::write(dir.join("odd.json"), doc).expect("write");
-    let ws = Workspace::open(std::slice::from_ref(&dir), &[root().join("rules")]).expect("loads");
+    let ws = Workspace::builder()
+        .data([&dir])
+        .rules([root().join("rules")])
+        .open()
+        .expect("loads");
     let html = viz::report_html(&ws, &own_layout());
     assert_self_contained(&html);
     assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<Here>"));

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sleuth::compiled::Engine;
 use sleuth::eval::EvalOptions;
 use sleuth::provenance::{self, Confidence};
 use sleuth::session::{ATTESTED_SUFFIX, GRADE_CONFIDENCE, Inputs, SOURCE_ORIGIN, Workspace};
@@ -24,7 +23,10 @@ fn fixtures() -> PathBuf {
 }
 
 fn open(inputs: Inputs) -> Workspace {
-    Workspace::open_inputs(&inputs, EvalOptions::interactive(), Engine::Auto)
+    Workspace::builder()
+        .inputs(inputs)
+        .options(EvalOptions::interactive())
+        .open()
         .unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
@@ -618,7 +620,10 @@ fn every_error_is_located_coded_and_changes_nothing() {
 fn the_evaluation_bounds_of_the_workspace_hold() {
     // As the REPL opens it: recording rounds, so the interpreter evaluates
     // (the compiled library counts no tuples).
-    let mut ws = Workspace::embedded().unwrap_or_else(|e| panic!("{}", e.render()));
+    let mut ws = Workspace::builder()
+        .builtins()
+        .open()
+        .unwrap_or_else(|e| panic!("{}", e.render()));
     ws.set_options(EvalOptions {
         max_tuples: 10,
         ..ws.options().clone()

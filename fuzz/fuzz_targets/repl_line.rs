@@ -43,7 +43,7 @@ fn workspace() -> &'static Workspace {
             record_rounds: true,
             ..EvalOptions::default()
         };
-        Workspace::embedded_with(options).expect("the built-in workspace opens")
+        Workspace::builder().builtins().options(options).open().expect("the built-in workspace opens")
     })
 }
 

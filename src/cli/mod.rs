@@ -76,7 +76,12 @@ fn open(inputs: &Inputs, flags: &EvalFlags, record_by_default: bool) -> Option<W
     // answer; they start from the library's interactive bounds.
     let options = eval_options(flags, EvalOptions::interactive(), record_by_default);
     let inputs = inputs.to_library();
-    match Workspace::open_inputs(&inputs, options, flags.engine) {
+    match Workspace::builder()
+        .inputs(inputs.clone())
+        .options(options)
+        .engine(flags.engine)
+        .open()
+    {
         Ok(ws) => {
             note_matches(&ws);
             note_stix(&ws);
@@ -296,7 +301,7 @@ pub fn query(
 /// evaluating; reports every error.
 pub fn check_rules(inputs: &Inputs, plan: bool) -> Result<bool> {
     let inputs = inputs.to_library();
-    match Workspace::check_inputs(&inputs) {
+    match Workspace::builder().inputs(inputs.clone()).check() {
         Ok(program) => {
             let rules = program.rules.len();
             let relations = program.relations.iter().filter(|r| !r.is_query).count();

@@ -38,7 +38,7 @@
 //! use sleuth::provenance::{self, ExplainOptions, Format};
 //! use sleuth::session::Workspace;
 //!
-//! let mut ws = Workspace::embedded()?;
+//! let mut ws = Workspace::builder().builtins().open()?;
 //! let opts = ExplainOptions::default();
 //!
 //! // `:why`

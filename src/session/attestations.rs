@@ -219,7 +219,10 @@ mod tests {
     /// relation, with the columns sleuth fills.
     #[test]
     fn the_library_declares_every_provenance_relation() {
-        let ws = crate::session::Workspace::embedded().expect("the library loads");
+        let ws = crate::session::Workspace::builder()
+            .builtins()
+            .open()
+            .expect("the library loads");
         let program = ws.program();
         for (name, _) in BASE_RELATIONS {
             let companion = attested_name(name);

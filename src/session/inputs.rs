@@ -4,12 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::compiled::Engine;
 use crate::diag::SourceMap;
-use crate::eval::EvalOptions;
-use crate::ir;
 
-use super::{Error, Workspace, embedded_texts, read_all};
+use super::{Error, embedded_texts, read_all};
 
 /// The data and rule files a workspace opens over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +45,7 @@ impl Inputs {
             || (self.builtin_rules && !self.rules.is_empty())
     }
 
-    fn data_texts(&self, sources: &SourceMap) -> Result<Vec<(String, String)>, Error> {
+    pub(super) fn data_texts(&self, sources: &SourceMap) -> Result<Vec<(String, String)>, Error> {
         let mut texts = if self.builtin_data {
             embedded_texts(crate::io::data::embedded())
         } else {
@@ -58,7 +55,7 @@ impl Inputs {
         Ok(texts)
     }
 
-    fn rule_texts(&self, sources: &SourceMap) -> Result<Vec<(String, String)>, Error> {
+    pub(super) fn rule_texts(&self, sources: &SourceMap) -> Result<Vec<(String, String)>, Error> {
         let mut texts = if self.builtin_rules {
             embedded_texts(crate::embedded::RULES)
         } else {
@@ -72,32 +69,5 @@ impl Inputs {
             }
         }
         Ok(texts)
-    }
-}
-
-impl Workspace {
-    /// A workspace over [`Inputs`]: the built-ins kept, then the files
-    /// given, evaluated with `options` on `engine`.
-    pub fn open_inputs(
-        inputs: &Inputs,
-        options: EvalOptions,
-        engine: Engine,
-    ) -> Result<Workspace, Error> {
-        let mut ws = Workspace::empty();
-        ws.options = options;
-        ws.engine = engine;
-        let data = inputs.data_texts(&ws.sources)?;
-        let rules = inputs.rule_texts(&ws.sources)?;
-        ws.load_texts(&data, &rules)?;
-        Ok(ws)
-    }
-
-    /// Checks the rules of [`Inputs`] and loads its data against them,
-    /// without evaluating. Reports every error found.
-    pub fn check_inputs(inputs: &Inputs) -> Result<ir::Program, Error> {
-        let mut ws = Workspace::empty();
-        let rules = inputs.rule_texts(&ws.sources)?;
-        let data = inputs.data_texts(&ws.sources)?;
-        ws.check_texts(&data, &rules)
     }
 }

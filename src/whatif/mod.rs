@@ -20,7 +20,7 @@
 //! use sleuth::session::Workspace;
 //! use sleuth::whatif::{self, Scenario};
 //!
-//! let ws = Workspace::embedded()?;
+//! let ws = Workspace::builder().builtins().open()?;
 //! let scenario = Scenario {
 //!     retract: vec![r#"arrest("sale-moroccan-1", "Sale", "2024-02")"#.into()],
 //!     ..Scenario::default()

@@ -16,7 +16,10 @@ pub fn root() -> PathBuf {
 
 /// The report's data under the rule library.
 pub fn workspace() -> Workspace {
-    Workspace::open(&[root().join("data")], &[root().join("rules")])
+    Workspace::builder()
+        .data([root().join("data")])
+        .rules([root().join("rules")])
+        .open()
         .expect("the report's data and the rule library load and check")
 }
 
