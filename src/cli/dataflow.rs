@@ -125,7 +125,10 @@ fn evaluate(
     };
     let gather: Vec<_> = checked.outputs.iter().map(|o| o.rel).collect();
     let began = std::time::Instant::now();
-    let gathered = match sleuth::dataflow::run(checked, facts, &on, &gather) {
+    let chatter = ChatterToStderr::new(cluster.processes > 1);
+    let gathered = sleuth::dataflow::run(checked, facts, &on, &gather);
+    drop(chatter);
+    let gathered = match gathered {
         Ok(g) => g,
         Err(d) => return fail(&d, sources),
     };
@@ -172,4 +175,52 @@ fn exit_when_a_peer_is_lost(started: std::sync::Arc<std::sync::atomic::AtomicBoo
             lost("the processes did not all connect within 60 s (check -n, -p and the host file)");
         }
     });
+}
+
+/// While it lives, standard output goes to standard error: timely prints
+/// its connection progress ("awaiting connections") on standard output,
+/// where the run's results go.
+#[cfg(feature = "dataflow")]
+struct ChatterToStderr {
+    #[cfg(target_os = "linux")]
+    saved: Option<i32>,
+}
+
+#[cfg(feature = "dataflow")]
+impl ChatterToStderr {
+    fn new(on: bool) -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            // SAFETY: dup and dup2 on the process's own standard streams;
+            // the saved descriptor is restored and closed on drop.
+            let saved = on.then(|| unsafe { libc::dup(1) }).filter(|&fd| fd >= 0);
+            if saved.is_some() {
+                unsafe { libc::dup2(2, 1) };
+            }
+            ChatterToStderr { saved }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = on;
+            ChatterToStderr {}
+        }
+    }
+}
+
+#[cfg(feature = "dataflow")]
+impl Drop for ChatterToStderr {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = self.saved.take() {
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            // SAFETY: `fd` is the descriptor `new` saved.
+            unsafe {
+                libc::dup2(fd, 1);
+                libc::close(fd);
+            }
+        }
+    }
 }

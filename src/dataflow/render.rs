@@ -166,7 +166,12 @@ fn chain<'s, const N: usize>(
                     .clone()
                     .join_core(set, |k: &Row<N>, b: &Row<N>, _: &()| Some((*k, *b)));
                 let out = out.clone();
-                keyed.concat(found.negate()).map(move |(_, b)| b.pick(&out))
+                // Consolidated, so a binding the antijoin removes never
+                // reaches a later expression (which might fail on it).
+                keyed
+                    .concat(found.negate())
+                    .map(move |(_, b)| b.pick(&out))
+                    .consolidate()
             }
             Op::Map {
                 layout_in,
