@@ -32,7 +32,8 @@ fn temp_dir(name: &str) -> PathBuf {
 /// The interpreter's relations, or the code of its runtime error.
 fn interpret(program: &Program) -> Result<Database, &'static str> {
     let mut db = Database::new(program);
-    db.load_program_facts(program).map_err(|d| d.code.as_str())?;
+    db.load_program_facts(program)
+        .map_err(|d| d.code.as_str())?;
     eval::evaluate(program, &mut db, &EvalOptions::default()).map_err(|d| d.code.as_str())?;
     Ok(db)
 }
@@ -54,17 +55,27 @@ fn agrees_in_process(text: &str, workers: usize, facts: &Path) -> Result<(), Str
     let got = run(&program, facts, &cluster, &all_relations(&program));
     match (expected, got) {
         (Err(_), Err(_)) => Ok(()),
-        (Err(code), Ok(_)) => Err(format!("the interpreter failed with `{code}`, dataflow did not")),
+        (Err(code), Ok(_)) => Err(format!(
+            "the interpreter failed with `{code}`, dataflow did not"
+        )),
         (Ok(_), Err(d)) => Err(format!("dataflow failed:\n{}", d.render(&sources))),
         (Ok(db), Ok(g)) => {
             let g = g.ok_or("process 0 gathers nothing")?;
             for (rel, r) in program.relations.iter().enumerate() {
                 let (a, b) = (db.tuples(rel), g.db.tuples(rel));
                 if a != b {
-                    return Err(format!("relation {}: interpreter {a:?}, dataflow {b:?}", r.name));
+                    return Err(format!(
+                        "relation {}: interpreter {a:?}, dataflow {b:?}",
+                        r.name
+                    ));
                 }
                 if g.sizes.get(&rel).copied().unwrap_or(0) != a.len() as u64 {
-                    return Err(format!("relation {}: size {:?}, {} tuples", r.name, g.sizes.get(&rel), a.len()));
+                    return Err(format!(
+                        "relation {}: size {:?}, {} tuples",
+                        r.name,
+                        g.sizes.get(&rel),
+                        a.len()
+                    ));
                 }
             }
             Ok(())
@@ -83,7 +94,10 @@ fn random_programs_agree(workers: usize, errors: bool) {
     for i in 0..n {
         let text = generate(seed + i, &options);
         if let Err(e) = agrees_in_process(&text, workers, &facts) {
-            panic!("program {i} (seed {}), -w {workers}:\n{text}\n{e}", seed + i);
+            panic!(
+                "program {i} (seed {}), -w {workers}:\n{text}\n{e}",
+                seed + i
+            );
         }
     }
 }
@@ -110,12 +124,20 @@ fn sleuth() -> Command {
 /// A host file for two processes on loopback ports `port` and `port + 1`.
 fn hosts(dir: &Path, port: u16) -> PathBuf {
     let file = dir.join(format!("hosts-{port}"));
-    std::fs::write(&file, format!("127.0.0.1:{port}\n127.0.0.1:{}\n", port + 1)).expect("host file");
+    std::fs::write(&file, format!("127.0.0.1:{port}\n127.0.0.1:{}\n", port + 1))
+        .expect("host file");
     file
 }
 
 /// Starts process `p` of a two-process run.
-fn start(program: &Path, facts: &Path, out: &Path, hostfile: &Path, p: usize, extra: &[&str]) -> Child {
+fn start(
+    program: &Path,
+    facts: &Path,
+    out: &Path,
+    hostfile: &Path,
+    p: usize,
+    extra: &[&str],
+) -> Child {
     sleuth()
         .arg("run")
         .arg(program)
@@ -123,7 +145,15 @@ fn start(program: &Path, facts: &Path, out: &Path, hostfile: &Path, p: usize, ex
         .arg(facts)
         .arg("-D")
         .arg(out)
-        .args(["--engine", "dataflow", "-n", "2", "-p", &p.to_string(), "-h"])
+        .args([
+            "--engine",
+            "dataflow",
+            "-n",
+            "2",
+            "-p",
+            &p.to_string(),
+            "-h",
+        ])
         .arg(hostfile)
         .args(extra)
         .stdout(Stdio::piped())
@@ -133,7 +163,13 @@ fn start(program: &Path, facts: &Path, out: &Path, hostfile: &Path, p: usize, ex
 }
 
 /// Runs both processes of a two-process run to their end.
-fn two_processes(program: &Path, facts: &Path, out: &Path, port: u16, extra: &[&str]) -> (Output, Output) {
+fn two_processes(
+    program: &Path,
+    facts: &Path,
+    out: &Path,
+    port: u16,
+    extra: &[&str],
+) -> (Output, Output) {
     let hostfile = hosts(out.parent().expect("a parent"), port);
     std::fs::create_dir_all(out).expect("out dir");
     let first = start(program, facts, out, &hostfile, 0, extra);
@@ -302,7 +338,10 @@ fn a_runtime_error_on_one_process_stops_both() {
     for (p, out) in [(0, &a), (1, &b)] {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "process {p} succeeded");
-        assert!(err.contains("error[division-by-zero]"), "process {p} said:\n{err}");
+        assert!(
+            err.contains("error[division-by-zero]"),
+            "process {p} said:\n{err}"
+        );
         assert!(out.stdout.is_empty(), "process {p} printed results");
     }
 }
@@ -347,7 +386,12 @@ fn a_killed_process_makes_the_other_exit() {
     assert!(!status.success(), "process 0 succeeded without its peer");
     let mut err = String::new();
     use std::io::Read;
-    first.stderr.take().expect("stderr").read_to_string(&mut err).expect("text");
+    first
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("text");
     assert!(err.contains("error[peer-lost]"), "process 0 said:\n{err}");
 }
 
@@ -355,7 +399,10 @@ fn a_killed_process_makes_the_other_exit() {
 fn workload_data(size: &str) -> Option<PathBuf> {
     let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen.py");
     if !generator.exists() {
-        eprintln!("note: {} is missing; the workload test is skipped", generator.display());
+        eprintln!(
+            "note: {} is missing; the workload test is skipped",
+            generator.display()
+        );
         return None;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/dataflow-test-data");
@@ -414,7 +461,12 @@ fn workloads_agree_at_two_workers_and_two_processes() {
         .expect("runs")
         .expect("gathered");
         for (rel, r) in program.relations.iter().enumerate() {
-            assert_eq!(want.tuples(rel), got.db.tuples(rel), "{name}-small -w 2: {}", r.name);
+            assert_eq!(
+                want.tuples(rel),
+                got.db.tuples(rel),
+                "{name}-small -w 2: {}",
+                r.name
+            );
         }
     }
 }

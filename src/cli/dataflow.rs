@@ -10,11 +10,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
+use sleuth::SourceMap;
 use sleuth::compiled::Engine;
 use sleuth::diag::{Code, Diagnostic};
 use sleuth::io::format::Format;
 use sleuth::ir::Program;
-use sleuth::SourceMap;
 
 use super::args::{ClusterFlags, EvalFlags};
 
@@ -156,7 +156,11 @@ fn exit_when_a_peer_is_lost(started: std::sync::Arc<std::sync::atomic::AtomicBoo
     use std::sync::atomic::Ordering;
 
     fn lost(why: &str) -> ! {
-        let d = Diagnostic::new(Code::PeerLost, format!("a process of this run is gone: {why}"), None);
+        let d = Diagnostic::new(
+            Code::PeerLost,
+            format!("a process of this run is gone: {why}"),
+            None,
+        );
         eprint!("{}", d.render(&SourceMap::new()));
         std::process::exit(1);
     }

@@ -186,7 +186,14 @@ pub fn run(
             return Ok(false);
         }
     };
-    if !write_results(&checked, &sources, &db, &|rel| db.len(rel) as u64, output, format)? {
+    if !write_results(
+        &checked,
+        &sources,
+        &db,
+        &|rel| db.len(rel) as u64,
+        output,
+        format,
+    )? {
         return Ok(false);
     }
     if flags.profile {

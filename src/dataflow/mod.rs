@@ -47,7 +47,8 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    /// Keeps the first error.
+    /// Keeps the first error (taken as the evaluator returns it).
+    #[allow(clippy::boxed_local)] // the evaluator's errors arrive boxed
     fn fail(&self, e: Stop) {
         let mut slot = self.error.borrow_mut();
         if slot.is_none() {

@@ -323,7 +323,10 @@ impl Planner<'_> {
                 })
                 .map(|(k, _)| k);
             let Some(k) = best else {
-                return Err(Box::new(internal(self.rule, "a literal's variables are never bound")));
+                return Err(Box::new(internal(
+                    self.rule,
+                    "a literal's variables are never bound",
+                )));
             };
             let i = left.remove(k);
             lits[i].vars(&mut bound);
@@ -338,7 +341,11 @@ impl Planner<'_> {
         }
         let live = |v: VarId, s: usize| keep || later[s].contains(&v);
         let mut ops = Vec::new();
-        let mut start = if groups.is_some() { Start::Groups } else { Start::Unit };
+        let mut start = if groups.is_some() {
+            Start::Groups
+        } else {
+            Start::Unit
+        };
         let mut step = 0;
         if start_atom.is_some() {
             let a = atom_of(lits[order[0]]).expect("the first literal is an atom");
@@ -469,7 +476,10 @@ impl Planner<'_> {
                             }
                             Term::Var(v) => {
                                 let Some(at) = layout.iter().position(|w| w == v) else {
-                                    return Err(Box::new(internal(self.rule, "a negated variable is unbound")));
+                                    return Err(Box::new(internal(
+                                        self.rule,
+                                        "a negated variable is unbound",
+                                    )));
                                 };
                                 cols.push(c);
                                 key.push(KeyPart::At(at));
@@ -477,7 +487,9 @@ impl Planner<'_> {
                             Term::Wildcard => {}
                         }
                     }
-                    let out: Vec<usize> = (0..layout.len()).filter(|&at| live(layout[at], s + 1)).collect();
+                    let out: Vec<usize> = (0..layout.len())
+                        .filter(|&at| live(layout[at], s + 1))
+                        .collect();
                     layout = out.iter().map(|&at| layout[at]).collect();
                     ops.push(Op::Anti {
                         index: Index { rel: a.rel, cols },
@@ -487,7 +499,8 @@ impl Planner<'_> {
                 }
                 Literal::Aggregate(g) => {
                     let plan = self.aggregate(g, &layout, s, &live)?;
-                    let mut new_layout: Vec<VarId> = plan.out.iter().map(|&at| layout[at]).collect();
+                    let mut new_layout: Vec<VarId> =
+                        plan.out.iter().map(|&at| layout[at]).collect();
                     if plan.check.is_none() {
                         new_layout.push(g.result);
                     }
@@ -527,21 +540,31 @@ impl Planner<'_> {
         let identity_vars: Vec<VarId> = match g.distinct_bindings(&self.rule.vars) {
             Some(vars) => {
                 let mut id = g.outer.clone();
-                id.extend(vars.into_iter().filter(|v| body.layout.contains(v) && !g.outer.contains(v)));
+                id.extend(
+                    vars.into_iter()
+                        .filter(|v| body.layout.contains(v) && !g.outer.contains(v)),
+                );
                 id
             }
             None => body.layout.clone(),
         };
         let identity = identity_vars
             .iter()
-            .map(|v| body.layout.iter().position(|w| w == v).expect("in the body's layout"))
+            .map(|v| {
+                body.layout
+                    .iter()
+                    .position(|w| w == v)
+                    .expect("in the body's layout")
+            })
             .collect();
         let target = match &g.target {
             Some(t) => Some(self.expr(t)?),
             None => None,
         };
         let check = layout.iter().position(|&v| v == g.result);
-        let out = (0..layout.len()).filter(|&at| live(layout[at], s + 1)).collect();
+        let out = (0..layout.len())
+            .filter(|&at| live(layout[at], s + 1))
+            .collect();
         Ok(AggPlan {
             op: g.op,
             ty: g.ty,

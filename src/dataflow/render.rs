@@ -54,7 +54,10 @@ impl<'s, const N: usize> Rels<'s, N> {
     }
 
     fn coll(&self, rel: RelId) -> Coll<'s, N> {
-        self.colls.get(&rel).expect("every relation read is in the scope").clone()
+        self.colls
+            .get(&rel)
+            .expect("every relation read is in the scope")
+            .clone()
     }
 
     /// The relation keyed on `index.cols`, the other columns as value.
@@ -78,14 +81,22 @@ impl<'s, const N: usize> Rels<'s, N> {
             return a.clone();
         }
         let cols = index.cols.clone();
-        let a = self.coll(index.rel).map(move |r| r.pick(&cols)).distinct().arrange_by_self();
+        let a = self
+            .coll(index.rel)
+            .map(move |r| r.pick(&cols))
+            .distinct()
+            .arrange_by_self();
         self.sets.insert(index.clone(), a.clone());
         a
     }
 }
 
 /// A rule's derived rows.
-pub fn rule<'s, const N: usize>(plan: &RulePlan, rels: &mut Rels<'s, N>, ctx: &Rc<Ctx>) -> Coll<'s, N> {
+pub fn rule<'s, const N: usize>(
+    plan: &RulePlan,
+    rels: &mut Rels<'s, N>,
+    ctx: &Rc<Ctx>,
+) -> Coll<'s, N> {
     let body = chain(&plan.chain, None, rels, ctx, plan.regs);
     let layout = plan.chain.layout.clone();
     let args = plan.head_args.clone();
@@ -132,7 +143,15 @@ fn chain<'s, const N: usize>(
 ) -> Coll<'s, N> {
     let mut cur = match (&c.start, groups) {
         (Start::Groups, Some(g)) => g,
-        (Start::Scan { rel, consts, same, out }, _) => {
+        (
+            Start::Scan {
+                rel,
+                consts,
+                same,
+                out,
+            },
+            _,
+        ) => {
             let (consts, same, out) = (consts.clone(), same.clone(), out.clone());
             rels.coll(*rel).flat_map(move |r| {
                 let keep = consts.iter().all(|&(c, w)| r.0[c] == w)
@@ -144,7 +163,12 @@ fn chain<'s, const N: usize>(
     };
     for op in &c.ops {
         cur = match op {
-            Op::Join { index, key, out, same } => {
+            Op::Join {
+                index,
+                key,
+                out,
+                same,
+            } => {
                 let arranged = rels.by_key(index);
                 let (key, out, same) = (key.clone(), out.clone(), same.clone());
                 let keyed: Keyed<'s, N> = cur.map(move |b| (key_of(&key, &b), b));
@@ -178,7 +202,8 @@ fn chain<'s, const N: usize>(
                 tests,
                 layout_out,
             } => {
-                let (layout_in, tests, layout_out) = (layout_in.clone(), tests.clone(), layout_out.clone());
+                let (layout_in, tests, layout_out) =
+                    (layout_in.clone(), tests.clone(), layout_out.clone());
                 let ctx = Rc::clone(ctx);
                 let mut regs = vec![0u64; nregs];
                 cur.flat_map(move |b| {
@@ -254,35 +279,46 @@ fn aggregate_op<'s, const N: usize>(
     let target = a.target.clone();
     let tctx = Rc::clone(ctx);
     let mut regs = vec![0u64; nregs];
-    let values: Keyed<'s, N> = body.map(move |b| b.pick(&identity)).distinct().flat_map(move |m| {
-        let value = match &target {
-            None => 0,
-            Some(e) => {
-                load(&id_vars, &m, &mut regs);
-                match eval_in(e, &regs, &mut WorkerSymbols { dict: &tctx.dict }) {
-                    Ok(w) => w,
-                    Err(e) => {
-                        tctx.fail(e);
-                        return None;
+    let values: Keyed<'s, N> = body
+        .map(move |b| b.pick(&identity))
+        .distinct()
+        .flat_map(move |m| {
+            let value = match &target {
+                None => 0,
+                Some(e) => {
+                    load(&id_vars, &m, &mut regs);
+                    match eval_in(e, &regs, &mut WorkerSymbols { dict: &tctx.dict }) {
+                        Ok(w) => w,
+                        Err(e) => {
+                            tctx.fail(e);
+                            return None;
+                        }
                     }
                 }
-            }
-        };
-        Some((m.pick(&(0..group_len).collect::<Vec<_>>()), Row::of([1, value])))
-    });
+            };
+            Some((
+                m.pick(&(0..group_len).collect::<Vec<_>>()),
+                Row::of([1, value]),
+            ))
+        });
     let markers: Keyed<'s, N> = groups.map(|g| (g, Row::default()));
     let (op, ty, span) = (a.op, a.ty, a.span);
     let rctx = Rc::clone(ctx);
     let folded = markers
         .concat(values)
-        .reduce(move |_g, input: &[(&Row<N>, isize)], out: &mut Vec<(Row<N>, isize)>| {
-            let matches = input.iter().filter(|(v, _)| v.0[0] == 1).map(|(v, n)| (v.0[1], *n as u64));
-            match aggregate::fold(op, ty, span, matches, &WorkerSymbols { dict: &rctx.dict }) {
-                Ok(Some(w)) => out.push((Row::of([w]), 1)),
-                Ok(None) => {}
-                Err(e) => rctx.fail(e),
-            }
-        })
+        .reduce(
+            move |_g, input: &[(&Row<N>, isize)], out: &mut Vec<(Row<N>, isize)>| {
+                let matches = input
+                    .iter()
+                    .filter(|(v, _)| v.0[0] == 1)
+                    .map(|(v, n)| (v.0[1], *n as u64));
+                match aggregate::fold(op, ty, span, matches, &WorkerSymbols { dict: &rctx.dict }) {
+                    Ok(Some(w)) => out.push((Row::of([w]), 1)),
+                    Ok(None) => {}
+                    Err(e) => rctx.fail(e),
+                }
+            },
+        )
         .arrange_by_key();
     let outer = a.outer.clone();
     let (out, check) = (a.out.clone(), a.check);

@@ -4,12 +4,12 @@
 //! errors agreed and symbols shared after each), and what process 0 gets
 //! back: the gathered relations in a [`Database`] and the summed sizes.
 
+use super::Ctx;
 use super::exchange::{To, agree, share};
 use super::plan::{RulePlan, pack, plan_rule};
 use super::render::{self, Coll, Rels};
 use super::row::{Row, width_for};
 use super::symbols::{self, Dictionary};
-use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::eval::Database;
 use crate::io::read::{Field, read_share};
@@ -95,7 +95,9 @@ fn config(cluster: &Cluster) -> Result<timely::Config, Diagnostic> {
                 }
                 lines
             }
-            None => (0..processes).map(|i| format!("localhost:{}", 2101 + i)).collect(),
+            None => (0..processes)
+                .map(|i| format!("localhost:{}", 2101 + i))
+                .collect(),
         };
         CommunicationConfig::Cluster {
             threads: workers,
@@ -190,7 +192,11 @@ pub fn run(
     for (rel, words) in rows {
         let types = program.relations[rel].types();
         for row in words.chunks(types.len().max(1)) {
-            let values: Vec<Value> = types.iter().zip(row).map(|(ty, &w)| unpack(w, *ty, &dict)).collect();
+            let values: Vec<Value> = types
+                .iter()
+                .zip(row)
+                .map(|(ty, &w)| unpack(w, *ty, &dict))
+                .collect();
             db.insert(rel, &values)?;
         }
         if types.is_empty() && !words.is_empty() {
@@ -223,7 +229,11 @@ fn execute<const N: usize>(
         work::<N>(worker, &job)
     })
     .map_err(|e| {
-        Diagnostic::new(Code::PeerLost, format!("cannot start the dataflow workers: {e}"), None)
+        Diagnostic::new(
+            Code::PeerLost,
+            format!("cannot start the dataflow workers: {e}"),
+            None,
+        )
     })?;
     let mut first = None;
     for result in guards.join() {
@@ -307,7 +317,11 @@ fn work<const N: usize>(worker: &mut Worker, job: &Job) -> Result<Result0, Diagn
 }
 
 /// This worker's share of every `.input` file and of the program's facts.
-fn load<const N: usize>(worker: &Worker, job: &Job, rels: &mut [Vec<Row<N>>]) -> Result<(), Diagnostic> {
+fn load<const N: usize>(
+    worker: &Worker,
+    job: &Job,
+    rels: &mut [Vec<Row<N>>],
+) -> Result<(), Diagnostic> {
     let (me, all) = (worker.index(), worker.peers());
     let program = &job.program;
     let word = |s: &str| job.dict.add(s);
@@ -348,8 +362,12 @@ fn share_symbols(worker: &mut Worker, job: &Job) {
     // One worker per process sends its process's entries; every process's
     // first worker records what arrives.
     let workers = worker.peers() / job.processes;
-    let first_here = worker.index() % workers == 0;
-    let mine = if first_here { job.dict.take_fresh() } else { Vec::new() };
+    let first_here = worker.index().is_multiple_of(workers);
+    let mine = if first_here {
+        job.dict.take_fresh()
+    } else {
+        Vec::new()
+    };
     let all = share(worker, mine, To::Everyone);
     if first_here {
         for (w, s) in all {
@@ -399,12 +417,18 @@ fn run_stratum<const N: usize>(
     let inside: BTreeSet<RelId> = stratum.relations.iter().copied().collect();
     let mut reads = BTreeSet::new();
     for &r in &stratum.rules {
-        program.rules[r].body.iter().for_each(|l| relations_of(l, &mut reads));
+        program.rules[r]
+            .body
+            .iter()
+            .for_each(|l| relations_of(l, &mut reads));
     }
     let outside: Vec<RelId> = reads.difference(&inside).copied().collect();
     let arity: Vec<usize> = program.relations.iter().map(|r| r.arity()).collect();
-    let sinks: Vec<(RelId, Rc<RefCell<Vec<Row<N>>>>)> =
-        stratum.relations.iter().map(|&r| (r, Rc::default())).collect();
+    let sinks: Vec<(RelId, Rc<RefCell<Vec<Row<N>>>>)> = stratum
+        .relations
+        .iter()
+        .map(|&r| (r, Rc::default()))
+        .collect();
     let first = worker.index() == 0;
     let probe = worker.dataflow::<u32, _, _>(|outer| {
         let probe = timely::dataflow::ProbeHandle::new();
@@ -417,11 +441,17 @@ fn run_stratum<const N: usize>(
             bases.insert(r, outer.new_collection_from(std::mem::take(&mut base[r])).1);
         }
         let unit = outer
-            .new_collection_from(if first { vec![Row::<N>::default()] } else { Vec::new() })
+            .new_collection_from(if first {
+                vec![Row::<N>::default()]
+            } else {
+                Vec::new()
+            })
             .1;
         outer.iterative::<u32, _, _>(|inner| {
-            let mut entered: HashMap<RelId, Coll<N>> =
-                colls.into_iter().map(|(r, c)| (r, c.enter(inner))).collect();
+            let mut entered: HashMap<RelId, Coll<N>> = colls
+                .into_iter()
+                .map(|(r, c)| (r, c.enter(inner)))
+                .collect();
             let mut variables = Vec::new();
             for &r in &stratum.relations {
                 let (var, coll) = VecVariable::new(inner, Product::new(0, 1));
@@ -456,7 +486,10 @@ fn run_stratum<const N: usize>(
     while !probe.done() {
         worker.step();
     }
-    sinks.into_iter().map(|(r, rows)| (r, rows.take())).collect()
+    sinks
+        .into_iter()
+        .map(|(r, rows)| (r, rows.take()))
+        .collect()
 }
 
 /// The relations a literal reads.

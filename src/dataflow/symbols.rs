@@ -44,7 +44,11 @@ impl Dictionary {
     pub fn add(&self, s: &str) -> Result<u64, Diagnostic> {
         let w = id(s);
         if let Some(known) = self.texts.read().expect("dictionary lock").get(&w) {
-            return if *known == s { Ok(w) } else { Err(collision(known, s)) };
+            return if *known == s {
+                Ok(w)
+            } else {
+                Err(collision(known, s))
+            };
         }
         self.learn(w, s, true)?;
         Ok(w)
@@ -130,6 +134,9 @@ mod tests {
         assert_eq!(d.text(a), Some("Tangier"));
         assert_eq!(d.take_fresh(), vec![(a, "Tangier".to_string())]);
         assert!(d.take_fresh().is_empty());
-        assert!(d.learn(a, "Rabat", false).is_err(), "a collision is an error");
+        assert!(
+            d.learn(a, "Rabat", false).is_err(),
+            "a collision is an error"
+        );
     }
 }

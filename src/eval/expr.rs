@@ -81,7 +81,9 @@ impl SymbolWords for Interned<'_> {
                     "`ord` of a symbol made in the same rule is not supported",
                     Some(span),
                 )
-                .with_help("derive the symbol into a relation first, and take `ord` in another rule"),
+                .with_help(
+                    "derive the symbol into a relation first, and take `ord` in another rule",
+                ),
             ));
         }
         Ok(u64::from(w as u32))

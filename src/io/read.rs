@@ -458,12 +458,23 @@ pub(crate) fn read_share(
         len * share as u64 / shares as u64,
         len * (share as u64 + 1) / shares as u64,
     );
-    let start = if a == 0 { 0 } else { line_start_after(&mut file, a - 1, len).map_err(unreadable)? };
-    let end = if b >= len { len } else { line_start_after(&mut file, b - 1, len).map_err(unreadable)? };
+    let start = if a == 0 {
+        0
+    } else {
+        line_start_after(&mut file, a - 1, len).map_err(unreadable)?
+    };
+    let end = if b >= len {
+        len
+    } else {
+        line_start_after(&mut file, b - 1, len).map_err(unreadable)?
+    };
     let mut bytes = Vec::with_capacity(end.saturating_sub(start) as usize);
     if end > start {
         file.seek(SeekFrom::Start(start)).map_err(unreadable)?;
-        (&mut file).take(end - start).read_to_end(&mut bytes).map_err(unreadable)?;
+        (&mut file)
+            .take(end - start)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
     }
     if start == 0 && bytes.starts_with(BYTE_ORDER_MARK.encode_utf8(&mut [0; 4]).as_bytes()) {
         bytes.drain(..BYTE_ORDER_MARK.len_utf8());
@@ -472,8 +483,7 @@ pub(crate) fn read_share(
     // an error).
     let lines_before = || -> usize {
         let mut prefix = Vec::new();
-        let counted = fs::File::open(&path)
-            .and_then(|f| f.take(start).read_to_end(&mut prefix));
+        let counted = fs::File::open(&path).and_then(|f| f.take(start).read_to_end(&mut prefix));
         counted.map_or(0, |_| prefix.iter().filter(|&&b| b == b'\n').count())
     };
     let text = match std::str::from_utf8(&bytes) {
