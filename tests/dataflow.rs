@@ -478,3 +478,56 @@ fn interpret_with_inputs(program: &Program, facts: &Path) -> Database {
     eval::evaluate(program, &mut db, &EvalOptions::default()).expect("evaluates");
     db
 }
+
+/// What needs the whole database on one machine is refused by name.
+#[test]
+fn what_the_engine_does_not_do_is_an_error() {
+    let dir = temp_dir("refused");
+    let program = dir.join("p.dl");
+    std::fs::write(&program, ".decl p(x: number)\np(1).\n.printsize p\n").expect("program written");
+    for (flags, says) in [
+        (
+            &["--provenance"][..],
+            "--provenance is not supported with --engine dataflow",
+        ),
+        (
+            &["--max-tuples", "10"][..],
+            "--max-tuples is not supported with --engine dataflow",
+        ),
+    ] {
+        let out = sleuth()
+            .arg("run")
+            .arg(&program)
+            .args(["--engine", "dataflow"])
+            .args(flags)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("error[unsupported]") && err.contains(says),
+            "{err}"
+        );
+    }
+    for command in [
+        &["query", "--engine", "dataflow", "?- p(X)."][..],
+        &["repl", "--engine", "dataflow"][..],
+    ] {
+        let out = sleuth()
+            .args(command)
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("runs programs with `sleuth run` only"),
+            "{err}"
+        );
+    }
+    let out = sleuth()
+        .arg("run")
+        .arg(&program)
+        .args(["--engine", "dataflow", "-w", "2"])
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "p\t1\n");
+}
