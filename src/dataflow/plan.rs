@@ -25,7 +25,9 @@ pub enum KeyPart {
 /// Where a word of a join's output comes from.
 #[derive(Clone, Copy, Debug)]
 pub enum From {
-    /// The binding's word at this position.
+    /// The key's word at this position.
+    Key(usize),
+    /// The carried binding's word at this position (see `Op::Join::left`).
     Left(usize),
     /// The atom's non-key word at this position.
     Right(usize),
@@ -70,6 +72,8 @@ pub enum Op {
         index: Index,
         /// The binding's side of the key.
         key: Vec<KeyPart>,
+        /// The binding's words carried beside the key (positions).
+        left: Vec<usize>,
         /// The output binding, word by word.
         out: Vec<From>,
         /// Non-key words of the atom that must be equal (a variable
@@ -184,7 +188,7 @@ fn chain_width(c: &Chain) -> usize {
     }
     for op in &c.ops {
         w = w.max(match op {
-            Op::Join { key, out, .. } => key.len().max(out.len()),
+            Op::Join { key, left, out, .. } => key.len().max(left.len()).max(out.len()),
             Op::Anti { key, out, .. } => key.len().max(out.len()),
             Op::Map {
                 layout_in,
@@ -430,9 +434,19 @@ impl Planner<'_> {
                     let rest = index.rest(a.args.len());
                     let mut out: Vec<From> = Vec::new();
                     let mut new_layout = Vec::new();
+                    let mut left = Vec::new();
                     for (at, &v) in layout.iter().enumerate() {
                         if live(v, s + 1) {
-                            out.push(From::Left(at));
+                            let in_key = key_of_col
+                                .iter()
+                                .position(|k| matches!(k, KeyPart::At(i) if *i == at));
+                            out.push(match in_key {
+                                Some(i) => From::Key(i),
+                                None => {
+                                    left.push(at);
+                                    From::Left(left.len() - 1)
+                                }
+                            });
                             new_layout.push(v);
                         }
                     }
@@ -461,6 +475,7 @@ impl Planner<'_> {
                     ops.push(Op::Join {
                         index,
                         key: key_of_col,
+                        left,
                         out,
                         same,
                     });

@@ -166,17 +166,19 @@ fn chain<'s, const N: usize>(
             Op::Join {
                 index,
                 key,
+                left,
                 out,
                 same,
             } => {
                 let arranged = rels.by_key(index);
-                let (key, out, same) = (key.clone(), out.clone(), same.clone());
-                let keyed: Keyed<'s, N> = cur.map(move |b| (key_of(&key, &b), b));
-                keyed.join_core(arranged, move |_k, b: &Row<N>, v: &Row<N>| {
+                let (key, left, out, same) = (key.clone(), left.clone(), out.clone(), same.clone());
+                let keyed: Keyed<'s, N> = cur.map(move |b| (key_of(&key, &b), b.pick(&left)));
+                keyed.join_core(arranged, move |k: &Row<N>, b: &Row<N>, v: &Row<N>| {
                     if !same.iter().all(|&(x, y)| v.0[x] == v.0[y]) {
                         return None;
                     }
                     Some(Row::of(out.iter().map(|f| match f {
+                        From::Key(i) => k.0[*i],
                         From::Left(i) => b.0[*i],
                         From::Right(i) => v.0[*i],
                     })))

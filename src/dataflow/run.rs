@@ -404,6 +404,25 @@ fn distinct_all<const N: usize>(worker: &mut Worker, rels: &mut [Vec<Row<N>>]) {
     }
 }
 
+/// A relation's rows leaving a stratum: added, and (never expected) removed.
+type Sink<const N: usize> = Rc<RefCell<(Vec<Row<N>>, Vec<Row<N>>)>>;
+
+/// The rows added less the rows removed.
+fn net_rows<const N: usize>((mut rows, gone): (Vec<Row<N>>, Vec<Row<N>>)) -> Vec<Row<N>> {
+    if gone.is_empty() {
+        return rows;
+    }
+    let mut gone = gone;
+    rows.sort_unstable();
+    gone.sort_unstable();
+    let mut gone = gone.into_iter().peekable();
+    rows.retain(|row| {
+        while gone.next_if(|g| g < row).is_some() {}
+        gone.next_if(|g| g == row).is_none()
+    });
+    rows
+}
+
 /// Runs one stratum to its fixpoint; returns its relations' rows here.
 fn run_stratum<const N: usize>(
     worker: &mut Worker,
@@ -424,7 +443,7 @@ fn run_stratum<const N: usize>(
     }
     let outside: Vec<RelId> = reads.difference(&inside).copied().collect();
     let arity: Vec<usize> = program.relations.iter().map(|r| r.arity()).collect();
-    let sinks: Vec<(RelId, Rc<RefCell<Vec<Row<N>>>>)> = stratum
+    let sinks: Vec<(RelId, Sink<N>)> = stratum
         .relations
         .iter()
         .map(|&r| (r, Rc::default()))
@@ -471,11 +490,16 @@ fn run_stratum<const N: usize>(
                 let next = differential_dataflow::collection::concatenate(inner, parts).distinct();
                 var.set(next.clone());
                 let sink = Rc::clone(&sinks.iter().find(|(s, _)| *s == r).expect("a sink").1);
+                // Every stratum is monotone (negation and aggregates read
+                // lower strata only), so `distinct` only adds rows; a
+                // retraction, were there one, is taken out afterwards.
                 next.leave(outer)
-                    .consolidate()
                     .inspect(move |(row, _, diff)| {
-                        if *diff > 0 {
-                            sink.borrow_mut().push(*row);
+                        let mut sink = sink.borrow_mut();
+                        match *diff {
+                            d if d > 0 => sink.0.push(*row),
+                            d if d < 0 => sink.1.push(*row),
+                            _ => {}
                         }
                     })
                     .probe_with(&probe);
@@ -488,7 +512,7 @@ fn run_stratum<const N: usize>(
     }
     sinks
         .into_iter()
-        .map(|(r, rows)| (r, rows.take()))
+        .map(|(r, sink)| (r, net_rows(sink.take())))
         .collect()
 }
 
