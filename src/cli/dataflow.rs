@@ -1,9 +1,9 @@
 //! This module defines `sleuth run --engine dataflow`: the flags the
 //! engine does not take, the run itself through [`sleuth::dataflow`]
 //! (with the `dataflow` feature), and what keeps a process from hanging
-//! when a peer is gone: a lost connection ends the process with
-//! `peer-lost`, and so does a cluster that has not connected within
-//! [`CONNECT_TIMEOUT`].
+//! when a worker or a peer is gone: a lost connection ends the process
+//! with `peer-lost`, and so does a cluster that has not connected within
+//! [`CONNECT_TIMEOUT`]; a failed worker ends it with `internal`.
 
 use std::path::Path;
 #[cfg(feature = "dataflow")]
@@ -113,9 +113,7 @@ fn evaluate(
     use std::sync::atomic::AtomicBool;
 
     let started = Arc::new(AtomicBool::new(false));
-    if cluster.processes > 1 {
-        exit_when_a_peer_is_lost(Arc::clone(&started));
-    }
+    exit_when_a_worker_stops(Arc::clone(&started), cluster.processes > 1);
     let on = sleuth::dataflow::Cluster {
         workers: cluster.workers,
         processes: cluster.processes,
@@ -148,19 +146,17 @@ fn evaluate(
     }
 }
 
-/// Ends the process with `peer-lost` when timely's connection to a peer
-/// fails (its network threads panic), or when the processes have not all
-/// connected within [`CONNECT_TIMEOUT`].
+/// Ends the process when a worker thread panics, which would leave the
+/// other workers waiting: with `peer-lost` when timely's connection to a
+/// peer failed (its network threads panic), else `internal`. With several
+/// processes, also when they have not all connected within
+/// [`CONNECT_TIMEOUT`].
 #[cfg(feature = "dataflow")]
-fn exit_when_a_peer_is_lost(started: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+fn exit_when_a_worker_stops(started: std::sync::Arc<std::sync::atomic::AtomicBool>, cluster: bool) {
     use std::sync::atomic::Ordering;
 
-    fn lost(why: &str) -> ! {
-        let d = Diagnostic::new(
-            Code::PeerLost,
-            format!("a process of this run is gone: {why}"),
-            None,
-        );
+    fn stop(code: Code, message: String) -> ! {
+        let d = Diagnostic::new(code, message, None);
         eprint!("{}", d.render(&SourceMap::new()));
         std::process::exit(1);
     }
@@ -171,14 +167,27 @@ fn exit_when_a_peer_is_lost(started: std::sync::Arc<std::sync::atomic::AtomicBoo
             .map(String::as_str)
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("a worker stopped");
-        lost(why)
-    }));
-    std::thread::spawn(move || {
-        std::thread::sleep(CONNECT_TIMEOUT);
-        if !started.load(Ordering::SeqCst) {
-            lost("the processes did not all connect within 60 s (check -n, -p and the host file)");
+        if why.contains("timely communication error") {
+            stop(
+                Code::PeerLost,
+                format!("a process of this run is gone: {why}"),
+            )
+        } else {
+            stop(Code::Internal, format!("a dataflow worker failed: {why}"))
         }
-    });
+    }));
+    if cluster {
+        std::thread::spawn(move || {
+            std::thread::sleep(CONNECT_TIMEOUT);
+            if !started.load(Ordering::SeqCst) {
+                stop(
+                    Code::PeerLost,
+                    "the processes did not all connect within 60 s (check -n, -p and the host file)"
+                        .to_string(),
+                );
+            }
+        });
+    }
 }
 
 /// While it lives, standard output goes to standard error: timely prints

@@ -17,7 +17,7 @@ use crate::syntax::regex::Regex;
 use differential_dataflow::VecCollection;
 use differential_dataflow::operators::arrange::{Arranged, TraceAgent};
 use differential_dataflow::trace::implementations::{KeySpine, ValSpine};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use timely::order::Product;
 
@@ -32,7 +32,7 @@ type KeySet<'s, const N: usize> = Arranged<'s, TraceAgent<KeySpine<Row<N>, Time,
 /// The relations a stratum reads, and their arrangements built so far.
 pub struct Rels<'s, const N: usize> {
     /// Each relation's collection in the loop.
-    pub colls: HashMap<RelId, Coll<'s, N>>,
+    pub colls: BTreeMap<RelId, Coll<'s, N>>,
     /// One empty binding (on the first worker).
     pub unit: Coll<'s, N>,
     /// Arities.
@@ -43,7 +43,7 @@ pub struct Rels<'s, const N: usize> {
 
 impl<'s, const N: usize> Rels<'s, N> {
     /// The relations `colls`, nothing arranged yet.
-    pub fn new(colls: HashMap<RelId, Coll<'s, N>>, unit: Coll<'s, N>, arity: Vec<usize>) -> Self {
+    pub fn new(colls: BTreeMap<RelId, Coll<'s, N>>, unit: Coll<'s, N>, arity: Vec<usize>) -> Self {
         Rels {
             colls,
             unit,

@@ -18,7 +18,7 @@ use crate::value::{Date, Type, Value};
 use differential_dataflow::input::Input;
 use differential_dataflow::operators::iterate::VecVariable;
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -449,13 +449,15 @@ fn run_stratum<const N: usize>(
         .map(|&r| (r, Rc::default()))
         .collect();
     let first = worker.index() == 0;
+    // Every worker must build the same operators in the same order: the
+    // maps below are ordered.
     let probe = worker.dataflow::<u32, _, _>(|outer| {
         let probe = timely::dataflow::ProbeHandle::new();
-        let mut colls = HashMap::new();
+        let mut colls = BTreeMap::new();
         for &r in &outside {
             colls.insert(r, outer.new_collection_from(rels[r].clone()).1);
         }
-        let mut bases = HashMap::new();
+        let mut bases = BTreeMap::new();
         for &r in &stratum.relations {
             bases.insert(r, outer.new_collection_from(std::mem::take(&mut base[r])).1);
         }
@@ -467,7 +469,7 @@ fn run_stratum<const N: usize>(
             })
             .1;
         outer.iterative::<u32, _, _>(|inner| {
-            let mut entered: HashMap<RelId, Coll<N>> = colls
+            let mut entered: BTreeMap<RelId, Coll<N>> = colls
                 .into_iter()
                 .map(|(r, c)| (r, c.enter(inner)))
                 .collect();
@@ -478,7 +480,7 @@ fn run_stratum<const N: usize>(
                 variables.push((r, var));
             }
             let mut scope_rels = Rels::new(entered, unit.enter(inner), arity);
-            let mut derived: HashMap<RelId, Vec<Coll<N>>> = HashMap::new();
+            let mut derived: BTreeMap<RelId, Vec<Coll<N>>> = BTreeMap::new();
             for &r in &stratum.rules {
                 let plan = &job.plans[r];
                 let rows = render::rule(plan, &mut scope_rels, ctx);
