@@ -388,6 +388,7 @@ pub enum Symbols<'a> {
     Temporary(&'a Interner, &'a mut Scratch),
     /// A symbol's word is whatever this gives for its text (the dataflow
     /// engine's ids, which every process works out alike).
+    #[cfg_attr(not(feature = "dataflow"), allow(dead_code))] // only the dataflow engine plans so
     Words(&'a dyn Fn(&str) -> u64),
 }
 
