@@ -387,8 +387,9 @@ pub enum Symbols<'a> {
     /// such a constant matches no stored row).
     Temporary(&'a Interner, &'a mut Scratch),
     /// A symbol's word is whatever this gives for its text (the dataflow
-    /// engine's ids, which every process works out alike).
-    #[cfg_attr(not(feature = "dataflow"), allow(dead_code))] // only the dataflow engine plans so
+    /// engine's ids, which every process works out alike). Only the
+    /// dataflow engine plans so, hence the allowance without it.
+    #[cfg_attr(not(feature = "dataflow"), allow(dead_code))]
     Words(&'a dyn Fn(&str) -> u64),
 }
 
