@@ -270,14 +270,18 @@ fn work<const N: usize>(worker: &mut Worker, job: &Job) -> Result<Result0, Diagn
         }
     }
     distinct_all(worker, &mut rels);
+    // Rows here per relation (a relation no rule reads and none gathers is
+    // only counted).
+    let mut local: Vec<u64> = rels.iter().map(|r| r.len() as u64).collect();
     for stratum in &program.strata {
         let ctx = Rc::new(Ctx {
             dict: Arc::clone(&job.dict),
             error: RefCell::new(None),
         });
         let out = run_stratum::<N>(worker, job, stratum, &rels, &mut base, &ctx);
-        for (r, rows) in out {
+        for (r, rows, count) in out {
             rels[r] = rows;
+            local[r] = count;
         }
         agree(worker, ctx.error.borrow_mut().take())?;
         share_symbols(worker, job);
@@ -289,7 +293,7 @@ fn work<const N: usize>(worker: &mut Worker, job: &Job) -> Result<Result0, Diagn
     counted.dedup();
     let counts = share(
         worker,
-        counted.iter().map(|&r| (r, rels[r].len() as u64)).collect(),
+        counted.iter().map(|&r| (r, local[r])).collect(),
         To::First,
     );
     let mut rows: Vec<(u32, Row<N>)> = Vec::new();
@@ -404,8 +408,21 @@ fn distinct_all<const N: usize>(worker: &mut Worker, rels: &mut [Vec<Row<N>>]) {
     }
 }
 
-/// A relation's rows leaving a stratum: added, and (never expected) removed.
-type Sink<const N: usize> = Rc<RefCell<(Vec<Row<N>>, Vec<Row<N>>)>>;
+/// A relation's rows leaving a stratum on this worker.
+#[derive(Default)]
+struct Leaving<const N: usize> {
+    /// Whether the rows are kept (a later rule reads them, or they are
+    /// gathered), or only counted.
+    keep: bool,
+    /// Rows added.
+    rows: Vec<Row<N>>,
+    /// Rows removed (never expected: every stratum is monotone).
+    gone: Vec<Row<N>>,
+    /// Rows added less rows removed.
+    count: i64,
+}
+
+type Sink<const N: usize> = Rc<RefCell<Leaving<N>>>;
 
 /// The rows added less the rows removed.
 fn net_rows<const N: usize>((mut rows, gone): (Vec<Row<N>>, Vec<Row<N>>)) -> Vec<Row<N>> {
@@ -431,9 +448,16 @@ fn run_stratum<const N: usize>(
     rels: &[Vec<Row<N>>],
     base: &mut [Vec<Row<N>>],
     ctx: &Rc<Ctx>,
-) -> Vec<(RelId, Vec<Row<N>>)> {
+) -> Vec<(RelId, Vec<Row<N>>, u64)> {
     let program = &job.program;
     let inside: BTreeSet<RelId> = stratum.relations.iter().copied().collect();
+    let mut read_anywhere = BTreeSet::new();
+    for rule in &program.rules {
+        rule.body
+            .iter()
+            .for_each(|l| relations_of(l, &mut read_anywhere));
+    }
+    let keep = |r: RelId| read_anywhere.contains(&r) || job.gather.contains(&r);
     let mut reads = BTreeSet::new();
     for &r in &stratum.rules {
         program.rules[r]
@@ -446,7 +470,13 @@ fn run_stratum<const N: usize>(
     let sinks: Vec<(RelId, Sink<N>)> = stratum
         .relations
         .iter()
-        .map(|&r| (r, Rc::default()))
+        .map(|&r| {
+            let state = Leaving {
+                keep: keep(r),
+                ..Leaving::default()
+            };
+            (r, Rc::new(RefCell::new(state)))
+        })
         .collect();
     let first = worker.index() == 0;
     // Every worker must build the same operators in the same order: the
@@ -498,9 +528,11 @@ fn run_stratum<const N: usize>(
                 next.leave(outer)
                     .inspect(move |(row, _, diff)| {
                         let mut sink = sink.borrow_mut();
+                        sink.count += *diff as i64;
                         match *diff {
-                            d if d > 0 => sink.0.push(*row),
-                            d if d < 0 => sink.1.push(*row),
+                            _ if !sink.keep => {}
+                            d if d > 0 => sink.rows.push(*row),
+                            d if d < 0 => sink.gone.push(*row),
                             _ => {}
                         }
                     })
@@ -514,7 +546,11 @@ fn run_stratum<const N: usize>(
     }
     sinks
         .into_iter()
-        .map(|(r, sink)| (r, net_rows(sink.take())))
+        .map(|(r, sink)| {
+            let leaving = sink.take();
+            let count = leaving.count.max(0) as u64;
+            (r, net_rows((leaving.rows, leaving.gone)), count)
+        })
         .collect()
 }
 
