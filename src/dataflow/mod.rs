@@ -23,14 +23,17 @@
 #![allow(clippy::result_large_err)]
 
 mod aggregate;
+mod cluster;
 mod exchange;
 mod plan;
 mod render;
 mod row;
 mod run;
+mod stratum;
 mod symbols;
 
-pub use run::{Cluster, Gathered, run};
+pub use cluster::Cluster;
+pub use run::{Gathered, run};
 
 use crate::diag::Diagnostic;
 use std::cell::RefCell;

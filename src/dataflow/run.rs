@@ -1,48 +1,27 @@
-//! This module defines the driver of a dataflow run: the timely
-//! configuration from `-w`, `-n`, `-p` and `-h`, each worker's phases
+//! This module defines the driver of a dataflow run: each worker's phases
 //! (load its share, distinct base relations, one dataflow per stratum,
 //! errors agreed and symbols shared after each), and what process 0 gets
 //! back: the gathered relations in a [`Database`] and the summed sizes.
 
 use super::Ctx;
+use super::cluster::{Cluster, config};
 use super::exchange::{To, agree, share};
 use super::plan::{RulePlan, pack, plan_rule};
-use super::render::{self, Coll, Rels};
 use super::row::{Row, width_for};
+use super::stratum::{distinct_all, run_stratum};
 use super::symbols::{self, Dictionary};
 use crate::diag::{Code, Diagnostic};
 use crate::eval::Database;
 use crate::io::read::{Field, read_share};
 use crate::ir::{Program, RelId};
 use crate::value::{Date, Type, Value};
-use differential_dataflow::input::Input;
-use differential_dataflow::operators::iterate::VecVariable;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use timely::order::Product;
+use std::sync::atomic::Ordering;
 use timely::worker::Worker;
-use timely::{CommunicationConfig, WorkerConfig};
-
-/// Where a run's workers are: `workers` threads in each of `processes`
-/// processes, this one being `process`; the processes' addresses are the
-/// first lines of `hosts` (`host:port`), or `localhost` ports from 2101.
-#[derive(Clone, Debug, Default)]
-pub struct Cluster {
-    /// Worker threads per process (`-w`).
-    pub workers: usize,
-    /// Processes (`-n`).
-    pub processes: usize,
-    /// This process's index (`-p`).
-    pub process: usize,
-    /// The host file (`-h`).
-    pub hosts: Option<PathBuf>,
-    /// Set once every process is connected and the workers start.
-    pub started: Arc<AtomicBool>,
-}
 
 /// What process 0 gets back.
 pub struct Gathered {
@@ -53,78 +32,20 @@ pub struct Gathered {
     pub sizes: HashMap<RelId, u64>,
 }
 
-fn config(cluster: &Cluster) -> Result<timely::Config, Diagnostic> {
-    let workers = cluster.workers.max(1);
-    let processes = cluster.processes.max(1);
-    if cluster.process >= processes {
-        return Err(Diagnostic::new(
-            Code::PeerLost,
-            format!("-p {} is not below -n {processes}", cluster.process),
-            None,
-        )
-        .with_help("number the processes 0 to n-1"));
-    }
-    let communication = if processes > 1 {
-        let addresses = match &cluster.hosts {
-            Some(file) => {
-                let text = std::fs::read_to_string(file).map_err(|e| {
-                    Diagnostic::new(
-                        Code::UnreadableFile,
-                        format!("cannot read the host file {}: {e}", file.display()),
-                        None,
-                    )
-                })?;
-                let lines: Vec<String> = text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .take(processes)
-                    .map(String::from)
-                    .collect();
-                if lines.len() < processes {
-                    return Err(Diagnostic::new(
-                        Code::PeerLost,
-                        format!(
-                            "the host file {} names {} processes, -n asks for {processes}",
-                            file.display(),
-                            lines.len()
-                        ),
-                        None,
-                    )
-                    .with_help("give one host:port line per process, in process order"));
-                }
-                lines
-            }
-            None => (0..processes)
-                .map(|i| format!("localhost:{}", 2101 + i))
-                .collect(),
-        };
-        CommunicationConfig::Cluster {
-            threads: workers,
-            process: cluster.process,
-            addresses,
-            report: false,
-            zerocopy: false,
-        }
-    } else if workers > 1 {
-        CommunicationConfig::Process(workers)
-    } else {
-        CommunicationConfig::Thread
-    };
-    Ok(timely::Config {
-        communication,
-        worker: WorkerConfig::default(),
-    })
-}
-
 /// Everything a worker needs, shared by the workers of a process.
-struct Job {
-    program: Program,
-    plans: Vec<RulePlan>,
-    facts: PathBuf,
-    dict: Arc<Dictionary>,
-    gather: Vec<RelId>,
-    processes: usize,
+pub struct Job {
+    /// The checked program.
+    pub program: Program,
+    /// One plan per rule.
+    pub plans: Vec<RulePlan>,
+    /// Where `.input` files are.
+    pub facts: PathBuf,
+    /// The process's symbol dictionary.
+    pub dict: Arc<Dictionary>,
+    /// The relations gathered on process 0.
+    pub gather: Vec<RelId>,
+    /// Processes in the run.
+    pub processes: usize,
 }
 
 /// Runs `program` over the `.input` files in `facts` on `cluster`; process
@@ -378,190 +299,5 @@ fn share_symbols(worker: &mut Worker, job: &Job) {
             // A collision shows where the symbol is used again.
             let _ = job.dict.learn(w, &s, false);
         }
-    }
-}
-
-/// Makes every relation's rows a set, spread over the workers.
-fn distinct_all<const N: usize>(worker: &mut Worker, rels: &mut [Vec<Row<N>>]) {
-    let out: Vec<Rc<RefCell<Vec<Row<N>>>>> = (0..rels.len()).map(|_| Rc::default()).collect();
-    let inputs: Vec<Vec<Row<N>>> = rels.iter_mut().map(std::mem::take).collect();
-    let sinks = out.clone();
-    let probe = worker.dataflow::<u32, _, _>(move |scope| {
-        let probe = timely::dataflow::ProbeHandle::new();
-        for (rows, sink) in inputs.into_iter().zip(sinks) {
-            let (_input, coll) = scope.new_collection_from(rows);
-            coll.distinct()
-                .inspect(move |(row, _, diff)| {
-                    if *diff > 0 {
-                        sink.borrow_mut().push(*row);
-                    }
-                })
-                .probe_with(&probe);
-        }
-        probe
-    });
-    while !probe.done() {
-        worker.step();
-    }
-    for (r, rows) in out.into_iter().enumerate() {
-        rels[r] = rows.take();
-    }
-}
-
-/// A relation's rows leaving a stratum on this worker.
-#[derive(Default)]
-struct Leaving<const N: usize> {
-    /// Whether the rows are kept (a later rule reads them, or they are
-    /// gathered), or only counted.
-    keep: bool,
-    /// Rows added.
-    rows: Vec<Row<N>>,
-    /// Rows removed (never expected: every stratum is monotone).
-    gone: Vec<Row<N>>,
-    /// Rows added less rows removed.
-    count: i64,
-}
-
-type Sink<const N: usize> = Rc<RefCell<Leaving<N>>>;
-
-/// The rows added less the rows removed.
-fn net_rows<const N: usize>((mut rows, gone): (Vec<Row<N>>, Vec<Row<N>>)) -> Vec<Row<N>> {
-    if gone.is_empty() {
-        return rows;
-    }
-    let mut gone = gone;
-    rows.sort_unstable();
-    gone.sort_unstable();
-    let mut gone = gone.into_iter().peekable();
-    rows.retain(|row| {
-        while gone.next_if(|g| g < row).is_some() {}
-        gone.next_if(|g| g == row).is_none()
-    });
-    rows
-}
-
-/// Runs one stratum to its fixpoint; returns its relations' rows here.
-fn run_stratum<const N: usize>(
-    worker: &mut Worker,
-    job: &Job,
-    stratum: &crate::ir::Stratum,
-    rels: &[Vec<Row<N>>],
-    base: &mut [Vec<Row<N>>],
-    ctx: &Rc<Ctx>,
-) -> Vec<(RelId, Vec<Row<N>>, u64)> {
-    let program = &job.program;
-    let inside: BTreeSet<RelId> = stratum.relations.iter().copied().collect();
-    let mut read_anywhere = BTreeSet::new();
-    for rule in &program.rules {
-        rule.body
-            .iter()
-            .for_each(|l| relations_of(l, &mut read_anywhere));
-    }
-    let keep = |r: RelId| read_anywhere.contains(&r) || job.gather.contains(&r);
-    let mut reads = BTreeSet::new();
-    for &r in &stratum.rules {
-        program.rules[r]
-            .body
-            .iter()
-            .for_each(|l| relations_of(l, &mut reads));
-    }
-    let outside: Vec<RelId> = reads.difference(&inside).copied().collect();
-    let arity: Vec<usize> = program.relations.iter().map(|r| r.arity()).collect();
-    let sinks: Vec<(RelId, Sink<N>)> = stratum
-        .relations
-        .iter()
-        .map(|&r| {
-            let state = Leaving {
-                keep: keep(r),
-                ..Leaving::default()
-            };
-            (r, Rc::new(RefCell::new(state)))
-        })
-        .collect();
-    let first = worker.index() == 0;
-    // Every worker must build the same operators in the same order: the
-    // maps below are ordered.
-    let probe = worker.dataflow::<u32, _, _>(|outer| {
-        let probe = timely::dataflow::ProbeHandle::new();
-        let mut colls = BTreeMap::new();
-        for &r in &outside {
-            colls.insert(r, outer.new_collection_from(rels[r].clone()).1);
-        }
-        let mut bases = BTreeMap::new();
-        for &r in &stratum.relations {
-            bases.insert(r, outer.new_collection_from(std::mem::take(&mut base[r])).1);
-        }
-        let unit = outer
-            .new_collection_from(if first {
-                vec![Row::<N>::default()]
-            } else {
-                Vec::new()
-            })
-            .1;
-        outer.iterative::<u32, _, _>(|inner| {
-            let mut entered: BTreeMap<RelId, Coll<N>> = colls
-                .into_iter()
-                .map(|(r, c)| (r, c.enter(inner)))
-                .collect();
-            let mut variables = Vec::new();
-            for &r in &stratum.relations {
-                let (var, coll) = VecVariable::new(inner, Product::new(0, 1));
-                entered.insert(r, coll);
-                variables.push((r, var));
-            }
-            let mut scope_rels = Rels::new(entered, unit.enter(inner), arity);
-            let mut derived: BTreeMap<RelId, Vec<Coll<N>>> = BTreeMap::new();
-            for &r in &stratum.rules {
-                let plan = &job.plans[r];
-                let rows = render::rule(plan, &mut scope_rels, ctx);
-                derived.entry(plan.head).or_default().push(rows);
-            }
-            for (r, var) in variables {
-                let mut parts = derived.remove(&r).unwrap_or_default();
-                parts.push(bases.remove(&r).expect("a base per relation").enter(inner));
-                let next = differential_dataflow::collection::concatenate(inner, parts).distinct();
-                var.set(next.clone());
-                let sink = Rc::clone(&sinks.iter().find(|(s, _)| *s == r).expect("a sink").1);
-                // Every stratum is monotone (negation and aggregates read
-                // lower strata only), so `distinct` only adds rows; a
-                // retraction, were there one, is taken out afterwards.
-                next.leave(outer)
-                    .inspect(move |(row, _, diff)| {
-                        let mut sink = sink.borrow_mut();
-                        sink.count += *diff as i64;
-                        match *diff {
-                            _ if !sink.keep => {}
-                            d if d > 0 => sink.rows.push(*row),
-                            d if d < 0 => sink.gone.push(*row),
-                            _ => {}
-                        }
-                    })
-                    .probe_with(&probe);
-            }
-        });
-        probe
-    });
-    while !probe.done() {
-        worker.step();
-    }
-    sinks
-        .into_iter()
-        .map(|(r, sink)| {
-            let leaving = sink.take();
-            let count = leaving.count.max(0) as u64;
-            (r, net_rows((leaving.rows, leaving.gone)), count)
-        })
-        .collect()
-}
-
-/// The relations a literal reads.
-fn relations_of(l: &crate::ir::Literal, out: &mut BTreeSet<RelId>) {
-    use crate::ir::Literal;
-    match l {
-        Literal::Atom(a) | Literal::Negated(a) => {
-            out.insert(a.rel);
-        }
-        Literal::Aggregate(g) => g.body.iter().for_each(|b| relations_of(b, out)),
-        Literal::Compare(_) | Literal::Test(_) => {}
     }
 }
