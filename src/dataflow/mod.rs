@@ -26,6 +26,7 @@ mod aggregate;
 mod cluster;
 mod exchange;
 mod plan;
+mod planner;
 mod render;
 mod row;
 mod run;

@@ -6,7 +6,8 @@
 use super::Ctx;
 use super::cluster::{Cluster, config};
 use super::exchange::{To, agree, share};
-use super::plan::{RulePlan, pack, plan_rule};
+use super::plan::RulePlan;
+use super::planner::{pack, plan_rule};
 use super::row::{Row, width_for};
 use super::stratum::{distinct_all, run_stratum};
 use super::symbols::{self, Dictionary};
