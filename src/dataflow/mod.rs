@@ -3,20 +3,23 @@
 //! (`-w`) and processes (`-n`, `-p`, `-h`), its IR lowered at run time.
 //!
 //! ```text
-//!  plan      each rule: literal order, binding layouts, join keys (plan)
+//!  plan      each rule: literal order, binding layouts, join keys
+//!            (planner, making a plan)
 //!  load      each worker reads its share of every .input file (io::read)
 //!  strata    one dataflow per stratum, in an iterative scope: one
 //!            variable per relation, joins over arrangements shared per
-//!            relation and key, antijoins, reduce for aggregates (render)
+//!            relation and key, antijoins, reduce for aggregates
+//!            (stratum, render, aggregate)
 //!  between   processes agree on runtime errors and share new symbols
 //!            (exchange, symbols)
 //!  gather    sizes summed, output rows gathered on process 0 (run)
+//!  cluster   -w, -n, -p, -h as timely's configuration (cluster)
 //! ```
 //!
-//! Rows are `N` packed words ([`row::Row`]), `N` the smallest of 2, 4, 8
+//! Rows are `N` packed words (`row::Row`), `N` the smallest of 2, 4, 8
 //! or 16 the program needs. Expressions, comparisons and aggregates go
 //! through the interpreter's evaluator (`eval::expr`, `eval::aggregate`);
-//! symbols are 64-bit hashes with a dictionary per process ([`symbols`]).
+//! symbols are 64-bit hashes with a dictionary per process (`symbols`).
 
 // Diagnostic is the crate's error type by contract; errors are rare and
 // leave the closures through a boxed `Stop`.
