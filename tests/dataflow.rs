@@ -270,7 +270,8 @@ fn random_programs_agree_across_two_processes() {
     let seed = support::env_number("SLEUTH_DIFF_SEED", 0xDA7A_F10E) ^ 0x2;
     for i in 0..n {
         let text = with_outputs(&generate(seed + i, &Options::default()));
-        let port = 24100 + 2 * i as u16;
+        // Ports 24100..24300, reused in turn (the runs are one after another).
+        let port = 24100 + 2 * (i % 100) as u16;
         if let Err(e) = agree_across_processes(&format!("random-n2-{i}"), &text, &facts, port) {
             panic!("program {i} (seed {}):\n{text}\n{e}", seed + i);
         }
@@ -369,7 +370,8 @@ fn a_killed_process_makes_the_other_exit() {
     let mut first = start(&program, &dir, &out, &hostfile, 0, &[]);
     std::thread::sleep(Duration::from_millis(50));
     let mut second = start(&program, &dir, &out, &hostfile, 1, &[]);
-    std::thread::sleep(Duration::from_millis(1500));
+    // Time to connect (a retry takes a second) and to be well into the run.
+    std::thread::sleep(Duration::from_millis(4000));
     second.kill().expect("killed");
     let _ = second.wait();
     let began = Instant::now();
