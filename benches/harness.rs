@@ -310,6 +310,19 @@ fn compare(ctx: &Context, options: &cli::Options) -> (String, bool) {
         ))
     };
     let sleuth = Engine::sleuth("sleuth", &ctx.sleuth, &[]);
+    // `--dataflow 1,2`: the dataflow engine at each worker count.
+    let dataflow: Vec<Engine> = options
+        .dataflow
+        .iter()
+        .map(|w| {
+            let w = w.to_string();
+            Engine::sleuth(
+                &format!("sleuth dataflow -w {w}"),
+                &ctx.sleuth,
+                &["--engine", "dataflow", "-w", &w],
+            )
+        })
+        .collect();
     let missing = sleuth_missing(ctx);
     let mut measurements = Vec::new();
     let mut ok = true;
@@ -339,6 +352,11 @@ fn compare(ctx: &Context, options: &cli::Options) -> (String, bool) {
                 None => series(ctx, &sleuth, options.runs, &resolved, None, &program),
             }];
             progress(workload, size, &outcomes[0]);
+            for engine in &dataflow {
+                let o = series(ctx, engine, options.runs, &resolved, None, &program);
+                progress(workload, size, &o);
+                outcomes.push(o);
+            }
             for peer in peers.iter().flat_map(|p| &p.present) {
                 let o = series(ctx, peer, options.runs, &resolved, None, &program);
                 progress(workload, size, &o);

@@ -39,6 +39,8 @@
 #![deny(unnameable_types)]
 
 pub mod compiled;
+#[cfg(feature = "dataflow")]
+pub mod dataflow;
 pub(crate) mod embedded;
 pub mod eval;
 pub mod grade;

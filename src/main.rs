@@ -64,12 +64,15 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<bool> {
             output,
             format,
             eval,
+            cluster,
+            help: _,
         } => cli::run(
             &program,
             &facts,
             cli::args::output_dir(&output),
             format,
             &eval,
+            &cluster,
         ),
         Command::Query {
             inputs,

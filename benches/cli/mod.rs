@@ -44,6 +44,8 @@ pub struct Options {
     pub library_data: Option<PathBuf>,
     /// The sleuth binary to measure, when not the one beside this bench.
     pub sleuth: Option<PathBuf>,
+    /// Worker counts of `sleuth run --engine dataflow -w N` columns.
+    pub dataflow: Vec<u32>,
     /// Per-run time limit in seconds.
     pub timeout_s: u64,
     /// Also write the report to this file.
@@ -98,6 +100,14 @@ struct Flags {
     /// Sleuth only
     #[arg(long, conflicts_with = "peers", help_heading = "Peers")]
     no_peers: bool,
+    /// Also sleuth run --engine dataflow with each of these worker counts (a build with --features dataflow)
+    #[arg(
+        long,
+        value_name = "N,...",
+        value_delimiter = ',',
+        help_heading = "Peers"
+    )]
+    dataflow: Vec<u32>,
     /// sleuth run --engine compiled vs --engine interpreted
     #[arg(
         long,
@@ -204,6 +214,7 @@ fn settle(f: Flags) -> Options {
         library_program: f.library_program,
         library_data: f.library_data,
         sleuth: from_env(f.sleuth, "SLEUTH_BIN"),
+        dataflow: f.dataflow,
         timeout_s: f.timeout,
         out: f.out,
     };

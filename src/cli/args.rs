@@ -37,7 +37,8 @@ pub mod usage {
     /// `sleuth run`.
     pub const RUN: &str = concat!(
         "sleuth run PROGRAM.dl [-F DIR] [-D DIR|-] [--format tsv|json] [--profile] ",
-        bounds_usage!()
+        bounds_usage!(),
+        " [--engine dataflow [-w N] [-n N -p I [-h HOSTFILE]]]"
     );
     /// `sleuth query`.
     pub const QUERY: &str = concat!(
@@ -153,7 +154,7 @@ pub enum Command {
         eval: EvalFlags,
     },
     /// Run a Soufflé-style program
-    #[command(override_usage = usage::RUN)]
+    #[command(override_usage = usage::RUN, disable_help_flag = true)]
     Run {
         /// The program
         #[arg(value_name = "PROGRAM.dl")]
@@ -172,6 +173,12 @@ pub enum Command {
         /// Evaluation flags.
         #[command(flatten)]
         eval: EvalFlags,
+        /// Where `--engine dataflow` runs.
+        #[command(flatten)]
+        cluster: ClusterFlags,
+        /// Print help (`-h` names the host file here)
+        #[arg(long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
     },
     /// Answer the `?-` query ending TEXT
     #[command(override_usage = usage::QUERY)]
@@ -346,8 +353,8 @@ pub struct EvalFlags {
     #[arg(long)]
     pub profile: bool,
     /// Which path evaluates the rule library (default: compiled when the rules match the build)
-    #[arg(long, value_name = "auto|compiled|interpreted", default_value = "auto",
-          value_parser = named(&["auto", "compiled", "interpreted"], Engine::from_name))]
+    #[arg(long, value_name = "auto|compiled|interpreted|dataflow", default_value = "auto",
+          value_parser = named(&["auto", "compiled", "interpreted", "dataflow"], Engine::from_name))]
     pub engine: Engine,
     /// Record derivation rounds, which explanations need (the default, except for `run`)
     #[arg(long, overrides_with = "no_provenance")]
@@ -365,6 +372,37 @@ impl EvalFlags {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
+        }
+    }
+}
+
+/// Where `sleuth run --engine dataflow` runs: timely dataflow's own flags.
+#[derive(Args, Clone, Debug, PartialEq)]
+pub struct ClusterFlags {
+    /// Worker threads per process (--engine dataflow)
+    #[arg(short = 'w', long = "workers", value_name = "N", default_value = "1",
+          value_parser = count::<usize>)]
+    pub workers: usize,
+    /// Processes (--engine dataflow)
+    #[arg(short = 'n', long = "processes", value_name = "N", default_value = "1",
+          value_parser = count::<usize>)]
+    pub processes: usize,
+    /// This process's index, 0 to N-1 (--engine dataflow)
+    #[arg(short = 'p', long = "process", value_name = "I", default_value = "0",
+          value_parser = count::<usize>)]
+    pub process: usize,
+    /// The processes' host:port lines, in order (--engine dataflow; default localhost:2101, 2102, ...)
+    #[arg(short = 'h', long = "hostfile", value_name = "HOSTFILE")]
+    pub hosts: Option<PathBuf>,
+}
+
+impl Default for ClusterFlags {
+    fn default() -> Self {
+        ClusterFlags {
+            workers: 1,
+            processes: 1,
+            process: 0,
+            hosts: None,
         }
     }
 }
@@ -601,6 +639,8 @@ mod tests {
                 output: "-".into(),
                 format: Format::Tsv,
                 eval: EvalFlags::default(),
+                cluster: ClusterFlags::default(),
+                help: None,
             }
         );
         assert_eq!(

@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod bounds;
+pub mod dataflow;
 pub mod explain;
 pub mod progress;
 pub mod repl;
@@ -23,7 +24,7 @@ use sleuth::provenance;
 use sleuth::session::Workspace;
 use sleuth::{SourceMap, check, syntax};
 
-use args::{EvalFlags, Inputs};
+use args::{ClusterFlags, EvalFlags, Inputs};
 
 /// Evaluation options: `base` (the command's default bounds) with the
 /// command line's flags applied. The one place the flags map onto
@@ -72,6 +73,10 @@ pub fn open_workspace_for_answers(inputs: &Inputs, flags: &EvalFlags) -> Option<
 }
 
 fn open(inputs: &Inputs, flags: &EvalFlags, record_by_default: bool) -> Option<Workspace> {
+    if let Some(d) = dataflow::only_for_run(flags) {
+        eprint!("{}", d.render(&SourceMap::new()));
+        return None;
+    }
     // The commands that open a workspace serve an analyst waiting for the
     // answer; they start from the library's interactive bounds.
     let options = eval_options(flags, EvalOptions::interactive(), record_by_default);
@@ -136,6 +141,7 @@ pub fn run(
     output: Option<&Path>,
     format: Format,
     flags: &EvalFlags,
+    cluster: &ClusterFlags,
 ) -> Result<bool> {
     let text = match std::fs::read_to_string(program) {
         Ok(text) => text,
@@ -159,6 +165,9 @@ pub fn run(
             return Ok(false);
         }
     };
+    if flags.engine == sleuth::compiled::Engine::Dataflow {
+        return dataflow::run(&checked, &sources, facts, output, format, flags, cluster);
+    }
     let mut db = Database::new(&checked);
     // A batch run keeps the library's default bounds.
     let options = eval_options(flags, EvalOptions::default(), false);
@@ -182,6 +191,35 @@ pub fn run(
             return Ok(false);
         }
     };
+    if !write_results(
+        &checked,
+        &sources,
+        &db,
+        &|rel| db.len(rel) as u64,
+        output,
+        format,
+    )? {
+        return Ok(false);
+    }
+    if flags.profile {
+        eprintln!("load\t{:.3}s\t{} facts", loaded.as_secs_f64(), load.tuples);
+        eprint!("{}", stats.render());
+    }
+    Ok(true)
+}
+
+/// Writes a run's `.printsize` counts (`size` gives each) and `.output`
+/// relations (from `db`) as `format` says: TSV files in `output` (standard
+/// output for `None`), or one JSON document. Returns false after reporting
+/// an error.
+pub fn write_results(
+    checked: &sleuth::ir::Program,
+    sources: &SourceMap,
+    db: &Database,
+    size: &dyn Fn(sleuth::ir::RelId) -> u64,
+    output: Option<&Path>,
+    format: Format,
+) -> Result<bool> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
@@ -207,7 +245,7 @@ pub fn run(
                 let sizes: serde_json::Map<String, serde_json::Value> = checked
                     .printsize
                     .iter()
-                    .map(|&rel| (checked.relations[rel].name.clone(), db.len(rel).into()))
+                    .map(|&rel| (checked.relations[rel].name.clone(), size(rel).into()))
                     .collect();
                 object.insert(".printsize".to_string(), serde_json::Value::Object(sizes));
             }
@@ -219,25 +257,21 @@ pub fn run(
         }
         _ => {
             for &rel in &checked.printsize {
-                writeln!(out, "{}\t{}", checked.relations[rel].name, db.len(rel))?;
+                writeln!(out, "{}\t{}", checked.relations[rel].name, size(rel))?;
             }
             let written = match output {
                 Some(dir) => tsv::write_outputs(
-                    &checked,
-                    &db,
+                    checked,
+                    db,
                     tsv::OutputTarget::Dir(dir.to_path_buf(), &mut out),
                 ),
-                None => tsv::write_outputs(&checked, &db, tsv::OutputTarget::Writer(&mut out)),
+                None => tsv::write_outputs(checked, db, tsv::OutputTarget::Writer(&mut out)),
             };
             if let Err(d) = written {
-                eprint!("{}", d.render(&sources));
+                eprint!("{}", d.render(sources));
                 return Ok(false);
             }
         }
-    }
-    if flags.profile {
-        eprintln!("load\t{:.3}s\t{} facts", loaded.as_secs_f64(), load.tuples);
-        eprint!("{}", stats.render());
     }
     Ok(true)
 }

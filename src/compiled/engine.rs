@@ -21,6 +21,10 @@ pub enum Engine {
     Compiled,
     /// The interpreter for everything.
     Interpreted,
+    /// Differential dataflow across workers and processes (`sleuth run`
+    /// only, with the `dataflow` feature; see `sleuth::dataflow`). Other
+    /// paths reject it before evaluating, and read it as `Interpreted`.
+    Dataflow,
 }
 
 impl Engine {
@@ -30,6 +34,7 @@ impl Engine {
             "auto" => Some(Engine::Auto),
             "compiled" => Some(Engine::Compiled),
             "interpreted" => Some(Engine::Interpreted),
+            "dataflow" => Some(Engine::Dataflow),
             _ => None,
         }
     }
@@ -63,7 +68,7 @@ pub fn evaluate<N: AsRef<str>, T: AsRef<str>>(
 ) -> Result<EngineRun, Diagnostic> {
     let mut out = EngineRun::default();
     let compiled = match engine {
-        Engine::Interpreted => None,
+        Engine::Interpreted | Engine::Dataflow => None,
         Engine::Compiled => {
             if !super::matches(rule_files) {
                 return Err(Diagnostic::new(

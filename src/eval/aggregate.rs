@@ -10,7 +10,7 @@ use crate::diag::Code;
 use std::collections::HashSet;
 
 use super::exec::{Scratch, Stop};
-use super::expr::compare_words;
+use super::expr::{InternedText, SymbolText, order_in};
 use super::intern::Interner;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::AggOp;
@@ -56,6 +56,11 @@ impl<'p> Accumulator<'p> {
     /// Adds one admitted match whose target evaluated to `value` (0 for
     /// `count`).
     pub fn add(&mut self, value: u64, ix: &Interner, sc: &Scratch) -> Result<(), Stop> {
+        self.add_in(value, &InternedText { ix, sc })
+    }
+
+    /// Adds one admitted match, symbols ordered by their text in `syms`.
+    pub fn add_in<S: SymbolText>(&mut self, value: u64, syms: &S) -> Result<(), Stop> {
         self.count += 1;
         match self.op {
             AggOp::Count => {}
@@ -79,10 +84,9 @@ impl<'p> Accumulator<'p> {
             AggOp::Min | AggOp::Max => {
                 let better = match self.acc {
                     None => true,
-                    Some(cur) => functors::extreme_replaces(
-                        self.op,
-                        compare_words(value, cur, self.ty, ix, sc),
-                    ),
+                    Some(cur) => {
+                        functors::extreme_replaces(self.op, order_in(value, cur, self.ty, syms)?)
+                    }
                 };
                 if better {
                     self.acc = Some(value);

@@ -386,6 +386,11 @@ pub enum Symbols<'a> {
     /// scratch (a reader of an evaluated database that leaves it unchanged:
     /// such a constant matches no stored row).
     Temporary(&'a Interner, &'a mut Scratch),
+    /// A symbol's word is whatever this gives for its text (the dataflow
+    /// engine's ids, which every process works out alike). Only the
+    /// dataflow engine plans so, hence the allowance without it.
+    #[cfg_attr(not(feature = "dataflow"), allow(dead_code))]
+    Words(&'a dyn Fn(&str) -> u64),
 }
 
 /// A body planned in written order: one step per literal, each literal
@@ -522,6 +527,11 @@ impl<'a, 'e> Planner<'a, 'e> {
                 crate::value::Value::Symbol(s) => scratch.make_sym(interner, s),
                 other => pack_existing(other, interner)
                     .expect("only a symbol can be missing from the interner"),
+            }),
+            Symbols::Words(word) => Ok(match v {
+                crate::value::Value::Symbol(s) => word(s),
+                other => pack_existing(other, &Interner::new())
+                    .expect("only a symbol needs the interner"),
             }),
         }
     }

@@ -391,6 +391,177 @@ fn parse_file(
     Ok(send(batch))
 }
 
+/// A field of a line read by [`read_share`]: a packed word, or a symbol's
+/// text (the caller gives symbols their words).
+#[cfg(feature = "dataflow")]
+pub(crate) enum Field<'a> {
+    /// A number, float or date, packed.
+    Word(u64),
+    /// A symbol.
+    Symbol(&'a str),
+}
+
+/// The offset just past the first `\n` at or after `at` (or the file's end).
+#[cfg(feature = "dataflow")]
+fn line_start_after(file: &mut fs::File, at: u64, len: u64) -> io::Result<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(at))?;
+    let mut pos = at;
+    let mut buf = [0u8; 4096];
+    while pos < len {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+    Ok(len)
+}
+
+/// Reads share `share` of `shares` of an `.input` file: the lines that
+/// start in its `share`-th equal byte range, so the shares of all readers
+/// cover every line once. `row` gets each line's fields; the errors are
+/// those of a whole read, with the line's number in the whole file.
+#[cfg(feature = "dataflow")]
+pub(crate) fn read_share(
+    program: &ir::Program,
+    input: &ir::Input,
+    fact_dir: &Path,
+    (share, shares): (usize, usize),
+    row: &mut dyn FnMut(&[Field]) -> Result<(), Diagnostic>,
+) -> Result<u64, Diagnostic> {
+    use std::io::{Read, Seek, SeekFrom};
+    let path = fact_dir.join(&input.filename);
+    let unreadable = |e: io::Error| {
+        Diagnostic::new(
+            Code::MissingInput,
+            format!(
+                "cannot read the facts of `{}` from {}: {}",
+                program.relations[input.rel].name,
+                path.display(),
+                io_reason(&e)
+            ),
+            Some(input.span),
+        )
+        .with_help(format!(
+            "create {} (one fact per line, fields separated by {}), or pass the directory that holds it with -F",
+            path.display(),
+            delimiter_name(input.delimiter)
+        ))
+    };
+    let mut file = fs::File::open(&path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    let (a, b) = (
+        len * share as u64 / shares as u64,
+        len * (share as u64 + 1) / shares as u64,
+    );
+    let start = if a == 0 {
+        0
+    } else {
+        line_start_after(&mut file, a - 1, len).map_err(unreadable)?
+    };
+    let end = if b >= len {
+        len
+    } else {
+        line_start_after(&mut file, b - 1, len).map_err(unreadable)?
+    };
+    let mut bytes = Vec::with_capacity(end.saturating_sub(start) as usize);
+    if end > start {
+        file.seek(SeekFrom::Start(start)).map_err(unreadable)?;
+        (&mut file)
+            .take(end - start)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+    }
+    if start == 0 && bytes.starts_with(BYTE_ORDER_MARK.encode_utf8(&mut [0; 4]).as_bytes()) {
+        bytes.drain(..BYTE_ORDER_MARK.len_utf8());
+    }
+    // Line numbers count the lines before the share (read again only for
+    // an error).
+    let lines_before = || -> usize {
+        let mut prefix = Vec::new();
+        let counted = fs::File::open(&path).and_then(|f| f.take(start).read_to_end(&mut prefix));
+        counted.map_or(0, |_| prefix.iter().filter(|&&b| b == b'\n').count())
+    };
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let upto = &bytes[..e.valid_up_to()];
+            let line = lines_before() + upto.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = upto.len() - upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            return Err(bad_input(
+                &path,
+                line,
+                col,
+                "the file is not valid UTF-8".into(),
+                "save the file as UTF-8 text",
+            ));
+        }
+    };
+    let types = program.relations[input.rel].types();
+    let arity = types.len();
+    let delimiter = input.delimiter;
+    let mut fields: Vec<Field> = Vec::with_capacity(arity);
+    let mut lines = 0;
+    for (ln, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        lines += 1;
+        let line_no = || lines_before() + ln + 1;
+        fields.clear();
+        let mut split = Fields {
+            rest: Some(line),
+            delimiter,
+        };
+        let mut at = 0;
+        let col = |at: usize| line[..at].chars().count() + 1;
+        for (c, ty) in types.iter().enumerate() {
+            let Some(field) = split.next() else {
+                return Err(bad_input(
+                    &path,
+                    line_no(),
+                    line.chars().count() + 1,
+                    format!("expected {arity} fields, found {c}"),
+                    &separated_by(delimiter),
+                ));
+            };
+            fields.push(if *ty == Type::Symbol {
+                Field::Symbol(field)
+            } else {
+                Field::Word(parse_field(field, *ty).map_err(|m| {
+                    bad_input(
+                        &path,
+                        line_no(),
+                        col(at),
+                        m,
+                        &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
+                    )
+                })?)
+            });
+            at += field.len() + delimiter.len_utf8();
+        }
+        if split.next().is_some() {
+            return Err(bad_input(
+                &path,
+                line_no(),
+                col(at),
+                format!(
+                    "expected {arity} fields, found {}",
+                    arity + 1 + line.split(delimiter).skip(arity + 1).count()
+                ),
+                &separated_by(delimiter),
+            ));
+        }
+        row(&fields)?;
+    }
+    Ok(lines)
+}
+
 /// The help for a line with too few or too many fields.
 fn separated_by(delimiter: char) -> String {
     format!(

@@ -89,6 +89,10 @@ codes! {
         "raise --timeout (`:set timeout` in the REPL), or ask about less";
     SymbolTableFull = "symbol-table-full", "more distinct symbols than the symbol table holds",
         "use fewer distinct symbols";
+    SymbolCollision = "symbol-collision", "two symbols with one 64-bit id in a dataflow run (see [Running across machines](#running-across-machines))",
+        "run this input with the interpreter (--engine interpreted)";
+    PeerLost = "peer-lost", "a process of a dataflow run could not be reached or stopped (see [Running across machines](#running-across-machines))",
+        "check that every process was started with the same -n and host file, and is still running";
     Interrupted = "interrupted", "an evaluation cancelled with Ctrl-C; nothing changed",
         "nothing changed: run it again to finish it";
     CompiledMismatch = "compiled-mismatch", "`--engine compiled` with rules other than the built-in library",
