@@ -224,10 +224,7 @@ fn sample_compiles_in_stages_with_comments() {
         ),
         "{code}"
     );
-    assert!(
-        has(code, "pub i_0_1: Index<(Sym,), (Sym, Sym)>,"),
-        "{code}"
-    );
+    assert!(has(code, "pub i_0_1: Index<(Sym,), (Sym, Sym)>,"), "{code}");
     assert!(
         has(
             code,
