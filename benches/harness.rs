@@ -283,9 +283,11 @@ pub fn series(
         load_prefix,
     };
     run::repeat(&s, || {
-        let mut c = engine.command(r.data.workload, program, &r.data.dir);
-        c.current_dir(&ctx.repo);
-        c
+        let mut commands = engine.commands(r.data.workload, program, &r.data.dir);
+        for c in &mut commands {
+            c.current_dir(&ctx.repo);
+        }
+        commands
     })
 }
 
@@ -311,18 +313,22 @@ fn compare(ctx: &Context, options: &cli::Options) -> (String, bool) {
     };
     let sleuth = Engine::sleuth("sleuth", &ctx.sleuth, &[]);
     // `--dataflow 1,2`: the dataflow engine at each worker count.
-    let dataflow: Vec<Engine> = options
-        .dataflow
-        .iter()
-        .map(|w| {
-            let w = w.to_string();
-            Engine::sleuth(
-                &format!("sleuth dataflow -w {w}"),
-                &ctx.sleuth,
-                &["--engine", "dataflow", "-w", &w],
-            )
-        })
-        .collect();
+    let dataflow: Vec<Engine> =
+        options
+            .dataflow
+            .iter()
+            .map(|w| {
+                let w = w.to_string();
+                Engine::sleuth(
+                    &format!("sleuth dataflow -w {w}"),
+                    &ctx.sleuth,
+                    &["--engine", "dataflow", "-w", &w],
+                )
+            })
+            .chain(options.dataflow_processes.map(|n| {
+                Engine::sleuth_processes(&format!("sleuth dataflow -n {n}"), &ctx.sleuth, n)
+            }))
+            .collect();
     let missing = sleuth_missing(ctx);
     let mut measurements = Vec::new();
     let mut ok = true;

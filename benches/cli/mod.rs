@@ -46,6 +46,8 @@ pub struct Options {
     pub sleuth: Option<PathBuf>,
     /// Worker counts of `sleuth run --engine dataflow -w N` columns.
     pub dataflow: Vec<u32>,
+    /// Process count of a `sleuth run --engine dataflow -n N` column.
+    pub dataflow_processes: Option<u32>,
     /// Per-run time limit in seconds.
     pub timeout_s: u64,
     /// Also write the report to this file.
@@ -108,6 +110,9 @@ struct Flags {
         help_heading = "Peers"
     )]
     dataflow: Vec<u32>,
+    /// Also sleuth run --engine dataflow as N processes of one worker on loopback (-n N -p I); time is the slowest process's, memory the largest's
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=16), help_heading = "Peers")]
+    dataflow_processes: Option<u32>,
     /// sleuth run --engine compiled vs --engine interpreted
     #[arg(
         long,
@@ -215,6 +220,7 @@ fn settle(f: Flags) -> Options {
         library_data: f.library_data,
         sleuth: from_env(f.sleuth, "SLEUTH_BIN"),
         dataflow: f.dataflow,
+        dataflow_processes: f.dataflow_processes,
         timeout_s: f.timeout,
         out: f.out,
     };

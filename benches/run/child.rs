@@ -147,3 +147,36 @@ pub fn measure(command: &mut Command, timeout: Duration) -> io::Result<Measured>
         stderr: stderr.join().unwrap_or_default(),
     })
 }
+
+/// Runs the processes of one multi-process run side by side and measures them as one: the
+/// wall time and peak RSS of the slowest and the largest process, the CPU time of all, the
+/// first failure's exit, and the outputs in process order.
+pub fn measure_group(commands: Vec<Command>, timeout: Duration) -> io::Result<Measured> {
+    let runs: Vec<thread::JoinHandle<io::Result<Measured>>> = commands
+        .into_iter()
+        .map(|mut c| thread::spawn(move || measure(&mut c, timeout)))
+        .collect();
+    let mut group: Option<Measured> = None;
+    for run in runs {
+        let m = run
+            .join()
+            .map_err(|_| io::Error::other("a measuring thread panicked"))??;
+        group = Some(match group {
+            None => m,
+            Some(g) => Measured {
+                wall_s: g.wall_s.max(m.wall_s),
+                cpu_s: g.cpu_s + m.cpu_s,
+                max_rss_kib: g.max_rss_kib.max(m.max_rss_kib),
+                exit: if g.exit == Exit::Code(0) {
+                    m.exit
+                } else {
+                    g.exit
+                },
+                timed_out: g.timed_out || m.timed_out,
+                stdout: g.stdout + &m.stdout,
+                stderr: g.stderr + &m.stderr,
+            },
+        });
+    }
+    group.ok_or_else(|| io::Error::other("a run of no processes"))
+}

@@ -52,6 +52,9 @@ pub struct Engine {
     pub name: String,
     /// Which seconds count.
     pub timing: Timing,
+    /// How many processes make one run: more than one for sleuth's dataflow engine across
+    /// processes (`-n N -p I`, one worker each, on timely's default localhost ports).
+    pub processes: u32,
     invoke: Invoke,
 }
 
@@ -61,6 +64,7 @@ impl Engine {
         Engine {
             name: name.to_string(),
             timing: Timing::Process,
+            processes: 1,
             invoke: Invoke::Sleuth {
                 binary: binary.to_path_buf(),
                 extra: extra.iter().map(OsString::from).collect(),
@@ -68,9 +72,35 @@ impl Engine {
         }
     }
 
+    /// sleuth's dataflow engine as `processes` processes of one worker each.
+    pub fn sleuth_processes(name: &str, binary: &Path, processes: u32) -> Engine {
+        Engine {
+            processes,
+            ..Engine::sleuth(name, binary, &["--engine", "dataflow", "-w", "1"])
+        }
+    }
+
+    /// The commands of one run, one a process: `command`, with `-n N -p I` for each
+    /// process of a multi-process run.
+    pub fn commands(&self, workload: Workload, program: &Path, data: &Path) -> Vec<Command> {
+        if self.processes <= 1 {
+            return vec![self.command(workload, program, data)];
+        }
+        (0..self.processes)
+            .map(|i| {
+                let mut c = self.command(workload, program, data);
+                c.arg("-n")
+                    .arg(self.processes.to_string())
+                    .arg("-p")
+                    .arg(i.to_string());
+                c
+            })
+            .collect()
+    }
+
     /// The command that runs `program` (a `.dl` file; Nemo uses the `.rls` beside it)
     /// on the facts in `data`.
-    pub fn command(&self, workload: Workload, program: &Path, data: &Path) -> Command {
+    fn command(&self, workload: Workload, program: &Path, data: &Path) -> Command {
         match &self.invoke {
             Invoke::Sleuth { binary, extra } => {
                 let mut c = Command::new(binary);
@@ -239,6 +269,7 @@ pub fn discover(places: &PeerPlaces<'_>, wanted: &[&str]) -> Peers {
                 Ok(binaries) => peers.present.push(Engine {
                     name: name.to_string(),
                     timing: Timing::Process,
+                    processes: 1,
                     invoke: Invoke::Reference {
                         binary: binaries[i].clone(),
                     },
@@ -262,6 +293,7 @@ pub fn discover(places: &PeerPlaces<'_>, wanted: &[&str]) -> Peers {
                     peers.present.push(Engine {
                         name: format!("flowlog-w{workers}"),
                         timing: Timing::Process,
+                        processes: 1,
                         invoke: Invoke::FlowLog {
                             dir: dir.clone(),
                             workers,
@@ -283,6 +315,7 @@ pub fn discover(places: &PeerPlaces<'_>, wanted: &[&str]) -> Peers {
             Some(script) if importable && script.exists() => peers.present.push(Engine {
                 name: "nemo".to_string(),
                 timing: Timing::Reported("time_reason_s"),
+                processes: 1,
                 invoke: Invoke::Nemo { script },
             }),
             Some(_) if !importable => peers.absent.push(Absent {
@@ -301,6 +334,7 @@ pub fn discover(places: &PeerPlaces<'_>, wanted: &[&str]) -> Peers {
             peers.present.push(Engine {
                 name: "souffle-interpreted".to_string(),
                 timing: Timing::Process,
+                processes: 1,
                 invoke: Invoke::SouffleInterpreted,
             });
             let dir = places.build.join("souffle");
@@ -308,6 +342,7 @@ pub fn discover(places: &PeerPlaces<'_>, wanted: &[&str]) -> Peers {
                 Ok(()) => peers.present.push(Engine {
                     name: "souffle-compiled".to_string(),
                     timing: Timing::Process,
+                    processes: 1,
                     invoke: Invoke::SouffleCompiled { dir },
                 }),
                 Err(why) => peers.absent.push(Absent {

@@ -119,8 +119,9 @@ pub struct Series<'a> {
     pub load_prefix: Option<&'a str>,
 }
 
-/// Runs `make_command()` `series.runs` times, checking each run's answer.
-pub fn repeat(series: &Series<'_>, mut make_command: impl FnMut() -> Command) -> Outcome {
+/// Runs `make_commands()` (one command a process of a run) `series.runs` times, checking
+/// each run's answer.
+pub fn repeat(series: &Series<'_>, mut make_commands: impl FnMut() -> Vec<Command>) -> Outcome {
     let mut outcome = Outcome {
         engine: series.engine.clone(),
         samples: Vec::new(),
@@ -132,7 +133,7 @@ pub fn repeat(series: &Series<'_>, mut make_command: impl FnMut() -> Command) ->
         },
     };
     for run in 1..=series.runs {
-        let m = match child::measure(&mut make_command(), series.timeout) {
+        let m = match child::measure_group(make_commands(), series.timeout) {
             Ok(m) => m,
             Err(e) => {
                 outcome.verdict = Verdict::Failed(format!("could not run: {e}"));
