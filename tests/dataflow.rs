@@ -545,3 +545,57 @@ fn what_the_engine_does_not_do_is_an_error() {
         .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "p\t1\n");
 }
+
+/// Cluster flags that cannot work are `bad-argument` before anything runs:
+/// no workers, a process index past the last, a host file with too few or
+/// malformed lines (by line number), and the flags without the engine.
+#[test]
+fn cluster_flags_that_cannot_work_are_errors() {
+    let dir = temp_dir("cluster-flags");
+    let program = dir.join("p.dl");
+    std::fs::write(&program, ".decl p(x: number)\np(1).\n.printsize p\n").expect("program written");
+    let short = dir.join("short.txt");
+    std::fs::write(&short, "127.0.0.1:24700\n").expect("host file written");
+    let malformed = dir.join("malformed.txt");
+    std::fs::write(&malformed, "\n127.0.0.1:24700\nhost-without-port\n")
+        .expect("host file written");
+    let (short, malformed) = (short.display().to_string(), malformed.display().to_string());
+    for (flags, says) in [
+        (
+            vec!["-w", "2"],
+            "-w, -n, -p and -h are the dataflow engine's flags",
+        ),
+        (
+            vec!["--engine", "dataflow", "-w", "0"],
+            "-w 0: a run needs at least one",
+        ),
+        (
+            vec!["--engine", "dataflow", "-n", "2", "-p", "2"],
+            "-p 2 is not below -n 2",
+        ),
+        (
+            vec!["--engine", "dataflow", "-n", "2", "-p", "0", "-h", &short],
+            "has 1 host:port line, -n asks for 2",
+        ),
+        (
+            vec![
+                "--engine", "dataflow", "-n", "2", "-p", "0", "-h", &malformed,
+            ],
+            "malformed.txt:3: `host-without-port` is not host:port",
+        ),
+    ] {
+        let out = sleuth()
+            .arg("run")
+            .arg(&program)
+            .args(&flags)
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("error[bad-argument]") && err.contains(says),
+            "{flags:?}: {err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -36,6 +36,42 @@ pub fn only_for_run(flags: &EvalFlags) -> Option<Diagnostic> {
     })
 }
 
+/// Flags of the dataflow engine that cannot work as given: `-w`, `-n`,
+/// `-p` or `-h` without `--engine dataflow` (they would be ignored), no
+/// workers or processes, or a process index past the last process.
+pub fn bad_cluster(flags: &EvalFlags, cluster: &ClusterFlags) -> Option<Diagnostic> {
+    let bad = |message: String, help: &str| {
+        Some(Diagnostic::new(Code::BadArgument, message, None).with_help(help.to_string()))
+    };
+    let given = cluster.workers != 1
+        || cluster.processes != 1
+        || cluster.process != 0
+        || cluster.hosts.is_some();
+    if flags.engine != Engine::Dataflow && given {
+        return bad(
+            "-w, -n, -p and -h are the dataflow engine's flags, and this run is not on it".into(),
+            "add --engine dataflow, or drop them",
+        );
+    }
+    if cluster.workers == 0 || cluster.processes == 0 {
+        let flag = if cluster.workers == 0 { "-w" } else { "-n" };
+        return bad(
+            format!("{flag} 0: a run needs at least one"),
+            "give 1 or more",
+        );
+    }
+    if cluster.process >= cluster.processes {
+        return bad(
+            format!(
+                "-p {} is not below -n {}",
+                cluster.process, cluster.processes
+            ),
+            "number the processes 0 to n-1, the same -n on each",
+        );
+    }
+    None
+}
+
 /// What `--engine dataflow` does not do, as an error.
 fn unsupported(flags: &EvalFlags) -> Option<Diagnostic> {
     let what = if flags.recording() == Some(true) {

@@ -165,6 +165,10 @@ pub fn run(
             return Ok(false);
         }
     };
+    if let Some(d) = dataflow::bad_cluster(flags, cluster) {
+        eprint!("{}", d.render(&sources));
+        return Ok(false);
+    }
     if flags.engine == sleuth::compiled::Engine::Dataflow {
         return dataflow::run(&checked, &sources, facts, output, format, flags, cluster);
     }

@@ -30,7 +30,7 @@ pub fn config(cluster: &Cluster) -> Result<timely::Config, Diagnostic> {
     let processes = cluster.processes.max(1);
     if cluster.process >= processes {
         return Err(Diagnostic::new(
-            Code::PeerLost,
+            Code::BadArgument,
             format!("-p {} is not below -n {processes}", cluster.process),
             None,
         )
@@ -46,26 +46,42 @@ pub fn config(cluster: &Cluster) -> Result<timely::Config, Diagnostic> {
                         None,
                     )
                 })?;
-                let lines: Vec<String> = text
+                // (line number, address), blank lines skipped.
+                let lines: Vec<(usize, String)> = text
                     .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
+                    .enumerate()
+                    .map(|(n, l)| (n + 1, l.trim()))
+                    .filter(|(_, l)| !l.is_empty())
                     .take(processes)
-                    .map(String::from)
+                    .map(|(n, l)| (n, l.to_string()))
                     .collect();
                 if lines.len() < processes {
                     return Err(Diagnostic::new(
-                        Code::PeerLost,
+                        Code::BadArgument,
                         format!(
-                            "the host file {} names {} processes, -n asks for {processes}",
+                            "the host file {} has {} host:port line{}, -n asks for {processes}",
                             file.display(),
-                            lines.len()
+                            lines.len(),
+                            if lines.len() == 1 { "" } else { "s" }
                         ),
                         None,
                     )
                     .with_help("give one host:port line per process, in process order"));
                 }
-                lines
+                if let Some((n, line)) = lines.iter().find(|(_, l)| {
+                    l.rsplit_once(':')
+                        .is_none_or(|(host, port)| host.is_empty() || port.parse::<u16>().is_err())
+                }) {
+                    return Err(Diagnostic::new(
+                        Code::BadArgument,
+                        format!("{}:{}: `{line}` is not host:port", file.display(), n),
+                        None,
+                    )
+                    .with_help(
+                        "write each process's address as host:port, such as 10.0.0.2:2101",
+                    ));
+                }
+                lines.into_iter().map(|(_, address)| address).collect()
             }
             None => (0..processes)
                 .map(|i| format!("localhost:{}", 2101 + i))
