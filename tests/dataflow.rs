@@ -7,7 +7,8 @@
 //! a killed process makes the other exit.
 //!
 //! `SLEUTH_FUZZ_CASES=N` runs N random programs per worker count (and
-//! N / 4 across processes).
+//! N / 4 across processes); `SLEUTH_DATAFLOW_SIZES=small,medium` runs the
+//! workloads at those sizes (small by default).
 #![cfg(feature = "dataflow")]
 
 mod support;
@@ -438,14 +439,31 @@ fn workload_program(name: &str) -> String {
     text
 }
 
+/// The sizes of the workload test: small, or those `SLEUTH_DATAFLOW_SIZES`
+/// lists (`small,medium` for the longer run).
+fn workload_sizes() -> Vec<String> {
+    std::env::var("SLEUTH_DATAFLOW_SIZES")
+        .unwrap_or_else(|_| "small".into())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 #[test]
 fn workloads_agree_at_two_workers_and_two_processes() {
-    let Some(data) = workload_data("small") else {
+    for size in workload_sizes() {
+        workloads_agree(&size);
+    }
+}
+
+fn workloads_agree(size: &str) {
+    let Some(data) = workload_data(size) else {
         return;
     };
     for (i, name) in ["tc", "sg", "events"].into_iter().enumerate() {
         let text = workload_program(name);
-        let facts = data.join(format!("{name}-small"));
+        let facts = data.join(format!("{name}-{size}"));
         // As benchmarked: `.printsize` only, so derived rows are counted, not kept.
         let plain = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("benches/programs/{name}.dl")),
@@ -457,9 +475,9 @@ fn workloads_agree_at_two_workers_and_two_processes() {
             &facts,
             24800 + 2 * i as u16,
         )
-        .unwrap_or_else(|e| panic!("{name}-small sizes across processes: {e}"));
+        .unwrap_or_else(|e| panic!("{name}-{size} sizes across processes: {e}"));
         agree_across_processes(&format!("{name}-n2"), &text, &facts, 24700 + 2 * i as u16)
-            .unwrap_or_else(|e| panic!("{name}-small across processes: {e}"));
+            .unwrap_or_else(|e| panic!("{name}-{size} across processes: {e}"));
         let (program, _) = compile(&text).expect("compiles");
         let want = interpret_with_inputs(&program, &facts);
         let got = run(
@@ -478,7 +496,7 @@ fn workloads_agree_at_two_workers_and_two_processes() {
             assert_eq!(
                 want.tuples(rel),
                 got.db.tuples(rel),
-                "{name}-small -w 2: {}",
+                "{name}-{size} -w 2: {}",
                 r.name
             );
         }

@@ -197,29 +197,32 @@ fn read_files(
     }
 }
 
+/// The error for an `.input` file that cannot be read.
+fn unreadable(program: &ir::Program, input: &ir::Input, path: &Path, e: &io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::MissingInput,
+        format!(
+            "cannot read the facts of `{}` from {}: {}",
+            program.relations[input.rel].name,
+            path.display(),
+            io_reason(e)
+        ),
+        Some(input.span),
+    )
+    .with_help(format!(
+        "create {} (one fact per line, fields separated by {}), or pass the directory that holds it with -F",
+        path.display(),
+        delimiter_name(input.delimiter)
+    ))
+}
+
 /// A file's text, or the error that says which file is missing or unreadable.
 fn load_text(
     program: &ir::Program,
     input: &ir::Input,
     path: &Path,
 ) -> Result<Arc<str>, Diagnostic> {
-    let mut bytes = fs::read(path).map_err(|e| {
-        Diagnostic::new(
-            Code::MissingInput,
-            format!(
-                "cannot read the facts of `{}` from {}: {}",
-                program.relations[input.rel].name,
-                path.display(),
-                io_reason(&e)
-            ),
-            Some(input.span),
-        )
-        .with_help(format!(
-            "create {} (one fact per line, fields separated by {}), or pass the directory that holds it with -F",
-            path.display(),
-            delimiter_name(input.delimiter)
-        ))
-    })?;
+    let mut bytes = fs::read(path).map_err(|e| unreadable(program, input, path, &e))?;
     if bytes.len() > u32::MAX as usize {
         return Err(Diagnostic::new(
             Code::InputTooLarge,
@@ -435,23 +438,7 @@ pub(crate) fn read_share(
 ) -> Result<u64, Diagnostic> {
     use std::io::{Read, Seek, SeekFrom};
     let path = fact_dir.join(&input.filename);
-    let unreadable = |e: io::Error| {
-        Diagnostic::new(
-            Code::MissingInput,
-            format!(
-                "cannot read the facts of `{}` from {}: {}",
-                program.relations[input.rel].name,
-                path.display(),
-                io_reason(&e)
-            ),
-            Some(input.span),
-        )
-        .with_help(format!(
-            "create {} (one fact per line, fields separated by {}), or pass the directory that holds it with -F",
-            path.display(),
-            delimiter_name(input.delimiter)
-        ))
-    };
+    let unreadable = |e: io::Error| unreadable(program, input, &path, &e);
     let mut file = fs::File::open(&path).map_err(unreadable)?;
     let len = file.metadata().map_err(unreadable)?.len();
     let (a, b) = (
