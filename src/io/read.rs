@@ -300,6 +300,68 @@ impl<'a> Iterator for Fields<'a> {
     }
 }
 
+/// Splits one line of an `.input` file into the fields `types` call for,
+/// handing each to `field` in order: a symbol's text as it is, every other
+/// value parsed into its word. `line_no` gives the line's number in its
+/// file, worked out only for an error.
+#[inline]
+fn parse_line<'l>(
+    line: &'l str,
+    types: &[Type],
+    delimiter: char,
+    path: &Path,
+    line_no: impl Fn() -> usize,
+    mut field: impl FnMut(Field<'l>),
+) -> Result<(), Diagnostic> {
+    let arity = types.len();
+    let mut fields = Fields {
+        rest: Some(line),
+        delimiter,
+    };
+    // Byte offset of the field; its column (in characters) is only worked
+    // out for an error message.
+    let mut at = 0;
+    let col = |at: usize| line[..at].chars().count() + 1;
+    for (c, ty) in types.iter().enumerate() {
+        let Some(text) = fields.next() else {
+            return Err(bad_input(
+                path,
+                line_no(),
+                line.chars().count() + 1,
+                format!("expected {arity} fields, found {c}"),
+                &separated_by(delimiter),
+            ));
+        };
+        field(if *ty == Type::Symbol {
+            Field::Symbol(text)
+        } else {
+            Field::Word(parse_field(text, *ty).map_err(|m| {
+                bad_input(
+                    path,
+                    line_no(),
+                    col(at),
+                    m,
+                    &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
+                )
+            })?)
+        });
+        at += text.len() + delimiter.len_utf8();
+    }
+    if fields.next().is_some() {
+        return Err(bad_input(
+            path,
+            line_no(),
+            col(at),
+            format!(
+                "expected {arity} fields, found {}",
+                arity + 1 + line.split(delimiter).skip(arity + 1).count()
+            ),
+            &separated_by(delimiter),
+        ));
+    }
+    Ok(())
+}
+
 /// Parses one file into batches handed to `send` (which answers whether to
 /// go on); returns whether the receiver still listens.
 fn parse_file(
@@ -331,57 +393,22 @@ fn parse_file(
             continue;
         }
         batch.lines += 1;
-        let mut fields = Fields {
-            rest: Some(line),
+        parse_line(
+            line,
+            types,
             delimiter,
-        };
-        // Byte offset of the field; its column (in characters) is only
-        // worked out for an error message.
-        let mut at = 0;
-        let col = |at: usize| line[..at].chars().count() + 1;
-        for (c, ty) in types.iter().enumerate() {
-            let Some(field) = fields.next() else {
-                return Err(bad_input(
-                    path,
-                    ln + 1,
-                    line.chars().count() + 1,
-                    format!("expected {arity} fields, found {c}"),
-                    &separated_by(delimiter),
-                ));
-            };
-            let word = if *ty == Type::Symbol {
-                let start = field.as_ptr() as usize - base;
-                batch
-                    .syms
-                    .push((start as u32, (start + field.len()) as u32));
-                batch.hashes.push(symbol_hash(field));
-                0
-            } else {
-                parse_field(field, *ty).map_err(|m| {
-                    bad_input(
-                        path,
-                        ln + 1,
-                        col(at),
-                        m,
-                        &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
-                    )
-                })?
-            };
-            batch.words.push(word);
-            at += field.len() + delimiter.len_utf8();
-        }
-        if fields.next().is_some() {
-            return Err(bad_input(
-                path,
-                ln + 1,
-                col(at),
-                format!(
-                    "expected {arity} fields, found {}",
-                    arity + 1 + line.split(delimiter).skip(arity + 1).count()
-                ),
-                &separated_by(delimiter),
-            ));
-        }
+            path,
+            || ln + 1,
+            |field| match field {
+                Field::Symbol(text) => {
+                    let start = text.as_ptr() as usize - base;
+                    batch.syms.push((start as u32, (start + text.len()) as u32));
+                    batch.hashes.push(symbol_hash(text));
+                    batch.words.push(0);
+                }
+                Field::Word(word) => batch.words.push(word),
+            },
+        )?;
         batch.rows += 1;
         if batch.rows == BATCH && !send(std::mem::replace(&mut batch, new_batch(false))) {
             return Ok(false);
@@ -394,9 +421,8 @@ fn parse_file(
     Ok(send(batch))
 }
 
-/// A field of a line read by [`read_share`]: a packed word, or a symbol's
-/// text (the caller gives symbols their words).
-#[cfg(feature = "dataflow")]
+/// A field of a line: a packed word, or a symbol's text (the caller gives
+/// symbols their words).
 pub(crate) enum Field<'a> {
     /// A number, float or date, packed.
     Word(u64),
@@ -499,51 +525,15 @@ pub(crate) fn read_share(
             continue;
         }
         lines += 1;
-        let line_no = || lines_before() + ln + 1;
         fields.clear();
-        let mut split = Fields {
-            rest: Some(line),
+        parse_line(
+            line,
+            &types,
             delimiter,
-        };
-        let mut at = 0;
-        let col = |at: usize| line[..at].chars().count() + 1;
-        for (c, ty) in types.iter().enumerate() {
-            let Some(field) = split.next() else {
-                return Err(bad_input(
-                    &path,
-                    line_no(),
-                    line.chars().count() + 1,
-                    format!("expected {arity} fields, found {c}"),
-                    &separated_by(delimiter),
-                ));
-            };
-            fields.push(if *ty == Type::Symbol {
-                Field::Symbol(field)
-            } else {
-                Field::Word(parse_field(field, *ty).map_err(|m| {
-                    bad_input(
-                        &path,
-                        line_no(),
-                        col(at),
-                        m,
-                        &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
-                    )
-                })?)
-            });
-            at += field.len() + delimiter.len_utf8();
-        }
-        if split.next().is_some() {
-            return Err(bad_input(
-                &path,
-                line_no(),
-                col(at),
-                format!(
-                    "expected {arity} fields, found {}",
-                    arity + 1 + line.split(delimiter).skip(arity + 1).count()
-                ),
-                &separated_by(delimiter),
-            ));
-        }
+            &path,
+            || lines_before() + ln + 1,
+            |field| fields.push(field),
+        )?;
         row(&fields)?;
     }
     Ok(lines)
