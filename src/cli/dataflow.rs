@@ -113,26 +113,19 @@ pub fn run(
     if let Some(d) = unsupported(flags) {
         return fail(&d, sources);
     }
-    evaluate(checked, sources, facts, output, format, flags, cluster)
-}
-
-#[cfg(not(feature = "dataflow"))]
-fn evaluate(
-    _checked: &Program,
-    sources: &SourceMap,
-    _facts: &Path,
-    _output: Option<&Path>,
-    _format: Format,
-    _flags: &EvalFlags,
-    _cluster: &ClusterFlags,
-) -> Result<bool> {
-    let d = Diagnostic::new(
-        Code::Unsupported,
-        "this sleuth was built without --engine dataflow",
-        None,
-    )
-    .with_help("build it with `cargo build --release --features dataflow`");
-    fail(&d, sources)
+    #[cfg(feature = "dataflow")]
+    return evaluate(checked, sources, facts, output, format, flags, cluster);
+    #[cfg(not(feature = "dataflow"))]
+    {
+        let _ = (checked, facts, output, format, cluster);
+        let d = Diagnostic::new(
+            Code::Unsupported,
+            "this sleuth was built without --engine dataflow",
+            None,
+        )
+        .with_help("build it with `cargo build --release --features dataflow`");
+        fail(&d, sources)
+    }
 }
 
 #[cfg(feature = "dataflow")]
