@@ -171,18 +171,20 @@ pub fn run_compiled(
         let k = info.types.len();
         // A derived relation starts from its base facts only: rows a rule
         // derived earlier are derived again, and stale ones must not stay.
-        let (words, rows): (&[u64], usize) = if info.role == RelationRole::Derived {
-            (&rel.base, rel.base_rows)
-        } else {
-            (rel.data(), rel.len())
-        };
+        let derived = info.role == RelationRole::Derived;
+        let rows = if derived { rel.base_rows } else { rel.len() };
         frame.reserve(i, rows);
         for id in 0..rows {
             row.clear();
-            for (w, ty) in words[id * k..id * k + k].iter().zip(info.types) {
+            for (c, ty) in info.types.iter().enumerate() {
+                let w = if derived {
+                    rel.base[id * k + c]
+                } else {
+                    rel.word(id, c)
+                };
                 row.push(match ty {
-                    Type::Symbol => to_sym[*w as usize].to_word(),
-                    _ => *w,
+                    Type::Symbol => to_sym[w as usize].to_word(),
+                    _ => w,
                 });
             }
             frame.push(i, &row);

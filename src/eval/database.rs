@@ -94,7 +94,7 @@ impl<'a> RowRef<'a> {
     /// Field `i`.
     pub fn field(&self, i: usize) -> Field<'a> {
         let r = &self.db.rels[self.rel];
-        let w = r.row(self.id)[i];
+        let w = r.word(self.id, i);
         match r.types[i] {
             Type::Symbol => Field::Symbol(self.db.interner.resolve(w as u32)),
             Type::Number => Field::Number(w as i64),
@@ -213,7 +213,7 @@ impl Database {
                 // Rows so far were all base facts: keep them as such.
                 self.derived[h] = true;
                 let rel = &mut self.rels[h];
-                rel.base = rel.data().to_vec();
+                rel.base = rel.wide_words();
                 rel.base_rows = rel.len();
             }
         }
@@ -420,9 +420,9 @@ impl Database {
             }
         }
         let mut ids: Vec<usize> = (0..r.len())
-            .filter(|&id| want.iter().all(|&(c, w)| r.row(id)[c] == w))
+            .filter(|&id| want.iter().all(|&(c, w)| r.word(id, c) == w))
             .collect();
-        ids.sort_unstable_by(|&a, &b| cmp_rows(r.row(a), r.row(b), &r.types, &self.interner));
+        ids.sort_unstable_by(|&a, &b| cmp_rows(&r.row(a), &r.row(b), &r.types, &self.interner));
         ids.into_iter()
             .map(|id| RowRef { db: self, rel, id }.values())
             .collect()

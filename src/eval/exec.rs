@@ -18,6 +18,7 @@ use super::intern::{Interner, TEMP_BIT};
 use super::limits::{At, Limits, is_stop};
 use super::plan::{AggStep, CExpr, ColOp, Operand, Source, Step};
 use super::relation::Relation;
+use super::rows::{Word, with_words};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::regex::Regex;
@@ -227,8 +228,9 @@ pub fn range(rel: &Relation, source: Source) -> (usize, usize) {
 }
 
 #[inline]
-fn apply(ops: &[ColOp], vals: &[u64], regs: &mut [u64]) -> bool {
+fn apply<W: Word>(ops: &[ColOp], vals: &[W], regs: &mut [u64]) -> bool {
     for (op, &w) in ops.iter().zip(vals) {
+        let w = w.word();
         match *op {
             ColOp::Bind(v) => regs[v] = w,
             ColOp::Check(v) => {
@@ -342,35 +344,20 @@ pub fn run<S: Sink>(
                     Ok(())
                 }
                 IndexView::Dyn(ix) => {
-                    let k = r.arity;
-                    let data = r.data();
-                    let mut at = ix.head(data, k, &kbuf);
+                    let at = with_words!(r.rows(), |d| ix.head(d, r.arity, &kbuf));
                     sc.key = kbuf;
-                    while at != NIL && at as usize >= hi {
-                        at = ix.next[at as usize];
-                    }
-                    while at != NIL && at as usize >= lo {
-                        if S::TRACED && !sink.row(*lit, *rel, at) {
-                            if sink.stopped() {
-                                break;
-                            }
-                            at = ix.next[at as usize];
-                            continue;
-                        }
-                        let row = &data[at as usize * k..at as usize * k + k];
-                        let ok = val_cols
-                            .iter()
-                            .zip(vals)
-                            .all(|(&c, op)| apply(std::slice::from_ref(op), &row[c..c + 1], regs));
-                        if ok {
-                            run(ctx, rest, regs, sc, sink)?;
-                            if S::TRACED && sink.stopped() {
-                                break;
-                            }
-                        }
-                        at = ix.next[at as usize];
-                    }
-                    Ok(())
+                    with_words!(r.rows(), |d| chain(
+                        ctx,
+                        (*lit, *rel),
+                        (ix, at),
+                        d,
+                        (val_cols, vals),
+                        (lo, hi),
+                        rest,
+                        regs,
+                        sc,
+                        sink
+                    ))
                 }
                 IndexView::Unused => Err(Box::new(
                     Diagnostic::new(
@@ -506,6 +493,49 @@ pub fn run<S: Sink>(
     }
 }
 
+/// Visits the rows `lo..hi` of the chain of a dynamic index that starts at
+/// row `at` (newest first); `data` is the relation's rows.
+#[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
+fn chain<S: Sink, W: Word>(
+    ctx: &Ctx,
+    (lit, rel): (usize, usize),
+    (ix, mut at): (&DynIndex, u32),
+    data: &[W],
+    (val_cols, vals): (&[usize], &[ColOp]),
+    (lo, hi): (usize, usize),
+    rest: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut S,
+) -> Result<(), Stop> {
+    let k = ctx.rels[rel].arity;
+    while at != NIL && at as usize >= hi {
+        at = ix.next[at as usize];
+    }
+    while at != NIL && at as usize >= lo {
+        if S::TRACED && !sink.row(lit, rel, at) {
+            if sink.stopped() {
+                break;
+            }
+            at = ix.next[at as usize];
+            continue;
+        }
+        let row = &data[at as usize * k..at as usize * k + k];
+        let ok = val_cols
+            .iter()
+            .zip(vals)
+            .all(|(&c, op)| apply(std::slice::from_ref(op), &row[c..c + 1], regs));
+        if ok {
+            run(ctx, rest, regs, sc, sink)?;
+            if S::TRACED && sink.stopped() {
+                break;
+            }
+        }
+        at = ix.next[at as usize];
+    }
+    Ok(())
+}
+
 fn with_row<T>(sc: &mut Scratch, ops: &[Operand], regs: &[u64], f: impl FnOnce(&[u64]) -> T) -> T {
     let mut buf = std::mem::take(&mut sc.key);
     buf.clear();
@@ -536,7 +566,33 @@ pub fn scan<S: Sink>(
         }
         return Ok(());
     }
-    let data = r.data();
+    with_words!(r.rows(), |d| scan_rows(
+        ctx,
+        (lit, rel),
+        cols,
+        d,
+        (lo, hi),
+        rest,
+        regs,
+        sc,
+        sink
+    ))
+}
+
+/// [`scan`] over the relation's rows `data`.
+#[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
+fn scan_rows<S: Sink, W: Word>(
+    ctx: &Ctx,
+    (lit, rel): (usize, usize),
+    cols: &[ColOp],
+    data: &[W],
+    (lo, hi): (usize, usize),
+    rest: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut S,
+) -> Result<(), Stop> {
+    let k = ctx.rels[rel].arity;
     for id in lo..hi {
         if S::TRACED && !sink.row(lit, rel, id as u32) {
             if sink.stopped() {
@@ -576,7 +632,33 @@ pub fn scan_outer(
         scan(ctx, (lit, rel), cols, lo, hi, rest, regs, sc, sink)?;
         return Ok(hi);
     }
-    let data = r.data();
+    with_words!(r.rows(), |d| scan_outer_rows(
+        ctx,
+        rel,
+        cols,
+        d,
+        (lo, hi),
+        rest,
+        regs,
+        sc,
+        sink
+    ))
+}
+
+/// [`scan_outer`] over the relation's rows `data`.
+#[allow(clippy::too_many_arguments)] // the executor's state, passed to avoid a struct per call
+fn scan_outer_rows<W: Word>(
+    ctx: &Ctx,
+    rel: usize,
+    cols: &[ColOp],
+    data: &[W],
+    (lo, hi): (usize, usize),
+    rest: &[Step],
+    regs: &mut [u64],
+    sc: &mut Scratch,
+    sink: &mut HeadSink,
+) -> Result<usize, Stop> {
+    let k = ctx.rels[rel].arity;
     let ahead = prefetch_plan(ctx, cols, rest);
     for id in lo..hi {
         if let Some((ix, recipe)) = &ahead {
@@ -587,7 +669,7 @@ pub fn scan_outer(
                 let mut key = [0u64; 2];
                 for (j, src) in recipe.iter().enumerate() {
                     key[j] = match *src {
-                        Operand::Var(c) => row[c],
+                        Operand::Var(c) => row[c].word(),
                         Operand::Const(w) => w,
                     };
                 }

@@ -24,7 +24,7 @@ use std::time::Instant;
 /// Rows of the outer loop joined before their candidates are merged.
 const CHUNK: usize = 4096;
 /// Candidate rows a worker buffers before it pauses for a merge.
-const PAUSE_ROWS: usize = 1 << 20;
+const PAUSE_ROWS: usize = 1 << 18;
 
 /// Evaluates `program`'s rules over `db` to a fixpoint.
 ///
@@ -599,7 +599,7 @@ fn prepare_indexes(
             if !index_is_current(&db.static_indexes, &db.rels, req.rel, &req.cols) {
                 let t0 = Instant::now();
                 let ix = StaticIndex::build_with(
-                    rel.data(),
+                    rel.rows(),
                     rel.arity,
                     rel.len(),
                     &req.cols,

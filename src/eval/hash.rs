@@ -3,15 +3,18 @@
 //! four machine words a packed row or key holds, and a byte variant for
 //! interning strings.
 
+use super::rows::Word;
+
 /// The multiplier of rustc-hash 2 (odd, with well-spread bits).
 const K: u64 = 0xf135_7aea_2e62_a9c5;
 
-/// Hashes a sequence of packed words.
+/// Hashes a sequence of packed words (stored narrow or wide: a row hashes
+/// the same either way).
 #[inline]
-pub fn hash_words(words: &[u64]) -> u64 {
+pub fn hash_words<W: Word>(words: &[W]) -> u64 {
     let mut h: u64 = 0;
     for &w in words {
-        h = h.wrapping_add(w).wrapping_mul(K);
+        h = h.wrapping_add(w.word()).wrapping_mul(K);
     }
     finish(h)
 }
@@ -19,10 +22,10 @@ pub fn hash_words(words: &[u64]) -> u64 {
 /// Hashes the words `row[cols[0]], row[cols[1]], ...` (a key taken from a row)
 /// exactly as [`hash_words`] would hash the key collected into a slice.
 #[inline]
-pub fn hash_cols(row: &[u64], cols: &[usize]) -> u64 {
+pub fn hash_cols<W: Word>(row: &[W], cols: &[usize]) -> u64 {
     let mut h: u64 = 0;
     for &c in cols {
-        h = h.wrapping_add(row[c]).wrapping_mul(K);
+        h = h.wrapping_add(row[c].word()).wrapping_mul(K);
     }
     finish(h)
 }
@@ -60,8 +63,8 @@ mod tests {
     #[test]
     fn key_from_row_hashes_like_key() {
         let row = [7u64, 11, 13];
-        assert_eq!(hash_cols(&row, &[2, 0]), hash_words(&[13, 7]));
-        assert_ne!(hash_words(&[1, 2]), hash_words(&[2, 1]));
+        assert_eq!(hash_cols(&row, &[2, 0]), hash_words(&[13u64, 7]));
+        assert_ne!(hash_words(&[1u64, 2]), hash_words(&[2u64, 1]));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 use super::hash::{hash_cols, hash_words};
 use super::prefetch::prefetch;
+use super::rows::{RowsRef, Word, with_words};
 
 /// `n` zero words, written rather than left to the allocator's zeroed pages:
 /// a table that is read before it is written would otherwise take two page
@@ -28,8 +29,8 @@ pub const NIL: u32 = u32::MAX;
 
 /// Compares a key against the key columns of a row.
 #[inline]
-pub fn key_matches(row: &[u64], cols: &[usize], key: &[u64]) -> bool {
-    cols.iter().zip(key).all(|(&c, &k)| row[c] == k)
+pub fn key_matches<W: Word>(row: &[W], cols: &[usize], key: &[u64]) -> bool {
+    cols.iter().zip(key).all(|(&c, &k)| row[c].word() == k)
 }
 
 /// Rows of a complete relation grouped by the values of `cols`.
@@ -89,7 +90,7 @@ impl StaticIndex {
     /// Groups the rows `data` (arity `arity`, `len` rows) by `cols`, on the
     /// calling thread.
     pub fn build(
-        data: &[u64],
+        data: RowsRef,
         arity: usize,
         len: usize,
         cols: &[usize],
@@ -103,7 +104,20 @@ impl StaticIndex {
     /// rows per key (prefetching slots ahead), one assigns each key its
     /// position range, one places the rows.
     pub fn build_with(
-        data: &[u64],
+        data: RowsRef,
+        arity: usize,
+        len: usize,
+        cols: &[usize],
+        version: u64,
+        threads: usize,
+    ) -> StaticIndex {
+        with_words!(data, |d| StaticIndex::build_words(
+            d, arity, len, cols, version, threads
+        ))
+    }
+
+    fn build_words<W: Word>(
+        data: &[W],
         arity: usize,
         len: usize,
         cols: &[usize],
@@ -225,7 +239,7 @@ impl StaticIndex {
 
 /// Pass 1 for one half of the key table: finds or adds the key of every row
 /// whose hash falls in `part`, counting rows per key.
-fn count_part(data: &[u64], arity: usize, len: usize, cols: &[usize], part: usize) -> Counted {
+fn count_part<W: Word>(data: &[W], arity: usize, len: usize, cols: &[usize], part: usize) -> Counted {
     const AHEAD: usize = 16;
     let kk = cols.len();
     let stride = kk + 1;
@@ -264,7 +278,7 @@ fn count_part(data: &[u64], arity: usize, len: usize, cols: &[usize], part: usiz
             let slot = &mut slots[i * stride..i * stride + stride];
             if slot[kk] == 0 {
                 for (j, &c) in cols.iter().enumerate() {
-                    slot[j] = r[c];
+                    slot[j] = r[c].word();
                 }
                 slot[kk] = 1;
                 groups += 1;
@@ -290,10 +304,10 @@ fn count_part(data: &[u64], arity: usize, len: usize, cols: &[usize], part: usiz
 /// `base` on), places the half's row ids and non-key values into `ids` and
 /// `vals` (which start at position `base`), and shrinks the table to fit.
 #[allow(clippy::too_many_arguments)] // one half's share of the build
-fn place_part(
+fn place_part<W: Word>(
     c: Counted,
     base: usize,
-    data: &[u64],
+    data: &[W],
     arity: usize,
     stride: usize,
     val_cols: &[usize],
@@ -329,7 +343,7 @@ fn place_part(
         ids[pos] = id;
         let r = &data[id as usize * arity..id as usize * arity + arity];
         for (j, &c) in val_cols.iter().enumerate() {
-            vals[pos * vk + j] = r[c];
+            vals[pos * vk + j] = r[c].word();
         }
     }
     drop(rows);
@@ -394,7 +408,7 @@ impl DynIndex {
 
     /// The slot of the key of `row` (hash `h`), or the empty slot where it goes.
     #[inline]
-    fn probe(&self, data: &[u64], arity: usize, h: u64, key_of: impl Fn(usize) -> u64) -> usize {
+    fn probe<W: Word>(&self, data: &[W], arity: usize, h: u64, key_of: impl Fn(usize) -> u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
@@ -409,7 +423,7 @@ impl DynIndex {
                     .cols
                     .iter()
                     .enumerate()
-                    .all(|(j, &c)| row[c] == key_of(j))
+                    .all(|(j, &c)| row[c].word() == key_of(j))
                 {
                     return i;
                 }
@@ -419,7 +433,7 @@ impl DynIndex {
     }
 
     /// Doubles the table when it is three quarters full.
-    fn grow(&mut self, data: &[u64], arity: usize) {
+    fn grow<W: Word>(&mut self, data: &[W], arity: usize) {
         if (self.keys + 1) * 4 <= self.slots.len() * 3 {
             return;
         }
@@ -440,7 +454,7 @@ impl DynIndex {
     /// Adds row `id` (the newest row) with contents `row`; `data` holds every
     /// earlier row.
     #[inline]
-    pub fn add(&mut self, data: &[u64], arity: usize, id: u32, row: &[u64]) {
+    pub fn add<W: Word>(&mut self, data: &[W], arity: usize, id: u32, row: &[u64]) {
         self.grow(data, arity);
         let h = hash_cols(row, &self.cols);
         let i = self.probe(data, arity, h, |j| row[self.cols[j]]);
@@ -458,7 +472,7 @@ impl DynIndex {
 
     /// The newest row whose key is `key`, or [`NIL`].
     #[inline]
-    pub fn head(&self, data: &[u64], arity: usize, key: &[u64]) -> u32 {
+    pub fn head<W: Word>(&self, data: &[W], arity: usize, key: &[u64]) -> u32 {
         if self.slots.is_empty() {
             return NIL;
         }
@@ -478,13 +492,13 @@ mod tests {
     fn static_index_groups_rows_by_key() {
         // rows (1,10) (2,20) (1,11) (3,30) (1,12)
         let data = [1, 10, 2, 20, 1, 11, 3, 30, 1, 12];
-        let ix = StaticIndex::build(&data, 2, 5, &[0], 0);
+        let ix = StaticIndex::build(RowsRef::Wide(&data), 2, 5, &[0], 0);
         let (lo, hi) = ix.lookup(&[1]);
         assert_eq!(&ix.ids[lo..hi], &[0, 2, 4]);
         assert_eq!(&ix.vals[lo..hi], &[10, 11, 12]);
         assert_eq!(ix.lookup(&[9]), (0, 0));
         assert_eq!(ix.groups(), 3);
-        let by_second = StaticIndex::build(&data, 2, 5, &[1], 0);
+        let by_second = StaticIndex::build(RowsRef::Wide(&data), 2, 5, &[1], 0);
         let (lo, hi) = by_second.lookup(&[20]);
         assert_eq!(&by_second.vals[lo..hi], &[2]);
     }
@@ -497,8 +511,9 @@ mod tests {
         for i in 0..len as u64 {
             data.extend_from_slice(&[i % 50_000, i, i % 7]);
         }
-        let one = StaticIndex::build_with(&data, 3, len, &[0, 2], 4, 1);
-        let two = StaticIndex::build_with(&data, 3, len, &[0, 2], 4, 2);
+        let one = StaticIndex::build_with(RowsRef::Wide(&data), 3, len, &[0, 2], 4, 1);
+        let narrow: Vec<u32> = data.iter().map(|&w| w as u32).collect();
+        let two = StaticIndex::build_with(RowsRef::Narrow(&narrow), 3, len, &[0, 2], 4, 2);
         assert_eq!(one.groups(), two.groups());
         for k in [0u64, 1, 6, 49_999, 50_000] {
             for m in 0..7 {
@@ -521,7 +536,7 @@ mod tests {
     #[test]
     fn dyn_index_chains_newest_first() {
         let rows: [[u64; 2]; 4] = [[1, 10], [2, 20], [1, 11], [1, 12]];
-        let mut data = Vec::new();
+        let mut data: Vec<u64> = Vec::new();
         let mut ix = DynIndex::new(&[0]);
         for (id, row) in rows.iter().enumerate() {
             ix.add(&data, 2, id as u32, row);

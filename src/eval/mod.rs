@@ -65,6 +65,7 @@ pub(crate) mod pack;
 pub(crate) mod plan;
 pub(crate) mod prefetch;
 pub(crate) mod relation;
+pub(crate) mod rows;
 pub(crate) mod rowset;
 pub(crate) mod show;
 pub(crate) mod stats;

@@ -1,6 +1,6 @@
 //! This module defines the storage of one relation: rows packed into one flat
-//! `Vec<u64>` (row `i` is `data[i * arity..(i + 1) * arity]`), a hash set of
-//! row ids for deduplication (the set stores 4-byte ids and compares against
+//! store of 32-bit or 64-bit words ([`Rows`]; row `i` is words
+//! `i * arity..(i + 1) * arity`), a hash set of row ids for deduplication (the set stores 4-byte ids and compares against
 //! the row store, so a row is kept once), the round each row was derived in
 //! (only when provenance is recorded), the semi-naive ranges, and the dynamic
 //! indexes kept up to date while the relation's stratum runs.
@@ -12,6 +12,7 @@
 use super::hash::hash_words;
 use super::index::DynIndex;
 use super::prefetch::prefetch;
+use super::rows::{RowWords, Rows, RowsRef, Word, with_words};
 use super::rowset::RowSet;
 use crate::value::Type;
 
@@ -22,7 +23,7 @@ pub struct Relation {
     pub arity: usize,
     /// Column types.
     pub types: Vec<Type>,
-    data: Vec<u64>,
+    data: Rows,
     len: usize,
     set: RowSet,
     /// Round of each row (parallel to the rows) when provenance is recorded.
@@ -51,7 +52,7 @@ impl Relation {
         Relation {
             arity: types.len(),
             types,
-            data: Vec::new(),
+            data: Rows::default(),
             len: 0,
             set: RowSet::default(),
             rounds: None,
@@ -78,52 +79,65 @@ impl Relation {
 
     /// All rows, flattened.
     #[inline]
-    pub fn data(&self) -> &[u64] {
-        &self.data
+    pub fn rows(&self) -> RowsRef<'_> {
+        self.data.as_ref()
     }
 
-    /// Row `id`.
+    /// Row `id`'s words, copied.
     #[inline]
-    pub fn row(&self, id: usize) -> &[u64] {
-        &self.data[id * self.arity..(id + 1) * self.arity]
+    pub fn row(&self, id: usize) -> RowWords {
+        self.data.slice(id * self.arity, (id + 1) * self.arity)
+    }
+
+    /// Column `c` of row `id`.
+    #[inline]
+    pub fn word(&self, id: usize, c: usize) -> u64 {
+        self.data.word(id * self.arity + c)
+    }
+
+    /// Every row's words, widened to 64 bits.
+    pub fn wide_words(&self) -> Vec<u64> {
+        self.data.to_wide()
     }
 
     /// The id of a row if present.
     #[inline]
     pub fn find(&self, row: &[u64]) -> Option<u32> {
-        self.set.find(&self.data, self.arity, row, hash_words(row))
+        self.set
+            .find(self.data.as_ref(), self.arity, row, hash_words(row))
     }
 
     /// Reserves room for `additional` more rows.
     pub fn reserve(&mut self, additional: usize) {
-        self.set.reserve(&self.data, self.arity, additional);
+        self.set.reserve(self.data.as_ref(), self.arity, additional);
         self.data.reserve(additional * self.arity);
     }
 
     /// Appends `row` unless present; returns whether it was new. `round` is
     /// recorded when rounds are kept.
     pub fn insert(&mut self, row: &[u64], round: u32) -> bool {
-        self.set.reserve(&self.data, self.arity, 1);
-        self.insert_reserved(row, hash_words(row), round)
+        self.set.reserve(self.data.as_ref(), self.arity, 1);
+        self.data.admit(row);
+        let h = hash_words(row);
+        let id = self.len as u32;
+        let k = self.arity;
+        let new = match &mut self.data {
+            Rows::Narrow(d) => add_if_new(d, &mut self.set, &mut self.dyn_indexes, k, id, row, h),
+            Rows::Wide(d) => add_if_new(d, &mut self.set, &mut self.dyn_indexes, k, id, row, h),
+        };
+        if new {
+            self.added(1, round);
+        }
+        new
     }
 
-    #[inline]
-    fn insert_reserved(&mut self, row: &[u64], h: u64, round: u32) -> bool {
-        let k = self.arity;
-        let id = self.len as u32;
-        if !self.set.insert(&self.data, k, row, h, id) {
-            return false;
-        }
-        for ix in &mut self.dyn_indexes {
-            ix.add(&self.data, k, id, row);
-        }
-        self.data.extend_from_slice(row);
-        self.len += 1;
+    /// Counts `n` rows just appended, all derived in `round`.
+    fn added(&mut self, n: usize, round: u32) {
+        self.len += n;
         if let Some(r) = &mut self.rounds {
-            r.push(round);
+            r.resize(r.len() + n, round);
         }
-        self.version += 1;
-        true
+        self.version += n as u64;
     }
 
     /// Inserts `n` rows packed in `rows` (`arity` words each), skipping those
@@ -136,39 +150,27 @@ impl Relation {
         hashes: &mut Vec<u64>,
     ) -> usize {
         let k = self.arity;
-        let before = self.len;
         if k == 0 {
-            if n > 0 {
-                self.insert(&[], round);
-            }
-            return self.len - before;
+            return usize::from(n > 0 && self.insert(&[], round));
         }
-        self.set.reserve(&self.data, k, n);
+        let rows = &rows[..n * k];
+        self.set.reserve(self.data.as_ref(), k, n);
+        self.data.admit(rows);
         self.data.reserve(n * k);
         hashes.clear();
-        hashes.extend(rows[..n * k].chunks_exact(k).map(hash_words));
-        const AHEAD: usize = 16;
-        for &h in hashes.iter().take(AHEAD) {
-            self.set.prefetch(h);
-        }
-        for i in 0..n {
-            if let Some(&h) = hashes.get(i + AHEAD) {
-                self.set.prefetch(h);
-            }
-            if let Some(&h) = hashes.get(i + AHEAD / 2) {
-                // Its slot is probably cached by now: fetch the row it names.
-                if let Some(id) = self.set.peek(h) {
-                    prefetch(self.data.as_ptr().wrapping_add(id * k));
-                }
-            }
-            self.insert_reserved(&rows[i * k..i * k + k], hashes[i], round);
-        }
-        self.len - before
+        hashes.extend(rows.chunks_exact(k).map(hash_words));
+        let (set, ixs, len) = (&mut self.set, &mut self.dyn_indexes, self.len);
+        let new = match &mut self.data {
+            Rows::Narrow(d) => add_batch(d, set, ixs, k, len, rows, hashes),
+            Rows::Wide(d) => add_batch(d, set, ixs, k, len, rows, hashes),
+        };
+        self.added(new, round);
+        new
     }
 
     /// Removes every row (keeps `base`).
     pub fn clear(&mut self) {
-        self.data = Vec::new();
+        self.data = Rows::default();
         self.set = RowSet::default();
         self.len = 0;
         if let Some(r) = &mut self.rounds {
@@ -190,10 +192,12 @@ impl Relation {
         }
         let mut ix = DynIndex::new(cols);
         let k = self.arity;
-        for id in 0..self.len {
-            let row = &self.data[id * k..id * k + k];
-            ix.add(&self.data, k, id as u32, row);
-        }
+        with_words!(self.data.as_ref(), |d| {
+            for id in 0..self.len {
+                let row: RowWords = d[id * k..id * k + k].iter().map(|w| w.word()).collect();
+                ix.add(d, k, id as u32, &row);
+            }
+        });
         self.dyn_indexes.push(ix);
         self.dyn_indexes.len() - 1
     }
@@ -201,7 +205,7 @@ impl Relation {
     /// Bytes held by rows, the set, rounds, kept base facts and dynamic
     /// indexes (their capacities, so what is reserved counts too).
     pub fn heap_bytes(&self) -> usize {
-        self.data.capacity() * 8
+        self.data.heap_bytes()
             + self.set.heap_bytes()
             + self.rounds.as_ref().map_or(0, |r| r.capacity() * 4)
             + self.base.capacity() * 8
@@ -211,6 +215,61 @@ impl Relation {
                 .map(DynIndex::heap_bytes)
                 .sum::<usize>()
     }
+}
+
+/// Enters `row` (hash `h`) as row `id` in the set and the dynamic indexes
+/// and appends it to `data` (the relation's rows), unless an equal row is
+/// stored; returns whether it was new.
+#[inline]
+fn add_if_new<W: Word>(
+    data: &mut Vec<W>,
+    set: &mut RowSet,
+    ixs: &mut [DynIndex],
+    k: usize,
+    id: u32,
+    row: &[u64],
+    h: u64,
+) -> bool {
+    if !set.insert(data, k, row, h, id) {
+        return false;
+    }
+    for ix in ixs {
+        ix.add(data, k, id, row);
+    }
+    data.extend(row.iter().map(|&w| W::stored(w)));
+    true
+}
+
+/// [`add_if_new`] for each row of `rows` (hashes `hashes`), the first taking
+/// id `len`; prefetches each row's slot a few rows ahead, and the stored row
+/// it will probably be compared with. Returns how many were new.
+fn add_batch<W: Word>(
+    data: &mut Vec<W>,
+    set: &mut RowSet,
+    ixs: &mut [DynIndex],
+    k: usize,
+    len: usize,
+    rows: &[u64],
+    hashes: &[u64],
+) -> usize {
+    const AHEAD: usize = 16;
+    for &h in hashes.iter().take(AHEAD) {
+        set.prefetch(h);
+    }
+    let mut id = len as u32;
+    for (i, row) in rows.chunks_exact(k).enumerate() {
+        if let Some(&h) = hashes.get(i + AHEAD) {
+            set.prefetch(h);
+        }
+        if let Some(&h) = hashes.get(i + AHEAD / 2) {
+            // Its slot is probably cached by now: fetch the row it names.
+            if let Some(other) = set.peek(h) {
+                prefetch(data.as_ptr().wrapping_add(other * k));
+            }
+        }
+        id += u32::from(add_if_new(data, set, ixs, k, id, row, hashes[i]));
+    }
+    id as usize - len
 }
 
 #[cfg(test)]
@@ -224,7 +283,7 @@ mod tests {
         assert!(r.insert(&[2, 3], 0));
         assert!(!r.insert(&[1, 2], 0));
         assert_eq!(r.len(), 2);
-        assert_eq!(r.row(1), &[2, 3]);
+        assert_eq!(r.row(1).as_slice(), &[2, 3]);
         assert_eq!(r.find(&[2, 3]), Some(1));
         assert_eq!(r.find(&[3, 2]), None);
         for i in 0..1000u64 {
@@ -232,7 +291,37 @@ mod tests {
         }
         assert_eq!(r.len(), 1000, "(1, 2) and (2, 3) were already there");
         let id = r.find(&[500, 501]).expect("inserted");
-        assert_eq!(r.row(id as usize), &[500, 501]);
+        assert_eq!(r.row(id as usize).as_slice(), &[500, 501]);
+    }
+
+    #[test]
+    fn narrow_rows_widen_at_the_first_word_past_32_bits() {
+        let mut r = Relation::new(vec![Type::Number, Type::Number]);
+        let slot = r.add_dyn_index(&[0]);
+        assert!(r.insert(&[1, u64::from(u32::MAX)], 0));
+        let mut hashes = Vec::new();
+        assert_eq!(r.insert_batch(&[2, 3, 1, 4, 2, 3], 3, 0, &mut hashes), 2);
+        assert!(matches!(r.rows(), RowsRef::Narrow(_)));
+        assert_eq!(r.find(&[1, 1 << 32]), None, "cannot be stored narrow");
+        let negative = (-1i64) as u64;
+        assert_eq!(r.insert_batch(&[1, negative, 1, 4], 2, 0, &mut hashes), 1);
+        assert!(matches!(r.rows(), RowsRef::Wide(_)));
+        assert!(r.insert(&[1, 1 << 32], 0));
+        assert!(!r.insert(&[2, 3], 0));
+        assert_eq!(r.len(), 5);
+        assert_eq!(r.row(0).as_slice(), &[1, u64::from(u32::MAX)]);
+        assert_eq!(r.row(3).as_slice(), &[1, negative]);
+        assert_eq!(r.find(&[1, 4]), Some(2));
+        assert_eq!(r.word(4, 1), 1 << 32);
+        // The index chains every row with key 1, newest first, across the widening.
+        let ix = &r.dyn_indexes[slot];
+        let mut chain = Vec::new();
+        let mut at = with_words!(r.rows(), |d| ix.head(d, 2, &[1]));
+        while at != super::super::index::NIL {
+            chain.push(at);
+            at = ix.next[at as usize];
+        }
+        assert_eq!(chain, vec![4, 3, 2, 0]);
     }
 
     #[test]
@@ -253,7 +342,7 @@ mod tests {
         r.insert(&[1, 2], 0);
         r.insert(&[2, 2], 0);
         let ix = &r.dyn_indexes[slot];
-        let head = ix.head(r.data(), 2, &[1]);
+        let head = with_words!(r.rows(), |d| ix.head(d, 2, &[1]));
         assert_eq!(head, 1);
         assert_eq!(ix.next[1], 0);
     }

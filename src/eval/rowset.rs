@@ -14,6 +14,7 @@
 
 use super::hash::hash_words;
 use super::prefetch::prefetch;
+use super::rows::{RowsRef, Word, with_words};
 
 /// Largest fill ratio before the table doubles (in eighths).
 const MAX_LOAD_EIGHTHS: usize = 6;
@@ -21,13 +22,14 @@ const MAX_LOAD_EIGHTHS: usize = 6;
 /// equals the empty marker).
 const NARROW_MAX_ROWS: usize = (1 << 26) - 1;
 
+/// Whether a stored row equals `b`.
 #[inline]
-fn rows_eq(a: &[u64], b: &[u64]) -> bool {
+fn rows_eq<W: Word>(a: &[W], b: &[u64]) -> bool {
     match a.len() {
-        1 => a[0] == b[0],
-        2 => a[0] == b[0] && a[1] == b[1],
-        3 => a[0] == b[0] && a[1] == b[1] && a[2] == b[2],
-        _ => a == b,
+        1 => a[0].word() == b[0],
+        2 => a[0].word() == b[0] && a[1].word() == b[1],
+        3 => a[0].word() == b[0] && a[1].word() == b[1] && a[2].word() == b[2],
+        _ => a.iter().zip(b).all(|(x, &y)| x.word() == y),
     }
 }
 
@@ -78,7 +80,7 @@ struct Table<S> {
 
 impl<S: Slot> Table<S> {
     #[inline]
-    fn find(&self, data: &[u64], k: usize, row: &[u64], h: u64) -> Option<u32> {
+    fn find<W: Word>(&self, data: &[W], k: usize, row: &[u64], h: u64) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
         }
@@ -100,7 +102,7 @@ impl<S: Slot> Table<S> {
     }
 
     #[inline]
-    fn insert(&mut self, data: &[u64], k: usize, row: &[u64], h: u64, id: usize) -> bool {
+    fn insert<W: Word>(&mut self, data: &[W], k: usize, row: &[u64], h: u64, id: usize) -> bool {
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
@@ -120,7 +122,7 @@ impl<S: Slot> Table<S> {
     }
 
     /// A table of `cap` slots holding rows `0..len`, read in order.
-    fn build(data: &[u64], k: usize, len: usize, cap: usize) -> Table<S> {
+    fn build<W: Word>(data: &[W], k: usize, len: usize, cap: usize) -> Table<S> {
         const AHEAD: usize = 16;
         let mut slots = vec![S::EMPTY; cap];
         let mask = cap - 1;
@@ -202,15 +204,15 @@ impl RowSet {
 
     /// The id of the row equal to `row` (whose hash is `h`), if present.
     #[inline]
-    pub fn find(&self, data: &[u64], k: usize, row: &[u64], h: u64) -> Option<u32> {
-        match &self.slots {
-            Slots::Narrow(t) => t.find(data, k, row, h),
-            Slots::Wide(t) => t.find(data, k, row, h),
-        }
+    pub fn find(&self, data: RowsRef, k: usize, row: &[u64], h: u64) -> Option<u32> {
+        with_words!(data, |d| match &self.slots {
+            Slots::Narrow(t) => t.find(d, k, row, h),
+            Slots::Wide(t) => t.find(d, k, row, h),
+        })
     }
 
     /// Makes room for `additional` more rows, so inserts never grow the table.
-    pub fn reserve(&mut self, data: &[u64], k: usize, additional: usize) {
+    pub fn reserve(&mut self, data: RowsRef, k: usize, additional: usize) {
         let need = self.len + additional;
         let narrow_ok = need <= NARROW_MAX_ROWS;
         let is_narrow = matches!(self.slots, Slots::Narrow(_));
@@ -223,17 +225,17 @@ impl RowSet {
         }
         // Free the old table first: only one of them is alive at a time.
         self.slots = Slots::Narrow(Table::default());
-        self.slots = if narrow_ok && is_narrow {
-            Slots::Narrow(Table::build(data, k, self.len, cap))
+        self.slots = with_words!(data, |d| if narrow_ok && is_narrow {
+            Slots::Narrow(Table::build(d, k, self.len, cap))
         } else {
-            Slots::Wide(Table::build(data, k, self.len, cap))
-        };
+            Slots::Wide(Table::build(d, k, self.len, cap))
+        });
     }
 
     /// Inserts id `id` for `row` (hash `h`) unless an equal row is present;
     /// returns whether it was inserted. The caller reserved room.
     #[inline]
-    pub fn insert(&mut self, data: &[u64], k: usize, row: &[u64], h: u64, id: u32) -> bool {
+    pub fn insert<W: Word>(&mut self, data: &[W], k: usize, row: &[u64], h: u64, id: u32) -> bool {
         let new = match &mut self.slots {
             Slots::Narrow(t) => t.insert(data, k, row, h, id as usize),
             Slots::Wide(t) => t.insert(data, k, row, h, id as usize),
@@ -280,7 +282,7 @@ mod tests {
         let mut set = RowSet::default();
         for n in 0..5000u64 {
             let row = [n % 97, n / 97];
-            set.reserve(&data, 2, 1);
+            set.reserve(RowsRef::Wide(&data), 2, 1);
             let h = hash_words(&row);
             assert!(set.insert(&data, 2, &row, h, n as u32));
             data.extend_from_slice(&row);
@@ -292,10 +294,13 @@ mod tests {
         assert_eq!(set.len(), 5000);
         for n in (0..5000u64).step_by(7) {
             let row = [n % 97, n / 97];
-            assert_eq!(set.find(&data, 2, &row, hash_words(&row)), Some(n as u32));
+            assert_eq!(
+                set.find(RowsRef::Wide(&data), 2, &row, hash_words(&row)),
+                Some(n as u32)
+            );
         }
         assert_eq!(
-            set.find(&data, 2, &[1000, 1000], hash_words(&[1000, 1000])),
+            set.find(RowsRef::Wide(&data), 2, &[1000, 1000], hash_words(&[1000u64, 1000])),
             None
         );
     }

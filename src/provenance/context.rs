@@ -10,6 +10,7 @@ use super::exec::{self, AggMatch, Frame, Indexes, Limits, RowId, Searched, Visit
 use crate::diag::{Diagnostic, SourceMap, Span};
 use crate::eval::Database;
 use crate::eval::exec::Scratch;
+use crate::eval::rows::RowWords;
 use crate::eval::pack::pack_existing;
 use crate::eval::plan::{
     AggStep, CExpr, IndexReq, PlanEnv, Step, Symbols, WrittenPlan, compile_expr, plan_body,
@@ -279,7 +280,7 @@ impl<'w> Context<'w> {
         let row = self.db.rels[a.rel].row(id as usize);
         let mut frame = Frame::new(rule.vars.len(), rule.body.len());
         let mut seen = vec![false; rule.vars.len()];
-        for (t, &w) in a.args.iter().zip(row) {
+        for (t, w) in a.args.iter().zip(row) {
             match t {
                 Term::Var(v) => {
                     if seen[*v] && frame.regs[*v] != w {
@@ -305,7 +306,7 @@ impl<'w> Context<'w> {
     }
 
     /// The words of a row.
-    pub(crate) fn row(&self, (rel, id): RowId) -> &'w [u64] {
+    pub(crate) fn row(&self, (rel, id): RowId) -> RowWords {
         self.db.rels[rel].row(id as usize)
     }
 

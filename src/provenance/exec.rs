@@ -49,7 +49,7 @@ impl<'w> Indexes<'w> {
                 let r = &db.rels[req.rel];
                 let ix = self.built.entry(key).or_insert_with(|| {
                     Rc::new(StaticIndex::build(
-                        r.data(),
+                        r.rows(),
                         r.arity,
                         r.len(),
                         &req.cols,
