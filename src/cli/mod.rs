@@ -173,8 +173,12 @@ pub fn run(
         return dataflow::run(&checked, &sources, facts, output, format, flags, cluster);
     }
     let mut db = Database::new(&checked);
-    // A batch run keeps the library's default bounds.
-    let options = eval_options(flags, EvalOptions::default(), false);
+    // A batch run keeps the library's default bounds; it asks nothing after
+    // the evaluation, so an index goes as soon as no later stratum reads it.
+    let options = EvalOptions {
+        keep_indexes: false,
+        ..eval_options(flags, EvalOptions::default(), false)
+    };
     let started = std::time::Instant::now();
     if let Err(d) = db.load_program_facts(&checked) {
         eprint!("{}", d.render(&sources));

@@ -86,8 +86,13 @@ pub fn evaluate(
         stratum_relations: Vec::new(),
         stratum_rounds: 0,
     };
+    let last_read = (!opts.keep_indexes).then(|| last_read_by(program, db.rels.len()));
     for (si, stratum) in program.strata.iter().enumerate() {
         run.stratum(db, si, stratum)?;
+        if let Some(last) = &last_read {
+            db.static_indexes
+                .retain(|(r, _), _| last[*r].is_some_and(|s| s > si));
+        }
     }
     for r in &mut db.rels {
         r.stable_end = r.len();
@@ -131,6 +136,22 @@ struct Run<'a> {
     stratum: usize,
     stratum_relations: Vec<String>,
     stratum_rounds: u32,
+}
+
+/// For every relation, the last stratum whose rules read it (positively,
+/// negated or under an aggregate), if any: its indexes serve no stratum after.
+fn last_read_by(program: &ir::Program, relations: usize) -> Vec<Option<usize>> {
+    let mut last = vec![None; relations];
+    for (si, stratum) in program.strata.iter().enumerate() {
+        let (mut pos, mut neg) = (Vec::new(), Vec::new());
+        for &r in &stratum.rules {
+            body_reads(&program.rules[r].body, &mut pos, &mut neg, false);
+        }
+        for r in pos.into_iter().chain(neg) {
+            last[r] = Some(si);
+        }
+    }
+    last
 }
 
 fn body_reads(

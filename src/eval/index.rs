@@ -239,7 +239,13 @@ impl StaticIndex {
 
 /// Pass 1 for one half of the key table: finds or adds the key of every row
 /// whose hash falls in `part`, counting rows per key.
-fn count_part<W: Word>(data: &[W], arity: usize, len: usize, cols: &[usize], part: usize) -> Counted {
+fn count_part<W: Word>(
+    data: &[W],
+    arity: usize,
+    len: usize,
+    cols: &[usize],
+    part: usize,
+) -> Counted {
     const AHEAD: usize = 16;
     let kk = cols.len();
     let stride = kk + 1;
@@ -347,8 +353,10 @@ fn place_part<W: Word>(
         }
     }
     drop(rows);
-    // Few keys: move them to a table that fits them (at most half full).
-    let fit = (groups * 2).next_power_of_two().max(2);
+    // Fewer keys than rows: move them to a table that fits them (at most
+    // three quarters full; a lookup probes a few slots of one cache line
+    // more, and the table lives as long as the stratums that read it).
+    let fit = (groups * 4 / 3 + 1).next_power_of_two().max(2);
     if fit < cap {
         let old = std::mem::replace(&mut slots, written_zeros(fit * stride));
         let mask = fit - 1;
@@ -408,7 +416,13 @@ impl DynIndex {
 
     /// The slot of the key of `row` (hash `h`), or the empty slot where it goes.
     #[inline]
-    fn probe<W: Word>(&self, data: &[W], arity: usize, h: u64, key_of: impl Fn(usize) -> u64) -> usize {
+    fn probe<W: Word>(
+        &self,
+        data: &[W],
+        arity: usize,
+        h: u64,
+        key_of: impl Fn(usize) -> u64,
+    ) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {

@@ -11,7 +11,8 @@
 //!
 //! Strata run in order; each runs its rules to a fixpoint. Values are packed
 //! into machine words (`pack`); each relation keeps its rows in one flat
-//! vector with a hash set of row ids (`relation`); joins read rows through
+//! store of 32-bit words while its values fit, 64-bit after (`rows`), with a
+//! hash set of row ids (`rowset`, `relation`); joins read rows through
 //! indexes on the bound columns (`index`) in an order chosen per rule
 //! version (`plan`) and executed by `exec`; the driver (`fixpoint`)
 //! merges each round's candidate rows, deduplicating against what is known.
@@ -114,6 +115,11 @@ pub struct EvalOptions {
     /// Told a few times a second how the evaluation is going (stratum,
     /// tuples, time), and when it ends; `None` costs nothing.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Keep every index built on a lower stratum's relation after the
+    /// evaluation, for the questions that follow (the default). `false`
+    /// drops each once no later stratum reads its relation: a batch run
+    /// that only writes its results then holds less at its peak.
+    pub keep_indexes: bool,
 }
 
 /// [`EvalOptions::interactive`]'s bound on derived tuples.
@@ -154,6 +160,7 @@ impl Default for EvalOptions {
             max_memory: 0,
             time_limit: None,
             progress: None,
+            keep_indexes: true,
         }
     }
 }

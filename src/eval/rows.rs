@@ -9,9 +9,9 @@
 //! again until it is cleared.
 //!
 //! Code that reads rows in a hot loop takes the store as [`RowsRef`] and
-//! dispatches once to a function generic over the [`Word`] type
-//! ([`with_words!`](crate::eval::rows::with_words)); everything else reads one row at a time
-//! through [`Rows::row`], which copies it into a small inline buffer.
+//! dispatches once (`with_words!`) to a function generic over the [`Word`]
+//! type; everything else reads a row at a time through [`Rows::slice`] or a
+//! word through [`Rows::word`], which widen what they copy out.
 
 use smallvec::SmallVec;
 
@@ -114,11 +114,11 @@ impl Rows {
     /// they can be pushed.
     #[inline]
     pub fn admit(&mut self, words: &[u64]) {
-        if let Rows::Narrow(d) = self {
-            if words.iter().any(|&w| w > u64::from(u32::MAX)) {
-                let wide: Vec<u64> = d.iter().map(|&w| u64::from(w)).collect();
-                *self = Rows::Wide(wide);
-            }
+        if let Rows::Narrow(d) = self
+            && words.iter().any(|&w| w > u64::from(u32::MAX))
+        {
+            let wide: Vec<u64> = d.iter().map(|&w| u64::from(w)).collect();
+            *self = Rows::Wide(wide);
         }
     }
 

@@ -300,7 +300,12 @@ mod tests {
             );
         }
         assert_eq!(
-            set.find(RowsRef::Wide(&data), 2, &[1000, 1000], hash_words(&[1000u64, 1000])),
+            set.find(
+                RowsRef::Wide(&data),
+                2,
+                &[1000, 1000],
+                hash_words(&[1000u64, 1000])
+            ),
             None
         );
     }

@@ -10,12 +10,12 @@ use super::exec::{self, AggMatch, Frame, Indexes, Limits, RowId, Searched, Visit
 use crate::diag::{Diagnostic, SourceMap, Span};
 use crate::eval::Database;
 use crate::eval::exec::Scratch;
-use crate::eval::rows::RowWords;
 use crate::eval::pack::pack_existing;
 use crate::eval::plan::{
     AggStep, CExpr, IndexReq, PlanEnv, Step, Symbols, WrittenPlan, compile_expr, plan_body,
     plan_written,
 };
+use crate::eval::rows::RowWords;
 use crate::ir::{self, Expr, Literal, RelId, Rule, RuleId, Term};
 use crate::value::{Date, Type, Value};
 
