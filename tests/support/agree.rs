@@ -56,9 +56,12 @@ pub fn agree(text: &str, threads: usize) -> Result<Stats, String> {
     let mut db = Database::new(&program);
     db.load_program_facts(&program)
         .map_err(|d| d.render(&sources))?;
+    // One evaluation as a batch run does it (each index dropped after the
+    // last stratum that reads its relation), then two that keep them.
     let options = EvalOptions {
         max_tuples: 1_000_000,
         threads,
+        keep_indexes: false,
         ..EvalOptions::default()
     };
     let derived: Vec<usize> = program
@@ -126,6 +129,7 @@ pub fn agree(text: &str, threads: usize) -> Result<Stats, String> {
     let options = EvalOptions {
         record_rounds: true,
         fold_groups_after: 0,
+        keep_indexes: true,
         ..options
     };
     for (k, batch) in [first, second].into_iter().enumerate() {
