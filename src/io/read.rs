@@ -63,8 +63,8 @@ struct Batch {
     syms: Vec<(u32, u32)>,
     /// Each symbol's [`symbol_hash`].
     hashes: Vec<u64>,
-    /// The file's text.
-    text: Arc<str>,
+    /// The file's text (shared, never copied: `Arc<str>` would copy it).
+    text: Arc<String>,
     /// Rows the relation should make room for (the file's line count, on
     /// its first batch; 0 after).
     reserve: usize,
@@ -221,7 +221,7 @@ fn load_text(
     program: &ir::Program,
     input: &ir::Input,
     path: &Path,
-) -> Result<Arc<str>, Diagnostic> {
+) -> Result<Arc<String>, Diagnostic> {
     let mut bytes = fs::read(path).map_err(|e| unreadable(program, input, path, &e))?;
     if bytes.len() > u32::MAX as usize {
         return Err(Diagnostic::new(
@@ -248,7 +248,7 @@ fn load_text(
             "save the file as UTF-8 text",
         )
     })?;
-    Ok(Arc::from(text))
+    Ok(Arc::new(text))
 }
 
 fn bad_input(file: &Path, line: usize, col: usize, message: String, help: &str) -> Diagnostic {
@@ -365,7 +365,7 @@ fn parse_line<'l>(
 /// Parses one file into batches handed to `send` (which answers whether to
 /// go on); returns whether the receiver still listens.
 fn parse_file(
-    text: &Arc<str>,
+    text: &Arc<String>,
     input: &ir::Input,
     types: &[Type],
     path: &Path,
