@@ -683,3 +683,51 @@ fn mark_used(steps: &[Step], used: &mut [bool]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{SourceMap, check, syntax};
+
+    fn program(text: &str) -> ir::Program {
+        let mut sources = SourceMap::new();
+        let id = sources.add("t.dl", text.to_string());
+        syntax::parse(&sources, id)
+            .and_then(|m| check::check(&sources, &[m]))
+            .expect("a valid program")
+    }
+
+    #[test]
+    fn a_batch_run_drops_each_index_after_the_last_stratum_that_reads_its_relation() {
+        // `two` reads `e` through an index; `three` reads `two` only, so
+        // `e`'s index is spent after `two`'s stratum; `two`'s is spent too.
+        let p = program(
+            ".decl e(x: number, y: number)
+             .decl two(x: number, z: number)
+             .decl three(x: number, w: number)
+             e(1, 2). e(2, 3). e(3, 4). e(4, 5). e(5, 6).
+             two(x, z) :- e(x, y), e(y, z).
+             three(x, w) :- two(x, y), two(y, w).",
+        );
+        assert!(p.strata.len() >= 2);
+        for keep in [true, false] {
+            let mut db = Database::new(&p);
+            db.load_program_facts(&p).expect("facts");
+            let opts = EvalOptions {
+                keep_indexes: keep,
+                ..EvalOptions::default()
+            };
+            evaluate(&p, &mut db, &opts).expect("evaluates");
+            let two = p.relations.iter().position(|r| r.name == "two").expect("two");
+            let three = p.relations.iter().position(|r| r.name == "three").expect("three");
+            assert_eq!(db.rels[two].len(), 4);
+            assert_eq!(db.rels[three].len(), 2, "three(1, 5) and three(2, 6)");
+            assert_eq!(
+                db.static_indexes.is_empty(),
+                !keep,
+                "kept: {keep}, indexes: {:?}",
+                db.static_indexes.keys().collect::<Vec<_>>()
+            );
+        }
+    }
+}
