@@ -718,8 +718,8 @@ mod tests {
                 ..EvalOptions::default()
             };
             evaluate(&p, &mut db, &opts).expect("evaluates");
-            let two = p.relations.iter().position(|r| r.name == "two").expect("two");
-            let three = p.relations.iter().position(|r| r.name == "three").expect("three");
+            let rel = |name: &str| p.relations.iter().position(|r| r.name == name);
+            let (two, three) = (rel("two").expect("two"), rel("three").expect("three"));
             assert_eq!(db.rels[two].len(), 4);
             assert_eq!(db.rels[three].len(), 2, "three(1, 5) and three(2, 6)");
             assert_eq!(
