@@ -12,7 +12,8 @@ use clap::Parser;
 use cli::args::{Cli, Command};
 
 fn main() -> ExitCode {
-    sleuth::memory::return_freed_blocks();
+    // Where the C library has no such setting, blocks are simply kept as before.
+    let _ = sleuth::memory::return_freed_blocks();
     // Arguments are read as OS strings: one that is not UTF-8 is a usage
     // error where text is expected, and a path otherwise.
     let command = match Cli::try_parse_from(std::env::args_os()) {

@@ -59,14 +59,18 @@ pub const OWN_MAPPING_FROM: usize = 1 << 20;
 /// freed (up to 32 MiB), after which blocks of many megabytes come from the
 /// heap and their pages stay with the process once freed: on a run that
 /// builds and drops tables, 10 to 20 MiB of the peak. A fixed threshold
-/// turns that adjustment off. Call it once, before the work starts.
-pub fn return_freed_blocks() {
+/// turns that adjustment off. Call it once, before the work starts. Returns
+/// whether the C library took the setting (elsewhere than glibc there is
+/// nothing to set, and the answer is false).
+pub fn return_freed_blocks() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes a tuning parameter of the allocator; it is
     // safe to call at any time, and an unsupported value is refused (0).
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING_FROM as libc::c_int);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING_FROM as libc::c_int) == 1
     }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    false
 }
 
 // SAFETY: every call is forwarded to `System` unchanged; `advise` only adds
@@ -102,6 +106,15 @@ unsafe impl GlobalAlloc for HugePageAlloc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    fn glibc_takes_the_fixed_mapping_threshold() {
+        assert!(return_freed_blocks());
+        // A block past the threshold still works, and is freed.
+        let v = vec![7u8; OWN_MAPPING_FROM * 2];
+        assert_eq!(v[OWN_MAPPING_FROM], 7);
+    }
 
     #[test]
     fn blocks_of_every_size_work_through_it() {
