@@ -355,7 +355,7 @@ fn place_part<W: Word>(
     drop(rows);
     // Fewer keys than rows: move them to a table that fits them (at most
     // three quarters full; a lookup probes a few slots of one cache line
-    // more, and the table lives as long as the stratums that read it).
+    // more, and the table lives as long as the strata that read it).
     let fit = (groups * 4 / 3 + 1).next_power_of_two().max(2);
     if fit < cap {
         let old = std::mem::replace(&mut slots, written_zeros(fit * stride));

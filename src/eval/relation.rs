@@ -1,9 +1,10 @@
 //! This module defines the storage of one relation: rows packed into one flat
 //! store of 32-bit or 64-bit words ([`Rows`]; row `i` is words
-//! `i * arity..(i + 1) * arity`), a hash set of row ids for deduplication (the set stores 4-byte ids and compares against
-//! the row store, so a row is kept once), the round each row was derived in
-//! (only when provenance is recorded), the semi-naive ranges, and the dynamic
-//! indexes kept up to date while the relation's stratum runs.
+//! `i * arity..(i + 1) * arity`), a hash set of row ids for deduplication
+//! (the set stores 4-byte ids and compares against the row store, so a row is
+//! kept once), the round each row was derived in (only when provenance is
+//! recorded), the semi-naive ranges, and the dynamic indexes kept up to date
+//! while the relation's stratum runs.
 //!
 //! Rows are only ever appended, so a row id is stable and the rows derived
 //! since a point in time are a suffix: semi-naive evaluation reads "old" rows

@@ -86,12 +86,6 @@ impl Default for Rows {
     }
 }
 
-impl<'a> From<&'a [u64]> for RowsRef<'a> {
-    fn from(words: &'a [u64]) -> RowsRef<'a> {
-        RowsRef::Wide(words)
-    }
-}
-
 impl Rows {
     /// The store, borrowed.
     #[inline]
