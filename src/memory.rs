@@ -29,21 +29,31 @@ const HUGE_PAGE: usize = 2 << 20;
 /// huge page reliably).
 pub(crate) const HUGE_FROM: usize = 2 * HUGE_PAGE;
 
-/// Marks the huge-page-aligned part of `ptr..ptr + len` for huge pages.
+/// The size of a base page (the granularity of `madvise`).
+const PAGE: usize = 4096;
+
+/// Marks the pages of `ptr..ptr + len` for huge pages.
+///
+/// The advice covers every page the block touches, not only the huge pages
+/// inside it: a block of this size is a mapping of its own (with a header
+/// before `ptr` on the same page), and advice on part of a mapping splits it
+/// in three. The C library grows a mapped block with `mremap`, which moves
+/// page tables instead of copying, and fails on a range that spans several
+/// mappings; every later growth of that block would then copy it into fresh
+/// pages. The kernel gives huge pages to the aligned 2 MiB stretches.
 #[cfg(target_os = "linux")]
 fn advise(ptr: *mut u8, len: usize) {
     if ptr.is_null() || len < HUGE_FROM {
         return;
     }
-    let start = (ptr as usize).next_multiple_of(HUGE_PAGE);
-    let end = (ptr as usize + len) & !(HUGE_PAGE - 1);
-    if end > start {
-        // SAFETY: the range lies inside a block this allocator just handed
-        // out; MADV_HUGEPAGE changes how it is backed, never its contents,
-        // and a failure (huge pages off or unsupported) leaves it as it was.
-        unsafe {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-        }
+    let start = ptr as usize & !(PAGE - 1);
+    let end = (ptr as usize + len).next_multiple_of(PAGE);
+    // SAFETY: the range covers the pages of a block this allocator just
+    // handed out; MADV_HUGEPAGE changes how they are backed, never their
+    // contents, and a failure (huge pages off or unsupported) leaves them as
+    // they were.
+    unsafe {
+        libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
     }
 }
 
@@ -114,6 +124,41 @@ mod tests {
         // A block past the threshold still works, and is freed.
         let v = vec![7u8; OWN_MAPPING_FROM * 2];
         assert_eq!(v[OWN_MAPPING_FROM], 7);
+    }
+
+    /// The mapping of `/proc/self/maps` that holds address `a`.
+    #[cfg(target_os = "linux")]
+    fn mapping_of(a: usize) -> Option<(usize, usize)> {
+        let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+        maps.lines().find_map(|line| {
+            let (lo, hi) = line.split_whitespace().next()?.split_once('-')?;
+            let lo = usize::from_str_radix(lo, 16).ok()?;
+            let hi = usize::from_str_radix(hi, 16).ok()?;
+            (lo <= a && a < hi).then_some((lo, hi))
+        })
+    }
+
+    #[test]
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    fn advice_leaves_a_large_block_in_one_mapping_so_it_can_grow_in_place() {
+        // 64 MiB is past any threshold glibc's malloc adjusts to, so the
+        // block is a mapping of its own whatever ran before in this process.
+        let size = 64 << 20;
+        let layout = Layout::from_size_align(size, 8).expect("a valid layout");
+        // SAFETY: a non-zero size; the block is read within bounds and freed
+        // with its layout.
+        unsafe {
+            let p = HugePageAlloc.alloc(layout);
+            assert!(!p.is_null());
+            let (lo, hi) = mapping_of(p as usize).expect("the block is mapped");
+            assert!(
+                lo <= p as usize && p as usize + size <= hi,
+                "the block spans several mappings: {lo:#x}..{hi:#x} holds only part of {:#x}..{:#x}",
+                p as usize,
+                p as usize + size
+            );
+            HugePageAlloc.dealloc(p, layout);
+        }
     }
 
     #[test]
