@@ -12,6 +12,7 @@
 //! traced [`Sink`] that sees each row used and how far each binding gets.
 
 use super::aggregate::Accumulator;
+use super::ahead;
 use super::expr::{compare, eval};
 use super::index::{DynIndex, NIL, StaticIndex};
 use super::intern::{Interner, TEMP_BIT};
@@ -659,28 +660,10 @@ fn scan_outer_rows<W: Word>(
     sink: &mut HeadSink,
 ) -> Result<usize, Stop> {
     let k = ctx.rels[rel].arity;
-    let ahead = prefetch_plan(ctx, cols, rest);
+    let mut ahead = ahead::plan(ctx, cols, rest);
     for id in lo..hi {
-        if let Some((ix, recipe)) = &ahead {
-            // Fetch the slot the lookup of a later row will read, and the
-            // values of a nearer row's key (whose slot is cached by now).
-            let key_of = |at: usize| -> [u64; 2] {
-                let row = &data[at * k..at * k + k];
-                let mut key = [0u64; 2];
-                for (j, src) in recipe.iter().enumerate() {
-                    key[j] = match *src {
-                        Operand::Var(c) => row[c].word(),
-                        Operand::Const(w) => w,
-                    };
-                }
-                key
-            };
-            if id + PREFETCH_ROWS < hi {
-                ix.prefetch_slot(&key_of(id + PREFETCH_ROWS)[..recipe.len()]);
-            }
-            if id + PREFETCH_ROWS / 2 < hi {
-                ix.prefetch_values(&key_of(id + PREFETCH_ROWS / 2)[..recipe.len()]);
-            }
+        if let Some(a) = &mut ahead {
+            a.fetch(data, k, id, hi);
         }
         let row = &data[id * k..id * k + k];
         if apply(cols, row, regs) {
@@ -692,38 +675,6 @@ fn scan_outer_rows<W: Word>(
         sc.tick(ctx)?;
     }
     Ok(hi)
-}
-
-/// How many outer rows ahead a scan prefetches for the lookup after it.
-const PREFETCH_ROWS: usize = 16;
-
-/// When the step after an outer scan looks a large static index up by a key
-/// made of the scanned row's columns (and constants), the index and, per key
-/// word, where it comes from (`Var` holds a column of the scanned row here).
-fn prefetch_plan<'a>(
-    ctx: &Ctx<'a>,
-    cols: &[ColOp],
-    rest: &[Step],
-) -> Option<(&'a StaticIndex, Vec<Operand>)> {
-    let Some(Step::Lookup { index, key, .. }) = rest.first() else {
-        return None;
-    };
-    let IndexView::Static(ix) = ctx.indexes[*index] else {
-        return None;
-    };
-    if key.len() > 2 || ix.groups() < 1 << 15 {
-        return None;
-    }
-    key.iter()
-        .map(|o| match *o {
-            Operand::Const(w) => Some(Operand::Const(w)),
-            Operand::Var(v) => cols
-                .iter()
-                .position(|op| *op == ColOp::Bind(v))
-                .map(Operand::Var),
-        })
-        .collect::<Option<Vec<Operand>>>()
-        .map(|recipe| (ix, recipe))
 }
 
 /// Accumulates an aggregate over the bindings of its body.

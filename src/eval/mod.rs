@@ -36,7 +36,8 @@
 //! - [`Database::mark_complete`]: rules deriving that relation are skipped.
 //! - [`Database::adopt`]: follow a program that grew (a REPL session's new
 //!   relations and rules) without reloading data.
-//! - [`plan_text`]: every rule's versions, join order and indexes.
+//! - [`plan_text`]: every rule's versions, join order and indexes;
+//!   [`plan_text_over`] as planned over a database's facts.
 //!
 //! A second [`evaluate`] after more base facts were inserted continues
 //! semi-naively from the new facts, except for strata that read a changed
@@ -53,6 +54,7 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod aggregate;
+pub(crate) mod ahead;
 pub(crate) mod database;
 pub(crate) mod exec;
 pub(crate) mod expr;
@@ -74,7 +76,7 @@ pub(crate) mod stats;
 pub use database::{Database, Field, RowRef};
 pub use fixpoint::evaluate;
 pub use show::plan_text;
-pub(crate) use show::plan_text_over;
+pub use show::plan_text_over;
 pub use stats::{EvalStats, IndexStats, RuleStats, StratumMode, StratumStats};
 
 use std::sync::Arc;

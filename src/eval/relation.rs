@@ -108,6 +108,28 @@ impl Relation {
             .find(self.data.as_ref(), self.arity, row, hash_words(row))
     }
 
+    /// Prefetches the set's slot where `row` would be found; returns its
+    /// hash, for [`Relation::prefetch_stored`].
+    #[inline]
+    pub fn prefetch_slot(&self, row: &[u64]) -> u64 {
+        let h = hash_words(row);
+        self.set.prefetch(h);
+        h
+    }
+
+    /// Prefetches the stored row a lookup of hash `h` will probably compare
+    /// first (its slot should be cached by now).
+    #[inline]
+    pub fn prefetch_stored(&self, h: u64) {
+        if let Some(id) = self.set.peek(h) {
+            let at = id * self.arity;
+            match self.data.as_ref() {
+                RowsRef::Narrow(d) => prefetch(d.as_ptr().wrapping_add(at)),
+                RowsRef::Wide(d) => prefetch(d.as_ptr().wrapping_add(at)),
+            }
+        }
+    }
+
     /// Reserves room for `additional` more rows.
     pub fn reserve(&mut self, additional: usize) {
         self.set.reserve(self.data.as_ref(), self.arity, additional);
