@@ -1,12 +1,12 @@
 //! This module plans what an outer scan prefetches for the steps after it.
 //!
-//! A join's outer loop reads its rows in order, but the step after it looks
-//! each one up at random in an index far larger than the caches; and when
-//! that lookup yields the last values a membership test needs (a negation
-//! such as `!arrested_in_country(p, co)` after `nationality(p, co)`), the
-//! test probes a row set at random too. Each of those reads would stall the
-//! loop for a memory access. Instead, while on outer row `id`, the scan
-//! fetches ahead:
+//! A join's outer loop reads its rows in order, but the steps after it read
+//! at random: a lookup in an index far larger than the caches, a membership
+//! test (a negation such as `!arrested_in_country(p, co)`) that probes a
+//! large row set and compares the row it finds there. Each of those reads
+//! would stall the loop for a memory access. Instead, while on outer row
+//! `id`, the scan fetches for rows further on. When the lookup comes first,
+//! and the test after it takes values the lookup finds:
 //!
 //! ```text
 //!  id + 16   the index slot of that row's key
@@ -15,6 +15,10 @@
 //!            words and the group's first values (both cached by now)
 //!  id +  2   the stored row in that slot, which the test will compare
 //! ```
+//!
+//! When the test comes first (its row made of the outer row alone), its slot
+//! is fetched 8 rows ahead and its stored row 4; a lookup after it, 16 and 8
+//! rows ahead as above.
 //!
 //! Prefetching only reads; a plan that does not apply leaves the scan as it
 //! was.
