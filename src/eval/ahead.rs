@@ -50,6 +50,8 @@ enum Part {
 struct Probe<'a> {
     rel: &'a Relation,
     row: Vec<Part>,
+    /// Whether the row takes values of the lookup's first match.
+    needs_vals: bool,
 }
 
 /// What a scan fetches ahead (see the module's documentation).
@@ -66,8 +68,8 @@ pub struct Ahead<'a> {
     hashes: [Option<u64>; 8],
 }
 
-/// Where variable `v` is bound: by the outer row's column ops `cols`, else
-/// by the lookup's value ops `vals`.
+/// Where operand `o` comes from: a constant, or the variable's binding by
+/// the outer row's column ops `cols`, else by the lookup's value ops `vals`.
 fn part_of(o: Operand, cols: &[ColOp], vals: &[ColOp]) -> Option<Part> {
     match o {
         Operand::Const(w) => Some(Part::Const(w)),
@@ -103,6 +105,7 @@ fn probe_of<'a>(
         .collect::<Option<Vec<Part>>>()?;
     Some(Probe {
         rel: &ctx.rels[*rel],
+        needs_vals: row.iter().any(|p| matches!(p, Part::Val(_))),
         row,
     })
 }
@@ -204,9 +207,8 @@ impl Ahead<'_> {
         if at < hi {
             // The test's row may take values of the lookup's first match,
             // whose slot and values are cached by now.
-            let needs_vals = probe.row.iter().any(|p| matches!(p, Part::Val(_)));
             let vals: &[u64] = match &self.lookup {
-                Some((ix, key)) if needs_vals => {
+                Some((ix, key)) if probe.needs_vals => {
                     let (a, b) = ix.lookup(&key_of(key, at)[..key.len()]);
                     let vk = ix.val_cols.len();
                     if a < b {
@@ -217,7 +219,7 @@ impl Ahead<'_> {
                 }
                 _ => &[],
             };
-            if !(needs_vals && vals.is_empty()) {
+            if !(probe.needs_vals && vals.is_empty()) {
                 let outer = &data[at * k..at * k + k];
                 let mut row = [0u64; 4];
                 for (w, &p) in row.iter_mut().zip(&probe.row) {
