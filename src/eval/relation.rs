@@ -123,10 +123,9 @@ impl Relation {
     pub fn prefetch_stored(&self, h: u64) {
         if let Some(id) = self.set.peek(h) {
             let at = id * self.arity;
-            match self.data.as_ref() {
-                RowsRef::Narrow(d) => prefetch(d.as_ptr().wrapping_add(at)),
-                RowsRef::Wide(d) => prefetch(d.as_ptr().wrapping_add(at)),
-            }
+            with_words!(self.data.as_ref(), |d| prefetch(
+                d.as_ptr().wrapping_add(at)
+            ));
         }
     }
 
