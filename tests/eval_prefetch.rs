@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sleuth::eval::{self, Database, EvalOptions};
 use sleuth::value::Value;
-use sleuth::{SourceMap, check, syntax};
+
+mod support;
 
 /// Rows of `a(x, y)`, `b(x, y)` and `c(y, z)`.
 struct Facts {
@@ -75,11 +76,8 @@ fn program_text(f: &Facts, rules: &str) -> String {
 /// Runs `rules` over the facts on `threads` threads; returns relation
 /// `out`'s rows and the plan the run used.
 fn run(f: &Facts, rules: &str, threads: usize) -> (BTreeSet<(i64, i64)>, String) {
-    let mut sources = SourceMap::new();
-    let id = sources.add("ahead.dl", program_text(f, rules));
-    let program = syntax::parse(&sources, id)
-        .and_then(|m| check::check(&sources, &[m]))
-        .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    let (program, sources) =
+        support::agree::compile(&program_text(f, rules)).unwrap_or_else(|e| panic!("{e}"));
     let mut db = Database::new(&program);
     db.load_program_facts(&program)
         .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
