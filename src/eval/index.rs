@@ -10,6 +10,7 @@
 //!   key, and a `next` link per row to the previous one (newest first, so the
 //!   semi-naive ranges are a prefix or a suffix of each chain).
 
+use super::distinct::Distinct;
 use super::hash::{hash_cols, hash_words};
 use super::prefetch::prefetch;
 use super::rows::{RowsRef, Word, with_words};
@@ -237,8 +238,18 @@ impl StaticIndex {
     }
 }
 
+/// Relations from this many rows on size each half's key table by an
+/// estimate of its keys ([`Distinct`]) rather than by its rows: a relation
+/// with several rows per key would otherwise write (and fault in) a table
+/// several times larger than its keys need, and then move them to one that
+/// fits.
+const SKETCH_FROM: usize = 1 << 14;
+
 /// Pass 1 for one half of the key table: finds or adds the key of every row
-/// whose hash falls in `part`, counting rows per key.
+/// whose hash falls in `part`, counting rows per key. The table is sized for
+/// the half's keys at most three quarters full (an eighth more for the
+/// estimate's error); should the keys outgrow even that, the count starts
+/// over in a table twice the size.
 fn count_part<W: Word>(
     data: &[W],
     arity: usize,
@@ -246,18 +257,45 @@ fn count_part<W: Word>(
     cols: &[usize],
     part: usize,
 ) -> Counted {
+    let keys = if len >= SKETCH_FROM {
+        let mut d = Distinct::default();
+        for id in 0..len {
+            let h = hash_cols(&data[id * arity..id * arity + arity], cols);
+            if part_of(h) == part {
+                d.add(h);
+            }
+        }
+        d.estimate()
+    } else {
+        len / 2 + len / 16
+    };
+    let mut cap = ((keys + keys / 8) * 4 / 3 + 16).next_power_of_two();
+    loop {
+        match count_into(data, arity, len, cols, part, cap) {
+            Some(counted) => return counted,
+            None => cap *= 2,
+        }
+    }
+}
+
+/// Pass 1 into a table of `cap` slots; `None` when the half's keys would
+/// fill more than seven eighths of it.
+fn count_into<W: Word>(
+    data: &[W],
+    arity: usize,
+    len: usize,
+    cols: &[usize],
+    part: usize,
+    cap: usize,
+) -> Option<Counted> {
     const AHEAD: usize = 16;
     let kk = cols.len();
     let stride = kk + 1;
     let row = |id: usize| &data[id * arity..id * arity + arity];
-    // Sized for a little over half the rows at most half full; a part that
-    // holds more (a skewed hash) is fuller but never full, as it has more
-    // slots than the relation has rows.
-    let expect = len / 2 + len / 16 + 16;
-    let cap = (expect * 2).next_power_of_two().max(2);
+    let most = cap / 8 * 7;
     let mask = cap - 1;
     let mut slots = written_zeros(cap * stride);
-    let mut rows: Vec<(u32, u32)> = Vec::with_capacity(expect.min(len));
+    let mut rows: Vec<(u32, u32)> = Vec::with_capacity((len / 2 + len / 16 + 16).min(len));
     let mut groups = 0usize;
     let mut ahead = [0u64; AHEAD];
     for (id, a) in ahead.iter_mut().enumerate().take(len) {
@@ -283,6 +321,9 @@ fn count_part<W: Word>(
         loop {
             let slot = &mut slots[i * stride..i * stride + stride];
             if slot[kk] == 0 {
+                if groups == most {
+                    return None;
+                }
                 for (j, &c) in cols.iter().enumerate() {
                     slot[j] = r[c].word();
                 }
@@ -298,12 +339,12 @@ fn count_part<W: Word>(
         }
         rows.push((id as u32, i as u32));
     }
-    Counted {
+    Some(Counted {
         slots,
         cap,
         groups,
         rows,
-    }
+    })
 }
 
 /// Passes 2 and 3 for one half: gives each key its position range (from
@@ -545,6 +586,35 @@ mod tests {
         let mut seen = two.ids.clone();
         seen.sort_unstable();
         assert!(seen.iter().enumerate().all(|(i, &id)| id as usize == i));
+    }
+
+    #[test]
+    fn key_table_is_sized_by_keys_and_starts_over_when_they_outgrow_it() {
+        // 100,000 rows over 1,000 keys of (k, k % 3): estimated from a sketch.
+        let len = 100_000usize;
+        let data: Vec<u64> = (0..len as u64).flat_map(|i| [i % 1000, i]).collect();
+        let ix = StaticIndex::build_with(RowsRef::Wide(&data), 2, len, &[0], 0, 2);
+        assert_eq!(ix.groups(), 1000);
+        assert!(
+            ix.heap_bytes() < len * 4 + len * 8 + 64 * 1024,
+            "key table sized by keys"
+        );
+        for k in [0u64, 1, 999] {
+            let (lo, hi) = ix.lookup(&[k]);
+            assert_eq!(hi - lo, 100);
+            assert!(ix.vals[lo..hi].iter().all(|v| v % 1000 == k));
+        }
+        // A table too small for the half's keys gives up instead of filling.
+        let half = (0..len)
+            .filter(|&id| part_of(hash_cols(&data[id * 2..id * 2 + 2], &[0])) == 0)
+            .map(|id| data[id * 2])
+            .collect::<std::collections::HashSet<u64>>()
+            .len();
+        assert!(count_into(&data, 2, len, &[0], 0, 16).is_none());
+        let fits = (half * 8 / 7 + 1).next_power_of_two();
+        let counted = count_into(&data, 2, len, &[0], 0, fits).expect("room for every key");
+        assert_eq!(counted.groups, half);
+        assert_eq!(count_part(&data, 2, len, &[0], 0).groups, half);
     }
 
     #[test]

@@ -56,6 +56,7 @@
 pub(crate) mod aggregate;
 pub(crate) mod ahead;
 pub(crate) mod database;
+pub(crate) mod distinct;
 pub(crate) mod exec;
 pub(crate) mod expr;
 pub(crate) mod fixpoint;
