@@ -112,3 +112,66 @@ fn programs_souffle_rejects_fail_with_coded_errors() {
         assert!(stderr.contains(&format!("error[{code}]")), "{stderr}");
     }
 }
+
+/// Reads `flag.facts` into the nullary `flag` and prints `seen()` when it holds.
+const NULLARY_INPUT: &str = r#"
+.decl flag()
+.input flag
+.decl seen()
+seen() :- flag().
+.output seen(IO=stdout)
+"#;
+
+const SEEN: &str = "---------------\nseen\n===============\n()\n===============\n";
+const UNSEEN: &str = "---------------\nseen\n===============\n===============\n";
+
+#[test]
+fn a_nullary_input_holds_its_tuple_for_any_line_as_souffle_reads_it() {
+    let dir = scratch("souffle_nullary_input");
+    let facts = dir.to_str().expect("utf-8");
+    // `()` is what `.output` writes; an empty line is a line too; an empty
+    // file holds nothing.
+    for (file, expected) in [
+        ("()\n", SEEN),
+        ("\n", SEEN),
+        ("()", SEEN),
+        ("()\r\n()\n", SEEN),
+        ("", UNSEEN),
+    ] {
+        std::fs::write(dir.join("flag.facts"), file).expect("write facts");
+        for engine in ["interpreted", "dataflow"] {
+            if engine == "dataflow" && !cfg!(feature = "dataflow") {
+                continue;
+            }
+            let (ok, stdout, stderr) = run(&dir, NULLARY_INPUT, &["-F", facts, "--engine", engine]);
+            assert!(ok, "{file:?} ({engine}): {stderr}");
+            assert_eq!(stdout, expected, "{file:?} ({engine})");
+        }
+    }
+}
+
+#[test]
+fn a_nullary_input_reads_back_what_output_wrote() {
+    let dir = scratch("souffle_nullary_round_trip");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("output directory");
+    let write = ".decl flag()\nflag().\n.output flag(filename=\"flag.facts\")\n";
+    let (ok, _, stderr) = run(&dir, write, &["-D", out.to_str().expect("utf-8")]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = run(&dir, NULLARY_INPUT, &["-F", out.to_str().expect("utf-8")]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout, SEEN);
+}
+
+#[test]
+fn a_nullary_input_line_with_a_value_is_an_error_at_its_line() {
+    let dir = scratch("souffle_nullary_bad");
+    std::fs::write(dir.join("flag.facts"), "()\n\nyes\n").expect("write facts");
+    let (ok, stdout, stderr) = run(&dir, NULLARY_INPUT, &["-F", dir.to_str().expect("utf-8")]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains("error[bad-input]")
+            && stderr.contains("flag.facts:3:1: expected `()` or an empty line, found `yes`"),
+        "{stderr}"
+    );
+}

@@ -387,6 +387,11 @@ fn parse_file(
         lines: 0,
     };
     let mut batch = new_batch(true);
+    if arity == 0 {
+        batch.lines = nullary_lines(text, path, 0)?;
+        batch.rows = usize::from(batch.lines > 0);
+        return Ok(send(batch));
+    }
     for (ln, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.is_empty() {
@@ -414,11 +419,33 @@ fn parse_file(
             return Ok(false);
         }
     }
-    // A nullary relation holds its one tuple if any line was given.
-    if arity == 0 && batch.lines > 0 {
-        batch.rows = 1;
-    }
     Ok(send(batch))
+}
+
+/// The lines of a nullary relation's file, each of which holds the
+/// relation's one tuple: `()` (as `.output` writes it) or an empty line (as
+/// Soufflé also reads it). An empty file holds nothing; a line with anything
+/// else is an error. `lines_before` numbers the lines of a share of a file.
+fn nullary_lines(text: &str, path: &Path, lines_before: usize) -> Result<u64, Diagnostic> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let mut lines = 0;
+    for (ln, line) in body.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !line.is_empty() && line != "()" {
+            return Err(bad_input(
+                path,
+                lines_before + ln + 1,
+                1,
+                format!("expected `()` or an empty line, found `{line}`"),
+                "the relation has no columns: each line of its file is its one tuple, written `()`",
+            ));
+        }
+        lines += 1;
+    }
+    Ok(lines)
 }
 
 /// A field of a line: a packed word, or a symbol's text (the caller gives
@@ -517,6 +544,13 @@ pub(crate) fn read_share(
     let types = program.relations[input.rel].types();
     let arity = types.len();
     let delimiter = input.delimiter;
+    if arity == 0 {
+        let lines = nullary_lines(text, &path, if start == 0 { 0 } else { lines_before() })?;
+        if lines > 0 {
+            row(&[])?;
+        }
+        return Ok(lines);
+    }
     let mut fields: Vec<Field> = Vec::with_capacity(arity);
     let mut lines = 0;
     for (ln, line) in text.split('\n').enumerate() {
