@@ -13,7 +13,8 @@
 //! into machine words (`pack`); each relation keeps its rows in one flat
 //! store of 32-bit words while its values fit, 64-bit after (`rows`), with a
 //! hash set of row ids (`rowset`, `relation`); joins read rows through
-//! indexes on the bound columns (`index`) in an order chosen per rule
+//! indexes on the bound columns (`index`, whose key tables are sized from
+//! an estimate of their keys, `distinct`) in an order chosen per rule
 //! version (`plan`) and executed by `exec`; the driver (`fixpoint`)
 //! merges each round's candidate rows, deduplicating against what is known.
 //!
