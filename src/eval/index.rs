@@ -590,7 +590,7 @@ mod tests {
 
     #[test]
     fn key_table_is_sized_by_keys_and_starts_over_when_they_outgrow_it() {
-        // 100,000 rows over 1,000 keys of (k, k % 3): estimated from a sketch.
+        // 100,000 rows (i % 1000, i): 1,000 keys, estimated from a sketch.
         let len = 100_000usize;
         let data: Vec<u64> = (0..len as u64).flat_map(|i| [i % 1000, i]).collect();
         let ix = StaticIndex::build_with(RowsRef::Wide(&data), 2, len, &[0], 0, 2);

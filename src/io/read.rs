@@ -427,19 +427,25 @@ fn parse_file(
 /// Soufflé also reads it). An empty file holds nothing; a line with anything
 /// else is an error. `lines_before` numbers the lines of a share of a file.
 fn nullary_lines(text: &str, path: &Path, lines_before: usize) -> Result<u64, Diagnostic> {
-    let body = text.strip_suffix('\n').unwrap_or(text);
     if text.is_empty() {
         return Ok(0);
     }
     let mut lines = 0;
-    for (ln, line) in body.split('\n').enumerate() {
+    for (ln, line) in text
+        .strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .enumerate()
+    {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if !line.is_empty() && line != "()" {
+            let shown: String = line.chars().take(40).collect();
+            let more = if shown.len() < line.len() { "…" } else { "" };
             return Err(bad_input(
                 path,
                 lines_before + ln + 1,
                 1,
-                format!("expected `()` or an empty line, found `{line}`"),
+                format!("expected `()` or an empty line, found `{shown}{more}`"),
                 "the relation has no columns: each line of its file is its one tuple, written `()`",
             ));
         }
