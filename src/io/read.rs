@@ -324,13 +324,15 @@ fn parse_line<'l>(
     let col = |at: usize| line[..at].chars().count() + 1;
     for (c, ty) in types.iter().enumerate() {
         let Some(text) = fields.next() else {
+            let end = line.chars().count() + 1;
             return Err(bad_input(
                 path,
                 line_no(),
-                line.chars().count() + 1,
-                format!("expected {arity} fields, found {c}"),
+                end,
+                format!("expected {}, found {c}", n_fields(arity)),
                 &separated_by(delimiter),
-            ));
+            )
+            .with_excerpt(line_no(), line, end, 1));
         };
         field(if *ty == Type::Symbol {
             Field::Symbol(text)
@@ -343,6 +345,7 @@ fn parse_line<'l>(
                     m,
                     &format!("column {} holds {}s; fix the value in the file", c + 1, ty),
                 )
+                .with_excerpt(line_no(), line, col(at), text.chars().count())
             })?)
         });
         at += text.len() + delimiter.len_utf8();
@@ -353,11 +356,13 @@ fn parse_line<'l>(
             line_no(),
             col(at),
             format!(
-                "expected {arity} fields, found {}",
+                "expected {}, found {}",
+                n_fields(arity),
                 arity + 1 + line.split(delimiter).skip(arity + 1).count()
             ),
             &separated_by(delimiter),
-        ));
+        )
+        .with_excerpt(line_no(), line, col(at), line[at..].chars().count()));
     }
     Ok(())
 }
@@ -447,7 +452,8 @@ fn nullary_lines(text: &str, path: &Path, lines_before: usize) -> Result<u64, Di
                 1,
                 format!("expected `()` or an empty line, found `{shown}{more}`"),
                 "the relation has no columns: each line of its file is its one tuple, written `()`",
-            ));
+            )
+            .with_excerpt(lines_before + ln + 1, line, 1, line.chars().count()));
         }
         lines += 1;
     }
@@ -577,6 +583,15 @@ pub(crate) fn read_share(
         row(&fields)?;
     }
     Ok(lines)
+}
+
+/// `n` fields, in words.
+fn n_fields(n: usize) -> String {
+    if n == 1 {
+        "1 field".into()
+    } else {
+        format!("{n} fields")
+    }
 }
 
 /// The help for a line with too few or too many fields.

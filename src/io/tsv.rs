@@ -263,6 +263,25 @@ mod tests {
             long.message
         );
 
+        // Each shows its line, with carets under the value, after the line's
+        // end, or under the fields too many.
+        let shown = |d: &Diagnostic| d.render(&crate::SourceMap::new());
+        assert!(
+            shown(&bad).contains("2 | bb\tx2\n  |   \t^^\n"),
+            "{}",
+            shown(&bad)
+        );
+        assert!(
+            shown(&short).contains("1 | a\n  |  ^\n"),
+            "{}",
+            shown(&short)
+        );
+        assert!(
+            shown(&long).contains("1 | a\t1\t9\n  |  \t \t^\n"),
+            "{}",
+            shown(&long)
+        );
+
         let nowhere = write_outputs(
             &prog,
             &db,

@@ -173,6 +173,23 @@ pub struct Diagnostic {
     /// What to do, rendered as `= help: ...`; when `None`, the code's
     /// default help is shown.
     pub help: Option<String>,
+    /// The offending line of a text that is not a source (a line of an
+    /// `.input` file), shown with carets when there is no span.
+    pub excerpt: Option<Excerpt>,
+}
+
+/// A line of a data file and the characters an error points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Excerpt {
+    /// The line's number in its file (1-based).
+    pub line: usize,
+    /// The line's text.
+    pub text: String,
+    /// The first character pointed at (1-based; one past the end points
+    /// after the line).
+    pub col: usize,
+    /// How many characters are pointed at (at least one caret is shown).
+    pub len: usize,
 }
 
 impl Diagnostic {
@@ -186,7 +203,20 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            excerpt: None,
         }
+    }
+
+    /// Shows line `line` of a data file, `text`, with carets under `len`
+    /// characters from column `col` (when the diagnostic has no span).
+    pub fn with_excerpt(mut self, line: usize, text: &str, col: usize, len: usize) -> Diagnostic {
+        self.excerpt = Some(Excerpt {
+            line,
+            text: text.to_string(),
+            col,
+            len,
+        });
+        self
     }
 
     /// Adds a label shown under the caret.
@@ -227,6 +257,9 @@ impl Diagnostic {
         let mut out = format!("error[{}]: {}\n", self.code, self.message);
         if let Some(span) = self.span {
             render_snippet(&mut out, sources, span, self.label.as_deref().unwrap_or(""));
+        } else if let Some(e) = &self.excerpt {
+            let label = self.label.as_deref().unwrap_or("");
+            render_line(&mut out, None, (e.line, &e.text), e.col, e.len, label);
         } else if let Some(label) = &self.label {
             out.push_str(&format!("  = {label}\n"));
         }
@@ -253,15 +286,32 @@ fn render_snippet(out: &mut String, sources: &SourceMap, span: Span, label: &str
     let file = sources.file(span.source);
     let (line, col) = file.line_col(span.start as usize);
     let (end_line, end_col) = file.line_col(span.end as usize);
-    let chars: Vec<char> = file.line_text(line).chars().collect();
+    let text = file.line_text(line);
+    let carets = if end_line == line {
+        end_col.saturating_sub(col)
+    } else {
+        (text.chars().count() + 1).saturating_sub(col)
+    };
+    let at = format!("{}:{}:{}", file.name, line, col);
+    render_line(out, Some(&at), (line, text), col, carets, label);
+}
+
+/// Renders line `line`, `text`, with `carets` carets (at least one) from
+/// column `col` and their label, after a `-->` line naming `location`
+/// when given.
+fn render_line(
+    out: &mut String,
+    location: Option<&str>,
+    (line, text): (usize, &str),
+    col: usize,
+    carets: usize,
+    label: &str,
+) {
+    let chars: Vec<char> = text.chars().collect();
     let width = line.to_string().len();
     let pad = " ".repeat(width);
-    let first = col - 1;
-    let carets = if end_line == line {
-        (end_col.saturating_sub(col)).max(1)
-    } else {
-        (chars.len() + 1).saturating_sub(col).max(1)
-    };
+    let first = col.max(1) - 1;
+    let carets = carets.max(1);
     // The window of the line shown: all of it, or MAX_SHOWN characters
     // starting a little before the span.
     let (start, end) = if chars.len() <= MAX_SHOWN {
@@ -275,7 +325,9 @@ fn render_snippet(out: &mut String, sources: &SourceMap, span: Span, label: &str
     let cut_before = if start > 0 { "…" } else { "" };
     let cut_after = if end < chars.len() { "…" } else { "" };
     let shown: String = chars[start..end].iter().collect();
-    out.push_str(&format!("{pad}--> {}:{}:{}\n", file.name, line, col));
+    if let Some(location) = location {
+        out.push_str(&format!("{pad}--> {location}\n"));
+    }
     out.push_str(&format!("{pad} |\n"));
     out.push_str(&format!("{line} | {cut_before}{shown}{cut_after}\n"));
     let lead: String = cut_before
