@@ -12,7 +12,6 @@
 
 use super::hash::hash_words;
 use super::index::DynIndex;
-use super::prefetch::prefetch;
 use super::rows::{RowWords, Rows, RowsRef, Word, with_words};
 use super::rowset::RowSet;
 use crate::value::Type;
@@ -121,12 +120,9 @@ impl Relation {
     /// first (its slot should be cached by now).
     #[inline]
     pub fn prefetch_stored(&self, h: u64) {
-        if let Some(id) = self.set.peek(h) {
-            let at = id * self.arity;
-            with_words!(self.data.as_ref(), |d| prefetch(
-                d.as_ptr().wrapping_add(at)
-            ));
-        }
+        with_words!(self.data.as_ref(), |d| self
+            .set
+            .prefetch_stored(d, self.arity, h));
     }
 
     /// Reserves room for `additional` more rows.
@@ -284,10 +280,7 @@ fn add_batch<W: Word>(
             set.prefetch(h);
         }
         if let Some(&h) = hashes.get(i + AHEAD / 2) {
-            // Its slot is probably cached by now: fetch the row it names.
-            if let Some(other) = set.peek(h) {
-                prefetch(data.as_ptr().wrapping_add(other * k));
-            }
+            set.prefetch_stored(data, k, h);
         }
         id += u32::from(add_if_new(data, set, ixs, k, id, row, hashes[i]));
     }

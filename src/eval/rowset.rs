@@ -253,13 +253,18 @@ impl RowSet {
         }
     }
 
-    /// The id of the row in the home slot of hash `h` if its hash bits
-    /// match: the row a probe will probably compare against (to prefetch it).
+    /// Prefetches, from `data` (rows of `k` words), the row in the home slot
+    /// of hash `h` if its hash bits match: the row a probe will probably
+    /// compare first (the slot should be cached by now, see
+    /// [`RowSet::prefetch`]).
     #[inline]
-    pub fn peek(&self, h: u64) -> Option<usize> {
-        match &self.slots {
+    pub fn prefetch_stored<W: Word>(&self, data: &[W], k: usize, h: u64) {
+        let id = match &self.slots {
             Slots::Narrow(t) => t.peek(h),
             Slots::Wide(t) => t.peek(h),
+        };
+        if let Some(id) = id {
+            prefetch(data.as_ptr().wrapping_add(id * k));
         }
     }
 
