@@ -393,7 +393,7 @@ fn parse_file(
     };
     let mut batch = new_batch(true);
     if arity == 0 {
-        batch.lines = nullary_lines(text, path, 0)?;
+        batch.lines = nullary_lines(text, path, || 0)?;
         batch.rows = usize::from(batch.lines > 0);
         return Ok(send(batch));
     }
@@ -430,8 +430,13 @@ fn parse_file(
 /// The lines of a nullary relation's file, each of which holds the
 /// relation's one tuple: `()` (as `.output` writes it) or an empty line (as
 /// Soufflé also reads it). An empty file holds nothing; a line with anything
-/// else is an error. `lines_before` numbers the lines of a share of a file.
-fn nullary_lines(text: &str, path: &Path, lines_before: usize) -> Result<u64, Diagnostic> {
+/// else is an error. `lines_before` numbers the lines of a share of a file
+/// (worked out only for an error).
+fn nullary_lines(
+    text: &str,
+    path: &Path,
+    lines_before: impl Fn() -> usize,
+) -> Result<u64, Diagnostic> {
     if text.is_empty() {
         return Ok(0);
     }
@@ -446,14 +451,15 @@ fn nullary_lines(text: &str, path: &Path, lines_before: usize) -> Result<u64, Di
         if !line.is_empty() && line != "()" {
             let shown: String = line.chars().take(40).collect();
             let more = if shown.len() < line.len() { "…" } else { "" };
+            let line_no = lines_before() + ln + 1;
             return Err(bad_input(
                 path,
-                lines_before + ln + 1,
+                line_no,
                 1,
                 format!("expected `()` or an empty line, found `{shown}{more}`"),
                 "the relation has no columns: each line of its file is its one tuple, written `()`",
             )
-            .with_excerpt(lines_before + ln + 1, line, 1, line.chars().count()));
+            .with_excerpt(line_no, line, 1, line.chars().count()));
         }
         lines += 1;
     }
@@ -557,7 +563,7 @@ pub(crate) fn read_share(
     let arity = types.len();
     let delimiter = input.delimiter;
     if arity == 0 {
-        let lines = nullary_lines(text, &path, if start == 0 { 0 } else { lines_before() })?;
+        let lines = nullary_lines(text, &path, lines_before)?;
         if lines > 0 {
             row(&[])?;
         }
