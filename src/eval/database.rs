@@ -301,7 +301,7 @@ impl Database {
             r.base.extend_from_slice(&rows[..n * r.arity]);
             r.base_rows += n;
         }
-        r.insert_batch(rows, n, 0, hashes)
+        r.insert_batch(rows, n, 0, hashes, 1)
     }
 
     /// Inserts every fact written in the program text.

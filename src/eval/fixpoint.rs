@@ -546,7 +546,7 @@ impl Run<'_> {
             }
             sc.clear_temps();
         }
-        let new = rel.insert_batch(buf, rows, round, &mut self.hashes) as u64;
+        let new = rel.insert_batch(buf, rows, round, &mut self.hashes, self.threads) as u64;
         self.derived += new;
         let held_after = rel.heap_bytes() + interner.heap_bytes();
         self.held = (self.held + held_after as u64).saturating_sub(held_before as u64);

@@ -61,6 +61,7 @@ pub(crate) mod distinct;
 pub(crate) mod exec;
 pub(crate) mod expr;
 pub(crate) mod fixpoint;
+pub(crate) mod fresh;
 pub(crate) mod hash;
 pub(crate) mod index;
 pub(crate) mod intern;

@@ -10,6 +10,7 @@
 //! since a point in time are a suffix: semi-naive evaluation reads "old" rows
 //! as `0..old_end` and the last round's "delta" as `old_end..delta_end`.
 
+use super::fresh::Faulted;
 use super::hash::hash_words;
 use super::index::DynIndex;
 use super::rows::{RowWords, Rows, RowsRef, Word, with_words};
@@ -24,6 +25,8 @@ pub struct Relation {
     /// Column types.
     pub types: Vec<Type>,
     data: Rows,
+    /// How far the row store's pages are faulted in ahead of its rows.
+    faulted: Faulted,
     len: usize,
     set: RowSet,
     /// Round of each row (parallel to the rows) when provenance is recorded.
@@ -53,6 +56,7 @@ impl Relation {
             arity: types.len(),
             types,
             data: Rows::default(),
+            faulted: Faulted::default(),
             len: 0,
             set: RowSet::default(),
             rounds: None,
@@ -127,14 +131,15 @@ impl Relation {
 
     /// Reserves room for `additional` more rows.
     pub fn reserve(&mut self, additional: usize) {
-        self.set.reserve(self.data.as_ref(), self.arity, additional);
+        self.set
+            .reserve(self.data.as_ref(), self.arity, additional, 1);
         self.data.reserve(additional * self.arity);
     }
 
     /// Appends `row` unless present; returns whether it was new. `round` is
     /// recorded when rounds are kept.
     pub fn insert(&mut self, row: &[u64], round: u32) -> bool {
-        self.set.reserve(self.data.as_ref(), self.arity, 1);
+        self.set.reserve(self.data.as_ref(), self.arity, 1, 1);
         self.data.admit(row);
         let h = hash_words(row);
         let id = self.len as u32;
@@ -159,28 +164,34 @@ impl Relation {
     }
 
     /// Inserts `n` rows packed in `rows` (`arity` words each), skipping those
-    /// present; returns how many were new. `hashes` is scratch space.
+    /// present; returns how many were new. `hashes` is scratch space; fresh
+    /// memory is faulted in on `threads` threads.
     pub fn insert_batch(
         &mut self,
         rows: &[u64],
         n: usize,
         round: u32,
         hashes: &mut Vec<u64>,
+        threads: usize,
     ) -> usize {
         let k = self.arity;
         if k == 0 {
             return usize::from(n > 0 && self.insert(&[], round));
         }
         let rows = &rows[..n * k];
-        self.set.reserve(self.data.as_ref(), k, n);
+        self.set.reserve(self.data.as_ref(), k, n, threads);
         self.data.admit(rows);
         self.data.reserve(n * k);
         hashes.clear();
         hashes.extend(rows.chunks_exact(k).map(hash_words));
         let (set, ixs, len) = (&mut self.set, &mut self.dyn_indexes, self.len);
         let new = match &mut self.data {
-            Rows::Narrow(d) => add_batch(d, set, ixs, k, len, rows, hashes),
-            Rows::Wide(d) => add_batch(d, set, ixs, k, len, rows, hashes),
+            Rows::Narrow(d) => self.faulted.run(d, n * k, threads, |d| {
+                add_batch(d, set, ixs, k, len, rows, hashes)
+            }),
+            Rows::Wide(d) => self.faulted.run(d, n * k, threads, |d| {
+                add_batch(d, set, ixs, k, len, rows, hashes)
+            }),
         };
         self.added(new, round);
         new
@@ -315,11 +326,14 @@ mod tests {
         let slot = r.add_dyn_index(&[0]);
         assert!(r.insert(&[1, u64::from(u32::MAX)], 0));
         let mut hashes = Vec::new();
-        assert_eq!(r.insert_batch(&[2, 3, 1, 4, 2, 3], 3, 0, &mut hashes), 2);
+        assert_eq!(r.insert_batch(&[2, 3, 1, 4, 2, 3], 3, 0, &mut hashes, 1), 2);
         assert!(matches!(r.rows(), RowsRef::Narrow(_)));
         assert_eq!(r.find(&[1, 1 << 32]), None, "cannot be stored narrow");
         let negative = (-1i64) as u64;
-        assert_eq!(r.insert_batch(&[1, negative, 1, 4], 2, 0, &mut hashes), 1);
+        assert_eq!(
+            r.insert_batch(&[1, negative, 1, 4], 2, 0, &mut hashes, 1),
+            1
+        );
         assert!(matches!(r.rows(), RowsRef::Wide(_)));
         assert!(r.insert(&[1, 1 << 32], 0));
         assert!(!r.insert(&[2, 3], 0));

@@ -12,6 +12,7 @@
 //! few rows ahead, so the cache misses of a large table overlap instead of
 //! being paid one after the other.
 
+use super::fresh::filled;
 use super::hash::hash_words;
 use super::prefetch::prefetch;
 use super::rows::{RowsRef, Word, with_words};
@@ -34,7 +35,7 @@ fn rows_eq<W: Word>(a: &[W], b: &[u64]) -> bool {
 }
 
 /// A slot layout: an id plus hash bits, with a reserved empty value.
-trait Slot: Copy + Eq {
+trait Slot: Copy + Eq + Send + Sync {
     const EMPTY: Self;
     fn make(id: usize, h: u64) -> Self;
     fn id(self) -> usize;
@@ -122,9 +123,9 @@ impl<S: Slot> Table<S> {
     }
 
     /// A table of `cap` slots holding rows `0..len`, read in order.
-    fn build<W: Word>(data: &[W], k: usize, len: usize, cap: usize) -> Table<S> {
+    fn build<W: Word>(data: &[W], k: usize, len: usize, cap: usize, threads: usize) -> Table<S> {
         const AHEAD: usize = 16;
-        let mut slots = vec![S::EMPTY; cap];
+        let mut slots = filled(cap, S::EMPTY, threads);
         let mask = cap - 1;
         let hash = |id: usize| hash_words(&data[id * k..id * k + k]);
         let mut ahead: [u64; AHEAD] = [0; AHEAD];
@@ -211,8 +212,9 @@ impl RowSet {
         })
     }
 
-    /// Makes room for `additional` more rows, so inserts never grow the table.
-    pub fn reserve(&mut self, data: RowsRef, k: usize, additional: usize) {
+    /// Makes room for `additional` more rows, so inserts never grow the table
+    /// (a new table's memory is written on `threads` threads).
+    pub fn reserve(&mut self, data: RowsRef, k: usize, additional: usize, threads: usize) {
         let need = self.len + additional;
         let narrow_ok = need <= NARROW_MAX_ROWS;
         let is_narrow = matches!(self.slots, Slots::Narrow(_));
@@ -226,9 +228,9 @@ impl RowSet {
         // Free the old table first: only one of them is alive at a time.
         self.slots = Slots::Narrow(Table::default());
         self.slots = with_words!(data, |d| if narrow_ok && is_narrow {
-            Slots::Narrow(Table::build(d, k, self.len, cap))
+            Slots::Narrow(Table::build(d, k, self.len, cap, threads))
         } else {
-            Slots::Wide(Table::build(d, k, self.len, cap))
+            Slots::Wide(Table::build(d, k, self.len, cap, threads))
         });
     }
 
@@ -287,7 +289,7 @@ mod tests {
         let mut set = RowSet::default();
         for n in 0..5000u64 {
             let row = [n % 97, n / 97];
-            set.reserve(RowsRef::Wide(&data), 2, 1);
+            set.reserve(RowsRef::Wide(&data), 2, 1, 1);
             let h = hash_words(&row);
             assert!(set.insert(&data, 2, &row, h, n as u32));
             data.extend_from_slice(&row);
@@ -318,8 +320,8 @@ mod tests {
     #[test]
     fn wide_slots_agree_with_narrow_ones() {
         let data: Vec<u64> = (0..2000u64).flat_map(|n| [n, n * 3]).collect();
-        let narrow: Table<u32> = Table::build(&data, 2, 1000, 2048);
-        let wide: Table<u64> = Table::build(&data, 2, 1000, 2048);
+        let narrow: Table<u32> = Table::build(&data, 2, 1000, 2048, 1);
+        let wide: Table<u64> = Table::build(&data, 2, 1000, 2048, 1);
         for n in 0..2000u64 {
             let row = [n, n * 3];
             let h = hash_words(&row);
