@@ -3,7 +3,8 @@
 //! `IO=stdout` format (a dashed line, the relation's name, a line of `=`,
 //! the rows, a closing line of `=`), `.printsize` as `name<TAB>size`, output
 //! files written with the directive's delimiter, a nullary relation's tuple
-//! written as `()`, and the error exit of a program Soufflé rejects.
+//! written as `()`, empty lines in fact files, and the error exit of a
+//! program Soufflé rejects.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -174,4 +175,75 @@ fn a_nullary_input_line_with_a_value_is_an_error_at_its_line() {
             && stderr.contains("flag.facts:3:1: expected `()` or an empty line, found `yes`"),
         "{stderr}"
     );
+}
+
+/// Reads `name.facts` (one symbol column) and `pair.facts` (a number and a
+/// symbol) and prints them.
+const ONE_AND_TWO_COLUMNS: &str = r#"
+.decl name(s: symbol)
+.input name
+.decl pair(n: number, s: symbol)
+.input pair
+.output name(IO=stdout)
+.output pair(IO=stdout)
+"#;
+
+/// Runs [`ONE_AND_TWO_COLUMNS`] on these files through every engine built;
+/// (ok, stdout, stderr) of each.
+fn read_both(dir: &Path, name: &str, pair: &str) -> Vec<(String, bool, String, String)> {
+    std::fs::write(dir.join("name.facts"), name).expect("write facts");
+    std::fs::write(dir.join("pair.facts"), pair).expect("write facts");
+    let facts = dir.to_str().expect("utf-8");
+    ["interpreted", "dataflow"]
+        .into_iter()
+        .filter(|&e| e != "dataflow" || cfg!(feature = "dataflow"))
+        .map(|engine| {
+            let (ok, out, err) = run(dir, ONE_AND_TWO_COLUMNS, &["-F", facts, "--engine", engine]);
+            (engine.to_string(), ok, out, err)
+        })
+        .collect()
+}
+
+#[test]
+fn an_empty_line_is_an_empty_symbol_in_a_symbol_column_as_souffle_reads_it() {
+    let dir = scratch("souffle_empty_line_symbol");
+    // The newline that ends the last line starts no other; the empty line in
+    // the middle (and one ended by `\r\n`) is a tuple of the empty symbol.
+    for name in ["a\n\nb\n", "a\r\n\r\nb", "\nb\na\n"] {
+        for (engine, ok, stdout, stderr) in read_both(&dir, name, "1\tx\n") {
+            assert!(ok, "{name:?} ({engine}): {stderr}");
+            let names = stdout
+                .split("===============\n")
+                .nth(1)
+                .expect("name's rows");
+            let mut rows: Vec<&str> = names.lines().collect();
+            rows.sort_unstable();
+            assert_eq!(rows, ["", "a", "b"], "{name:?} ({engine}): {stdout}");
+        }
+    }
+    for (engine, ok, stdout, stderr) in read_both(&dir, "a\n", "1\tx\n") {
+        assert!(ok, "({engine}): {stderr}");
+        assert!(
+            stdout.starts_with("---------------\nname\n===============\na\n="),
+            "({engine}): {stdout}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_line_in_a_file_of_several_columns_is_an_error_at_its_line() {
+    let dir = scratch("souffle_empty_line_pair");
+    for (engine, ok, stdout, stderr) in read_both(&dir, "a\n", "1\tx\n\n2\ty\n") {
+        assert!(!ok, "({engine}): {stdout}");
+        assert!(
+            stderr.contains("error[bad-input]")
+                && stderr.contains("pair.facts:2:1: the line is empty; expected 2 fields")
+                && stderr.contains("help: remove the empty line"),
+            "({engine}): {stderr}"
+        );
+    }
+    // A trailing newline after the last line is not an empty line.
+    for (engine, ok, _, stderr) in read_both(&dir, "a\n", "1\tx\n2\ty\n") {
+        assert!(ok, "({engine}): {stderr}");
+    }
 }

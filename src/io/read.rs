@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 pub struct LoadStats {
     /// Files read.
     pub files: usize,
-    /// Non-empty lines read.
+    /// Lines read.
     pub lines: u64,
     /// New tuples (duplicates not counted).
     pub tuples: u64,
@@ -70,7 +70,7 @@ struct Batch {
     reserve: usize,
     /// Whether this is the first batch of a file (which counts the file).
     first: bool,
-    /// Non-empty lines the batch covers.
+    /// Lines the batch covers.
     lines: u64,
 }
 
@@ -322,6 +322,22 @@ fn parse_line<'l>(
     // out for an error message.
     let mut at = 0;
     let col = |at: usize| line[..at].chars().count() + 1;
+    // An empty line is one empty field, which only a symbol column takes.
+    if line.is_empty() && (arity > 1 || types[0] != Type::Symbol) {
+        let expected = if arity > 1 {
+            n_fields(arity)
+        } else {
+            format!("a {}", types[0])
+        };
+        return Err(bad_input(
+            path,
+            line_no(),
+            1,
+            format!("the line is empty; expected {expected}"),
+            "remove the empty line, or write the tuple on it",
+        )
+        .with_excerpt(line_no(), line, 1, 1));
+    }
     for (c, ty) in types.iter().enumerate() {
         let Some(text) = fields.next() else {
             let end = line.chars().count() + 1;
@@ -397,11 +413,7 @@ fn parse_file(
         batch.rows = usize::from(batch.lines > 0);
         return Ok(send(batch));
     }
-    for (ln, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
+    for (ln, line) in file_lines(text) {
         batch.lines += 1;
         parse_line(
             line,
@@ -427,6 +439,21 @@ fn parse_file(
     Ok(send(batch))
 }
 
+/// The lines of a fact file (or of a share of one that ends at a line's
+/// end), numbered from 0, without their `\n` or `\r\n`. The `\n` that ends
+/// the last line does not start another, so an empty file has no lines; an
+/// empty line anywhere else is a line, as Soufflé reads it (a tuple of one
+/// empty symbol, or an error for other relations).
+fn file_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    (!text.is_empty())
+        .then(|| body.split('\n'))
+        .into_iter()
+        .flatten()
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+        .enumerate()
+}
+
 /// The lines of a nullary relation's file, each of which holds the
 /// relation's one tuple: `()` (as `.output` writes it) or an empty line (as
 /// Soufflé also reads it). An empty file holds nothing; a line with anything
@@ -437,17 +464,8 @@ fn nullary_lines(
     path: &Path,
     lines_before: impl Fn() -> usize,
 ) -> Result<u64, Diagnostic> {
-    if text.is_empty() {
-        return Ok(0);
-    }
     let mut lines = 0;
-    for (ln, line) in text
-        .strip_suffix('\n')
-        .unwrap_or(text)
-        .split('\n')
-        .enumerate()
-    {
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    for (ln, line) in file_lines(text) {
         if !line.is_empty() && line != "()" {
             let shown: String = line.chars().take(40).collect();
             let more = if shown.len() < line.len() { "…" } else { "" };
@@ -571,11 +589,7 @@ pub(crate) fn read_share(
     }
     let mut fields: Vec<Field> = Vec::with_capacity(arity);
     let mut lines = 0;
-    for (ln, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
+    for (ln, line) in file_lines(text) {
         lines += 1;
         fields.clear();
         parse_line(

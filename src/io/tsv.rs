@@ -179,7 +179,7 @@ mod tests {
         let dir = temp_dir("roundtrip");
         fs::write(
             dir.join("ev.tsv"),
-            "Tangier\t-3\t2024-02\t1.5\r\nGao\t7\t2023-11-05\t2\n\nGao\t7\t2023-11-05\t2\n",
+            "Tangier\t-3\t2024-02\t1.5\r\nGao\t7\t2023-11-05\t2\nGao\t7\t2023-11-05\t2\n",
         )
         .expect("write");
         let prog = program(&[Type::Symbol, Type::Number, Type::Date, Type::Float], '\t');
