@@ -5,7 +5,9 @@
 //! alone, once with the compiled library first and the interpreter for the
 //! rest; then every relation the library derives must hold the same tuples.
 //! On the random fact sets, the compiled path is also held to the naive
-//! reference evaluator (`support/naive.rs`), relation by relation.
+//! reference evaluator (`support/naive.rs`), relation by relation. The
+//! compiled path also stops as the interpreter does when an evaluation is
+//! interrupted or out of time (between two of its stages).
 
 use sleuth::compiled;
 use sleuth::diag::SourceMap;
@@ -15,6 +17,9 @@ use sleuth::ir::Program;
 use sleuth::value::{Date, Value};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 use support::naive;
 use support::rng::Rng;
 
@@ -441,4 +446,72 @@ fn random_fact_sets_agree() {
             std::panic::resume_unwind(e);
         }
     }
+}
+
+#[test]
+fn the_compiled_library_stops_between_stages_when_interrupted_or_out_of_time() {
+    let program = library();
+    let facts = report_facts();
+    let facts = borrowed(&facts);
+    let derived: Vec<_> = compiled::compiled_relations()
+        .into_iter()
+        .map(|name| program.relation_id(name).expect("a library relation"))
+        .collect();
+    let stages = |message: &str| -> bool { message.contains("(stratum 1 of ") };
+
+    // Interrupted before it starts: it stops after the first stage, with the
+    // interpreter's code, and writes nothing back.
+    let opts = EvalOptions {
+        cancel: Some(Arc::new(AtomicBool::new(true))),
+        ..EvalOptions::default()
+    };
+    let mut db = load(&program, &facts);
+    let err = compiled::run_with(&program, &mut db, &opts).expect_err("interrupted");
+    assert_eq!(err.code, "interrupted", "{}", err.message);
+    assert!(stages(&err.message), "{}", err.message);
+    assert!(
+        derived.iter().all(|&r| db.len(r) == 0),
+        "nothing written back"
+    );
+
+    // Out of time: the same after the first stage, with a note that the
+    // library always finishes instead of the interpreter's runaway note.
+    let opts = EvalOptions {
+        time_limit: Some(Duration::ZERO),
+        ..EvalOptions::default()
+    };
+    let mut db = load(&program, &facts);
+    let err = compiled::run_with(&program, &mut db, &opts).expect_err("out of time");
+    assert_eq!(err.code, "time-limit", "{}", err.message);
+    assert!(stages(&err.message), "{}", err.message);
+    assert!(
+        err.notes
+            .iter()
+            .any(|n| n.contains("always reaches its fixpoint")),
+        "{:?}",
+        err.notes
+    );
+    assert!(
+        err.help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("raise the limit: `--timeout 1s`"))
+    );
+
+    // With a bound it does not reach, it runs through, as without one.
+    let opts = EvalOptions {
+        time_limit: Some(Duration::from_secs(3600)),
+        cancel: Some(Arc::new(AtomicBool::new(false))),
+        ..EvalOptions::default()
+    };
+    let mut bounded = load(&program, &facts);
+    compiled::run_with(&program, &mut bounded, &opts).expect("runs through");
+    let mut free = load(&program, &facts);
+    compiled::run(&program, &mut free).expect("runs through");
+    for &r in &derived {
+        assert_eq!(bounded.tuples(r), free.tuples(r));
+    }
+    assert!(
+        derived.iter().any(|&r| free.len(r) > 0),
+        "the report derives something"
+    );
 }

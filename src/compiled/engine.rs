@@ -85,7 +85,7 @@ pub fn evaluate<N: AsRef<str>, T: AsRef<str>>(
                         .into(),
                 );
             }
-            Some(super::run(program, db)?)
+            Some(super::run_with(program, db, opts)?)
         }
         Engine::Auto if opts.record_rounds => {
             out.note = Some(
@@ -101,7 +101,7 @@ pub fn evaluate<N: AsRef<str>, T: AsRef<str>>(
             );
             None
         }
-        Engine::Auto => match super::run(program, db) {
+        Engine::Auto => match super::run_with(program, db, opts) {
             Ok(run) => Some(run),
             Err(d) if d.code == "compiled-mismatch" => {
                 out.note = Some(format!("{}; evaluating with the interpreter", d.message));

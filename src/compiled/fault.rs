@@ -20,6 +20,9 @@ pub enum FaultKind {
     SumOverflow,
     /// `to_number` of a string that is not a number (the string).
     BadNumber(String),
+    /// The run was interrupted or ran out of time between two stages (the
+    /// runner says which, from the evaluation's bounds).
+    Stopped,
 }
 
 /// A fault and where it happened.
@@ -89,6 +92,12 @@ impl Fault {
                 span,
             )
             .with_help("filter the symbols first, or fix the data so this column holds digits"),
+            FaultKind::Stopped => Diagnostic::new(
+                Code::Interrupted,
+                "the compiled rule library stopped between two stages",
+                span,
+            )
+            .with_help("run the evaluation again"),
         }
     }
 }

@@ -4,7 +4,10 @@
 //! relations, the generated stages read their inputs from it and write
 //! their results back, and the runner hands the results to the database.
 
-use std::time::Duration;
+use super::fault::{Fault, FaultKind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// The relations of one compiled run, in their word encoding.
 #[derive(Clone, Debug, Default)]
@@ -16,6 +19,10 @@ pub struct Frame {
     pub crepe_time: Duration,
     /// Time inside crepe of each stage, in order.
     pub stage_times: Vec<Duration>,
+    /// Set from another thread to stop after the running stage.
+    cancel: Option<Arc<AtomicBool>>,
+    /// When the run is to stop, after the stage that passes it.
+    deadline: Option<Instant>,
 }
 
 impl Frame {
@@ -27,7 +34,33 @@ impl Frame {
             rows: vec![0; arities.len()],
             crepe_time: Duration::ZERO,
             stage_times: Vec::new(),
+            cancel: None,
+            deadline: None,
         }
+    }
+
+    /// Stops the run after the stage during which `cancel` is set or
+    /// `deadline` passes (a stage itself runs to its fixpoint uninterrupted).
+    pub fn stop_when(&mut self, cancel: Option<Arc<AtomicBool>>, deadline: Option<Instant>) {
+        self.cancel = cancel;
+        self.deadline = deadline;
+    }
+
+    /// Called by the generated program after each stage: a
+    /// [`FaultKind::Stopped`] fault once the run is to stop.
+    pub fn after_stage(&self) -> Result<(), Fault> {
+        let cancelled = self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed));
+        let late = self.deadline.is_some_and(|d| Instant::now() >= d);
+        if cancelled || late {
+            return Err(Fault {
+                site: u32::MAX,
+                kind: FaultKind::Stopped,
+            });
+        }
+        Ok(())
     }
 
     /// Number of rows of a relation (duplicates included).

@@ -55,7 +55,7 @@ pub use engine::{Engine, EngineRun, evaluate};
 pub use run::CompiledRun;
 
 use crate::diag::Diagnostic;
-use crate::eval::Database;
+use crate::eval::{Database, EvalOptions};
 use crate::ir::Program;
 
 /// The content hash of the rule library sleuth was built with (see [`hash`]).
@@ -75,8 +75,21 @@ pub fn matches<N: AsRef<str>, T: AsRef<str>>(rule_files: &[(N, T)]) -> bool {
 /// only the rest. Fails with `compiled-mismatch` when `program` does not hold
 /// the library as built, or with the interpreter's error for a failing
 /// operation (`division-by-zero`, `arithmetic-overflow`, `bad-number`).
+/// Never stops early; see [`run_with`].
 pub fn run(program: &Program, db: &mut Database) -> Result<CompiledRun, Diagnostic> {
-    run::run_compiled(&generated_program::library(), program, db)
+    run_with(program, db, &EvalOptions::default())
+}
+
+/// [`run`], stopping between two of the compiled program's stages with
+/// `interrupted` when `opts`' cancel flag is set or `time-limit` once its
+/// time is up (a stage runs to its fixpoint uninterrupted; the tuple and
+/// memory bounds are the interpreter's).
+pub fn run_with(
+    program: &Program,
+    db: &mut Database,
+    opts: &EvalOptions,
+) -> Result<CompiledRun, Diagnostic> {
+    run::run_compiled(&generated_program::library(), program, db, opts)
 }
 
 /// Library relations the compiled program leaves to the interpreter, with

@@ -7,14 +7,15 @@
 //! compiled).
 
 use super::column::Column;
-use super::fault::Fault;
+use super::fault::{Fault, FaultKind};
 use super::frame::Frame;
 use super::info::{RelationInfo, RelationRole};
 use super::signature::rule_signature;
 use super::symbols::{self, CONSTANT_BASE, DYNAMIC_BASE, Sym, SymbolTable};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Span};
-use crate::eval::Database;
+use crate::eval::limits::{At, Limits};
+use crate::eval::{Database, EvalOptions};
 use crate::ir::{Program, RelId};
 use crate::value::{Type, Value};
 use std::collections::HashMap;
@@ -68,13 +69,16 @@ fn mismatch(message: String) -> Diagnostic {
     )
 }
 
-/// Runs the compiled program over `db` (made for `program`).
+/// Runs the compiled program over `db` (made for `program`), stopping
+/// between two stages when `opts`' cancel flag is set or its time is up.
 pub fn run_compiled(
     compiled: &Compiled,
     program: &Program,
     db: &mut Database,
+    opts: &EvalOptions,
 ) -> Result<CompiledRun, Diagnostic> {
     let started = Instant::now();
+    let limits = Limits::new(opts, compiled.stages.len());
     // A fault left by an earlier use of the runtime on this thread is not ours.
     let _ = super::fault::take();
     // 1. Relations: by name and types.
@@ -211,9 +215,24 @@ pub fn run_compiled(
 
     // 5. Run.
     let guard = symbols::install(table);
+    frame.stop_when(opts.cancel.clone(), limits.deadline());
     let result = (compiled.run_stages)(&mut frame);
     let table = guard.finish();
     if let Err(fault) = result {
+        if fault.kind == FaultKind::Stopped {
+            let stage = frame.stage_times.len().saturating_sub(1);
+            let names = compiled
+                .stages
+                .get(stage)
+                .map_or(String::new(), |r| r.join("`, `"));
+            let at = At {
+                stratum: stage,
+                relation: &names,
+            };
+            if let Err(stop) = limits.check_stage(at) {
+                return Err(*stop);
+            }
+        }
         let span = compiled.sites.get(fault.site as usize).and_then(|site| {
             let rule = &program.rules[*rule_ids.get(site.rule as usize)?];
             Some(Span {

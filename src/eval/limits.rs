@@ -110,6 +110,22 @@ impl<'a> Limits<'a> {
     /// once the time is up.
     #[inline]
     pub fn check_running(&self, at: At<'_>) -> Result<(), Stop> {
+        self.check_time(at, true)
+    }
+
+    /// [`Limits::check_running`] between two stages of the compiled rule
+    /// library, whose rules cannot run away: a stop there says so.
+    pub fn check_stage(&self, at: At<'_>) -> Result<(), Stop> {
+        self.check_time(at, false)
+    }
+
+    /// When the time is up, if there is a bound.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    #[inline]
+    fn check_time(&self, at: At<'_>, may_run_away: bool) -> Result<(), Stop> {
         if let Some(c) = self.cancel
             && c.load(Ordering::Relaxed)
         {
@@ -125,15 +141,18 @@ impl<'a> Limits<'a> {
         if let Some(deadline) = self.deadline
             && Instant::now() >= deadline
         {
-            return Err(Box::new(self.time_up(at)));
+            return Err(Box::new(self.time_up(at, may_run_away)));
         }
         Ok(())
     }
 
-    fn time_up(&self, at: At<'_>) -> Diagnostic {
+    fn time_up(&self, at: At<'_>, may_run_away: bool) -> Diagnostic {
         let limit = self.time_limit.unwrap_or_default();
         let raised = show_duration(Some((limit * 2).max(Duration::from_secs(1))));
-        Diagnostic::new(
+        let raise = format!(
+            "raise the limit: `--timeout {raised}` on the command line, `:set timeout {raised}` in the REPL (`off` for none)"
+        );
+        let d = Diagnostic::new(
             Code::TimeLimit,
             format!(
                 "evaluation stopped after {}, at the time limit of {}, {}",
@@ -142,11 +161,17 @@ impl<'a> Limits<'a> {
                 self.place(at)
             ),
             None,
-        )
-        .with_note(RUNAWAY_NOTE)
-        .with_help(format!(
-            "bound the recursion with a comparison (`X < 100`), or raise the limit: `--timeout {raised}` on the command line, `:set timeout {raised}` in the REPL (`off` for none)"
-        ))
+        );
+        if may_run_away {
+            d.with_note(RUNAWAY_NOTE).with_help(format!(
+                "bound the recursion with a comparison (`X < 100`), or {raise}"
+            ))
+        } else {
+            d.with_note(
+                "the compiled rule library always reaches its fixpoint, in a time that grows with the facts",
+            )
+            .with_help(raise)
+        }
     }
 
     /// Fails with `tuple-limit` once more than the bound of tuples were

@@ -433,7 +433,7 @@ impl<'a> Gen<'a> {
                 }
                 #(#stores)*
                 #(#steps)*
-                Ok(())
+                frame.after_stage()
             }
 
             #(#aggregates)*
