@@ -31,10 +31,17 @@ pub fn filled<T: Copy + Send + Sync>(len: usize, value: T, threads: usize) -> Ve
             x.write(value);
         }
     };
-    std::thread::scope(|scope| {
-        scope.spawn(|| fill(b));
+    let helped = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .spawn_scoped(scope, || fill(b))
+            .is_ok();
         fill(a);
+        spawned
     });
+    if !helped {
+        // No second thread could start: this one fills the second half too.
+        fill(&mut v.spare_capacity_mut()[len / 2..len]);
+    }
     // SAFETY: the first `len` elements were all written just above.
     unsafe { v.set_len(len) };
     v
@@ -82,7 +89,10 @@ impl Faulted {
         let to = (need + AHEAD).min(v.capacity() * size);
         self.end = to;
         std::thread::scope(|scope| {
-            scope.spawn(move || populate(base + from, to - from));
+            // A thread that cannot start leaves the pages to fault in when
+            // written, as they would have anyway.
+            let _ = std::thread::Builder::new()
+                .spawn_scoped(scope, move || populate(base + from, to - from));
             work(v)
         })
     }
