@@ -16,7 +16,8 @@
 //! indexes on the bound columns (`index`, whose key tables are sized from
 //! an estimate of their keys, `distinct`) in an order chosen per rule
 //! version (`plan`) and executed by `exec`; the driver (`fixpoint`)
-//! merges each round's candidate rows, deduplicating against what is known.
+//! merges each round's candidate rows, deduplicating against what is known,
+//! with the fresh memory a merge writes faulted in on a second core (`fresh`).
 //!
 //! # API
 //!
