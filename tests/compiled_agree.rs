@@ -459,31 +459,34 @@ fn the_compiled_library_stops_between_stages_when_interrupted_or_out_of_time() {
         .collect();
     let stages = |message: &str| -> bool { message.contains("(stratum 1 of ") };
 
-    // Interrupted before it starts: it stops after the first stage, with the
-    // interpreter's code, and writes nothing back.
+    // Stopped between stages: the interpreter's code, after the first stage,
+    // and nothing written back.
+    let stopped = |opts: &EvalOptions, code: &str| {
+        let mut db = load(&program, &facts);
+        let err = compiled::run_with(&program, &mut db, opts).expect_err(code);
+        assert_eq!(err.code, code, "{}", err.message);
+        assert!(stages(&err.message), "{}", err.message);
+        assert!(
+            derived.iter().all(|&r| db.len(r) == 0),
+            "nothing written back"
+        );
+        err
+    };
+
+    // Interrupted before it starts.
     let opts = EvalOptions {
         cancel: Some(Arc::new(AtomicBool::new(true))),
         ..EvalOptions::default()
     };
-    let mut db = load(&program, &facts);
-    let err = compiled::run_with(&program, &mut db, &opts).expect_err("interrupted");
-    assert_eq!(err.code, "interrupted", "{}", err.message);
-    assert!(stages(&err.message), "{}", err.message);
-    assert!(
-        derived.iter().all(|&r| db.len(r) == 0),
-        "nothing written back"
-    );
+    stopped(&opts, "interrupted");
 
-    // Out of time: the same after the first stage, with a note that the
-    // library always finishes instead of the interpreter's runaway note.
+    // Out of time, with a note that the library always finishes instead of
+    // the interpreter's runaway note.
     let opts = EvalOptions {
         time_limit: Some(Duration::ZERO),
         ..EvalOptions::default()
     };
-    let mut db = load(&program, &facts);
-    let err = compiled::run_with(&program, &mut db, &opts).expect_err("out of time");
-    assert_eq!(err.code, "time-limit", "{}", err.message);
-    assert!(stages(&err.message), "{}", err.message);
+    let err = stopped(&opts, "time-limit");
     assert!(
         err.notes
             .iter()
